@@ -1,0 +1,41 @@
+"""Run Duban under gunicorn, the production-grade server; static files are served by WhiteNoise."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve Duban with gunicorn on HOST:PORT (default 127.0.0.1:8000)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("DUBAN_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("DUBAN_THREADS", "4")))
+
+    def handle(self, *args, host: str, port: str, workers: int, threads: int, **options):
+        if not str(port).isdigit() or not 0 < int(port) < 65536:
+            raise CommandError(f"PORT must be a number between 1 and 65535; got {port!r}.")
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "duban.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ]
+        self.stdout.write(f"Duban is serving on http://{host}:{port}/ (Ctrl-C stops it)")
+        sys.stdout.flush()
+        os.execv(sys.executable, argv)

@@ -1,0 +1,88 @@
+"""The working-day calendar (工作日): public holidays, 调休 make-up workdays and office overrides.
+
+Precedence: an office override (`WorkdayOverride`) first, then the `chinesecalendar` package for
+the years it knows, then Monday to Friday for years it does not know yet (the State Council
+publishes the next year's schedule around November; such dates are "unverified").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import chinese_calendar
+
+_SEARCH_LIMIT_DAYS = 3 * 366
+
+
+@lru_cache(maxsize=64)
+def calendar_knows_year(year: int) -> bool:
+    """Whether the published holiday schedule for `year` is in the installed calendar package."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _published_is_workday(day: dt.date) -> bool:
+    if calendar_knows_year(day.year):
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    from duban.core.models import WorkdayOverride
+
+    low, high = min(start, end), max(start, end)
+    rows = WorkdayOverride.objects.filter(date__range=(low, high)).values_list("date", "is_workday")
+    return dict(rows)
+
+
+def is_workday(day: dt.date) -> bool:
+    override = _overrides(day, day).get(day)
+    return _published_is_workday(day) if override is None else override
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days after `start` (before it when negative); `start` is not counted.
+
+    add_working_days(a Friday, 1) is the next Monday unless that Monday is a holiday.
+    """
+    if days == 0:
+        return start
+    step = 1 if days > 0 else -1
+    span = dt.timedelta(days=min(_SEARCH_LIMIT_DAYS, abs(days) * 3 + 30))
+    overrides = _overrides(start, start + span * step)
+    remaining = abs(days)
+    day = start
+    while remaining:
+        day += dt.timedelta(days=step)
+        if abs((day - start).days) > span.days:
+            overrides.update(_overrides(day, day + span * step))
+            span += span
+        override = overrides.get(day)
+        if (_published_is_workday(day) if override is None else override):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end`; negative when `end` is earlier.
+
+    So `add_working_days(start, working_days_between(start, end))` is the last working day on or
+    before `end`, and an item due on `end` that is closed on `start` was early by this many days.
+    """
+    if end == start:
+        return 0
+    sign = 1 if end > start else -1
+    low, high = (start, end) if sign > 0 else (end, start)
+    overrides = _overrides(low, high)
+    count = 0
+    day = low + dt.timedelta(days=1)
+    while day <= high:
+        override = overrides.get(day)
+        if (_published_is_workday(day) if override is None else override):
+            count += 1
+        day += dt.timedelta(days=1)
+    return sign * count
