@@ -68,15 +68,16 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end`; negative when `end` is earlier.
+    """Working days after `start` up to and including `end`; when `end` is earlier, minus the
+    working days from `end` up to (not including) `start`.
 
-    So `add_working_days(start, working_days_between(start, end))` is the last working day on or
-    before `end`, and an item due on `end` that is closed on `start` was early by this many days.
+    It inverts `add_working_days`: working_days_between(d, add_working_days(d, n)) == n for any n.
     """
     if end == start:
         return 0
     sign = 1 if end > start else -1
-    low, high = (start, end) if sign > 0 else (end, start)
+    # Count the half-open range (low, high] going forward and [low, high) going back.
+    low, high = (start, end) if sign > 0 else (end - dt.timedelta(days=1), start - dt.timedelta(days=1))
     overrides = _overrides(low, high)
     count = 0
     day = low + dt.timedelta(days=1)

@@ -3,7 +3,8 @@
 The refusal rule (the same in every context): an object the user may not know exists is a 404; an
 object the user may see but not change is a 403. The unit directory is visible to every official,
 so editing another street's unit is a 403. Contact details (mobile, email) are shown only to office
-admins, supervisors, the person themself, and staff whose scope includes one of the person's units.
+admins, supervisors, the person themself, and officials whose scope includes one of the person's
+units (district leaders' scope is the whole district); never to residents or external experts.
 """
 
 from __future__ import annotations
@@ -91,10 +92,12 @@ def in_scope(user, unit: Unit) -> bool:
 
 
 def can_manage_unit(user, unit: Unit) -> bool:
-    """Edit a unit's details, add units below it and post people to it."""
-    return is_office_admin(user) or (
-        bool(roles_of(user) & {Role.UNIT_HEAD, Role.UNIT_STAFF}) and in_scope(user, unit)
-    )
+    """Edit a unit's details, add units below it and post people to it: office admins anywhere,
+    heads and staff in their own units' subtrees. Seeing the whole district (supervisors,
+    district leaders) does not make anyone a manager of the organisation."""
+    if is_office_admin(user):
+        return True
+    return any(unit.is_within(root) for root in scope_roots(user))
 
 
 def can_restructure_unit(user, unit: Unit) -> bool:
