@@ -19,7 +19,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEMO = env_bool("DUBAN_DEMO", False)
 DEBUG = env_bool("DEBUG", False)
 
-DEMO_SECRET_KEY = "duban-demo-secret-key-do-not-use-in-production-6b1f0c9e2d"
+DEMO_SECRET_KEY = "duban-demo-secret-key-do-not-use-in-production-6b1f0c9e2d"  # noqa: S105 - refused in production
 SECRET_KEY = env_secret("SECRET_KEY") or (DEMO_SECRET_KEY if (DEMO or DEBUG) else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set outside demo and debug mode.")
@@ -89,7 +89,9 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------
 _default_sqlite = f"sqlite:///{VAR_DIR / 'duban.sqlite3'}"
 try:
-    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL") or _default_sqlite, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(env_str("DATABASE_URL") or _default_sqlite, conn_max_age=60)
+    }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -129,7 +131,9 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = SECURE and env_bool("DUBAN_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DUBAN_BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DUBAN_BEHIND_PROXY", False) else None
+)
 SECURE_HSTS_SECONDS = env_int("DUBAN_HSTS_SECONDS", 31536000 if SECURE else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
@@ -167,6 +171,7 @@ USE_TZ = True
 # --- static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "duban" / "static"]
 # Third-party browser libraries come from npm (package.json) and are never committed.
 _NODE_MODULES = BASE_DIR / "node_modules"

@@ -29,7 +29,9 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         extra_img = getattr(settings, "DUBAN_CSP_EXTRA_IMG_SRC", [])
-        self.policy = _POLICY.replace("img-src 'self' data: blob:", " ".join(["img-src 'self' data: blob:", *extra_img]))
+        self.policy = _POLICY.replace(
+            "img-src 'self' data: blob:", " ".join(["img-src 'self' data: blob:", *extra_img])
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)

@@ -62,7 +62,7 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
             overrides.update(_overrides(day, day + span * step))
             span += span
         override = overrides.get(day)
-        if (_published_is_workday(day) if override is None else override):
+        if _published_is_workday(day) if override is None else override:
             remaining -= 1
     return day
 
@@ -83,7 +83,7 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     day = low + dt.timedelta(days=1)
     while day <= high:
         override = overrides.get(day)
-        if (_published_is_workday(day) if override is None else override):
+        if _published_is_workday(day) if override is None else override:
             count += 1
         day += dt.timedelta(days=1)
     return sign * count

@@ -13,7 +13,7 @@ from duban.orgs.choices import AccountType, LeaderRank, PositionRole, UnitKind
 from duban.orgs.models import Domain, Person, Unit, User
 from duban.orgs.verification import resident_account_verified
 
-DEMO_PASSWORD = "luohu-demo-2024"
+DEMO_PASSWORD = "luohu-demo-2024"  # noqa: S105 - printed by `make demo`; demo data only
 SEED_START = dt.date(2021, 1, 4)
 
 # username, persona, how the account is found or made (see _make_logins)
@@ -25,7 +25,10 @@ PERSONAS = [
     ("staff_guiyuan", "unit B staff (桂园街道)"),
     ("supervisor", "supervisor (区纪委监委)"),
     ("expert", "expert (third-party evaluator)"),
-    ("13800138000", "resident (sign in at /accounts/resident/ with this number; the code is printed in the log)"),
+    (
+        "13800138000",
+        "resident (sign in at /accounts/resident/ with this number; the code is printed in the log)",
+    ),
 ]
 
 
@@ -39,7 +42,9 @@ class Names:
     def next(self) -> str:
         while True:
             size = self.rng.choice([1, 2, 2])
-            name = self.rng.choice(luohu.SURNAMES) + "".join(self.rng.choice(luohu.GIVEN) for _ in range(size))
+            name = self.rng.choice(luohu.SURNAMES) + "".join(
+                self.rng.choice(luohu.GIVEN) for _ in range(size)
+            )
             if name not in self.used:
                 self.used.add(name)
                 return name
@@ -53,7 +58,9 @@ def _post(names: Names, unit: Unit, role: str, title: str, rng: random.Random) -
         mobile=f"139{rng.randrange(10**8):08d}",
         office_phone=f"0755-{rng.randrange(2000_0000, 2599_9999)}",
     )
-    services.position_assign(actor=None, person=person, unit=unit, role=role, title=title, started_on=SEED_START)
+    services.position_assign(
+        actor=None, person=person, unit=unit, role=role, title=title, started_on=SEED_START
+    )
     return person
 
 
@@ -91,10 +98,17 @@ def seed_organisation(rng: random.Random) -> dict[str, Unit]:
             if village:
                 services.unit_create(actor=None, parent=community, name=village, kind=UnitKind.COMPOUND)
             for grid in luohu.GRIDS_PER_COMMUNITY:
-                services.unit_create(actor=None, parent=community, name=f"{community_name}社区{grid}", kind=UnitKind.GRID)
+                services.unit_create(
+                    actor=None, parent=community, name=f"{community_name}社区{grid}", kind=UnitKind.GRID
+                )
     for order, (name, short, children) in enumerate(luohu.COMMISSIONS):
         unit = services.unit_create(
-            actor=None, parent=district, name=name, short_name=short, kind=UnitKind.COMMISSION, sort_order=100 + order
+            actor=None,
+            parent=district,
+            name=name,
+            short_name=short,
+            kind=UnitKind.COMMISSION,
+            sort_order=100 + order,
         )
         by_short[short] = unit
         _staff_unit(names, unit, rng, head="主任", deputy="副主任", staff=1)
@@ -106,13 +120,23 @@ def seed_organisation(rng: random.Random) -> dict[str, Unit]:
             _staff_unit(names, child, rng, head="主任", deputy="副主任", staff=2)
     for order, (name, short) in enumerate(luohu.DEPARTMENTS):
         unit = services.unit_create(
-            actor=None, parent=district, name=name, short_name=short, kind=UnitKind.DEPARTMENT, sort_order=200 + order
+            actor=None,
+            parent=district,
+            name=name,
+            short_name=short,
+            kind=UnitKind.DEPARTMENT,
+            sort_order=200 + order,
         )
         by_short[short] = unit
         _staff_unit(names, unit, rng, head="局长", deputy="副局长", staff=1)
     for order, (name, short) in enumerate(luohu.BRANCHES):
         unit = services.unit_create(
-            actor=None, parent=district, name=name, short_name=short, kind=UnitKind.BRANCH, sort_order=300 + order
+            actor=None,
+            parent=district,
+            name=name,
+            short_name=short,
+            kind=UnitKind.BRANCH,
+            sort_order=300 + order,
         )
         by_short[short] = unit
         _staff_unit(names, unit, rng, head="局长", deputy="副局长", staff=1)

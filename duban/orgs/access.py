@@ -71,7 +71,9 @@ def scope_roots(user) -> list[Unit]:
     person = person_of(user)
     if person is None or not person.is_active or not user.is_active:
         return []
-    return list(Unit.objects.filter(positions__in=Position.objects.current().filter(person=person)).distinct())
+    return list(
+        Unit.objects.filter(positions__in=Position.objects.current().filter(person=person)).distinct()
+    )
 
 
 def scoped_units(user):

@@ -7,14 +7,30 @@ from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, U
 
 @admin.register(User)
 class DubanUserAdmin(UserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "display_name", "account_type", "is_office_admin", "is_supervisor", "is_active"]
+    list_display = [
+        "username",
+        "display_name",
+        "account_type",
+        "is_office_admin",
+        "is_supervisor",
+        "is_active",
+    ]
     list_filter = ["account_type", "is_office_admin", "is_supervisor", "is_expert", "is_active"]
     search_fields = ["username", "display_name", "email", "phone"]
     fieldsets = [
         *UserAdmin.fieldsets,
         (
             "Duban",
-            {"fields": ["display_name", "account_type", "phone", "is_office_admin", "is_supervisor", "is_expert"]},
+            {
+                "fields": [
+                    "display_name",
+                    "account_type",
+                    "phone",
+                    "is_office_admin",
+                    "is_supervisor",
+                    "is_expert",
+                ]
+            },
         ),
     ]
 

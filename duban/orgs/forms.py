@@ -10,7 +10,16 @@ from duban.orgs.models import Domain, LeaderPortfolio, Person, Unit
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
-        fields = ["name", "short_name", "kind", "code", "sort_order", "address", "office_phone", "description"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "code",
+            "sort_order",
+            "address",
+            "office_phone",
+            "description",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -20,7 +29,9 @@ class UnitCreateForm(UnitForm):
         from duban.orgs.choices import ALLOWED_CHILD_KINDS
 
         allowed = ALLOWED_CHILD_KINDS.get(parent.kind if parent else None, set())
-        self.fields["kind"].choices = [(value, label) for value, label in UnitKind.choices if value in allowed]
+        self.fields["kind"].choices = [
+            (value, label) for value, label in UnitKind.choices if value in allowed
+        ]
 
 
 class UnitMoveForm(forms.Form):
@@ -54,7 +65,9 @@ class PortfolioForm(forms.ModelForm):
     )
     units = forms.ModelMultipleChoiceField(
         label=_("Units in charge"),
-        queryset=Unit.objects.active().exclude(kind__in=[UnitKind.COMMUNITY, UnitKind.COMPOUND, UnitKind.GRID]),
+        queryset=Unit.objects.active().exclude(
+            kind__in=[UnitKind.COMMUNITY, UnitKind.COMPOUND, UnitKind.GRID]
+        ),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
@@ -72,7 +85,9 @@ class PortfolioForm(forms.ModelForm):
 
 class DestinationForm(forms.Form):
     destination = forms.CharField(
-        label=_("Mobile number or email"), max_length=254, widget=forms.TextInput(attrs={"autocomplete": "username"})
+        label=_("Mobile number or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
 
 

@@ -24,7 +24,10 @@ def _check_kind_under(kind: str, parent: Unit | None) -> None:
     if kind not in allowed:
         where = parent.name if parent else _("the top of the tree")
         raise ValidationError(
-            {"kind": _("A %(kind)s cannot be placed under %(where)s.") % {"kind": UnitKind(kind).label, "where": where}}
+            {
+                "kind": _("A %(kind)s cannot be placed under %(where)s.")
+                % {"kind": UnitKind(kind).label, "where": where}
+            }
         )
 
 
@@ -205,7 +208,9 @@ def position_assign(
         raise ValidationError({"unit": _("Nobody can be posted to a retired unit.")})
     if not person.is_active:
         raise ValidationError({"person": _("A retired person cannot be given a position.")})
-    position = Position(person=person, unit=unit, role=role, title=title, started_on=started_on or timezone.localdate())
+    position = Position(
+        person=person, unit=unit, role=role, title=title, started_on=started_on or timezone.localdate()
+    )
     position.full_clean()
     save_with_history(position, actor=actor, reason="orgs.position.assigned")
     return position
@@ -261,7 +266,11 @@ def portfolio_create(
     if any(not unit.is_active for unit in units):
         raise ValidationError({"units": _("A portfolio cannot include a retired unit.")})
     portfolio = LeaderPortfolio(
-        leader=leader, title=title, rank=rank, sort_order=sort_order, started_on=started_on or timezone.localdate()
+        leader=leader,
+        title=title,
+        rank=rank,
+        sort_order=sort_order,
+        started_on=started_on or timezone.localdate(),
     )
     portfolio.full_clean()
     _save_portfolio(portfolio, actor=actor, reason="orgs.portfolio.created", domains=domains, units=units)
@@ -295,7 +304,9 @@ def portfolio_update(
 
 
 @transaction.atomic
-def portfolio_end(*, actor: User | None, portfolio: LeaderPortfolio, ended_on: dt.date | None = None) -> LeaderPortfolio:
+def portfolio_end(
+    *, actor: User | None, portfolio: LeaderPortfolio, ended_on: dt.date | None = None
+) -> LeaderPortfolio:
     portfolio = LeaderPortfolio.objects.select_for_update().get(pk=portfolio.pk)
     if not portfolio.is_current:
         raise ValidationError(_("This portfolio has already ended."))

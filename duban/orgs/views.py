@@ -17,7 +17,15 @@ from duban.core.forms import add_service_errors
 from duban.core.history import history_entries
 from duban.orgs import access, services
 from duban.orgs.choices import CHANGE_LABELS, PositionRole, RecordState, UnitKind
-from duban.orgs.forms import PersonForm, PortfolioForm, PositionForm, RetireForm, UnitCreateForm, UnitForm, UnitMoveForm
+from duban.orgs.forms import (
+    PersonForm,
+    PortfolioForm,
+    PositionForm,
+    RetireForm,
+    UnitCreateForm,
+    UnitForm,
+    UnitMoveForm,
+)
 from duban.orgs.models import LeaderPortfolio, Person, Unit
 
 TREE_GROUPS = [
@@ -143,7 +151,10 @@ def unit_edit(request, pk: int):
             messages.success(request, _("Changes saved."))
             return redirect("orgs:unit_detail", pk=unit.pk)
     return _form_page(
-        request, form, title=_("Edit %(name)s") % {"name": unit.name}, back_url=reverse("orgs:unit_detail", args=[unit.pk])
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": unit.name},
+        back_url=reverse("orgs:unit_detail", args=[unit.pk]),
     )
 
 
@@ -265,7 +276,9 @@ def person_list(request):
     show_retired = request.GET.get("retired") == "1"
     people = Person.objects.all() if show_retired else Person.objects.active()
     if query:
-        people = people.filter(Q(name__icontains=query) | Q(positions__unit__name__icontains=query)).distinct()
+        people = people.filter(
+            Q(name__icontains=query) | Q(positions__unit__name__icontains=query)
+        ).distinct()
     people = people.prefetch_related("positions__unit")[:200]
     context = {
         "people": people,
@@ -290,7 +303,9 @@ def person_create(request):
         else:
             messages.success(request, _("Person “%(name)s” was added.") % {"name": person.name})
             return redirect("orgs:person_detail", pk=person.pk)
-    return _form_page(request, form, title=_("Add a person"), back_url=reverse("orgs:person_list"), submit_label=_("Add"))
+    return _form_page(
+        request, form, title=_("Add a person"), back_url=reverse("orgs:person_list"), submit_label=_("Add")
+    )
 
 
 @login_required
@@ -422,7 +437,9 @@ def portfolio_edit(request, pk: int | None = None):
         if saved is not None:
             messages.success(request, _("Portfolio saved."))
             return redirect("orgs:portfolio_list")
-    title = _("Edit portfolio of %(name)s") % {"name": portfolio.leader.name} if portfolio else _("New portfolio")
+    title = (
+        _("Edit portfolio of %(name)s") % {"name": portfolio.leader.name} if portfolio else _("New portfolio")
+    )
     return _form_page(request, form, title=title, back_url=reverse("orgs:portfolio_list"))
 
 

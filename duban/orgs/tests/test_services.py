@@ -12,18 +12,28 @@ pytestmark = pytest.mark.django_db
 
 def test_a_unit_knows_its_subtree_and_ancestors(personas):
     grid = services.unit_create(
-        actor=personas.office_admin, parent=personas.unit_a_community, name="城东社区第一网格", kind=UnitKind.GRID
+        actor=personas.office_admin,
+        parent=personas.unit_a_community,
+        name="城东社区第一网格",
+        kind=UnitKind.GRID,
     )
 
     assert grid.depth == 3
     assert set(Unit.objects.subtree(personas.unit_a)) == {personas.unit_a, personas.unit_a_community, grid}
-    assert list(Unit.objects.ancestors_of(grid)) == [personas.district, personas.unit_a, personas.unit_a_community, grid]
+    assert list(Unit.objects.ancestors_of(grid)) == [
+        personas.district,
+        personas.unit_a,
+        personas.unit_a_community,
+        grid,
+    ]
 
 
 def test_a_unit_of_the_wrong_kind_is_refused_and_nothing_is_saved(personas):
     before = Unit.objects.count()
     with pytest.raises(ValidationError) as error:
-        services.unit_create(actor=personas.office_admin, parent=personas.district, name="某社区", kind=UnitKind.COMMUNITY)
+        services.unit_create(
+            actor=personas.office_admin, parent=personas.district, name="某社区", kind=UnitKind.COMMUNITY
+        )
 
     assert "kind" in error.value.error_dict
     assert Unit.objects.count() == before
@@ -34,7 +44,9 @@ def test_moving_a_unit_moves_everything_below_it(personas):
         actor=None, parent=personas.unit_a_community, name="城东社区第一网格", kind=UnitKind.GRID
     )
 
-    services.unit_move(actor=personas.office_admin, unit=personas.unit_a_community, new_parent=personas.unit_b)
+    services.unit_move(
+        actor=personas.office_admin, unit=personas.unit_a_community, new_parent=personas.unit_b
+    )
 
     grid.refresh_from_db()
     assert grid.path.startswith(personas.unit_b.path)
@@ -44,7 +56,9 @@ def test_moving_a_unit_moves_everything_below_it(personas):
 
 def test_a_unit_cannot_move_below_itself(personas):
     with pytest.raises(ValidationError):
-        services.unit_move(actor=personas.office_admin, unit=personas.unit_a, new_parent=personas.unit_a_community)
+        services.unit_move(
+            actor=personas.office_admin, unit=personas.unit_a, new_parent=personas.unit_a_community
+        )
     personas.unit_a.refresh_from_db()
     assert personas.unit_a.parent_id == personas.district.pk
 

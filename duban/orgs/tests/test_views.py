@@ -82,7 +82,13 @@ def test_an_edit_is_recorded_and_shown_in_the_history(client, personas):
     client.force_login(personas.unit_a_staff)
     client.post(
         reverse("orgs:unit_edit", args=[personas.unit_a.pk]),
-        {"name": "东门街道", "kind": "street", "sort_order": 0, "office_phone": "0755-82200000", "code": "440303003"},
+        {
+            "name": "东门街道",
+            "kind": "street",
+            "sort_order": 0,
+            "office_phone": "0755-82200000",
+            "code": "440303003",
+        },
     )
 
     html = client.get(reverse("orgs:unit_history", args=[personas.unit_a.pk])).content.decode()
