@@ -164,7 +164,8 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    # An English-speaking browser: the site must still open in Chinese until the user switches.
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -206,7 +206,7 @@ def test_people_are_retired_not_deleted(client, personas):
 
 
 def test_home_page_is_chinese_and_switches_to_english(client, personas):
-    html = client.get(reverse("portal:home")).content.decode()
+    html = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in html
     assert "罗湖区" in html
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
