@@ -118,28 +118,16 @@ def seed_organisation(rng: random.Random) -> dict[str, Unit]:
             )
             by_short[child_short] = child
             _staff_unit(names, child, rng, head="主任", deputy="副主任", staff=2)
-    for order, (name, short) in enumerate(luohu.DEPARTMENTS):
-        unit = services.unit_create(
-            actor=None,
-            parent=district,
-            name=name,
-            short_name=short,
-            kind=UnitKind.DEPARTMENT,
-            sort_order=200 + order,
-        )
-        by_short[short] = unit
-        _staff_unit(names, unit, rng, head="局长", deputy="副局长", staff=1)
-    for order, (name, short) in enumerate(luohu.BRANCHES):
-        unit = services.unit_create(
-            actor=None,
-            parent=district,
-            name=name,
-            short_name=short,
-            kind=UnitKind.BRANCH,
-            sort_order=300 + order,
-        )
-        by_short[short] = unit
-        _staff_unit(names, unit, rng, head="局长", deputy="副局长", staff=1)
+    for kind, first, rows in [
+        (UnitKind.DEPARTMENT, 200, luohu.DEPARTMENTS),
+        (UnitKind.BRANCH, 300, luohu.BRANCHES),
+    ]:
+        for order, (name, short) in enumerate(rows):
+            unit = services.unit_create(
+                actor=None, parent=district, name=name, short_name=short, kind=kind, sort_order=first + order
+            )
+            by_short[short] = unit
+            _staff_unit(names, unit, rng, head="局长", deputy="副局长", staff=1)
     for order, (name, short) in enumerate(luohu.EXTERNALS):
         by_short[short] = services.unit_create(
             actor=None, parent=None, name=name, short_name=short, kind=UnitKind.EXTERNAL, sort_order=order
