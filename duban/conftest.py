@@ -55,43 +55,23 @@ class Personas:
 def _official(unit: Unit, username: str, role: str = PositionRole.STAFF, **flags) -> User:
     person = services.person_create(actor=None, name=f"测试{username}", mobile=f"1390000{len(username):04d}")
     services.position_assign(actor=None, person=person, unit=unit, role=role, title="科员")
-    return services.official_account_create(
-        actor=None, person=person, username=username, password=PASSWORD, **flags
-    )
+    return services.official_account_create(actor=None, person=person, username=username, password=PASSWORD, **flags)
 
 
 def build_personas() -> Personas:
-    district = services.unit_create(
-        actor=None, parent=None, name="罗湖区", kind=UnitKind.DISTRICT, code="440303"
-    )
-    unit_a = services.unit_create(
-        actor=None, parent=district, name="东门街道", kind=UnitKind.STREET, code="440303003"
-    )
-    unit_a_community = services.unit_create(
-        actor=None, parent=unit_a, name="城东社区", kind=UnitKind.COMMUNITY
-    )
-    unit_b = services.unit_create(
-        actor=None, parent=district, name="桂园街道", kind=UnitKind.STREET, code="440303001"
-    )
-    commission = services.unit_create(
-        actor=None, parent=district, name="区委深改委", kind=UnitKind.COMMISSION
-    )
-    reform_office = services.unit_create(
-        actor=None, parent=commission, name="区委改革办", kind=UnitKind.COMMISSION
-    )
-    discipline = services.unit_create(
-        actor=None, parent=district, name="区纪委监委", kind=UnitKind.COMMISSION
-    )
-    evaluator = services.unit_create(
-        actor=None, parent=None, name="鹏城公共政策评估中心", kind=UnitKind.EXTERNAL
-    )
+    district = services.unit_create(actor=None, parent=None, name="罗湖区", kind=UnitKind.DISTRICT, code="440303")
+    unit_a = services.unit_create(actor=None, parent=district, name="东门街道", kind=UnitKind.STREET, code="440303003")
+    unit_a_community = services.unit_create(actor=None, parent=unit_a, name="城东社区", kind=UnitKind.COMMUNITY)
+    unit_b = services.unit_create(actor=None, parent=district, name="桂园街道", kind=UnitKind.STREET, code="440303001")
+    commission = services.unit_create(actor=None, parent=district, name="区委深改委", kind=UnitKind.COMMISSION)
+    reform_office = services.unit_create(actor=None, parent=commission, name="区委改革办", kind=UnitKind.COMMISSION)
+    discipline = services.unit_create(actor=None, parent=district, name="区纪委监委", kind=UnitKind.COMMISSION)
+    evaluator = services.unit_create(actor=None, parent=None, name="鹏城公共政策评估中心", kind=UnitKind.EXTERNAL)
     leader_person = services.person_create(actor=None, name="测试区领导")
     services.portfolio_create(
         actor=None, leader=leader_person, title="副区长", rank=LeaderRank.IN_CHARGE, units=[unit_a]
     )
-    leader = services.official_account_create(
-        actor=None, person=leader_person, username="leader", password=PASSWORD
-    )
+    leader = services.official_account_create(actor=None, person=leader_person, username="leader", password=PASSWORD)
     expert_person = services.person_create(actor=None, name="测试专家")
     expert = services.official_account_create(
         actor=None,

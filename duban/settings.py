@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "duban.core",
     "duban.orgs",
+    "duban.ledger",
     "duban.portal",
     "duban.demo",
 ]
@@ -89,9 +90,7 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------
 _default_sqlite = f"sqlite:///{VAR_DIR / 'duban.sqlite3'}"
 try:
-    DATABASES = {
-        "default": dj_database_url.parse(env_str("DATABASE_URL") or _default_sqlite, conn_max_age=60)
-    }
+    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL") or _default_sqlite, conn_max_age=60)}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -131,9 +130,7 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = SECURE and env_bool("DUBAN_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DUBAN_BEHIND_PROXY", False) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DUBAN_BEHIND_PROXY", False) else None
 SECURE_HSTS_SECONDS = env_int("DUBAN_HSTS_SECONDS", 31536000 if SECURE else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE

@@ -28,3 +28,13 @@ class WorkdayOverride(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.date}: {'workday' if self.is_workday else 'day off'}"
+
+
+class Sequence(models.Model):
+    """A named counter for official numbers (`罗审整〔2024〕012号`); incremented under a row lock."""
+
+    key = models.CharField(max_length=120, unique=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -87,3 +87,18 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
             count += 1
         day += dt.timedelta(days=1)
     return sign * count
+
+
+def moment(at: dt.datetime | None = None) -> tuple[dt.datetime, dt.date]:
+    """The instant a service acts at (now unless given, e.g. by the demo's history) and its local date."""
+    from django.utils import timezone
+
+    at = at or timezone.now()
+    return at, timezone.localtime(at).date()
+
+
+def on_day(day: dt.date, hour: int = 10) -> dt.datetime:
+    """An aware instant on `day` at `hour` o'clock in the site's time zone (Asia/Shanghai)."""
+    from django.utils import timezone
+
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_default_timezone())

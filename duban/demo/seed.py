@@ -42,9 +42,7 @@ class Names:
     def next(self) -> str:
         while True:
             size = self.rng.choice([1, 2, 2])
-            name = self.rng.choice(luohu.SURNAMES) + "".join(
-                self.rng.choice(luohu.GIVEN) for _ in range(size)
-            )
+            name = self.rng.choice(luohu.SURNAMES) + "".join(self.rng.choice(luohu.GIVEN) for _ in range(size))
             if name not in self.used:
                 self.used.add(name)
                 return name
@@ -58,9 +56,7 @@ def _post(names: Names, unit: Unit, role: str, title: str, rng: random.Random) -
         mobile=f"139{rng.randrange(10**8):08d}",
         office_phone=f"0755-{rng.randrange(2000_0000, 2599_9999)}",
     )
-    services.position_assign(
-        actor=None, person=person, unit=unit, role=role, title=title, started_on=SEED_START
-    )
+    services.position_assign(actor=None, person=person, unit=unit, role=role, title=title, started_on=SEED_START)
     return person
 
 

@@ -61,8 +61,7 @@ def sees_whole_district(user) -> bool:
 def is_official(user) -> bool:
     """Officials may browse the organisation directory."""
     return bool(
-        roles_of(user)
-        & {Role.OFFICE_ADMIN, Role.SUPERVISOR, Role.DISTRICT_LEADER, Role.UNIT_HEAD, Role.UNIT_STAFF}
+        roles_of(user) & {Role.OFFICE_ADMIN, Role.SUPERVISOR, Role.DISTRICT_LEADER, Role.UNIT_HEAD, Role.UNIT_STAFF}
     )
 
 
@@ -71,9 +70,7 @@ def scope_roots(user) -> list[Unit]:
     person = person_of(user)
     if person is None or not person.is_active or not user.is_active:
         return []
-    return list(
-        Unit.objects.filter(positions__in=Position.objects.current().filter(person=person)).distinct()
-    )
+    return list(Unit.objects.filter(positions__in=Position.objects.current().filter(person=person)).distinct())
 
 
 def scoped_units(user):

@@ -29,9 +29,7 @@ class UnitCreateForm(UnitForm):
         from duban.orgs.choices import ALLOWED_CHILD_KINDS
 
         allowed = ALLOWED_CHILD_KINDS.get(parent.kind if parent else None, set())
-        self.fields["kind"].choices = [
-            (value, label) for value, label in UnitKind.choices if value in allowed
-        ]
+        self.fields["kind"].choices = [(value, label) for value, label in UnitKind.choices if value in allowed]
 
 
 class UnitMoveForm(forms.Form):
@@ -65,9 +63,7 @@ class PortfolioForm(forms.ModelForm):
     )
     units = forms.ModelMultipleChoiceField(
         label=_("Units in charge"),
-        queryset=Unit.objects.active().exclude(
-            kind__in=[UnitKind.COMMUNITY, UnitKind.COMPOUND, UnitKind.GRID]
-        ),
+        queryset=Unit.objects.active().exclude(kind__in=[UnitKind.COMMUNITY, UnitKind.COMPOUND, UnitKind.GRID]),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )

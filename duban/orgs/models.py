@@ -47,9 +47,7 @@ class User(AbstractUser):
 
     @property
     def is_verified_resident(self) -> bool:
-        return self.account_type == AccountType.RESIDENT and bool(
-            self.phone_verified_at or self.email_verified_at
-        )
+        return self.account_type == AccountType.RESIDENT and bool(self.phone_verified_at or self.email_verified_at)
 
 
 class UnitQuerySet(models.QuerySet):
@@ -98,9 +96,7 @@ class Unit(BaseModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     office_phone = models.CharField(_("office phone"), max_length=40, blank=True)
     description = models.TextField(_("description"), blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.ACTIVE
-    )
+    state = models.CharField(_("state"), max_length=10, choices=RecordState.choices, default=RecordState.ACTIVE)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     retired_reason = models.CharField(_("reason for retirement"), max_length=200, blank=True)
 
@@ -122,9 +118,7 @@ class Unit(BaseModel):
                 fields=["parent", "name"],
                 condition=Q(state="active"),
                 name="orgs_unit_name_unique_among_siblings",
-                violation_error_message=_(
-                    "An active unit with this name already exists under the same parent."
-                ),
+                violation_error_message=_("An active unit with this name already exists under the same parent."),
             ),
         ]
 
@@ -148,9 +142,7 @@ class Person(BaseModel):
     """Someone named in the organisation, with or without a login (a unit head named on items)."""
 
     name = models.CharField(_("name"), max_length=50)
-    gender = models.CharField(
-        _("gender"), max_length=1, blank=True, choices=[("M", _("Male")), ("F", _("Female"))]
-    )
+    gender = models.CharField(_("gender"), max_length=1, blank=True, choices=[("M", _("Male")), ("F", _("Female"))])
     mobile = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     office_phone = models.CharField(_("office phone"), max_length=40, blank=True)
@@ -163,9 +155,7 @@ class Person(BaseModel):
         related_name="person",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.ACTIVE
-    )
+    state = models.CharField(_("state"), max_length=10, choices=RecordState.choices, default=RecordState.ACTIVE)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
@@ -192,14 +182,10 @@ class PositionQuerySet(models.QuerySet):
 class Position(BaseModel):
     """A person's post in a unit: head (一把手), deputy, staff or liaison."""
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions"
-    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions")
     role = models.CharField(_("role"), max_length=10, choices=PositionRole.choices)
-    title = models.CharField(
-        _("title"), max_length=60, blank=True, help_text=_("For example 街道党工委书记 or 科员.")
-    )
+    title = models.CharField(_("title"), max_length=60, blank=True, help_text=_("For example 街道党工委书记 or 科员."))
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
@@ -263,15 +249,11 @@ class LeaderPortfolio(BaseModel):
     responsibility rule: key reforms go to main leaders, domain reforms to the leader in charge of
     the domain, micro-reforms to the heads of streets and departments."""
 
-    leader = models.ForeignKey(
-        Person, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="portfolios"
-    )
+    leader = models.ForeignKey(Person, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="portfolios")
     title = models.CharField(_("title"), max_length=60, help_text=_("For example 区长 or 副区长."))
     rank = models.CharField(_("rank"), max_length=10, choices=LeaderRank.choices)
     domains = models.ManyToManyField(Domain, verbose_name=_("domains"), blank=True, related_name="portfolios")
-    units = models.ManyToManyField(
-        Unit, verbose_name=_("units in charge"), blank=True, related_name="portfolios"
-    )
+    units = models.ManyToManyField(Unit, verbose_name=_("units in charge"), blank=True, related_name="portfolios")
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)

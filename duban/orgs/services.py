@@ -24,10 +24,7 @@ def _check_kind_under(kind: str, parent: Unit | None) -> None:
     if kind not in allowed:
         where = parent.name if parent else _("the top of the tree")
         raise ValidationError(
-            {
-                "kind": _("A %(kind)s cannot be placed under %(where)s.")
-                % {"kind": UnitKind(kind).label, "where": where}
-            }
+            {"kind": _("A %(kind)s cannot be placed under %(where)s.") % {"kind": UnitKind(kind).label, "where": where}}
         )
 
 
@@ -208,9 +205,7 @@ def position_assign(
         raise ValidationError({"unit": _("Nobody can be posted to a retired unit.")})
     if not person.is_active:
         raise ValidationError({"person": _("A retired person cannot be given a position.")})
-    position = Position(
-        person=person, unit=unit, role=role, title=title, started_on=started_on or timezone.localdate()
-    )
+    position = Position(person=person, unit=unit, role=role, title=title, started_on=started_on or timezone.localdate())
     position.full_clean()
     save_with_history(position, actor=actor, reason="orgs.position.assigned")
     return position

@@ -105,9 +105,7 @@ def verification_confirm(*, destination: str, code: str) -> User:
     with transaction.atomic():
         pending = (
             VerificationCode.objects.select_for_update()
-            .filter(
-                destination=destination, used_at__isnull=True, expires_at__gt=now, attempts__lt=MAX_ATTEMPTS
-            )
+            .filter(destination=destination, used_at__isnull=True, expires_at__gt=now, attempts__lt=MAX_ATTEMPTS)
             .order_by("-created_at")
             .first()
         )
@@ -143,8 +141,7 @@ def resident_account_verified(*, destination: str, at=None) -> User:
         user = User(
             username=f"r{destination}" if is_phone else f"r_{secrets.token_hex(6)}",
             account_type=AccountType.RESIDENT,
-            display_name=_("Resident %(tail)s")
-            % {"tail": destination[-4:] if is_phone else destination.split("@")[0]},
+            display_name=_("Resident %(tail)s") % {"tail": destination[-4:] if is_phone else destination.split("@")[0]},
             **lookup,
         )
         user.set_unusable_password()

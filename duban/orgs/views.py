@@ -276,9 +276,7 @@ def person_list(request):
     show_retired = request.GET.get("retired") == "1"
     people = Person.objects.all() if show_retired else Person.objects.active()
     if query:
-        people = people.filter(
-            Q(name__icontains=query) | Q(positions__unit__name__icontains=query)
-        ).distinct()
+        people = people.filter(Q(name__icontains=query) | Q(positions__unit__name__icontains=query)).distinct()
     people = people.prefetch_related("positions__unit")[:200]
     context = {
         "people": people,
@@ -437,9 +435,7 @@ def portfolio_edit(request, pk: int | None = None):
         if saved is not None:
             messages.success(request, _("Portfolio saved."))
             return redirect("orgs:portfolio_list")
-    title = (
-        _("Edit portfolio of %(name)s") % {"name": portfolio.leader.name} if portfolio else _("New portfolio")
-    )
+    title = _("Edit portfolio of %(name)s") % {"name": portfolio.leader.name} if portfolio else _("New portfolio")
     return _form_page(request, form, title=title, back_url=reverse("orgs:portfolio_list"))
 
 

@@ -42,9 +42,7 @@ def test_staff_pages_have_no_inline_script(client, personas):
 
 def test_repeated_wrong_passwords_lock_the_sign_in(client, personas):
     url = reverse("login")
-    statuses = [
-        client.post(url, {"username": "unit_a_staff", "password": "wrong"}).status_code for _ in range(5)
-    ]
+    statuses = [client.post(url, {"username": "unit_a_staff", "password": "wrong"}).status_code for _ in range(5)]
     response = client.post(url, {"username": "unit_a_staff", "password": "persona-password-1"})
 
     assert statuses == [200, 200, 200, 200, 429]

@@ -42,11 +42,7 @@ def test_env_list_and_secret_file(monkeypatch, tmp_path):
 
 
 def _start(**env) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DUBAN_DEMO", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in {"DUBAN_DEMO", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="duban.settings")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],

@@ -8,9 +8,7 @@ PO = ROOT / "duban" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
 def _compiler():
-    spec = importlib.util.spec_from_file_location(
-        "compile_messages", ROOT / "scripts" / "compile_messages.py"
-    )
+    spec = importlib.util.spec_from_file_location("compile_messages", ROOT / "scripts" / "compile_messages.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -44,9 +44,7 @@ def test_moving_a_unit_moves_everything_below_it(personas):
         actor=None, parent=personas.unit_a_community, name="城东社区第一网格", kind=UnitKind.GRID
     )
 
-    services.unit_move(
-        actor=personas.office_admin, unit=personas.unit_a_community, new_parent=personas.unit_b
-    )
+    services.unit_move(actor=personas.office_admin, unit=personas.unit_a_community, new_parent=personas.unit_b)
 
     grid.refresh_from_db()
     assert grid.path.startswith(personas.unit_b.path)
@@ -56,9 +54,7 @@ def test_moving_a_unit_moves_everything_below_it(personas):
 
 def test_a_unit_cannot_move_below_itself(personas):
     with pytest.raises(ValidationError):
-        services.unit_move(
-            actor=personas.office_admin, unit=personas.unit_a, new_parent=personas.unit_a_community
-        )
+        services.unit_move(actor=personas.office_admin, unit=personas.unit_a, new_parent=personas.unit_a_community)
     personas.unit_a.refresh_from_db()
     assert personas.unit_a.parent_id == personas.district.pk
 

@@ -86,9 +86,7 @@ def test_a_malformed_address_gets_a_chinese_error_on_the_page(client):
 
 def test_the_two_step_sign_in_page(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("resident_login"), {"step": "destination", "destination": "13800139004"}
-        )
+        response = client.post(reverse("resident_login"), {"step": "destination", "destination": "13800139004"})
     assert 'name="code"' in response.content.decode()
     code = SENT[-1][1]
 

@@ -123,9 +123,7 @@ def test_a_retired_unit_and_its_children_stay_readable(client, personas):
 
     child = services.unit_create(actor=None, parent=personas.unit_a_community, name="城东一网格", kind="grid")
     services.unit_retire(actor=None, unit=child, reason="网格调整")
-    response = client.post(
-        reverse("orgs:unit_retire", args=[personas.unit_a_community.pk]), {"reason": "社区合并"}
-    )
+    response = client.post(reverse("orgs:unit_retire", args=[personas.unit_a_community.pk]), {"reason": "社区合并"})
     assert response.status_code == 302
 
     personas.unit_a_community.refresh_from_db()

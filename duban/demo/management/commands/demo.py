@@ -14,9 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         if demo_is_seeded():
-            self.stdout.write(
-                "The demo district is already seeded; keeping its data (make demo-reset starts over)."
-            )
+            self.stdout.write("The demo district is already seeded; keeping its data (make demo-reset starts over).")
         else:
             self.stdout.write("Seeding the demo district (罗湖区)...")
             seed_demo()

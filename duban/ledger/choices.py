@@ -1,0 +1,228 @@
+"""States, actions, ladders and labels of the closed-loop ledger (台账闭环)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerKind(models.TextChoices):
+    AUDIT = "audit", _("Audit rectification")
+    REFORM = "reform", _("Reform tasks")
+    CAMPAIGN = "campaign", _("Special campaign")
+    RULES = "rules", _("Rule revision")
+    RESEARCH = "research", _("Commissioned research")
+    CONTRACT = "contract", _("Contract milestones")
+    GENERAL = "general", _("General supervision")
+
+
+class ItemState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ASSIGNED = "assigned", _("Assigned")  # 交办: a numbered notice went to the units
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")  # 签收
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted for review")  # 办结报告 with evidence
+    RETURNED = "returned", _("Returned for rework")  # 退回重办
+    DONE = "done", _("Done")  # the review accepted the report
+    CLOSED = "closed", _("Closed")  # 销号
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATES = {
+    ItemState.ASSIGNED,
+    ItemState.ACKNOWLEDGED,
+    ItemState.IN_PROGRESS,
+    ItemState.SUBMITTED,
+    ItemState.RETURNED,
+}
+FINISHED_STATES = {ItemState.DONE, ItemState.CLOSED}
+
+
+class Actor(models.TextChoices):
+    """Who may perform an action, checked by ledger.access against the item."""
+
+    OFFICE = "office", _("the supervising office")
+    UNIT = "unit", _("the responsible unit")
+    REVIEWER = "reviewer", _("a reviewer outside the responsible unit")
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    actor: str
+    needs_reason: bool = False
+
+
+def _action(code, label, sources, target, actor, needs_reason=False) -> Action:
+    return Action(code, label, frozenset(sources), target, actor, needs_reason)
+
+
+S = ItemState
+# The transition table: every state change of an item is one of these actions.
+ACTIONS: dict[str, Action] = {
+    a.code: a
+    for a in [
+        _action("assign", _("Assign"), {S.DRAFT}, S.ASSIGNED, Actor.OFFICE),
+        _action("acknowledge", _("Acknowledge"), {S.ASSIGNED}, S.ACKNOWLEDGED, Actor.UNIT),
+        _action("start", _("Start work"), {S.ACKNOWLEDGED, S.RETURNED}, S.IN_PROGRESS, Actor.UNIT),
+        _action(
+            "submit",
+            _("Submit for review"),
+            {S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
+            S.SUBMITTED,
+            Actor.UNIT,
+            True,
+        ),
+        _action("return", _("Return for rework"), {S.SUBMITTED}, S.RETURNED, Actor.REVIEWER, True),
+        _action("accept", _("Accept as done"), {S.SUBMITTED}, S.DONE, Actor.REVIEWER),
+        _action("close", _("Close (销号)"), {S.DONE}, S.CLOSED, Actor.REVIEWER),
+        _action("reopen", _("Reopen after look-back"), {S.DONE, S.CLOSED}, S.IN_PROGRESS, Actor.REVIEWER, True),
+        _action(
+            "cancel",
+            _("Cancel"),
+            {S.DRAFT, S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
+            S.CANCELLED,
+            Actor.OFFICE,
+            True,
+        ),
+    ]
+}
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {}
+for _a in ACTIONS.values():
+    for _source in _a.sources:
+        ALLOWED_TRANSITIONS.setdefault(_source, set()).add(_a.target)
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal (一般)")
+    URGENT = "urgent", _("Urgent (急办)")
+    EXTRA_URGENT = "extra_urgent", _("Extra urgent (特急)")
+
+
+class BasisKind(models.TextChoices):
+    DECISION = "decision", _("Decision")
+    MEETING = "meeting", _("Meeting")
+    INSTRUCTION = "instruction", _("Leader instruction (批示)")
+    UPPER = "upper", _("Upper-level assignment")
+    AUDIT = "audit", _("Audit report")
+    PROPOSAL = "proposal", _("NPC/CPPCC proposal")
+    MEDIA = "media", _("Media")
+    OTHER = "other", _("Other")
+
+
+class RectificationType(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate (立行立改)")
+    PHASED = "phased", _("Phased (分阶段)")
+    CONTINUOUS = "continuous", _("Continuous (持续整改)")
+
+
+class ReportCadence(models.TextChoices):
+    NONE = "none", _("When asked")
+    WEEKLY = "weekly", _("Weekly")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class Light(models.TextChoices):
+    NONE = "none", _("No light")
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+LIGHT_RANK = {Light.NONE: 0, Light.GREEN: 1, Light.YELLOW: 2, Light.RED: 3}
+
+
+class NoticeLevel(models.TextChoices):
+    """The supervision ladder, lowest first."""
+
+    REMINDER = "reminder", _("Reminder (提醒)")
+    URGING = "urging", _("Urging (催办)")
+    BLUE = "blue", _("Blue supervision notice")
+    YELLOW = "yellow", _("Yellow supervision notice")
+    RED = "red", _("Red supervision notice (督查令)")
+    ONSITE = "onsite", _("On-site supervision")
+    INTERVIEW = "interview", _("Interview of the unit head (约谈)")
+    PUBLIC_NOTICE = "public_notice", _("Public notice (通报)")
+    REFERRAL = "referral", _("Referral for accountability (问责)")
+
+
+NOTICE_PREFIX = {
+    NoticeLevel.REMINDER: "提醒",
+    NoticeLevel.URGING: "催办",
+    NoticeLevel.BLUE: "蓝督",
+    NoticeLevel.YELLOW: "黄督",
+    NoticeLevel.RED: "督查令",
+    NoticeLevel.ONSITE: "现场督",
+    NoticeLevel.INTERVIEW: "约谈",
+    NoticeLevel.PUBLIC_NOTICE: "通报",
+    NoticeLevel.REFERRAL: "问责",
+}
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+EXTENSION_TRANSITIONS: dict[str, set[str]] = {
+    ExtensionState.PENDING: {ExtensionState.APPROVED, ExtensionState.REJECTED},
+}
+
+# Event codes and their labels; every row of ItemEvent carries one of these codes.
+EVENT_LABELS: dict[str, str] = {
+    "ledger.item.created": _("Registered"),
+    "ledger.item.updated": _("Details changed"),
+    "ledger.item.assigned": _("Assigned"),
+    "ledger.item.acknowledged": _("Acknowledged"),
+    "ledger.item.acknowledged_late": _("Acknowledged late"),
+    "ledger.item.started": _("Work started"),
+    "ledger.item.submitted": _("Submitted for review"),
+    "ledger.item.returned": _("Returned for rework"),
+    "ledger.item.accepted": _("Accepted as done"),
+    "ledger.item.closed": _("Closed"),
+    "ledger.item.finished_on_time": _("Finished on time"),
+    "ledger.item.finished_late": _("Finished late"),
+    "ledger.item.reopened": _("Reopened after look-back"),
+    "ledger.item.cancelled": _("Cancelled"),
+    "ledger.item.progress": _("Progress reported"),
+    "ledger.item.rolled_up": _("Progress recomputed from sub-items"),
+    "ledger.item.light": _("Light changed"),
+    "ledger.item.instruction": _("Leader instruction (批示)"),
+    "ledger.co_unit.acknowledged": _("Co-unit acknowledged"),
+    "ledger.co_unit.progress": _("Co-unit reported"),
+    "ledger.extension.requested": _("Extension requested"),
+    "ledger.extension.approved": _("Extension approved"),
+    "ledger.extension.rejected": _("Extension rejected"),
+    "ledger.notice.answered": _("Supervision notice answered"),
+    **{f"ledger.notice.{level.value}": level.label for level in NoticeLevel},
+}
+
+DEFAULT_LIGHT_POLICY = {"mode": "deadline", "yellow_working_days": 5, "k": 0.7, "period": "month"}
+
+# Automatic escalation, in the order the sweep applies it. Keys are stable: a notice issued by a
+# rule records the rule key and what it answered, so the sweep never issues the same step twice.
+DEFAULT_ESCALATION_POLICY = [
+    {"key": "remind", "level": "reminder", "when": "before_deadline", "working_days": 3},
+    {"key": "blue", "level": "blue", "when": "overdue"},
+    {"key": "yellow", "level": "yellow", "when": "unanswered", "after": "blue", "working_days": 5},
+    {"key": "red", "level": "red", "when": "unanswered", "after": "yellow", "working_days": 5},
+    {"key": "interview", "level": "interview", "when": "reds_in_year", "count": 3},
+]
+
+DEFAULT_SCORING_SCHEME = {
+    "ledger.item.finished_on_time": 1,
+    "ledger.item.finished_late": -1,
+    "ledger.item.returned": -2,
+    "ledger.item.acknowledged_late": -0.5,
+    "ledger.notice.yellow": -1,
+    "ledger.notice.red": -2,
+    "ledger.notice.interview": -3,
+}

@@ -1,0 +1,38 @@
+"""Writing ItemEvent rows: the audit trail, the timeline and the scoring feed in one table."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from duban.ledger.models import Item, ItemEvent
+from duban.orgs.models import Unit
+
+
+def record(
+    item: Item,
+    code: str,
+    *,
+    actor=None,
+    from_state: str = "",
+    to_state: str = "",
+    data: dict | None = None,
+    unit: Unit | None = None,
+    at=None,
+) -> ItemEvent:
+    """Append one event; it carries points when the ledger's scoring scheme prices its code."""
+    at = at or timezone.now()
+    price = item.ledger.scoring_scheme.get(code)
+    return ItemEvent.objects.create(
+        item=item,
+        at=at,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        code=code,
+        from_state=from_state,
+        to_state=to_state,
+        data=data or {},
+        points=Decimal(str(price)) if price is not None else None,
+        unit=unit or item.lead_unit,
+        year=timezone.localtime(at).year,
+    )

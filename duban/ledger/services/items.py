@@ -1,0 +1,434 @@
+"""Registering items and moving them through the loop: every state change is `item_transition`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from duban.core.errors import TransitionError
+from duban.core.numbering import next_value
+from duban.core.workdays import add_working_days, moment
+from duban.ledger import access
+from duban.ledger.choices import ACTIONS, LIGHT_RANK, OPEN_STATES, ItemState, Light
+from duban.ledger.models import Item, ItemCoUnit, Ledger, LightRecord, ProgressReport
+from duban.ledger.services import events, notify
+from duban.ledger.services.errors import LedgerPermissionError
+from duban.ledger.services.lights import compute_light, period_of
+from duban.orgs.models import LeaderPortfolio, Person, Unit, User
+
+EDITABLE_FIELDS = (
+    "title",
+    "content",
+    "basis_kind",
+    "basis_document",
+    "category",
+    "handler",
+    "urgency",
+    "report_cadence",
+    "rectification_type",
+    "weight",
+    "start_date",
+)
+DRAFT_ONLY_FIELDS = ("lead_unit", "deadline", "deadline_working_days")
+
+EVENT_FOR_ACTION = {
+    "assign": "ledger.item.assigned",
+    "acknowledge": "ledger.item.acknowledged",
+    "start": "ledger.item.started",
+    "submit": "ledger.item.submitted",
+    "return": "ledger.item.returned",
+    "accept": "ledger.item.accepted",
+    "close": "ledger.item.closed",
+    "reopen": "ledger.item.reopened",
+    "cancel": "ledger.item.cancelled",
+}
+
+
+def leader_in_charge(unit: Unit) -> Person | None:
+    """The district leader whose current portfolio covers the unit (nearest unit first)."""
+    portfolios = LeaderPortfolio.objects.covering(unit).select_related("leader")
+    by_unit_depth = sorted(
+        portfolios, key=lambda p: (-max(u.depth for u in p.units.all() if unit.is_within(u)), p.sort_order)
+    )
+    return by_unit_depth[0].leader if by_unit_depth else None
+
+
+def _lock(item: Item) -> Item:
+    return Item.objects.select_for_update().select_related("ledger", "lead_unit").get(pk=item.pk)
+
+
+def _display(value) -> str:
+    return "" if value is None else str(value)
+
+
+#
+# Registering
+#
+
+
+@transaction.atomic
+def item_create(
+    *,
+    actor: User | None,
+    ledger: Ledger,
+    title: str,
+    lead_unit: Unit,
+    co_units: list[tuple[Unit, str]] | None = None,
+    parent: Item | None = None,
+    leader: Person | None = None,
+    subject=None,
+    external_id: str = "",
+    at: dt.datetime | None = None,
+    **fields,
+) -> Item:
+    """Register an item (draft). Its number comes from the ledger's counter; its leader in charge
+    from the lead unit's leader portfolio unless `leader` overrides it."""
+    if actor is not None and not access.acts_for_office(actor, ledger):
+        raise LedgerPermissionError(_("Only the supervising office registers items in this ledger."))
+    if not lead_unit.is_active:
+        raise ValidationError({"lead_unit": _("A retired unit cannot be responsible for an item.")})
+    if parent is not None:
+        parent = _lock(parent)
+        if parent.ledger_id != ledger.pk:
+            raise ValidationError({"parent": _("A sub-item belongs to the same ledger as its parent.")})
+        if parent.state in {ItemState.CLOSED, ItemState.CANCELLED}:
+            raise ValidationError({"parent": _("Sub-items cannot be added to a closed or cancelled item.")})
+    item = Item(
+        ledger=ledger,
+        title=title,
+        lead_unit=lead_unit,
+        parent=parent,
+        leader=leader or leader_in_charge(lead_unit),
+        leader_overridden=leader is not None,
+        external_id=external_id,
+        created_by=actor,
+        **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS + DRAFT_ONLY_FIELDS},
+    )
+    if subject is not None:
+        item.subject = subject
+    item.seq = 0
+    item.number = "-"
+    item.full_clean(exclude=["seq", "number"])
+    item.seq = next_value(f"ledger:{ledger.pk}")
+    item.number = ledger.format_number(item.seq)
+    item.save()
+    for unit, part in co_units or []:
+        if unit.pk == lead_unit.pk:
+            raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
+        ItemCoUnit.objects.create(item=item, unit=unit, part=part)
+    events.record(
+        item, "ledger.item.created", actor=actor, to_state=item.state, data={"number": item.number}, at=at
+    )
+    if parent is not None:
+        recompute_progress(parent, actor=actor)
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor: User | None, item: Item, data: dict) -> Item:
+    """Change an item's details. Lead unit and deadline change only while it is a draft; after
+    assignment the deadline moves only through an approved extension."""
+    item = _lock(item)
+    if actor is not None and not access.acts_for_office(actor, item.ledger):
+        raise LedgerPermissionError(_("Only the supervising office edits items."))
+    if item.state in {ItemState.CLOSED, ItemState.CANCELLED}:
+        raise ValidationError(_("A closed or cancelled item can no longer be edited."))
+    allowed = EDITABLE_FIELDS + (DRAFT_ONLY_FIELDS if item.state == ItemState.DRAFT else ())
+    refused = [name for name in DRAFT_ONLY_FIELDS if name in data and name not in allowed]
+    if any(getattr(item, name) != data[name] for name in refused):
+        raise ValidationError(_("After assignment the lead unit and deadline cannot be edited; request an extension."))
+    changes = {}
+    for name in allowed:
+        if name in data and getattr(item, name) != data[name]:
+            changes[name] = [_display(getattr(item, name)), _display(data[name])]
+            setattr(item, name, data[name])
+    if "leader" in data and data["leader"] != item.leader:
+        changes["leader"] = [_display(item.leader), _display(data["leader"])]
+        item.leader = data["leader"]
+        item.leader_overridden = True
+    if not changes:
+        return item
+    if "lead_unit" in changes and not item.leader_overridden:
+        item.leader = leader_in_charge(item.lead_unit)
+    item.full_clean()
+    item.save()
+    events.record(item, "ledger.item.updated", actor=actor, data={"changes": changes})
+    if "weight" in changes and item.parent_id:
+        recompute_progress(item.parent, actor=actor)
+    return item
+
+
+#
+# The loop
+#
+
+
+def _check_action(item: Item, action: str, actor: User | None, reason: str) -> None:
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise TransitionError(_("Unknown action."))
+    if item.state not in spec.sources:
+        raise TransitionError(
+            _("“%(action)s” is not possible while the item is “%(state)s”.")
+            % {"action": spec.label, "state": ItemState(item.state).label}
+        )
+    if actor is not None and not access.can_perform(actor, item, spec.actor, action):
+        if spec.actor == "reviewer":
+            raise LedgerPermissionError(_("Review and close-out need a supervisor outside the responsible unit."))
+        raise LedgerPermissionError(_("You cannot do this on this item."))
+    if spec.needs_reason and not reason.strip():
+        raise ValidationError({"reason": _("Give a reason or a report for this step.")})
+
+
+@transaction.atomic
+def item_transition(
+    *, actor: User | None, item: Item, action: str, reason: str = "", at: dt.datetime | None = None
+) -> Item:
+    """The one way an item changes state: checks the transition table and who may act, locks the
+    row, applies the action, writes the event(s), and notifies the units after commit."""
+    item = _lock(item)
+    now, today = moment(at)
+    _check_action(item, action, actor, reason)
+    spec = ACTIONS[action]
+    previous = item.state
+    data: dict = {}
+    extra_events: list[str] = []
+    recipients: list[Unit] = [item.lead_unit]
+    if reason:
+        data["reason"] = reason.strip()
+
+    if action == "assign":
+        if item.deadline_working_days:
+            item.deadline = add_working_days(today, item.deadline_working_days)
+        if item.deadline is None:
+            raise ValidationError({"deadline": _("Set a deadline before assigning the item.")})
+        if item.deadline < today:
+            raise ValidationError({"deadline": _("The deadline is already past.")})
+        if not item.lead_unit.is_active:
+            raise ValidationError({"lead_unit": _("A retired unit cannot be responsible for an item.")})
+        item.effective_deadline = item.deadline
+        item.assigned_at = now
+        item.start_date = item.start_date or today
+        item.acknowledge_due = add_working_days(today, item.ledger.acknowledge_working_days)
+        data.update(number=item.number, deadline=item.deadline.isoformat())
+        recipients += [c.unit for c in item.co_units.select_related("unit")]
+    elif action == "acknowledge":
+        item.acknowledged_at = now
+        if item.acknowledge_due and today > item.acknowledge_due:
+            extra_events.append("ledger.item.acknowledged_late")
+    elif action == "submit":
+        item.submitted_at = now
+        if not item.children.exclude(state=ItemState.CANCELLED).exists():
+            item.progress = 100
+        ProgressReport.objects.create(
+            item=item,
+            unit=item.lead_unit,
+            reported_on=today,
+            percent=item.progress,
+            text=reason.strip(),
+            is_completion=True,
+            created_by=actor,
+        )
+        recipients = []
+    elif action == "accept":
+        item.done_at = now
+        item.finished_on = timezone.localtime(item.submitted_at).date() if item.submitted_at else today
+        item.late_days = max(0, (item.finished_on - item.effective_deadline).days) if item.effective_deadline else 0
+        extra_events.append("ledger.item.finished_late" if item.late_days else "ledger.item.finished_on_time")
+        data["late_days"] = item.late_days
+    elif action == "close":
+        item.closed_at = now
+        item.closed_by = actor
+    elif action == "reopen":
+        item.done_at = item.closed_at = item.closed_by = item.finished_on = item.late_days = None
+    elif action == "cancel":
+        item.cancel_reason = reason.strip()
+
+    item.state = spec.target
+    item.light = _current_light(item, today)
+    item.save()
+    events.record(
+        item,
+        EVENT_FOR_ACTION[action],
+        actor=actor,
+        from_state=previous,
+        to_state=item.state,
+        data=data,
+        at=now,
+    )
+    for code in extra_events:
+        events.record(item, code, actor=actor, data=data, at=now)
+    _record_light(item, today)
+    if item.parent_id and action in {"submit", "cancel", "reopen"}:
+        recompute_progress(item.parent, actor=actor)
+    for unit in recipients:
+        notify.after_commit(
+            notify.unit_users(unit),
+            item,
+            f"ledger.{action}",
+            _("%(number)s %(title)s: %(event)s") % {"number": item.number, "title": item.title, "event": spec.label},
+        )
+    return item
+
+
+#
+# Progress
+#
+
+
+@transaction.atomic
+def item_report_progress(
+    *,
+    actor: User | None,
+    item: Item,
+    percent: int,
+    text: str,
+    at: dt.datetime | None = None,
+) -> ProgressReport:
+    """A progress report by the lead unit. The first report after acknowledgement starts the work."""
+    item = _lock(item)
+    at, reported_on = moment(at)
+    if actor is not None and not access.acts_for_unit(actor, item):
+        raise LedgerPermissionError(_("Only the responsible unit reports progress on this item."))
+    if item.state not in {ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED}:
+        raise TransitionError(_("Progress can be reported once the item is acknowledged and until it is submitted."))
+    if not 0 <= int(percent) <= 100:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Describe the progress.")})
+    if item.children.exclude(state=ItemState.CANCELLED).exists():
+        raise ValidationError(_("This item's progress is computed from its sub-items; report on those."))
+    if item.state != ItemState.IN_PROGRESS:
+        item_transition(actor=actor, item=item, action="start", at=at)
+        item.refresh_from_db()
+    report = ProgressReport.objects.create(
+        item=item,
+        unit=item.lead_unit,
+        reported_on=reported_on,
+        percent=percent,
+        text=text.strip(),
+        created_by=actor,
+    )
+    before = item.progress
+    item.progress = int(percent)
+    item.light = _current_light(item, reported_on)
+    item.save(update_fields=["progress", "light", "updated_at"])
+    events.record(item, "ledger.item.progress", actor=actor, data={"before": before, "after": item.progress}, at=at)
+    _record_light(item, reported_on)
+    if item.parent_id:
+        recompute_progress(item.parent, actor=actor)
+    return report
+
+
+def recompute_progress(item: Item, *, actor: User | None = None) -> None:
+    """Roll progress up from the sub-items by normalised weights (missing progress counts as 0,
+    cancelled sub-items drop out), then on up the tree."""
+    item = _lock(item)
+    children = list(item.children.exclude(state=ItemState.CANCELLED).values_list("progress", "weight"))
+    if not children:
+        return
+    total_weight = sum((weight for _, weight in children), Decimal(0))
+    weighted = sum(Decimal(p or 0) * w for p, w in children) / total_weight
+    value = int(weighted.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if value != item.progress:
+        before = item.progress
+        item.progress = value
+        item.save(update_fields=["progress", "updated_at"])
+        events.record(item, "ledger.item.rolled_up", actor=actor, data={"before": before, "after": value})
+    if item.parent_id:
+        recompute_progress(item.parent, actor=actor)
+
+
+#
+# Co-units
+#
+
+
+@transaction.atomic
+def co_unit_acknowledge(*, actor: User | None, item: Item, unit: Unit) -> ItemCoUnit:
+    item = _lock(item)
+    share = ItemCoUnit.objects.select_for_update().filter(item=item, unit=unit).first()
+    if share is None:
+        raise ValidationError(_("This unit is not a co-unit of the item."))
+    if actor is not None and not access.acts_for_co_unit(actor, unit):
+        raise LedgerPermissionError(_("Only the co-unit itself acknowledges its part."))
+    if item.state not in OPEN_STATES:
+        raise TransitionError(_("Only open items can be acknowledged."))
+    if share.acknowledged_at is not None:
+        raise TransitionError(_("This co-unit has already acknowledged."))
+    share.acknowledged_at = timezone.now()
+    share.save(update_fields=["acknowledged_at", "updated_at"])
+    events.record(item, "ledger.co_unit.acknowledged", actor=actor, unit=unit, data={"unit": unit.name})
+    return share
+
+
+@transaction.atomic
+def co_unit_report(*, actor: User | None, item: Item, unit: Unit, percent: int, text: str) -> ProgressReport:
+    item = _lock(item)
+    share = ItemCoUnit.objects.select_for_update().filter(item=item, unit=unit).first()
+    if share is None:
+        raise ValidationError(_("This unit is not a co-unit of the item."))
+    if actor is not None and not access.acts_for_co_unit(actor, unit):
+        raise LedgerPermissionError(_("Only the co-unit itself reports on its part."))
+    if share.acknowledged_at is None:
+        raise TransitionError(_("Acknowledge the item before reporting on it."))
+    if item.state not in OPEN_STATES:
+        raise TransitionError(_("Only open items take reports."))
+    if not 0 <= int(percent) <= 100:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Describe the progress.")})
+    share.progress = int(percent)
+    share.save(update_fields=["progress", "updated_at"])
+    report = ProgressReport.objects.create(item=item, unit=unit, percent=percent, text=text.strip(), created_by=actor)
+    events.record(item, "ledger.co_unit.progress", actor=actor, unit=unit, data={"unit": unit.name, "after": percent})
+    return report
+
+
+#
+# Lights
+#
+
+
+def _current_light(item: Item, today: dt.date) -> str:
+    return compute_light(
+        state=item.state,
+        deadline=item.effective_deadline,
+        start=item.start_date,
+        progress=item.progress,
+        submitted_on=timezone.localtime(item.submitted_at).date() if item.submitted_at else None,
+        policy=item.ledger.light_policy,
+        today=today,
+    )
+
+
+def _record_light(item: Item, today: dt.date) -> None:
+    """Keep the worst light of the reporting period and the latest one."""
+    if item.light == Light.NONE:
+        return
+    period = period_of(today, item.ledger.light_policy)
+    record = LightRecord.objects.filter(item=item, period=period).first()
+    if record is None:
+        LightRecord.objects.create(item=item, period=period, light=item.light, last_light=item.light)
+        return
+    worst = item.light if LIGHT_RANK[item.light] > LIGHT_RANK[record.light] else record.light
+    if (worst, item.light) != (record.light, record.last_light):
+        record.light, record.last_light = worst, item.light
+        record.save(update_fields=["light", "last_light", "updated_at"])
+
+
+def item_refresh_light(item: Item, today: dt.date, at: dt.datetime | None = None) -> bool:
+    """Recompute and store an item's light (the caller holds the row lock); True when it changed."""
+    light = _current_light(item, today)
+    changed = light != item.light
+    if changed:
+        events.record(item, "ledger.item.light", data={"before": item.light, "after": light}, at=at)
+        item.light = light
+        Item.objects.filter(pk=item.pk).update(light=light)
+    _record_light(item, today)
+    return changed

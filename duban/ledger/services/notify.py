@@ -1,0 +1,47 @@
+"""The in-app inbox and email. Called through transaction.on_commit only, never inside a write."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from duban.ledger.models import Item, Notification
+from duban.orgs.models import Position, Unit, User
+
+logger = logging.getLogger(__name__)
+
+
+def unit_users(unit: Unit) -> list[User]:
+    """The active logins of everyone currently posted to the unit."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            person__positions__in=Position.objects.current().filter(unit=unit),
+        ).distinct()
+    )
+
+
+def _deliver(user_ids: list[int], item_id: int | None, kind: str, text: str) -> None:
+    users = list(User.objects.filter(pk__in=user_ids, is_active=True))
+    Notification.objects.bulk_create(
+        [Notification(user=user, item_id=item_id, kind=kind, text=text[:300]) for user in users]
+    )
+    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        for user in users:
+            if user.email:
+                try:
+                    send_mail(subject=text[:80], message=text, from_email=None, recipient_list=[user.email])
+                except OSError:
+                    logger.exception("Could not mail notification to user %s", user.pk)
+
+
+def after_commit(users, item: Item | None, kind: str, text: str) -> None:
+    """Queue inbox entries (and mail) for `users`; they are written once the caller commits."""
+    user_ids = sorted({user.pk for user in users})
+    if not user_ids:
+        return
+    item_id = item.pk if item else None
+    transaction.on_commit(lambda: _deliver(user_ids, item_id, kind, str(text)))
