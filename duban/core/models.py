@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class BaseModel(models.Model):
     """Abstract base: creation and update times on every row."""
 
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add, so that services can date rows they write for another
+    # instant (the demo's generated history); nothing else sets it.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -125,6 +125,7 @@ def verification_confirm(*, destination: str, code: str) -> User:
     return user
 
 
+@transaction.atomic
 def resident_account_verified(*, destination: str, at=None) -> User:
     """The resident account for a destination whose control was just proven; created on first use."""
     destination = normalise_destination(destination)

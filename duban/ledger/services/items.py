@@ -121,9 +121,7 @@ def item_create(
         if unit.pk == lead_unit.pk:
             raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
         ItemCoUnit.objects.create(item=item, unit=unit, part=part)
-    events.record(
-        item, "ledger.item.created", actor=actor, to_state=item.state, data={"number": item.number}, at=at
-    )
+    events.record(item, "ledger.item.created", actor=actor, to_state=item.state, data={"number": item.number}, at=at)
     if parent is not None:
         recompute_progress(parent, actor=actor)
     return item

@@ -61,7 +61,7 @@ def _due(rule: dict, item: Item, today: dt.date) -> tuple[str, str] | None:
     return None
 
 
-def escalate(item: Item, today: dt.date) -> int:
+def escalate(item: Item, today: dt.date, at: dt.datetime | None = None) -> int:
     """Issue the notices the ledger's escalation policy calls for; the caller holds the row lock."""
     if item.state == ItemState.SUBMITTED:
         return 0
@@ -72,7 +72,7 @@ def escalate(item: Item, today: dt.date) -> int:
         if due is None or due[0] in existing:
             continue
         key, reason = due
-        issue(item=item, level=rule["level"], reason=reason, auto_rule=rule["key"], auto_key=key, today=today)
+        issue(item=item, level=rule["level"], reason=reason, auto_rule=rule["key"], auto_key=key, at=at)
         existing.add(key)
         issued += 1
     return issued
@@ -80,7 +80,10 @@ def escalate(item: Item, today: dt.date) -> int:
 
 def sweep_run(*, today: dt.date | None = None, batch_size: int = 200, force: bool = False) -> SweepResult:
     """Sweep every open item not yet swept today (every open item with `force`)."""
-    today = today or timezone.localdate()
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    # A sweep "as of" another day (catching up, the demo's history) dates its events that morning.
+    at = now if today == timezone.localdate(now) else on_day(today, hour=8)
     result = SweepResult()
     last_id = 0
     while True:
@@ -96,7 +99,7 @@ def sweep_run(*, today: dt.date | None = None, batch_size: int = 200, force: boo
                 return result
             for item in batch:
                 result.items += 1
-                result.lights_changed += int(item_refresh_light(item, today))
-                result.notices += escalate(item, today)
+                result.lights_changed += int(item_refresh_light(item, today, at))
+                result.notices += escalate(item, today, at)
             Item.objects.filter(pk__in=[item.pk for item in batch]).update(last_swept_on=today)
             last_id = batch[-1].pk
