@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/resident/", resident_login, name="resident_login"),
     path("org/", include("duban.orgs.urls")),
+    path("ledger/", include("duban.ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

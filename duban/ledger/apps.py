@@ -6,3 +6,13 @@ class LedgerConfig(AppConfig):
     name = "duban.ledger"
     label = "ledger"
     verbose_name = _("Ledger")
+
+    def nav_items(self):
+        from duban.ledger.access import is_supervisor
+        from duban.orgs.access import is_official
+
+        return [
+            ("ledger:inbox", _("My work"), is_official),
+            ("ledger:item_list", _("Ledger"), is_official),
+            ("ledger:queue", _("Review queue"), is_supervisor),
+        ]

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from duban.ledger.choices import ItemState, Light, NoticeLevel
+from duban.ledger.models import Item, Ledger
+from duban.orgs.models import Person, Unit
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+SORTS = {
+    "number": ("ledger__year", "seq"),
+    "deadline": ("effective_deadline", "seq"),
+    "-deadline": ("-effective_deadline", "seq"),
+    "progress": ("progress", "seq"),
+    "-progress": ("-progress", "seq"),
+    "unit": ("lead_unit__name", "seq"),
+    "state": ("state", "seq"),
+}
+
+
+class ItemFilterForm(forms.Form):
+    q = forms.CharField(label=_("Text"), required=False)
+    ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("Any state"))] + ItemState.choices, required=False)
+    light = forms.ChoiceField(label=_("Light"), choices=[("", _("Any light"))] + Light.choices, required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    leader = forms.ModelChoiceField(label=_("Leader in charge"), queryset=Person.objects.none(), required=False)
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_to = forms.DateField(label=_("Due to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, ledgers, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ledger"].queryset = ledgers
+        self.fields["unit"].queryset = units
+        self.fields["leader"].queryset = Person.objects.filter(portfolios__ended_on__isnull=True).distinct()
+
+    def apply(self, items, today):
+        if not self.is_valid():
+            return items.none()
+        data = self.cleaned_data
+        if data["q"]:
+            items = items.filter(title__icontains=data["q"]) | items.filter(number__icontains=data["q"])
+        if data["ledger"]:
+            items = items.filter(ledger=data["ledger"])
+        if data["unit"]:
+            items = items.filter(lead_unit__in=Unit.objects.subtree(data["unit"]))
+        if data["state"]:
+            items = items.filter(state=data["state"])
+        if data["light"]:
+            items = items.filter(light=data["light"])
+        if data["overdue"]:
+            items = items.overdue(today)
+        if data["leader"]:
+            items = items.filter(leader=data["leader"])
+        if data["due_from"]:
+            items = items.filter(effective_deadline__gte=data["due_from"])
+        if data["due_to"]:
+            items = items.filter(effective_deadline__lte=data["due_to"])
+        return items.order_by(*SORTS.get(data["sort"] or "number", SORTS["number"]))
+
+
+class ItemForm(forms.ModelForm):
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("Co-units"),
+        queryset=Unit.objects.active(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = Item
+        fields = [
+            "ledger",
+            "title",
+            "content",
+            "basis_kind",
+            "basis_document",
+            "category",
+            "lead_unit",
+            "leader",
+            "handler",
+            "urgency",
+            "deadline",
+            "deadline_working_days",
+            "report_cadence",
+            "rectification_type",
+            "parent",
+            "weight",
+        ]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}), "content": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, ledgers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ledger"].queryset = ledgers
+        self.fields["lead_unit"].queryset = Unit.objects.active()
+        self.fields["leader"].queryset = Person.objects.filter(portfolios__ended_on__isnull=True).distinct()
+        self.fields["leader"].help_text = _("Leave empty to take the leader in charge of the lead unit.")
+        self.fields["handler"].queryset = Person.objects.active()
+        self.fields["parent"].queryset = Item.objects.filter(ledger__in=ledgers).exclude(
+            state__in=[ItemState.CLOSED, ItemState.CANCELLED]
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("deadline") and not data.get("deadline_working_days"):
+            self.add_error("deadline", _("Give a deadline date or a number of working days from assignment."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason or report"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    files = MultipleFileField(label=_("Evidence files"))
+
+
+class CoUnitProgressForm(forms.Form):
+    percent = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProgressForm(CoUnitProgressForm):
+    files = MultipleFileField(label=_("Attachments"))
+
+
+class ExtensionForm(forms.Form):
+    new_deadline = forms.DateField(label=_("Requested deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class NoticeForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=NoticeLevel.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    required_response = forms.CharField(label=_("Required response"), required=False)
+    due_date = forms.DateField(label=_("Respond by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Response"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InstructionForm(forms.Form):
+    text = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}))
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = Person.objects.filter(portfolios__ended_on__isnull=True).distinct()

@@ -1,0 +1,178 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from duban.core.workdays import on_day
+from duban.ledger.choices import ItemState
+from duban.ledger.models import Attachment, Item, ItemEvent, Notice
+from duban.ledger.services.items import item_transition
+from duban.ledger.tests.conftest import MONDAY
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("office_admin", 200),
+        ("supervisor", 200),
+        ("unit_a_head", 200),
+        ("unit_a_staff", 200),
+        ("district_leader", 200),
+        ("unit_b_staff", 404),
+        ("expert", 403),
+        ("resident", 403),
+    ],
+)
+def test_who_sees_an_item_page(client, personas, make_item, persona, status):
+    item = make_item()
+    assert _get(client, getattr(personas, persona), reverse("ledger:item_detail", args=[item.pk])).status_code == status
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, personas, make_item):
+    item = make_item()
+    response = client.get(reverse("ledger:item_detail", args=[item.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_list_filters_by_state_and_overdue_and_shows_only_visible_items(client, personas, make_item):
+    mine = make_item(title="东门任务")
+    make_item(title="桂园任务", lead_unit=personas.unit_b)
+    late = make_item(title="东门逾期任务", deadline=dt.date(2024, 6, 5))
+
+    html = _get(client, personas.unit_a_staff, reverse("ledger:item_list")).content.decode()
+    assert "东门任务" in html and "桂园任务" not in html
+
+    with time_machine.travel(on_day(dt.date(2024, 6, 10)), tick=False):
+        html = client.get(reverse("ledger:item_list"), {"overdue": "on"}).content.decode()
+    assert late.title in html and f">{mine.number}<" not in html
+
+    html = client.get(reverse("ledger:item_list"), {"state": "draft"}).content.decode()
+    assert "东门任务" not in html
+
+
+def test_the_list_runs_a_fixed_number_of_queries_whatever_the_page_size(
+    client, personas, make_item, django_assert_max_num_queries
+):
+    for n in range(12):
+        make_item(title=f"任务{n}")
+    client.force_login(personas.office_admin)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("ledger:item_list"), {"state": "assigned"})
+    assert response.content.decode().count('<td class="nowrap"><a href') == 12
+
+
+def test_the_unit_acknowledges_and_submits_with_evidence_from_the_page(client, personas, make_item):
+    item = make_item()
+    client.force_login(personas.unit_a_staff)
+
+    client.post(reverse("ledger:item_act", args=[item.pk, "acknowledge"]))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    evidence = SimpleUploadedFile("整改照片.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    response = client.post(
+        reverse("ledger:item_act", args=[item.pk, "submit"]), {"reason": "已全部整改到位", "files": [evidence]}
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == ItemState.SUBMITTED
+    attachment = Attachment.objects.get()
+    assert attachment.report.is_completion
+    download = client.get(reverse("ledger:attachment_download", args=[attachment.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 evidence"
+    client.force_login(personas.unit_b_staff)
+    assert client.get(reverse("ledger:attachment_download", args=[attachment.pk])).status_code == 404
+
+
+def test_a_refused_step_from_the_page_shows_why_and_changes_nothing(client, personas, make_item):
+    item = make_item()
+    item_transition(actor=personas.unit_a_staff, item=item, action="acknowledge", at=on_day(MONDAY))
+    item_transition(actor=personas.unit_a_staff, item=item, action="submit", reason="报告", at=on_day(MONDAY))
+    events = ItemEvent.objects.count()
+    client.force_login(personas.unit_a_head)
+
+    response = client.post(reverse("ledger:item_act", args=[item.pk, "accept"]))
+
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.state == ItemState.SUBMITTED
+    assert ItemEvent.objects.count() == events
+
+
+def test_a_wrong_file_type_is_refused_and_the_submission_is_not_half_written(client, personas, make_item):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = make_item()
+    item_transition(actor=personas.unit_a_staff, item=item, action="acknowledge", at=on_day(MONDAY))
+    client.force_login(personas.unit_a_staff)
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+
+    response = client.post(reverse("ledger:item_act", args=[item.pk, "submit"]), {"reason": "报告", "files": [bad]})
+
+    item.refresh_from_db()
+    assert item.state == ItemState.ACKNOWLEDGED
+    assert Attachment.objects.count() == 0
+    assert item.reports.count() == 0
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("run.exe" in m for m in messages)
+
+
+def test_a_supervisor_issues_a_notice_and_the_unit_answers(client, personas, make_item):
+    item = make_item()
+    client.force_login(personas.supervisor)
+    client.post(reverse("ledger:notice_issue", args=[item.pk]), {"level": "red", "reason": "进度严重滞后"})
+    notice = Notice.objects.get()
+    assert notice.level == "red"
+
+    client.force_login(personas.unit_b_staff)
+    assert client.post(reverse("ledger:notice_answer", args=[notice.pk]), {"text": "x"}).status_code == 404
+    client.force_login(personas.unit_a_staff)
+    client.post(reverse("ledger:notice_answer", args=[notice.pk]), {"text": "已成立专班推进"})
+    notice.refresh_from_db()
+    assert notice.response_text == "已成立专班推进"
+
+
+def test_the_inbox_and_the_queue(client, personas, make_item):
+    item = make_item(title="待签收的任务")
+    html = _get(client, personas.unit_a_staff, reverse("ledger:inbox")).content.decode()
+    assert "待签收的任务" in html
+
+    item_transition(actor=personas.unit_a_staff, item=item, action="acknowledge", at=on_day(MONDAY))
+    item_transition(actor=personas.unit_a_staff, item=item, action="submit", reason="报告", at=on_day(MONDAY))
+    html = _get(client, personas.supervisor, reverse("ledger:queue")).content.decode()
+    assert "待签收的任务" in html
+    html = _get(client, personas.unit_a_head, reverse("ledger:queue")).content.decode()
+    assert "待签收的任务" not in html
+
+
+def test_registering_an_item_needs_a_deadline_and_the_office(client, personas, ledger):
+    client.force_login(personas.office_admin)
+    data = {
+        "ledger": ledger.pk,
+        "title": "新任务",
+        "lead_unit": personas.unit_b.pk,
+        "basis_kind": "decision",
+        "urgency": "normal",
+        "report_cadence": "monthly",
+        "weight": "1",
+    }
+    response = client.post(reverse("ledger:item_new"), data)
+    assert response.status_code == 400
+    assert "请填写办理期限或自交办起的工作日数。" in response.content.decode()
+    assert Item.objects.count() == 0
+
+    response = client.post(reverse("ledger:item_new"), {**data, "deadline": "2030-12-31"})
+    assert response.status_code == 302
+    assert Item.objects.get().lead_unit == personas.unit_b
+
+    client.force_login(personas.unit_a_staff)
+    assert client.get(reverse("ledger:item_new")).status_code == 403

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from duban.ledger import views
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("", views.item_list, name="item_list"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("queue/", views.queue, name="queue"),
+    path("items/new/", views.item_new, name="item_new"),
+    path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/act/<str:action>/", views.item_act, name="item_act"),
+    path("items/<int:pk>/progress/", views.item_progress, name="item_progress"),
+    path("items/<int:pk>/extension/", views.item_extension, name="item_extension"),
+    path("items/<int:pk>/notices/", views.notice_issue, name="notice_issue"),
+    path("items/<int:pk>/instructions/", views.instruction_add, name="instruction_add"),
+    path("items/<int:pk>/co-units/<int:unit_pk>/acknowledge/", views.co_unit_acknowledge, name="co_unit_acknowledge"),
+    path("items/<int:pk>/co-units/<int:unit_pk>/report/", views.co_unit_report, name="co_unit_report"),
+    path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path("notices/<int:pk>/answer/", views.notice_answer, name="notice_answer"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+]

@@ -1,0 +1,433 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duban.core.errors import TransitionError
+from duban.core.forms import add_service_errors
+from duban.ledger import access
+from duban.ledger.choices import ACTIONS, EVENT_LABELS, OPEN_STATES, ExtensionState, ItemState
+from duban.ledger.forms import (
+    AnswerForm,
+    CoUnitProgressForm,
+    DecisionForm,
+    ExtensionForm,
+    InstructionForm,
+    ItemFilterForm,
+    ItemForm,
+    NoticeForm,
+    ProgressForm,
+    ReasonForm,
+)
+from duban.ledger.models import Attachment, ExtensionRequest, Item, Ledger, Notice, Notification
+from duban.ledger.services import extensions, instructions, notices
+from duban.ledger.services import items as items_services
+from duban.ledger.services.attachments import attachments_add
+from duban.ledger.services.items import item_create, item_report_progress, item_transition, item_update
+from duban.orgs import access as org_access
+from duban.orgs.choices import Role
+from duban.orgs.models import Unit
+
+PAGE_SIZE = 50
+
+
+def _errors_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _back(item: Item):
+    return redirect("ledger:item_detail", pk=item.pk)
+
+
+#
+# Lists
+#
+
+
+@login_required
+def item_list(request):
+    org_access.require_official(request.user)
+    today = timezone.localdate()
+    visible = access.visible_items(request.user)
+    form = ItemFilterForm(
+        request.GET or None,
+        ledgers=access.visible_ledgers(request.user).distinct(),
+        units=Unit.objects.active().exclude(kind__in=["grid", "compound"]),
+    )
+    items = form.apply(visible, today) if form.is_bound else visible.order_by("ledger__year", "seq")
+    items = items.select_related("ledger", "lead_unit", "leader")
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "today": today, "query": request.GET.urlencode()}
+    template = "ledger/_item_table.html" if request.htmx else "ledger/item_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def inbox(request):
+    """A unit's to-do list: to acknowledge, to report, due soon, overdue; and the person's inbox."""
+    org_access.require_official(request.user)
+    today = timezone.localdate()
+    roots = org_access.scope_roots(request.user)
+    mine = Item.objects.filter(lead_unit__in=Unit.objects.subtrees(roots)).select_related("ledger", "lead_unit")
+    soon = today + timezone.timedelta(days=10)
+    context = {
+        "to_acknowledge": mine.filter(state=ItemState.ASSIGNED),
+        "to_report": mine.filter(state__in=[ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED]),
+        "due_soon": mine.open().filter(effective_deadline__gte=today, effective_deadline__lte=soon),
+        "overdue": mine.overdue(today),
+        "open_notices": Notice.objects.unanswered()
+        .filter(item__in=mine.open())
+        .select_related("item")
+        .order_by("due_date"),
+        "notifications": Notification.objects.filter(user=request.user).select_related("item")[:30],
+        "today": today,
+    }
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "ledger/inbox.html", context)
+
+
+@login_required
+def queue(request):
+    """The supervisor's queue: to review, to close, extension requests."""
+    if not access.is_supervisor(request.user) and not org_access.is_official(request.user):
+        raise PermissionDenied
+    visible = access.visible_items(request.user).select_related("ledger", "lead_unit")
+    reviewable = [item for item in visible.filter(state=ItemState.SUBMITTED) if access.can_review(request.user, item)]
+    closable = [item for item in visible.filter(state=ItemState.DONE) if access.can_close(request.user, item)]
+    pending = [
+        request_
+        for request_ in ExtensionRequest.objects.filter(state=ExtensionState.PENDING, item__in=visible).select_related(
+            "item", "item__lead_unit", "item__ledger"
+        )
+        if access.can_review(request.user, request_.item)
+    ]
+    return render(request, "ledger/queue.html", {"reviewable": reviewable, "closable": closable, "pending": pending})
+
+
+#
+# One item
+#
+
+
+def _timeline(item: Item):
+    events = list(item.events.select_related("actor").order_by("-at", "-id"))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.code, event.code)
+    return events
+
+
+@login_required
+def item_detail(request, pk: int):
+    item = access.get_item_for_user(request.user, pk)
+    user = request.user
+    available = [
+        spec
+        for spec in ACTIONS.values()
+        if item.state in spec.sources and access.can_perform(user, item, spec.actor, spec.code)
+    ]
+    co_units = list(item.co_units.select_related("unit"))
+    context = {
+        "item": item,
+        "today": timezone.localdate(),
+        "available": available,
+        "co_units": co_units,
+        "my_co_units": [c for c in co_units if access.acts_for_co_unit(user, c.unit)],
+        "children": item.children.select_related("lead_unit"),
+        "reports": item.reports.select_related("unit", "created_by").prefetch_related("attachments"),
+        "attachments": item.attachments.filter(report__isnull=True),
+        "notices": item.notices.select_related("recipient_unit", "recipient_head"),
+        "extensions": item.extensions.select_related("requested_by", "decided_by"),
+        "instructions": item.instructions.select_related("leader"),
+        "timeline": _timeline(item),
+        "can_report": access.acts_for_unit(user, item)
+        and item.state in {ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED},
+        "can_extend": access.acts_for_unit(user, item) and item.state in extensions.REQUESTABLE,
+        "can_decide": access.can_review(user, item),
+        "can_notice": access.acts_for_office(user, item.ledger)
+        and access.is_outside(user, item.lead_unit)
+        and item.state in OPEN_STATES,
+        "can_answer": access.acts_for_unit(user, item),
+        "can_instruct": access.acts_for_office(user, item.ledger) or Role.DISTRICT_LEADER in org_access.roles_of(user),
+        "can_edit": access.acts_for_office(user, item.ledger)
+        and item.state not in {ItemState.CLOSED, ItemState.CANCELLED},
+        "reason_form": ReasonForm(),
+        "progress_form": ProgressForm(initial={"percent": item.progress}),
+        "co_progress_form": CoUnitProgressForm(),
+        "extension_form": ExtensionForm(),
+        "notice_form": NoticeForm(),
+        "answer_form": AnswerForm(),
+        "instruction_form": InstructionForm(),
+        "decision_form": DecisionForm(),
+    }
+    instructions.mark_read(user=user, item=item)
+    return render(request, "ledger/item_detail.html", context)
+
+
+@login_required
+@require_POST
+def item_act(request, pk: int, action: str):
+    item = access.get_item_for_user(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form = ReasonForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _errors_text(ValidationError(form.errors)))
+        return _back(item)
+    try:
+        with transaction.atomic():
+            item = item_transition(actor=request.user, item=item, action=action, reason=form.cleaned_data["reason"])
+            if form.cleaned_data["files"]:
+                report = item.reports.filter(is_completion=True).first() if action == "submit" else None
+                attachments_add(actor=request.user, item=item, uploads=form.cleaned_data["files"], report=report)
+    except (TransitionError, ValidationError) as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})
+    return _back(item)
+
+
+@login_required
+@require_POST
+def item_progress(request, pk: int):
+    item = access.get_item_for_user(request.user, pk)
+    form = ProgressForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _errors_text(ValidationError(form.errors)))
+        return _back(item)
+    try:
+        with transaction.atomic():
+            report = item_report_progress(
+                actor=request.user, item=item, percent=form.cleaned_data["percent"], text=form.cleaned_data["text"]
+            )
+            attachments_add(actor=request.user, item=item, uploads=form.cleaned_data["files"], report=report)
+    except (TransitionError, ValidationError) as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Progress reported."))
+    return _back(item)
+
+
+def _co_unit(item: Item, unit_pk: int) -> Unit:
+    unit = Unit.objects.filter(pk=unit_pk, co_items__item=item).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@login_required
+@require_POST
+def co_unit_acknowledge(request, pk: int, unit_pk: int):
+    item = access.get_item_for_user(request.user, pk)
+    try:
+        items_services.co_unit_acknowledge(actor=request.user, item=item, unit=_co_unit(item, unit_pk))
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Co-unit acknowledged its part."))
+    return _back(item)
+
+
+@login_required
+@require_POST
+def co_unit_report(request, pk: int, unit_pk: int):
+    item = access.get_item_for_user(request.user, pk)
+    form = CoUnitProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors_text(ValidationError(form.errors)))
+        return _back(item)
+    try:
+        items_services.co_unit_report(
+            actor=request.user,
+            item=item,
+            unit=_co_unit(item, unit_pk),
+            percent=form.cleaned_data["percent"],
+            text=form.cleaned_data["text"],
+        )
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Co-unit progress reported."))
+    return _back(item)
+
+
+@login_required
+@require_POST
+def item_extension(request, pk: int):
+    item = access.get_item_for_user(request.user, pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors_text(ValidationError(form.errors)))
+        return _back(item)
+    try:
+        extensions.extension_request(actor=request.user, item=item, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Extension requested; a supervisor will decide."))
+    return _back(item)
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk: int):
+    extension = ExtensionRequest.objects.filter(pk=pk).first()
+    if extension is None:
+        raise Http404
+    item = access.get_item_for_user(request.user, extension.item_id)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        extensions.extension_decide(
+            actor=request.user,
+            request=extension,
+            approve=request.POST.get("decision") == "approve",
+            note=form.cleaned_data.get("note", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return _back(item)
+
+
+@login_required
+@require_POST
+def notice_issue(request, pk: int):
+    item = access.get_item_for_user(request.user, pk)
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors_text(ValidationError(form.errors)))
+        return _back(item)
+    try:
+        notice = notices.notice_issue(actor=request.user, item=item, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
+    return _back(item)
+
+
+@login_required
+@require_POST
+def notice_answer(request, pk: int):
+    notice = Notice.objects.filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    item = access.get_item_for_user(request.user, notice.item_id)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors_text(ValidationError(form.errors)))
+        return _back(item)
+    try:
+        notices.notice_answer(actor=request.user, notice=notice, text=form.cleaned_data["text"])
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Response recorded."))
+    return _back(item)
+
+
+@login_required
+@require_POST
+def instruction_add(request, pk: int):
+    item = access.get_item_for_user(request.user, pk)
+    form = InstructionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors_text(ValidationError(form.errors)))
+        return _back(item)
+    try:
+        instructions.instruction_add(
+            actor=request.user, item=item, text=form.cleaned_data["text"], leader=form.cleaned_data["leader"]
+        )
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Instruction recorded."))
+    return _back(item)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    access.get_item_for_user(request.user, attachment.item_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+#
+# Registering and editing
+#
+
+
+@login_required
+def item_new(request):
+    own = [ledger.pk for ledger in access.visible_ledgers(request.user) if access.acts_for_office(request.user, ledger)]
+    ledger_qs = Ledger.objects.filter(pk__in=own, is_archived=False)
+    if not ledger_qs.exists():
+        raise PermissionDenied
+    form = ItemForm(request.POST or None, ledgers=ledger_qs)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        co_units = [(unit, "") for unit in data.pop("co_units")]
+        try:
+            item = item_create(actor=request.user, co_units=co_units, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Item %(number)s registered as a draft.") % {"number": item.number})
+            return redirect("ledger:item_detail", pk=item.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": _("Register an item"),
+            "back_url": reverse("ledger:item_list"),
+            "submit_label": _("Register"),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def item_edit(request, pk: int):
+    item = access.get_item_for_user(request.user, pk)
+    if not access.acts_for_office(request.user, item.ledger):
+        raise PermissionDenied
+    form = ItemForm(
+        request.POST or None, instance=Item.objects.get(pk=item.pk), ledgers=Ledger.objects.filter(pk=item.ledger_id)
+    )
+    for name in ("ledger", "parent", "co_units"):
+        form.fields[name].disabled = True
+    if item.state != ItemState.DRAFT:
+        for name in ("lead_unit", "deadline", "deadline_working_days"):
+            form.fields[name].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            item_update(actor=request.user, item=item, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return _back(item)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": _("Edit %(number)s") % {"number": item.number},
+            "back_url": reverse("ledger:item_detail", args=[item.pk]),
+            "submit_label": _("Save"),
+        },
+        status=400 if form.is_bound else 200,
+    )
