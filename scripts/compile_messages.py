@@ -13,7 +13,7 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "duban" / "locale"
 
 def compiled(po_path: Path) -> bytes:
     with po_path.open("rb") as handle:
-        catalog = read_po(handle)
+        catalog = read_po(handle, locale=po_path.parent.parent.name)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
