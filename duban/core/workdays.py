@@ -25,6 +25,7 @@ def calendar_knows_year(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
 def _published_is_workday(day: dt.date) -> bool:
     if calendar_knows_year(day.year):
         return chinese_calendar.is_workday(day)

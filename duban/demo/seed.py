@@ -8,6 +8,7 @@ import random
 from django.db import transaction
 
 from duban.demo import luohu
+from duban.demo.ledger_seed import seed_ledgers
 from duban.orgs import services
 from duban.orgs.choices import AccountType, LeaderRank, PositionRole, UnitKind
 from duban.orgs.models import Domain, Person, Unit, User
@@ -151,7 +152,7 @@ def _login_for(person: Person, username: str, **flags) -> User:
     )
 
 
-def _make_logins(by_short: dict[str, Unit], names: Names, rng: random.Random) -> None:
+def _make_logins(by_short: dict[str, Unit], names: Names, rng: random.Random) -> dict[str, User]:
     def staff_of(short: str, role: str = PositionRole.STAFF) -> Person:
         return by_short[short].positions.current().filter(role=role).select_related("person").first().person
 
@@ -165,6 +166,7 @@ def _make_logins(by_short: dict[str, Unit], names: Names, rng: random.Random) ->
     evaluator = _post(names, by_short["第三方评估机构"], PositionRole.STAFF, "研究员", rng)
     _login_for(evaluator, "expert", is_expert=True, account_type=AccountType.EXTERNAL)
     resident_account_verified(destination="13800138000")
+    return {user.username: user for user in User.objects.exclude(person=None)}
 
 
 def demo_is_seeded() -> bool:
@@ -176,4 +178,5 @@ def seed_demo(seed: int = 440303) -> None:
     """Seed the whole demo district in one transaction: a killed run leaves nothing behind."""
     rng = random.Random(seed)
     by_short = seed_organisation(rng)
-    _make_logins(by_short, Names(random.Random(seed + 1)), rng)
+    logins = _make_logins(by_short, Names(random.Random(seed + 1)), rng)
+    seed_ledgers(rng, logins)

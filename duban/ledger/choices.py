@@ -84,7 +84,7 @@ ACTIONS: dict[str, Action] = {
         _action("reopen", _("Reopen after look-back"), {S.DONE, S.CLOSED}, S.IN_PROGRESS, Actor.REVIEWER, True),
         _action(
             "cancel",
-            _("Cancel"),
+            _("Cancel the item"),
             {S.DRAFT, S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
             S.CANCELLED,
             Actor.OFFICE,

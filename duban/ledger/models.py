@@ -330,7 +330,7 @@ class ExtensionRequest(BaseModel):
     """延期申请: asked before the deadline, decided by a supervisor."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="extensions")
-    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
     old_deadline = models.DateField(_("current deadline"))
     new_deadline = models.DateField(_("requested deadline"))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from duban.core.errors import TransitionError
 from duban.core.forms import add_service_errors
 from duban.ledger import access
-from duban.ledger.choices import ACTIONS, EVENT_LABELS, OPEN_STATES, ExtensionState, ItemState
+from duban.ledger.choices import ACTIONS, EVENT_LABELS, OPEN_STATES, ExtensionState, ItemState, Light
 from duban.ledger.forms import (
     AnswerForm,
     CoUnitProgressForm,
@@ -122,6 +122,10 @@ def _timeline(item: Item):
     events = list(item.events.select_related("actor").order_by("-at", "-id"))
     for event in events:
         event.label = EVENT_LABELS.get(event.code, event.code)
+        if event.code == "ledger.item.light":
+            event.change = f"{Light(event.data['before']).label} → {Light(event.data['after']).label}"
+        elif "before" in event.data and "after" in event.data:
+            event.change = f"{event.data['before']}% → {event.data['after']}%"
     return events
 
 

@@ -1,9 +1,13 @@
+"""The demo district is seeded once per test here (about half a minute), so the checks are grouped."""
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from duban.demo.luohu import STREETS
 from duban.demo.seed import DEMO_PASSWORD, PERSONAS
+from duban.ledger.choices import ItemState, NoticeLevel
+from duban.ledger.models import Item, ItemEvent, Ledger, Notice
 from duban.orgs import access
 from duban.orgs.choices import Role, UnitKind
 from duban.orgs.models import LeaderPortfolio, Person, Position, Unit, User
@@ -11,31 +15,22 @@ from duban.orgs.models import LeaderPortfolio, Person, Position, Unit, User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(rf):
-    call_command("demo", stdout=open("/dev/null", "w"))
-
-
-def test_the_demo_district_has_ten_real_streets_and_their_communities(seeded):
+def _organisation_is_real_luohu():
     district = Unit.objects.get(kind=UnitKind.DISTRICT)
     streets = Unit.objects.filter(parent=district, kind=UnitKind.STREET)
-
     assert district.name == "罗湖区"
     assert sorted(streets.values_list("code", flat=True)) == [f"440303{n:03d}" for n in range(1, 11)]
     expected_communities = sum(len(verified) + len(filler) for _, _, verified, filler in STREETS)
     assert Unit.objects.filter(kind=UnitKind.COMMUNITY).count() == expected_communities
     assert Unit.objects.get(code="440303005015").name == "罗湖社区"
     assert Unit.objects.get(name="罗湖村").parent.name == "罗湖社区"
-
-
-def test_every_street_and_department_has_a_head_and_every_street_a_leader_in_charge(seeded):
     for unit in Unit.objects.filter(kind__in=[UnitKind.STREET, UnitKind.DEPARTMENT, UnitKind.COMMUNITY]):
         assert Position.objects.current().filter(unit=unit, role="head").count() == 1, unit
-    for street in Unit.objects.filter(kind=UnitKind.STREET):
+    for street in streets:
         assert LeaderPortfolio.objects.covering(street).exists(), street
 
 
-def test_one_login_per_persona_with_the_printed_password(seeded, rf):
+def _one_login_per_persona(rf):
     expected_roles = {
         "office_admin": Role.OFFICE_ADMIN,
         "leader": Role.DISTRICT_LEADER,
@@ -54,7 +49,29 @@ def test_one_login_per_persona_with_the_printed_password(seeded, rf):
     assert Person.objects.get(user__username="staff_dongmen").positions.get().unit.name == "东门街道"
 
 
-def test_running_the_demo_again_keeps_the_data(seeded):
-    counts = (Unit.objects.count(), Person.objects.count(), User.objects.count())
+def _ledgers_were_played_through_the_services():
+    audit = Ledger.objects.get(name="2024年审计整改台账")
+    items = Item.objects.filter(ledger=audit)
+    assert items.filter(state=ItemState.CLOSED).count() >= 10
+    assert items.filter(state=ItemState.IN_PROGRESS).exists()
+    # Every item's state matches its last state event: nothing was written around the services.
+    for item in Item.objects.all():
+        last = ItemEvent.objects.filter(item=item).exclude(to_state="").order_by("at", "id").last()
+        assert last.to_state == item.state, item
+    interview = Notice.objects.get(level=NoticeLevel.INTERVIEW)
+    assert interview.recipient_unit.name == "区住房和建设局"
+    assert Notice.objects.filter(recipient_unit=interview.recipient_unit, level=NoticeLevel.RED).count() >= 3
+    totals = {row["unit__name"]: row["points"] for row in ItemEvent.objects.unit_totals(2024)}
+    assert min(totals, key=totals.get) == "区住房和建设局"
+
+
+def test_the_demo_district(rf):
     call_command("demo", stdout=open("/dev/null", "w"))
-    assert (Unit.objects.count(), Person.objects.count(), User.objects.count()) == counts
+
+    _organisation_is_real_luohu()
+    _one_login_per_persona(rf)
+    _ledgers_were_played_through_the_services()
+
+    counts = (Unit.objects.count(), Person.objects.count(), Item.objects.count(), ItemEvent.objects.count())
+    call_command("demo", stdout=open("/dev/null", "w"))
+    assert (Unit.objects.count(), Person.objects.count(), Item.objects.count(), ItemEvent.objects.count()) == counts

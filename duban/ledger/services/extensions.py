@@ -23,11 +23,11 @@ REQUESTABLE = {ItemState.ASSIGNED, ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS
 
 @transaction.atomic
 def extension_request(
-    *, actor: User, item: Item, new_deadline: dt.date, reason: str, at: dt.datetime | None = None
+    *, actor: User | None, item: Item, new_deadline: dt.date, reason: str, at: dt.datetime | None = None
 ) -> ExtensionRequest:
     item = _lock(item)
     at, today = moment(at)
-    if not access.acts_for_unit(actor, item):
+    if actor is not None and not access.acts_for_unit(actor, item):
         raise LedgerPermissionError(_("Only the responsible unit asks for an extension."))
     if item.state not in REQUESTABLE:
         raise ValidationError(_("An extension can only be asked for an open item that is not under review."))
@@ -68,14 +68,14 @@ def extension_request(
 
 @transaction.atomic
 def extension_decide(
-    *, actor: User, request: ExtensionRequest, approve: bool, note: str = "", at: dt.datetime | None = None
+    *, actor: User | None, request: ExtensionRequest, approve: bool, note: str = "", at: dt.datetime | None = None
 ) -> ExtensionRequest:
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     item = _lock(request.item)
     at, today = moment(at)
     target = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
     check_transition(EXTENSION_TRANSITIONS, request.state, target, ExtensionState)
-    if not access.can_review(actor, item):
+    if actor is not None and not access.can_review(actor, item):
         raise LedgerPermissionError(_("Extensions are decided by a supervisor outside the responsible unit."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Give the reason for refusing.")})

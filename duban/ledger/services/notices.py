@@ -90,7 +90,7 @@ def issue(
 @transaction.atomic
 def notice_issue(
     *,
-    actor: User,
+    actor: User | None,
     item: Item,
     level: str,
     reason: str,
@@ -101,7 +101,9 @@ def notice_issue(
     """A supervisor issues any step of the ladder by hand."""
     item = _lock(item)
     at, today = moment(at)
-    if not access.acts_for_office(actor, item.ledger) or not access.is_outside(actor, item.lead_unit):
+    if actor is not None and not (
+        access.acts_for_office(actor, item.ledger) and access.is_outside(actor, item.lead_unit)
+    ):
         raise LedgerPermissionError(_("Supervision notices are issued by the supervising office or a supervisor."))
     if level not in NoticeLevel.values:
         raise ValidationError({"level": _("Unknown notice level.")})
@@ -123,10 +125,10 @@ def notice_issue(
 
 
 @transaction.atomic
-def notice_answer(*, actor: User, notice: Notice, text: str, at: dt.datetime | None = None) -> Notice:
+def notice_answer(*, actor: User | None, notice: Notice, text: str, at: dt.datetime | None = None) -> Notice:
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     item = _lock(notice.item)
-    if not access.acts_for_unit(actor, item):
+    if actor is not None and not access.acts_for_unit(actor, item):
         raise LedgerPermissionError(_("Only the responsible unit answers a notice."))
     if notice.responded_at is not None:
         raise ValidationError(_("This notice has already been answered."))

@@ -33,8 +33,9 @@ def _year_start(today: dt.date) -> dt.datetime:
     return on_day(dt.date(today.year, 1, 1), hour=0)
 
 
-def _due(rule: dict, item: Item, today: dt.date) -> tuple[str, str] | None:
-    """(auto_key, reason) when `rule` calls for a notice on `item` today, else None."""
+def _due(rule: dict, item: Item, notices: list[Notice], today: dt.date) -> tuple[str, str] | None:
+    """(auto_key, reason) when `rule` calls for a notice on `item` today, else None. `notices` are
+    the item's notices, oldest first, so that most rules need no query of their own."""
     deadline = item.effective_deadline
     when = rule.get("when")
     if when == "before_deadline" and deadline and today <= deadline:
@@ -44,11 +45,12 @@ def _due(rule: dict, item: Item, today: dt.date) -> tuple[str, str] | None:
     elif when == "overdue" and deadline and today > deadline:
         return f"{rule['key']}:{deadline}", f"已超过办理期限（{deadline}），尚未办结。"
     elif when == "unanswered":
-        prior = item.notices.filter(level=rule["after"], responded_at__isnull=True).order_by("-created_at").first()
+        waiting = [n for n in notices if n.level == rule["after"] and n.responded_at is None]
         days = int(rule.get("working_days", 5))
-        if prior and working_days_between(timezone.localtime(prior.created_at).date(), today) >= days:
+        if waiting and working_days_between(timezone.localtime(waiting[-1].created_at).date(), today) >= days:
+            prior = waiting[-1]
             return f"{rule['key']}:{prior.pk}", f"{prior.number}发出后{days}个工作日内未回复。"
-    elif when == "reds_in_year":
+    elif when == "reds_in_year" and any(n.level == NoticeLevel.RED for n in notices):
         threshold = int(rule.get("count", 3))
         Unit.objects.select_for_update().filter(pk=item.lead_unit_id).first()  # one interview per threshold
         reds = Notice.objects.filter(
@@ -65,14 +67,15 @@ def escalate(item: Item, today: dt.date, at: dt.datetime | None = None) -> int:
     """Issue the notices the ledger's escalation policy calls for; the caller holds the row lock."""
     if item.state == ItemState.SUBMITTED:
         return 0
+    notices = list(item.notices.order_by("created_at", "id"))
+    existing = {n.auto_key for n in notices if n.auto_key}
     issued = 0
-    existing = set(item.notices.exclude(auto_key="").values_list("auto_key", flat=True))
     for rule in item.ledger.escalation_policy:
-        due = _due(rule, item, today)
+        due = _due(rule, item, notices, today)
         if due is None or due[0] in existing:
             continue
         key, reason = due
-        issue(item=item, level=rule["level"], reason=reason, auto_rule=rule["key"], auto_key=key, at=at)
+        notices.append(issue(item=item, level=rule["level"], reason=reason, auto_rule=rule["key"], auto_key=key, at=at))
         existing.add(key)
         issued += 1
     return issued
