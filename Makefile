@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets demo demo-reset serve test lint fmt messages
+.PHONY: help install assets demo demo-reset serve test lint fmt messages openapi
 
 help:
 	@echo "make demo        install, migrate, seed the demo district and serve http://$(HOST):$(PORT)"
@@ -13,6 +13,7 @@ help:
 	@echo "make test        lint, migration and deploy checks, the suite on SQLite (and PostgreSQL when DATABASE_URL names one)"
 	@echo "make fmt         format the code"
 	@echo "make messages    refresh and compile the translations"
+	@echo "make openapi     refresh the committed OpenAPI snapshot (docs/openapi.json)"
 
 # uv itself, when the machine does not have it: a private virtualenv under var/.
 var/tools/bin/uv:
@@ -46,6 +47,9 @@ lint: install
 fmt: install
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
+
+openapi: install
+	DUBAN_DEMO=1 $(UV) run duban export_openapi_schema --api duban.api.api --indent 2 --sorted --output docs/openapi.json
 
 messages: install
 	cd duban && DUBAN_DEMO=1 $(abspath $(UV)) run ../manage.py makemessages --locale zh_Hans --no-obsolete --no-location

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from duban.api import api
 from duban.orgs.auth_views import resident_login
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("accounts/resident/", resident_login, name="resident_login"),
     path("org/", include("duban.orgs.urls")),
     path("ledger/", include("duban.ledger.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,47 @@
+"""The JSON API root: OpenAPI at /api/openapi.json, interactive docs at /api/docs.
+
+Authentication is the Django session (so unsafe methods need the CSRF token, as on the pages).
+Errors answer the same way for every context: 400 with field errors, 403, 404, and 409 for a
+state change the transition table refuses.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from duban.core.errors import TransitionError
+
+api = NinjaAPI(
+    title="Duban API",
+    version="1",
+    description="Closed-loop supervision: ledgers, items, transitions, progress, extensions, notices.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {field: [m for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
+    return {"__all__": list(error.messages)}
+
+
+@api.exception_handler(TransitionError)
+def transition_refused(request, exc: TransitionError):
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    return api.create_response(request, {"detail": " ".join(exc.messages), "errors": _messages(exc)}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc: PermissionDenied):
+    detail = str(exc) or "You are not allowed to do this."
+    return api.create_response(request, {"detail": detail}, status=403)
+
+
+api.add_router("/ledger", "duban.ledger.api.router")
