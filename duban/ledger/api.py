@@ -5,11 +5,12 @@ take is 403; an item the user may not see is 404; bad input is 400 with the fiel
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from duban.ledger import access
@@ -74,7 +75,7 @@ class ItemIn(Schema):
 
 
 class ItemFilter(FilterSchema):
-    ledger: int | None = Field(None, q="ledger_id")
+    ledger: Annotated[int | None, FilterLookup("ledger_id")] = None
     unit: int | None = None
     state: str | None = None
     light: str | None = None
@@ -190,7 +191,7 @@ def create_item(request, payload: ItemIn):
         co_units=[(get_object_or_404(Unit, pk=pk), "") for pk in payload.co_unit_ids],
         **data,
     )
-    return 201, item
+    return Status(201, item)
 
 
 @router.post("/items/{item_id}/transitions", response={200: ItemOut, 409: dict})
@@ -210,7 +211,7 @@ def report_progress(request, item_id: int, payload: ProgressIn):
     report = item_report_progress(
         actor=request.auth, item=_item(request, item_id), percent=payload.percent, text=payload.text
     )
-    return 201, {"id": report.pk, "percent": report.percent}
+    return Status(201, {"id": report.pk, "percent": report.percent})
 
 
 @router.get("/items/{item_id}/extensions", response=list[ExtensionOut])
@@ -220,9 +221,10 @@ def list_extensions(request, item_id: int):
 
 @router.post("/items/{item_id}/extensions", response={201: ExtensionOut})
 def request_extension(request, item_id: int, payload: ExtensionIn):
-    return 201, extensions.extension_request(
+    extension = extensions.extension_request(
         actor=request.auth, item=_item(request, item_id), new_deadline=payload.new_deadline, reason=payload.reason
     )
+    return Status(201, extension)
 
 
 @router.post("/extensions/{extension_id}/decision", response=ExtensionOut)
@@ -241,7 +243,7 @@ def list_notices(request, item_id: int):
 
 @router.post("/items/{item_id}/notices", response={201: NoticeOut})
 def issue_notice(request, item_id: int, payload: NoticeIn):
-    return 201, notices.notice_issue(actor=request.auth, item=_item(request, item_id), **payload.dict())
+    return Status(201, notices.notice_issue(actor=request.auth, item=_item(request, item_id), **payload.dict()))
 
 
 @router.post("/notices/{notice_id}/answer", response=NoticeOut)
