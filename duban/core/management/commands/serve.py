@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,8 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("DUBAN_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("DUBAN_THREADS", "4")))
+        parser.add_argument(
+            "--sweep-every",
+            type=int,
+            default=int(os.environ.get("DUBAN_SWEEP_EVERY", "3600")),
+            help="Run `duban sweep` every N seconds beside the server (0: never; production schedules it itself).",
+        )
 
-    def handle(self, *args, host: str, port: str, workers: int, threads: int, **options):
+    def handle(self, *args, host: str, port: str, workers: int, threads: int, sweep_every: int, **options):
         if not str(port).isdigit() or not 0 < int(port) < 65536:
             raise CommandError(f"PORT must be a number between 1 and 65535; got {port!r}.")
         argv = [
@@ -36,6 +43,9 @@ class Command(BaseCommand):
             "--graceful-timeout",
             "10",
         ]
+        if sweep_every > 0:
+            # The sweeper outlives nothing: it stops when this process (gunicorn after exec) ends.
+            subprocess.Popen([sys.executable, "-m", "duban.cli", "sweep", "--every", str(sweep_every)])  # noqa: S603
         self.stdout.write(f"Duban is serving on http://{host}:{port}/ (Ctrl-C stops it)")
         sys.stdout.flush()
         os.execv(sys.executable, argv)  # noqa: S606 - fixed argv, no shell
