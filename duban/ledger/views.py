@@ -5,16 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duban.core.errors import TransitionError
+from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
-from duban.ledger import access
+from duban.ledger import access, documents
 from duban.ledger.choices import ACTIONS, EVENT_LABELS, OPEN_STATES, ExtensionState, ItemState, Light
 from duban.ledger.forms import (
     AnswerForm,
@@ -53,17 +55,22 @@ def _back(item: Item):
 #
 
 
-@login_required
-def item_list(request):
-    org_access.require_official(request.user)
-    today = timezone.localdate()
-    visible = access.visible_items(request.user)
+def _filtered_items(request, today):
+    """The filter form bound to the query string and the visible items it selects."""
     form = ItemFilterForm(
         request.GET or None,
         ledgers=access.visible_ledgers(request.user).distinct(),
         units=Unit.objects.active().exclude(kind__in=["grid", "compound"]),
     )
-    items = form.apply(visible, today) if form.is_bound else visible.order_by("ledger__year", "seq")
+    visible = access.visible_items(request.user)
+    return form, form.apply(visible, today) if form.is_bound else visible.order_by("ledger__year", "seq")
+
+
+@login_required
+def item_list(request):
+    org_access.require_official(request.user)
+    today = timezone.localdate()
+    form, items = _filtered_items(request, today)
     items = items.select_related("ledger", "lead_unit", "leader")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "today": today, "query": request.GET.urlencode()}
@@ -357,6 +364,43 @@ def instruction_add(request, pk: int):
     else:
         messages.success(request, _("Instruction recorded."))
     return _back(item)
+
+
+@login_required
+def item_export(request):
+    """The filtered list as .xlsx, streamed."""
+    org_access.require_official(request.user)
+    today = timezone.localdate()
+    _form, items = _filtered_items(request, today)
+    filename = f"督办台账-{today:%Y%m%d}.xlsx"
+    return xlsx_response(filename, "台账", documents.ITEM_HEADERS, documents.item_rows(items, today))
+
+
+@login_required
+def notice_download(request, pk: int):
+    notice = (
+        Notice.objects.select_related("item", "recipient_unit", "recipient_head", "issuing_unit").filter(pk=pk).first()
+    )
+    if notice is None:
+        raise Http404
+    access.get_item_for_user(request.user, notice.item_id)
+    return _docx(documents.notice_docx(notice), f"{notice.number}.docx")
+
+
+@login_required
+def assignment_download(request, pk: int):
+    item = access.get_item_for_user(request.user, pk)
+    if item.assigned_at is None:
+        raise Http404
+    return _docx(documents.assignment_docx(item), f"{item.number}-交办单.docx")
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
 
 
 @login_required
