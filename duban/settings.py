@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "duban.core",
     "duban.orgs",
     "duban.ledger",
+    "duban.rectification",
     "duban.portal",
     "duban.demo",
 ]

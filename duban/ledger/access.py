@@ -59,6 +59,11 @@ def can_review(user, item: Item) -> bool:
     return acts_for_office(user, item.ledger) and is_outside(user, item.lead_unit)
 
 
+def can_supervise(user, item: Item) -> bool:
+    """Issue supervision notices and record interviews: the office or a supervisor, from outside."""
+    return acts_for_office(user, item.ledger) and is_outside(user, item.lead_unit)
+
+
 def can_close(user, item: Item) -> bool:
     return is_supervisor(user) and is_outside(user, item.lead_unit)
 

@@ -28,6 +28,7 @@ class ItemState(models.TextChoices):
     DONE = "done", _("Done")  # the review accepted the report
     CLOSED = "closed", _("Closed")  # 销号
     CANCELLED = "cancelled", _("Cancelled")
+    CARRIED_OVER = "carried_over", _("Carried over to next year")  # 年末结转: continues in a new item
 
 
 OPEN_STATES = {
@@ -38,6 +39,8 @@ OPEN_STATES = {
     ItemState.RETURNED,
 }
 FINISHED_STATES = {ItemState.DONE, ItemState.CLOSED}
+# States after which an item no longer changes, except a closed item reopened by a look-back.
+ENDED_STATES = {ItemState.CLOSED, ItemState.CANCELLED, ItemState.CARRIED_OVER}
 
 
 class Actor(models.TextChoices):
@@ -82,6 +85,7 @@ ACTIONS: dict[str, Action] = {
         _action("accept", _("Accept as done"), {S.SUBMITTED}, S.DONE, Actor.REVIEWER),
         _action("close", _("Close (销号)"), {S.DONE}, S.CLOSED, Actor.REVIEWER),
         _action("reopen", _("Reopen after look-back"), {S.DONE, S.CLOSED}, S.IN_PROGRESS, Actor.REVIEWER, True),
+        _action("carry_over", _("Carry over to next year"), OPEN_STATES, S.CARRIED_OVER, Actor.OFFICE),
         _action(
             "cancel",
             _("Cancel the item"),
@@ -192,6 +196,7 @@ EVENT_LABELS: dict[str, str] = {
     "ledger.item.finished_late": _("Finished late"),
     "ledger.item.reopened": _("Reopened after look-back"),
     "ledger.item.cancelled": _("Cancelled"),
+    "ledger.item.carried_over": _("Carried over to next year"),
     "ledger.item.progress": _("Progress reported"),
     "ledger.item.rolled_up": _("Progress recomputed from sub-items"),
     "ledger.item.light": _("Light changed"),
@@ -202,6 +207,7 @@ EVENT_LABELS: dict[str, str] = {
     "ledger.extension.approved": _("Extension approved"),
     "ledger.extension.rejected": _("Extension rejected"),
     "ledger.notice.answered": _("Supervision notice answered"),
+    "ledger.notice.interview_held": _("Interview held"),
     **{f"ledger.notice.{level.value}": level.label for level in NoticeLevel},
 }
 

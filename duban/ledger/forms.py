@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from duban.ledger.choices import ItemState, Light, NoticeLevel
+from duban.ledger.choices import ENDED_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, Ledger
 from duban.orgs.models import Person, Unit
 
@@ -115,9 +115,7 @@ class ItemForm(forms.ModelForm):
         self.fields["leader"].queryset = Person.objects.filter(portfolios__ended_on__isnull=True).distinct()
         self.fields["leader"].help_text = _("Leave empty to take the leader in charge of the lead unit.")
         self.fields["handler"].queryset = Person.objects.active()
-        self.fields["parent"].queryset = Item.objects.filter(ledger__in=ledgers).exclude(
-            state__in=[ItemState.CLOSED, ItemState.CANCELLED]
-        )
+        self.fields["parent"].queryset = Item.objects.filter(ledger__in=ledgers).exclude(state__in=ENDED_STATES)
 
     def clean(self):
         data = super().clean()

@@ -460,3 +460,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class InterviewRecord(BaseModel):
+    """The record of an interview (约谈) held on an interview notice: who came and what they promised."""
+
+    notice = models.OneToOneField(Notice, on_delete=models.PROTECT, related_name="interview")
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=100)
+    attendees = models.CharField(_("attendees"), max_length=300)
+    minutes = models.TextField(_("minutes"))
+    commitments = models.TextField(_("commitments by the unit"), blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("interview record")
+        verbose_name_plural = _("interview records")
+
+    def __str__(self) -> str:
+        return f"{self.notice.number} {self.held_on}"

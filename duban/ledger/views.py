@@ -17,7 +17,7 @@ from duban.core.errors import TransitionError
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.ledger import access, documents
-from duban.ledger.choices import ACTIONS, EVENT_LABELS, OPEN_STATES, ExtensionState, ItemState, Light
+from duban.ledger.choices import ACTIONS, ENDED_STATES, EVENT_LABELS, OPEN_STATES, ExtensionState, ItemState, Light
 from duban.ledger.forms import (
     AnswerForm,
     CoUnitProgressForm,
@@ -163,13 +163,10 @@ def item_detail(request, pk: int):
         and item.state in {ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED},
         "can_extend": access.acts_for_unit(user, item) and item.state in extensions.REQUESTABLE,
         "can_decide": access.can_review(user, item),
-        "can_notice": access.acts_for_office(user, item.ledger)
-        and access.is_outside(user, item.lead_unit)
-        and item.state in OPEN_STATES,
+        "can_notice": access.can_supervise(user, item) and item.state in OPEN_STATES,
         "can_answer": access.acts_for_unit(user, item),
         "can_instruct": access.acts_for_office(user, item.ledger) or Role.DISTRICT_LEADER in org_access.roles_of(user),
-        "can_edit": access.acts_for_office(user, item.ledger)
-        and item.state not in {ItemState.CLOSED, ItemState.CANCELLED},
+        "can_edit": access.acts_for_office(user, item.ledger) and item.state not in ENDED_STATES,
         "reason_form": ReasonForm(),
         "progress_form": ProgressForm(initial={"percent": item.progress}),
         "co_progress_form": CoUnitProgressForm(),

@@ -14,7 +14,7 @@ from duban.core.errors import TransitionError
 from duban.core.numbering import next_value
 from duban.core.workdays import add_working_days, moment
 from duban.ledger import access
-from duban.ledger.choices import ACTIONS, LIGHT_RANK, OPEN_STATES, ItemState, Light
+from duban.ledger.choices import ACTIONS, ENDED_STATES, LIGHT_RANK, OPEN_STATES, ItemState, Light
 from duban.ledger.models import Item, ItemCoUnit, Ledger, LightRecord, ProgressReport
 from duban.ledger.services import events, notify
 from duban.ledger.services.errors import LedgerPermissionError
@@ -46,6 +46,7 @@ EVENT_FOR_ACTION = {
     "close": "ledger.item.closed",
     "reopen": "ledger.item.reopened",
     "cancel": "ledger.item.cancelled",
+    "carry_over": "ledger.item.carried_over",
 }
 
 
@@ -96,7 +97,7 @@ def item_create(
         parent = _lock(parent)
         if parent.ledger_id != ledger.pk:
             raise ValidationError({"parent": _("A sub-item belongs to the same ledger as its parent.")})
-        if parent.state in {ItemState.CLOSED, ItemState.CANCELLED}:
+        if parent.state in ENDED_STATES:
             raise ValidationError({"parent": _("Sub-items cannot be added to a closed or cancelled item.")})
     item = Item(
         ledger=ledger,
@@ -134,7 +135,7 @@ def item_update(*, actor: User | None, item: Item, data: dict) -> Item:
     item = _lock(item)
     if actor is not None and not access.acts_for_office(actor, item.ledger):
         raise LedgerPermissionError(_("Only the supervising office edits items."))
-    if item.state in {ItemState.CLOSED, ItemState.CANCELLED}:
+    if item.state in ENDED_STATES:
         raise ValidationError(_("A closed or cancelled item can no longer be edited."))
     allowed = EDITABLE_FIELDS + (DRAFT_ONLY_FIELDS if item.state == ItemState.DRAFT else ())
     refused = [name for name in DRAFT_ONLY_FIELDS if name in data and name not in allowed]
@@ -246,6 +247,8 @@ def item_transition(
         item.done_at = item.closed_at = item.closed_by = item.finished_on = item.late_days = None
     elif action == "cancel":
         item.cancel_reason = reason.strip()
+    elif action == "carry_over":
+        item.late_days = max(0, (today - item.effective_deadline).days) if item.effective_deadline else 0
 
     item.state = spec.target
     item.light = _current_light(item, today)

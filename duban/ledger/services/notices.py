@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from duban.core.numbering import next_value
-from duban.core.workdays import add_working_days, moment
+from duban.core.workdays import add_working_days, moment, on_day
 from duban.ledger import access
 from duban.ledger.choices import NOTICE_PREFIX, OPEN_STATES, NoticeLevel
-from duban.ledger.models import Item, Notice
+from duban.ledger.models import InterviewRecord, Item, Notice
 from duban.ledger.services import events, notify
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.items import _lock
@@ -101,9 +101,7 @@ def notice_issue(
     """A supervisor issues any step of the ladder by hand."""
     item = _lock(item)
     at, today = moment(at)
-    if actor is not None and not (
-        access.acts_for_office(actor, item.ledger) and access.is_outside(actor, item.lead_unit)
-    ):
+    if actor is not None and not access.can_supervise(actor, item):
         raise LedgerPermissionError(_("Supervision notices are issued by the supervising office or a supervisor."))
     if level not in NoticeLevel.values:
         raise ValidationError({"level": _("Unknown notice level.")})
@@ -152,3 +150,50 @@ def notice_answer(*, actor: User | None, notice: Notice, text: str, at: dt.datet
         _("%(number)s was answered") % {"number": notice.number},
     )
     return notice
+
+
+@transaction.atomic
+def interview_record(
+    *,
+    actor: User | None,
+    notice: Notice,
+    held_on: dt.date,
+    place: str,
+    attendees: str,
+    minutes: str,
+    commitments: str = "",
+) -> InterviewRecord:
+    """Record the interview (约谈) an interview notice called; the notice counts as answered."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    item = _lock(notice.item)
+    if actor is not None and not access.can_supervise(actor, item):
+        raise LedgerPermissionError(_("Interviews are recorded by the supervising office or a supervisor."))
+    if notice.level != NoticeLevel.INTERVIEW:
+        raise ValidationError(_("Only an interview notice takes an interview record."))
+    if InterviewRecord.objects.filter(notice=notice).exists():
+        raise ValidationError(_("This interview has already been recorded."))
+    if not minutes.strip() or not attendees.strip():
+        raise ValidationError({"minutes": _("Write who attended and what was said.")})
+    record = InterviewRecord.objects.create(
+        notice=notice,
+        held_on=held_on,
+        place=place.strip(),
+        attendees=attendees.strip(),
+        minutes=minutes.strip(),
+        commitments=commitments.strip(),
+        recorded_by=actor,
+    )
+    at = on_day(held_on, 15)
+    if notice.responded_at is None:
+        notice.responded_at = at
+        notice.response_text = commitments.strip() or minutes.strip()
+        notice.responded_by = actor
+        notice.save(update_fields=["responded_at", "response_text", "responded_by", "updated_at"])
+    events.record(
+        item,
+        "ledger.notice.interview_held",
+        actor=actor,
+        data={"notice": notice.pk, "number": notice.number, "attendees": record.attendees},
+        at=at,
+    )
+    return record

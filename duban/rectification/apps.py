@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RectificationConfig(AppConfig):
+    name = "duban.rectification"
+    label = "rectification"
+    verbose_name = _("Rectification")
+
+    def nav_items(self):
+        from duban.orgs.access import is_official
+
+        return [("rectification:audit_year", _("Audit rectification"), is_official)]
