@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/resident/", resident_login, name="resident_login"),
     path("org/", include("duban.orgs.urls")),
     path("ledger/", include("duban.ledger.urls")),
+    path("rectification/", include("duban.rectification.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -12,17 +12,27 @@ import heapq
 import itertools
 import random
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.utils import timezone
 
 from duban.core.workdays import add_working_days, on_day
-from duban.ledger.choices import ACTIONS, ItemState, LedgerKind
+from duban.ledger.choices import ACTIONS, ItemState, LedgerKind, RectificationType
 from duban.ledger.models import Item, Ledger
 from duban.ledger.services.extensions import extension_decide, extension_request
 from duban.ledger.services.items import item_create, item_report_progress, item_transition
 from duban.ledger.services.notices import notice_answer
 from duban.ledger.services.sweep import sweep_run
 from duban.orgs.models import Unit, User
+from duban.rectification.choices import AuditType, FindingType
+from duban.rectification.models import AuditProject, CoveragePlan
+from duban.rectification.services import (
+    coverage_plan_set,
+    finding_add,
+    finding_open_items,
+    finding_record_result,
+    project_create,
+)
 
 AUDIT_FINDINGS = [
     ("专项资金闲置未及时拨付", "区教育局"),
@@ -59,6 +69,12 @@ REFORMS = [
     ("建立共享公务用车平台", "区机关事务局", ["车辆归集", "平台派车"]),
     ("打造东门商圈营商环境示范区", "区商务局", ["商户服务专窗", "夜间经济试点"]),
 ]
+
+AUDIT_TYPE_NAMES = {
+    AuditType.BUDGET: "预算执行审计",
+    AuditType.ECONOMIC: "经济责任审计",
+    AuditType.INTERNAL: "内部审计",
+}
 
 PROFILES = ["prompt"] * 10 + ["late"] * 3 + ["returned"] * 2 + ["extended"] * 2 + ["stuck"] * 3
 
@@ -189,36 +205,52 @@ def seed_ledgers(rng: random.Random, logins: dict[str, User]) -> None:
     rng.shuffle(profiles)
     stuck_units = iter(["区住建局", "区住建局", "区住建局"])
     actors = {"reviewer": reviewer, **unit_logins}
-    for index, (finding, unit_short) in enumerate(AUDIT_FINDINGS):
+    projects: dict[str, AuditProject] = {}
+    for index, (title, unit_short) in enumerate(AUDIT_FINDINGS):
         profile = profiles[index % len(profiles)]
         if unit_short == "区住建局":
             profile = "stuck" if next(stuck_units, None) else profile
         elif profile == "stuck":
             profile = "late"
+        unit = by_short[unit_short]
+        if unit_short not in projects:  # one audit of each unit, reported in January 2024
+            audit_type = AuditType.BUDGET if len(projects) % 2 else AuditType.ECONOMIC
+            projects[unit_short] = project_create(
+                actor=None,
+                year=2024,
+                name=f"2023年度{unit.name}{AUDIT_TYPE_NAMES[audit_type]}",
+                audit_type=audit_type,
+                audited_unit=unit,
+                report_number=f"罗审报〔2024〕{len(projects) + 1}号",
+                report_date=dt.date(2024, 1, 8) + dt.timedelta(days=len(projects)),
+            )
+        finding = finding_add(
+            actor=None,
+            project=projects[unit_short],
+            title=title,
+            finding_type=rng.choice(FindingType.values),
+            amount_involved=Decimal(rng.randrange(5, 500) * 10000),
+            requirement="限期整改到位，举一反三，建立健全相关制度。",
+        )
         assigned = dt.date(2024, 1, 15) + dt.timedelta(days=rng.randrange(0, 30))
         deadline = add_working_days(assigned, rng.choice([60, 80, 100, 120]))
 
-        def register(
-            finding=finding, unit_short=unit_short, assigned=assigned, deadline=deadline, profile=profile, n=index
-        ):
-            item = item_create(
-                actor=logins["office_admin"],
-                ledger=audit,
-                title=finding,
-                lead_unit=by_short[unit_short],
-                basis_kind="audit",
-                basis_document=f"罗审报〔2023〕{10 + n // 3}号",
-                category="预算执行审计" if n % 2 else "经济责任审计",
-                rectification_type=rng.choice(["immediate", "phased", "continuous"]),
-                deadline=deadline,
-                external_id=f"2023-AUD-{n + 1:03d}",
-                at=on_day(assigned, 9),
+        def open_item(finding=finding, assigned=assigned, deadline=deadline, profile=profile):
+            spec = {"deadline": deadline, "rectification_type": rng.choice(RectificationType.values)}
+            [item] = finding_open_items(
+                actor=logins["office_admin"], finding=finding, ledger=audit, items=[spec], at=on_day(assigned, 10)
             )
-            item = item_transition(actor=logins["office_admin"], item=item, action="assign", at=on_day(assigned, 10))
             _plan(replay, item, profile, assigned, rng, actors)
+            if profile in {"prompt", "returned", "extended"}:  # what rectification recovered and built
+                recovered = (finding.amount_involved * Decimal(rng.choice([60, 80, 100])) / 100).quantize(Decimal(1))
+                finding_record_result(
+                    actor=None, finding=finding, amount_recovered=recovered, rules_built=rng.randrange(0, 3)
+                )
 
-        replay.at(assigned, 9, register)
+        replay.at(assigned, 10, open_item)
     replay.run(dt.date(2024, 1, 15))
+
+    _seed_coverage_plan(by_short)
 
     # The current year: key reforms decomposed into milestones, replayed up to today.
     today = timezone.localdate()
@@ -289,3 +321,24 @@ def seed_ledgers(rng: random.Random, logins: dict[str, User]) -> None:
 
         replay.at(assigned, 9, register)
     replay.run(dt.date(year, 1, 10))
+
+
+def _seed_coverage_plan(by_short: dict[str, Unit]) -> None:
+    """2023—2027 internal-audit coverage: every department once in five years; the audits of the
+    years already past are registered, so the coverage figures are counted from them."""
+    plan = CoveragePlan.objects.create(name="2023—2027年内部审计全覆盖计划", first_year=2023, last_year=2027)
+    departments = Unit.objects.filter(kind="department", parent__kind="district").order_by("sort_order")
+    current_year = timezone.localdate().year
+    for index, unit in enumerate(departments):
+        year = 2023 + index % 5
+        coverage_plan_set(actor=None, plan=plan, unit=unit, years=[year])
+        if year < current_year:
+            project_create(
+                actor=None,
+                year=year,
+                name=f"{year}年度{unit.name}{AUDIT_TYPE_NAMES[AuditType.INTERNAL]}",
+                audit_type=AuditType.INTERNAL,
+                audited_unit=unit,
+                report_number=f"罗内审〔{year}〕{index + 1}号",
+                report_date=dt.date(year, 6, 1) + dt.timedelta(days=index),
+            )

@@ -158,6 +158,16 @@ class AnswerForm(forms.Form):
     text = forms.CharField(label=_("Response"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class InterviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=100)
+    attendees = forms.CharField(label=_("Attendees"), max_length=300)
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}))
+    commitments = forms.CharField(
+        label=_("Commitments by the unit"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class InstructionForm(forms.Form):
     text = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}))
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none(), required=False)

@@ -23,5 +23,6 @@ urlpatterns = [
     path("items/<int:pk>/co-units/<int:unit_pk>/report/", views.co_unit_report, name="co_unit_report"),
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("notices/<int:pk>/answer/", views.notice_answer, name="notice_answer"),
+    path("notices/<int:pk>/interview/", views.interview_add, name="interview_add"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

@@ -24,6 +24,7 @@ from duban.ledger.forms import (
     DecisionForm,
     ExtensionForm,
     InstructionForm,
+    InterviewForm,
     ItemFilterForm,
     ItemForm,
     NoticeForm,
@@ -155,7 +156,8 @@ def item_detail(request, pk: int):
         "children": item.children.select_related("lead_unit"),
         "reports": item.reports.select_related("unit", "created_by").prefetch_related("attachments"),
         "attachments": item.attachments.filter(report__isnull=True),
-        "notices": item.notices.select_related("recipient_unit", "recipient_head"),
+        "notices": item.notices.select_related("recipient_unit", "recipient_head", "interview"),
+        "interview_form": InterviewForm(),
         "extensions": item.extensions.select_related("requested_by", "decided_by"),
         "instructions": item.instructions.select_related("leader"),
         "timeline": _timeline(item),
@@ -341,6 +343,26 @@ def notice_answer(request, pk: int):
         messages.error(request, _errors_text(error))
     else:
         messages.success(request, _("Response recorded."))
+    return _back(item)
+
+
+@login_required
+@require_POST
+def interview_add(request, pk: int):
+    notice = Notice.objects.filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    item = access.get_item_for_user(request.user, notice.item_id)
+    form = InterviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors_text(ValidationError(form.errors)))
+        return _back(item)
+    try:
+        notices.interview_record(actor=request.user, notice=notice, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("Interview recorded."))
     return _back(item)
 
 

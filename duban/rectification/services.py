@@ -134,7 +134,7 @@ def finding_status(items: list[Item], today: dt.date) -> str:
     return FindingStatus.ONGOING
 
 
-def _items_by_finding(findings) -> dict[int, list[Item]]:
+def items_by_finding(findings) -> dict[int, list[Item]]:
     content_type = ContentType.objects.get_for_model(AuditFinding)
     grouped: dict[int, list[Item]] = defaultdict(list)
     items = Item.objects.filter(subject_type=content_type, subject_id__in=[f.pk for f in findings]).select_related(
@@ -206,7 +206,7 @@ def yearend_report(year: int, today: dt.date) -> list[UnitYearend]:
     findings = list(
         AuditFinding.objects.filter(project__year=year).select_related("responsible_unit", "project").order_by("seq")
     )
-    items = _items_by_finding(findings)
+    items = items_by_finding(findings)
     rows: dict[int, UnitYearend] = {}
     for finding in findings:
         status = finding_status(items.get(finding.pk, []), today)
