@@ -175,3 +175,45 @@ class InstructionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = Person.objects.filter(portfolios__ended_on__isnull=True).distinct()
+
+
+class LedgerForm(forms.ModelForm):
+    """A ledger's settings. The light policy gets plain fields; escalation rules and the scoring
+    scheme are edited as JSON (checked against `duban.ledger.policies`)."""
+
+    light_mode = forms.ChoiceField(
+        label=_("Light mode"),
+        choices=[("deadline", _("Distance to the deadline")), ("pro_rata", _("Progress against elapsed time"))],
+    )
+    yellow_working_days = forms.IntegerField(
+        label=_("Yellow within N working days of the deadline"), min_value=0, max_value=60
+    )
+    k = forms.FloatField(label=_("Pro-rata factor k"), min_value=0.05, max_value=1)
+    period = forms.ChoiceField(label=_("Reporting period"), choices=[("month", _("Month")), ("week", _("Week"))])
+
+    class Meta:
+        model = Ledger
+        fields = [
+            "name", "year", "kind", "owner_unit", "number_prefix", "acknowledge_working_days", "escalation_policy",
+            "scoring_scheme", "is_archived",
+        ]  # fmt: skip
+        widgets = {
+            "escalation_policy": forms.Textarea(attrs={"rows": 8, "class": "code"}),
+            "scoring_scheme": forms.Textarea(attrs={"rows": 6, "class": "code"}),
+        }
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = owners
+        policy = (
+            self.instance.light_policy if self.instance.pk else Ledger._meta.get_field("light_policy").get_default()
+        )
+        self.initial.setdefault("light_mode", policy.get("mode", "deadline"))
+        self.initial.setdefault("yellow_working_days", policy.get("yellow_working_days", 5))
+        self.initial.setdefault("k", policy.get("k", 0.7))
+        self.initial.setdefault("period", policy.get("period", "month"))
+
+    def light_policy(self) -> dict:
+        data = self.cleaned_data
+        return {"mode": data["light_mode"], "yellow_working_days": data["yellow_working_days"], "k": data["k"],
+                "period": data["period"]}  # fmt: skip

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from duban.core.models import BaseModel
 from duban.ledger.choices import (
@@ -64,6 +65,8 @@ class Ledger(BaseModel):
         "self", verbose_name=_("carried over from"), null=True, blank=True, on_delete=models.PROTECT
     )
     is_archived = models.BooleanField(_("archived"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["-year", "name"]

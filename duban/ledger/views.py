@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from duban.ledger.forms import (
     InterviewForm,
     ItemFilterForm,
     ItemForm,
+    LedgerForm,
     NoticeForm,
     ProgressForm,
     ReasonForm,
@@ -34,6 +36,7 @@ from duban.ledger.forms import (
 from duban.ledger.models import Attachment, ExtensionRequest, Item, Ledger, Notice, Notification
 from duban.ledger.services import extensions, instructions, notices
 from duban.ledger.services import items as items_services
+from duban.ledger.services import ledgers as ledger_services
 from duban.ledger.services.attachments import attachments_add
 from duban.ledger.services.items import item_create, item_report_progress, item_transition, item_update
 from duban.orgs import access as org_access
@@ -429,6 +432,61 @@ def attachment_download(request, pk: int):
         raise Http404
     access.get_item_for_user(request.user, attachment.item_id)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+#
+# Ledgers
+#
+
+
+@login_required
+def ledger_list(request):
+    org_access.require_official(request.user)
+    ledgers = (
+        access.visible_ledgers(request.user)
+        .distinct()
+        .select_related("owner_unit")
+        .annotate(count=Count("items", distinct=True))
+    )
+    context = {
+        "ledgers": ledgers.order_by("-year", "name"),
+        "can_create": bool(_ledger_owners(request.user).exists()),
+    }
+    return render(request, "ledger/ledger_list.html", context)
+
+
+def _ledger_owners(user):
+    if org_access.is_office_admin(user):
+        return Unit.objects.active().exclude(kind__in=["community", "compound", "grid", "external"])
+    return org_access.scoped_units(user).active().exclude(kind__in=["community", "compound", "grid", "external"])
+
+
+def _ledger_form_page(request, form, ledger):
+    title = _("Settings of %(name)s") % {"name": ledger.name} if ledger else _("Open a ledger")
+    context = {"form": form, "title": title, "back_url": reverse("ledger:ledger_list"), "submit_label": _("Save")}
+    return render(request, "form_page.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+def ledger_edit(request, pk: int | None = None):
+    ledger = access.get_ledger_for_user(request.user, pk, manage=True) if pk else None
+    owners = _ledger_owners(request.user)
+    if ledger is None and not owners.exists():
+        raise PermissionDenied
+    form = LedgerForm(request.POST or None, instance=Ledger.objects.get(pk=pk) if pk else None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "light_policy": form.light_policy()}
+        try:
+            if ledger is None:
+                ledger = ledger_services.ledger_create(actor=request.user, **data)
+            else:
+                ledger_services.ledger_update(actor=request.user, ledger=ledger, data=data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Ledger saved."))
+            return redirect("ledger:ledger_list")
+    return _ledger_form_page(request, form, ledger)
 
 
 #

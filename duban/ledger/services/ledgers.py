@@ -1,0 +1,52 @@
+"""Creating and configuring ledgers: name, year, kind, owning office, numbering and policies."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from duban.core.history import save_with_history
+from duban.ledger import access, policies
+from duban.ledger.models import Ledger
+from duban.ledger.services.errors import LedgerPermissionError
+from duban.orgs import access as org_access
+from duban.orgs.models import User
+
+FIELDS = (
+    "name", "year", "kind", "owner_unit", "number_prefix", "light_policy", "escalation_policy", "scoring_scheme",
+    "acknowledge_working_days", "is_archived",
+)  # fmt: skip
+
+
+def _validate(ledger: Ledger) -> None:
+    policies.validate_light_policy(ledger.light_policy)
+    policies.validate_escalation_policy(ledger.escalation_policy)
+    policies.validate_scoring_scheme(ledger.scoring_scheme)
+    ledger.full_clean()
+
+
+@transaction.atomic
+def ledger_create(*, actor: User | None, **data) -> Ledger:
+    """Office admins open ledgers for any office; an office's own staff for their office."""
+    owner = data["owner_unit"]
+    if actor is not None and not (org_access.is_office_admin(actor) or org_access.can_manage_unit(actor, owner)):
+        raise LedgerPermissionError(_("You can only open ledgers for your own office."))
+    ledger = Ledger(**{k: v for k, v in data.items() if k in FIELDS})
+    _validate(ledger)
+    save_with_history(ledger, actor=actor, reason="ledger.ledger.created")
+    return ledger
+
+
+@transaction.atomic
+def ledger_update(*, actor: User | None, ledger: Ledger, data: dict) -> Ledger:
+    ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)
+    if actor is not None and not access.acts_for_office(actor, ledger):
+        raise LedgerPermissionError(_("Only the owning office changes this ledger."))
+    if "owner_unit" in data and data["owner_unit"] != ledger.owner_unit and not org_access.is_office_admin(actor):
+        raise LedgerPermissionError(_("Only an office administrator hands a ledger to another office."))
+    for name in FIELDS:
+        if name in data:
+            setattr(ledger, name, data[name])
+    _validate(ledger)
+    save_with_history(ledger, actor=actor, reason="ledger.ledger.updated")
+    return ledger
