@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from duban.core.errors import TransitionError
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
+from duban.core.views import form_page
 from duban.ledger import access, documents
 from duban.ledger.choices import ACTIONS, ENDED_STATES, EVENT_LABELS, OPEN_STATES, ExtensionState, ItemState, Light
 from duban.ledger.forms import (
@@ -461,12 +462,6 @@ def _ledger_owners(user):
     return org_access.scoped_units(user).active().exclude(kind__in=["community", "compound", "grid", "external"])
 
 
-def _ledger_form_page(request, form, ledger):
-    title = _("Settings of %(name)s") % {"name": ledger.name} if ledger else _("Open a ledger")
-    context = {"form": form, "title": title, "back_url": reverse("ledger:ledger_list"), "submit_label": _("Save")}
-    return render(request, "form_page.html", context, status=400 if form.is_bound else 200)
-
-
 @login_required
 def ledger_edit(request, pk: int | None = None):
     ledger = access.get_ledger_for_user(request.user, pk, manage=True) if pk else None
@@ -486,7 +481,8 @@ def ledger_edit(request, pk: int | None = None):
         else:
             messages.success(request, _("Ledger saved."))
             return redirect("ledger:ledger_list")
-    return _ledger_form_page(request, form, ledger)
+    title = _("Settings of %(name)s") % {"name": ledger.name} if ledger else _("Open a ledger")
+    return form_page(request, form, title=title, back_url=reverse("ledger:ledger_list"))
 
 
 #
@@ -511,16 +507,8 @@ def item_new(request):
         else:
             messages.success(request, _("Item %(number)s registered as a draft.") % {"number": item.number})
             return redirect("ledger:item_detail", pk=item.pk)
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": _("Register an item"),
-            "back_url": reverse("ledger:item_list"),
-            "submit_label": _("Register"),
-        },
-        status=400 if form.is_bound else 200,
+    return form_page(
+        request, form, title=_("Register an item"), back_url=reverse("ledger:item_list"), submit_label=_("Register")
     )
 
 
@@ -545,14 +533,5 @@ def item_edit(request, pk: int):
         else:
             messages.success(request, _("Changes saved."))
             return _back(item)
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(number)s") % {"number": item.number},
-            "back_url": reverse("ledger:item_detail", args=[item.pk]),
-            "submit_label": _("Save"),
-        },
-        status=400 if form.is_bound else 200,
-    )
+    title = _("Edit %(number)s") % {"number": item.number}
+    return form_page(request, form, title=title, back_url=reverse("ledger:item_detail", args=[item.pk]))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core.forms import add_service_errors
 from duban.core.history import history_entries
+from duban.core.views import form_page
 from duban.orgs import access, services
 from duban.orgs.choices import CHANGE_LABELS, PositionRole, RecordState, UnitKind
 from duban.orgs.forms import (
@@ -34,17 +35,6 @@ TREE_GROUPS = [
     (UnitKind.DEPARTMENT, gettext_lazy("District departments")),
     (UnitKind.BRANCH, gettext_lazy("Municipal branches in the district")),
 ]
-
-
-def _form_page(request, form, *, title: str, back_url: str, submit_label: str = "", intro: str = ""):
-    context = {
-        "form": form,
-        "title": title,
-        "back_url": back_url,
-        "submit_label": submit_label or _("Save"),
-        "intro": intro,
-    }
-    return render(request, "form_page.html", context, status=400 if form.is_bound else 200)
 
 
 def _render_history(request, obj, back_url: str):
@@ -135,7 +125,7 @@ def unit_create(request):
             return redirect("orgs:unit_detail", pk=unit.pk)
     back = reverse("orgs:unit_detail", args=[parent.pk]) if parent else reverse("orgs:unit_tree")
     title = _("New unit under %(parent)s") % {"parent": parent.name} if parent else _("New top-level unit")
-    return _form_page(request, form, title=title, back_url=back, submit_label=_("Create"))
+    return form_page(request, form, title=title, back_url=back, submit_label=_("Create"))
 
 
 @login_required
@@ -150,7 +140,7 @@ def unit_edit(request, pk: int):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("orgs:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": unit.name},
@@ -171,7 +161,7 @@ def unit_move(request, pk: int):
         else:
             messages.success(request, _("Unit moved."))
             return redirect("orgs:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Move %(name)s") % {"name": unit.name},
@@ -193,7 +183,7 @@ def unit_retire(request, pk: int):
         else:
             messages.success(request, _("Unit retired. Its history stays readable."))
             return redirect("orgs:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Retire %(name)s") % {"name": unit.name},
@@ -242,7 +232,7 @@ def position_add(request, pk: int):
         else:
             messages.success(request, _("Position assigned."))
             return redirect("orgs:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Post a person to %(name)s") % {"name": unit.name},
@@ -301,7 +291,7 @@ def person_create(request):
         else:
             messages.success(request, _("Person “%(name)s” was added.") % {"name": person.name})
             return redirect("orgs:person_detail", pk=person.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Add a person"), back_url=reverse("orgs:person_list"), submit_label=_("Add")
     )
 
@@ -332,7 +322,7 @@ def person_edit(request, pk: int):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("orgs:person_detail", pk=person.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": person.name},
@@ -436,7 +426,7 @@ def portfolio_edit(request, pk: int | None = None):
             messages.success(request, _("Portfolio saved."))
             return redirect("orgs:portfolio_list")
     title = _("Edit portfolio of %(name)s") % {"name": portfolio.leader.name} if portfolio else _("New portfolio")
-    return _form_page(request, form, title=title, back_url=reverse("orgs:portfolio_list"))
+    return form_page(request, form, title=title, back_url=reverse("orgs:portfolio_list"))
 
 
 @login_required

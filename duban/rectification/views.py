@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
+from duban.core.views import form_page
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Ledger
 from duban.ledger.services.yearend import ledger_carry_over
@@ -32,11 +33,6 @@ from duban.rectification.models import AuditFinding, AuditProject, CoveragePlan
 
 def _audit_ledger(year: int) -> Ledger | None:
     return Ledger.objects.filter(kind=LedgerKind.AUDIT, year=year).order_by("id").first()
-
-
-def _form_page(request, form, *, title, back_url, submit_label):
-    context = {"form": form, "title": title, "back_url": back_url, "submit_label": submit_label}
-    return render(request, "form_page.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
@@ -82,7 +78,7 @@ def project_new(request):
         else:
             messages.success(request, _("Audit project registered."))
             return redirect("rectification:project_detail", pk=project.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Register an audit project"),
@@ -265,7 +261,7 @@ def coverage_new(request):
         plan = form.save()
         messages.success(request, _("Coverage plan created; now plan the units."))
         return redirect("rectification:coverage_plan", pk=plan.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("New coverage plan"),

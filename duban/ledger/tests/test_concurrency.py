@@ -1,12 +1,11 @@
 """Concurrent sweeps and transitions need a real server: these run on PostgreSQL."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
+from duban.core.testing import run_together
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState, NoticeLevel
 from duban.ledger.models import ItemEvent, Notice
@@ -23,32 +22,11 @@ def _postgres_only():
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
-def _together(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        barrier.wait()
-        try:
-            outcomes.append(call())
-        except ValidationError as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_two_sweeps_at_once_issue_each_notice_once(personas, make_item):
     for n in range(40):
         make_item(title=f"任务{n}")
 
-    _together(*[lambda: sweep_run(today=dt.date(2024, 7, 1), batch_size=5) for _ in range(3)])
+    run_together(*[lambda: sweep_run(today=dt.date(2024, 7, 1), batch_size=5) for _ in range(3)])
 
     assert Notice.objects.filter(level=NoticeLevel.BLUE).count() == 40
     assert Notice.objects.values("number").distinct().count() == Notice.objects.count()
@@ -60,7 +38,7 @@ def test_two_reviewers_accepting_at_once_make_one_transition(personas, make_item
     item = item_transition(actor=personas.unit_a_staff, item=item, action="acknowledge", at=on_day(MONDAY))
     item = item_transition(actor=personas.unit_a_staff, item=item, action="submit", reason="报告", at=on_day(MONDAY))
 
-    outcomes = _together(
+    outcomes = run_together(
         lambda: item_transition(actor=personas.supervisor, item=item, action="accept"),
         lambda: item_transition(actor=personas.office_admin, item=item, action="accept"),
     )

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def form_page(request, form, *, title: str, back_url: str, submit_label: str = "", intro: str = ""):
+    """The one page every simple create/edit form uses; a bound form that reaches here is invalid (400)."""
+    context = {
+        "form": form,
+        "title": title,
+        "back_url": back_url,
+        "submit_label": submit_label or _("Save"),
+        "intro": intro,
+    }
+    return render(request, "form_page.html", context, status=400 if form.is_bound else 200)
