@@ -10,7 +10,7 @@ from duban.ledger.models import Item, ItemEvent
 from duban.orgs.models import Unit
 
 
-def record(
+def build(
     item: Item,
     code: str,
     *,
@@ -21,10 +21,10 @@ def record(
     unit: Unit | None = None,
     at=None,
 ) -> ItemEvent:
-    """Append one event; it carries points when the ledger's scoring scheme prices its code."""
+    """An unsaved event; it carries points when the ledger's scoring scheme prices its code."""
     at = at or timezone.now()
     price = item.ledger.scoring_scheme.get(code)
-    return ItemEvent.objects.create(
+    return ItemEvent(
         item=item,
         at=at,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -36,3 +36,10 @@ def record(
         unit=unit or item.lead_unit,
         year=timezone.localtime(at).year,
     )
+
+
+def record(item: Item, code: str, **kwargs) -> ItemEvent:
+    """Append one event (see `build`)."""
+    event = build(item, code, **kwargs)
+    event.save()
+    return event

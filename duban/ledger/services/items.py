@@ -15,7 +15,7 @@ from duban.core.numbering import next_value
 from duban.core.workdays import add_working_days, moment
 from duban.ledger import access
 from duban.ledger.choices import ACTIONS, ENDED_STATES, LIGHT_RANK, OPEN_STATES, ItemState, Light
-from duban.ledger.models import Item, ItemCoUnit, Ledger, LightRecord, ProgressReport
+from duban.ledger.models import Item, ItemCoUnit, ItemEvent, Ledger, LightRecord, ProgressReport
 from duban.ledger.services import events, notify
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.lights import compute_light, period_of
@@ -79,53 +79,85 @@ def item_create(
     ledger: Ledger,
     title: str,
     lead_unit: Unit,
-    co_units: list[tuple[Unit, str]] | None = None,
-    parent: Item | None = None,
-    leader: Person | None = None,
-    subject=None,
-    external_id: str = "",
     at: dt.datetime | None = None,
-    **fields,
+    **spec,
 ) -> Item:
-    """Register an item (draft). Its number comes from the ledger's counter; its leader in charge
-    from the lead unit's leader portfolio unless `leader` overrides it."""
+    """Register one item (a draft); see `items_register`."""
+    return items_register(actor=actor, ledger=ledger, specs=[{"title": title, "lead_unit": lead_unit, **spec}], at=at)[
+        0
+    ]
+
+
+@transaction.atomic
+def items_register(
+    *, actor: User | None, ledger: Ledger, specs: list[dict], at: dt.datetime | None = None
+) -> list[Item]:
+    """Register items (drafts) in one go: each is checked on its own, the block is numbered from the
+    ledger's counter at once and written in bulk. A spec holds `title`, `lead_unit` and optionally
+    `co_units` [(unit, part)], `parent`, `leader` (else the lead unit's leader in charge),
+    `subject`, `external_id` (unique in the ledger) and the editable fields."""
     if actor is not None and not access.acts_for_office(actor, ledger):
         raise LedgerPermissionError(_("Only the supervising office registers items in this ledger."))
-    if not lead_unit.is_active:
-        raise ValidationError({"lead_unit": _("A retired unit cannot be responsible for an item.")})
-    if parent is not None:
-        parent = _lock(parent)
-        if parent.ledger_id != ledger.pk:
-            raise ValidationError({"parent": _("A sub-item belongs to the same ledger as its parent.")})
-        if parent.state in ENDED_STATES:
-            raise ValidationError({"parent": _("Sub-items cannot be added to a closed or cancelled item.")})
-    item = Item(
-        ledger=ledger,
-        title=title,
-        lead_unit=lead_unit,
-        parent=parent,
-        leader=leader or leader_in_charge(lead_unit),
-        leader_overridden=leader is not None,
-        external_id=external_id,
-        created_by=actor,
-        **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS + DRAFT_ONLY_FIELDS},
-    )
-    if subject is not None:
-        item.subject = subject
-    item.seq = 0
-    item.number = "-"
-    item.full_clean(exclude=["seq", "number"])
-    item.seq = next_value(f"ledger:{ledger.pk}")
-    item.number = ledger.format_number(item.seq)
-    item.save()
-    for unit, part in co_units or []:
-        if unit.pk == lead_unit.pk:
-            raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
-        ItemCoUnit.objects.create(item=item, unit=unit, part=part)
-    events.record(item, "ledger.item.created", actor=actor, to_state=item.state, data={"number": item.number}, at=at)
-    if parent is not None:
+    external_ids = [spec["external_id"] for spec in specs if spec.get("external_id")]
+    taken = set(ledger.items.filter(external_id__in=external_ids).values_list("external_id", flat=True))
+    leaders: dict[int, Person | None] = {}
+    parents: dict[int, Item] = {}
+    items: list[Item] = []
+    co_rows: list[tuple[int, Unit, str]] = []
+    for spec in specs:
+        spec = dict(spec)
+        lead_unit, parent, leader = spec.pop("lead_unit"), spec.pop("parent", None), spec.pop("leader", None)
+        external_id, subject = spec.pop("external_id", ""), spec.pop("subject", None)
+        if not lead_unit.is_active:
+            raise ValidationError({"lead_unit": _("A retired unit cannot be responsible for an item.")})
+        if external_id and external_id in taken:
+            raise ValidationError({"external_id": _("Another item of this ledger has the same external id.")})
+        taken.add(external_id)
+        if parent is not None:
+            parent = parents.setdefault(parent.pk, _lock(parent))
+            if parent.ledger_id != ledger.pk:
+                raise ValidationError({"parent": _("A sub-item belongs to the same ledger as its parent.")})
+            if parent.state in ENDED_STATES:
+                raise ValidationError({"parent": _("Sub-items cannot be added to a closed or cancelled item.")})
+        if leader is None and lead_unit.pk not in leaders:
+            leaders[lead_unit.pk] = leader_in_charge(lead_unit)
+        item = Item(
+            ledger=ledger,
+            title=spec.pop("title"),
+            lead_unit=lead_unit,
+            parent=parent,
+            leader=leader or leaders[lead_unit.pk],
+            leader_overridden=leader is not None,
+            external_id=external_id,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            seq=0,
+            number="-",
+            **{k: v for k, v in spec.items() if k in EDITABLE_FIELDS + DRAFT_ONLY_FIELDS},
+        )
+        if subject is not None:
+            item.subject = subject
+        item.full_clean(exclude=["seq", "number"], validate_unique=False, validate_constraints=False)
+        for unit, part in spec.get("co_units") or []:
+            if unit.pk == lead_unit.pk:
+                raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
+            co_rows.append((len(items), unit, part))
+        items.append(item)
+    if not items:
+        return []
+    first = next_value(f"ledger:{ledger.pk}", count=len(items))
+    for offset, item in enumerate(items):
+        item.seq = first + offset
+        item.number = ledger.format_number(item.seq)
+    Item.objects.bulk_create(items, batch_size=500)
+    ItemCoUnit.objects.bulk_create([ItemCoUnit(item=items[i], unit=unit, part=part) for i, unit, part in co_rows])
+    created = [
+        events.build(item, "ledger.item.created", actor=actor, to_state=item.state, data={"number": item.number}, at=at)
+        for item in items
+    ]
+    ItemEvent.objects.bulk_create(created, batch_size=1000)
+    for parent in parents.values():
         recompute_progress(parent, actor=actor)
-    return item
+    return items
 
 
 @transaction.atomic
