@@ -217,3 +217,19 @@ class LedgerForm(forms.ModelForm):
         data = self.cleaned_data
         return {"mode": data["light_mode"], "yellow_working_days": data["yellow_working_days"], "k": data["k"],
                 "period": data["period"]}  # fmt: skip
+
+
+class ImportForm(forms.Form):
+    ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none())
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    assign = forms.BooleanField(label=_("Assign the new items at once"), required=False)
+
+    def __init__(self, *args, ledgers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ledger"].queryset = ledgers
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an Excel .xlsx file (download the template below)."))
+        return upload

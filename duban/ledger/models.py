@@ -482,3 +482,35 @@ class InterviewRecord(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.notice.number} {self.held_on}"
+
+
+class ImportState(models.TextChoices):
+    CHECKED = "checked", _("Checked")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(BaseModel):
+    """An uploaded .xlsx ledger: checked row by row before anything is written, then imported whole."""
+
+    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="imports")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    state = models.CharField(_("state"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKED)
+    total_rows = models.PositiveIntegerField(default=0)
+    to_create = models.PositiveIntegerField(default=0)
+    to_update = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    assign = models.BooleanField(_("assign the new items at once"), default=False)
+    failure = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,12 +19,14 @@ from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.views import form_page
 from duban.ledger import access, documents
+from duban.ledger import imports as import_rows
 from duban.ledger.choices import ACTIONS, ENDED_STATES, EVENT_LABELS, OPEN_STATES, ExtensionState, ItemState, Light
 from duban.ledger.forms import (
     AnswerForm,
     CoUnitProgressForm,
     DecisionForm,
     ExtensionForm,
+    ImportForm,
     InstructionForm,
     InterviewForm,
     ItemFilterForm,
@@ -34,8 +36,9 @@ from duban.ledger.forms import (
     ProgressForm,
     ReasonForm,
 )
-from duban.ledger.models import Attachment, ExtensionRequest, Item, Ledger, Notice, Notification
+from duban.ledger.models import Attachment, ExtensionRequest, ImportJob, Item, Ledger, Notice, Notification
 from duban.ledger.services import extensions, instructions, notices
+from duban.ledger.services import imports as imports_services
 from duban.ledger.services import items as items_services
 from duban.ledger.services import ledgers as ledger_services
 from duban.ledger.services.attachments import attachments_add
@@ -486,14 +489,77 @@ def ledger_edit(request, pk: int | None = None):
 
 
 #
+# Importing from Excel
+#
+
+
+def _office_ledgers(user):
+    own = [ledger.pk for ledger in access.visible_ledgers(user) if access.acts_for_office(user, ledger)]
+    return Ledger.objects.filter(pk__in=own, is_archived=False)
+
+
+@login_required
+def import_new(request):
+    ledgers = _office_ledgers(request.user)
+    if not ledgers.exists():
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, ledgers=ledgers)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = imports_services.job_check(
+                actor=request.user,
+                ledger=form.cleaned_data["ledger"],
+                name=upload.name,
+                data=upload.read(),
+                assign=form.cleaned_data["assign"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("ledger:import_detail", pk=job.pk)
+    return render(request, "ledger/import_new.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+def _import_job(request, pk: int) -> ImportJob:
+    job = ImportJob.objects.select_related("ledger").filter(pk=pk).first()
+    if job is None or not access.acts_for_office(request.user, job.ledger):
+        raise Http404
+    return job
+
+
+@login_required
+def import_detail(request, pk: int):
+    job = _import_job(request, pk)
+    if request.method == "POST":
+        try:
+            imports_services.job_start(actor=request.user, job=job)
+        except ValidationError as error:
+            messages.error(request, _errors_text(error))
+        return redirect("ledger:import_detail", pk=job.pk)
+    context = {"job": job, "progress": imports_services.progress_of(job), "errors": job.errors[:500]}
+    template = "ledger/_import_progress.html" if request.htmx else "ledger/import_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+def import_template(request):
+    org_access.require_official(request.user)
+    response = HttpResponse(
+        import_rows.template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename="督办台账导入模板.xlsx")
+    return response
+
+
+#
 # Registering and editing
 #
 
 
 @login_required
 def item_new(request):
-    own = [ledger.pk for ledger in access.visible_ledgers(request.user) if access.acts_for_office(request.user, ledger)]
-    ledger_qs = Ledger.objects.filter(pk__in=own, is_archived=False)
+    ledger_qs = _office_ledgers(request.user)
     if not ledger_qs.exists():
         raise PermissionDenied
     form = ItemForm(request.POST or None, ledgers=ledger_qs)

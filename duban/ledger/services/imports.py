@@ -1,0 +1,125 @@
+"""Importing a ledger from .xlsx: check first (nothing written), then import every row or none.
+
+The import runs in its own process (`duban ledger_import JOB`) so a long file does not hold a web
+worker; it writes its progress to a small file that the page polls.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from duban.ledger import access
+from duban.ledger.imports import check_workbook
+from duban.ledger.models import ImportJob, ImportState, Ledger
+from duban.ledger.services.errors import LedgerPermissionError
+from duban.ledger.services.items import item_transition, item_update, items_register
+from duban.orgs.models import User
+
+CHUNK = 1000
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def progress_path(job: ImportJob) -> Path:
+    return Path(settings.VAR_DIR) / "imports" / f"{job.pk}.json"
+
+
+def progress_of(job: ImportJob) -> dict:
+    try:
+        return json.loads(progress_path(job).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"done": 0, "total": job.to_create + job.to_update}
+
+
+def _write_progress(job: ImportJob, done: int, total: int) -> None:
+    path = progress_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"done": done, "total": total}), encoding="utf-8")
+    temporary.replace(path)
+
+
+def job_check(*, actor: User | None, ledger: Ledger, name: str, data: bytes, assign: bool = False) -> ImportJob:
+    """Keep the upload and check every row; nothing is imported yet."""
+    if actor is not None and not access.acts_for_office(actor, ledger):
+        raise LedgerPermissionError(_("Only the supervising office imports into this ledger."))
+    if len(data) > MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than 50 MB.")})
+    checked = check_workbook(data, ledger)
+    job = ImportJob(
+        ledger=ledger,
+        name=name[:200],
+        total_rows=checked.rows,
+        to_create=len(checked.creates),
+        to_update=len(checked.updates),
+        errors=[error.as_dict() for error in checked.errors],
+        assign=assign,
+        created_by=actor,
+    )
+    job.file.save(name, ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def launch(job: ImportJob) -> None:
+    """Start the import in its own process (replaced in tests by a direct call)."""
+    subprocess.Popen([sys.executable, "-m", "duban.cli", "ledger_import", str(job.pk)])  # noqa: S603
+
+
+def job_start(*, actor: User | None, job: ImportJob) -> ImportJob:
+    """Commit a checked upload: refused while it has errors, and only once."""
+    if actor is not None and not access.acts_for_office(actor, job.ledger):
+        raise LedgerPermissionError(_("Only the supervising office imports into this ledger."))
+    if job.errors:
+        raise ValidationError(_("Correct the errors in the file and upload it again."))
+    started = ImportJob.objects.filter(pk=job.pk, state=ImportState.CHECKED).update(state=ImportState.RUNNING)
+    if not started:
+        raise ValidationError(_("This file has already been imported."))
+    job.refresh_from_db()
+    _write_progress(job, 0, job.to_create + job.to_update)
+    transaction.on_commit(lambda: launch(job))
+    return job
+
+
+def job_run(job: ImportJob) -> None:
+    """Import every row in one transaction: all rows or none."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = job.file.open("rb").read()
+        checked = check_workbook(data, job.ledger)
+        total = len(checked.creates) + len(checked.updates)
+        try:
+            if checked.errors:
+                raise ValidationError(_("The file changed since it was checked; upload it again."))
+            with transaction.atomic():
+                done = 0
+                for start in range(0, len(checked.creates), CHUNK):
+                    created = items_register(
+                        actor=job.created_by, ledger=job.ledger, specs=checked.creates[start : start + CHUNK]
+                    )
+                    if job.assign:
+                        for item in created:
+                            item_transition(actor=job.created_by, item=item, action="assign")
+                    done += len(created)
+                    _write_progress(job, done, total)
+                for item, spec in checked.updates:
+                    item_update(actor=job.created_by, item=item, data=spec)
+                    done += 1
+                    if done % CHUNK == 0:
+                        _write_progress(job, done, total)
+        except Exception as exc:  # the import is rolled back; the job records why
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else f"{type(exc).__name__}: {exc}"
+            ImportJob.objects.filter(pk=job.pk).update(
+                state=ImportState.FAILED, failure=message, finished_at=timezone.now()
+            )
+            raise
+        _write_progress(job, total, total)
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.DONE, finished_at=timezone.now())
