@@ -1,9 +1,9 @@
 """The sweep: lights and automatic escalation for every open item, once per day.
 
-Idempotent (each automatic notice records the rule and what it answers, and is issued at most
-once: `Notice.auto_key`), safe when two run at once (items are claimed with SKIP LOCKED on
-PostgreSQL; SQLite serialises writers), and resumable (items are marked swept batch by batch,
-so a killed run leaves whole batches done or untouched and the next run carries on).
+Idempotent (lights are recomputed, and each automatic notice records the rule and what it
+answers and is issued at most once: `Notice.auto_key`), safe when two run at once (items are
+claimed with SKIP LOCKED on PostgreSQL; SQLite serialises writers), and resumable (work commits
+batch by batch; what a killed run did is not done again, what it left the next run finds).
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from duban.core.workdays import on_day, working_days_between
-from duban.ledger.choices import ItemState, NoticeLevel
-from duban.ledger.models import Item, Notice
+from duban.core.workdays import add_working_days, on_day, working_days_between
+from duban.ledger.choices import OPEN_STATES, ItemState, Light, NoticeLevel
+from duban.ledger.models import Item, Ledger, LightRecord, Notice
 from duban.ledger.services.items import item_refresh_light
+from duban.ledger.services.lights import period_of
 from duban.ledger.services.notices import issue
 from duban.orgs.models import Unit
 
@@ -81,28 +84,113 @@ def escalate(item: Item, today: dt.date, at: dt.datetime | None = None) -> int:
     return issued
 
 
-def sweep_run(*, today: dt.date | None = None, batch_size: int = 200, force: bool = False) -> SweepResult:
-    """Sweep every open item not yet swept today (every open item with `force`)."""
-    now = timezone.now()
-    today = today or timezone.localdate(now)
-    # A sweep "as of" another day (catching up, the demo's history) dates its events that morning.
-    at = now if today == timezone.localdate(now) else on_day(today, hour=8)
-    result = SweepResult()
-    last_id = 0
+def _light_expression(policy: dict, today: dt.date):
+    """The deadline-mode light as SQL, to find the items whose light changes today without
+    reading every item. (Python's `compute_light` stays the authority for each item found.)"""
+    yellow_before = add_working_days(today, int(policy.get("yellow_working_days", 5)) + 1)
+    return Case(
+        When(effective_deadline__isnull=True, then=Value(Light.GREEN)),
+        When(state=ItemState.SUBMITTED, submitted_at__date__gt=F("effective_deadline"), then=Value(Light.RED)),
+        When(state=ItemState.SUBMITTED, then=Value(Light.GREEN)),
+        When(effective_deadline__lt=today, then=Value(Light.RED)),
+        When(effective_deadline__lt=yellow_before, then=Value(Light.YELLOW)),
+        default=Value(Light.GREEN),
+        output_field=CharField(),
+    )
+
+
+def _key_missing(rule_key: str):
+    """No notice of this rule yet for the item's current deadline (the key the rule would use)."""
+    key = Concat(Value(f"{rule_key}:"), Cast(OuterRef("effective_deadline"), output_field=CharField()))
+    return ~Exists(Notice.objects.filter(item=OuterRef("pk"), auto_key=key))
+
+
+def _escalation_candidates(ledger: Ledger, today: dt.date):
+    """Items some escalation rule may act on today; `escalate` decides for each."""
+    condition = Q(pk__in=[])
+    for rule in ledger.escalation_policy:
+        when, key = rule.get("when"), rule.get("key", "")
+        if when == "before_deadline":
+            until = add_working_days(today, int(rule.get("working_days", 3)) + 1)
+            condition |= Q(effective_deadline__gte=today, effective_deadline__lt=until) & _key_missing(key)
+        elif when == "overdue":
+            condition |= Q(effective_deadline__lt=today) & _key_missing(key)
+        elif when == "unanswered":
+            issued_by = on_day(add_working_days(today, -int(rule.get("working_days", 5))), hour=23)
+            waiting = Notice.objects.filter(
+                item=OuterRef("pk"), level=rule.get("after"), responded_at__isnull=True, created_at__lte=issued_by
+            )
+            condition |= Exists(waiting)
+        elif when == "reds_in_year":
+            reds = Notice.objects.filter(item=OuterRef("pk"), level=NoticeLevel.RED, created_at__gte=_year_start(today))
+            condition |= Exists(reds)
+    return ledger.items.filter(state__in=OPEN_STATES).exclude(state=ItemState.SUBMITTED).filter(condition)
+
+
+def _record_new_period(ledger: Ledger, today: dt.date) -> None:
+    """Open a light record for the new reporting period of every lit item that has none yet."""
+    period = period_of(today, ledger.light_policy)
+    item_table, record_table = Item._meta.db_table, LightRecord._meta.db_table
+    states = sorted(OPEN_STATES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {record_table} (item_id, period, light, last_light, updated_at) "  # noqa: S608 - table names are ours
+            f"SELECT i.id, %s, i.light, i.light, %s FROM {item_table} i "
+            f"WHERE i.ledger_id = %s AND i.light <> %s AND i.state IN ({', '.join(['%s'] * len(states))}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {record_table} r WHERE r.item_id = i.id AND r.period = %s)",
+            [period, timezone.now(), ledger.pk, Light.NONE, *states, period],
+        )
+
+
+def _in_batches(queryset, batch_size: int, work) -> int:
+    """Claim rows of `queryset` batch by batch (SKIP LOCKED, each batch its own transaction) and
+    run `work(item)` on each; return how many were done."""
+    done, last_id = 0, 0
     while True:
         with transaction.atomic():
-            candidates = Item.objects.open() if force else Item.objects.due_for_sweep(today)
             batch = list(
-                candidates.filter(pk__gt=last_id)
+                queryset.filter(pk__gt=last_id)
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("ledger", "lead_unit")
                 .order_by("pk")[:batch_size]
             )
             if not batch:
-                return result
+                return done
             for item in batch:
-                result.items += 1
-                result.lights_changed += int(item_refresh_light(item, today, at))
-                result.notices += escalate(item, today, at)
-            Item.objects.filter(pk__in=[item.pk for item in batch]).update(last_swept_on=today)
+                work(item)
+            done += len(batch)
             last_id = batch[-1].pk
+
+
+def sweep_run(*, today: dt.date | None = None, batch_size: int = 500, force: bool = False) -> SweepResult:
+    """Lights and escalation for every open item. Set-based where it can be: the database finds the
+    items whose light changes or that a rule may act on, and only those are read one by one."""
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    # A sweep "as of" another day (catching up, the demo's history) dates its events that morning.
+    at = now if today == timezone.localdate(now) else on_day(today, hour=8)
+    result = SweepResult()
+    open_items = Item.objects.filter(state__in=OPEN_STATES)
+    if not force and not open_items.filter(Q(last_swept_on__isnull=True) | Q(last_swept_on__lt=today)).exists():
+        return result
+    for ledger in Ledger.objects.filter(pk__in=open_items.values("ledger_id")):
+        items = ledger.items.filter(state__in=OPEN_STATES)
+        if ledger.light_policy.get("mode") == "pro_rata":
+            changing = items  # progress against elapsed time: every item may move
+        else:
+            changing = items.annotate(expected=_light_expression(ledger.light_policy, today)).exclude(
+                light=F("expected")
+            )
+
+        def light(item):
+            result.lights_changed += int(item_refresh_light(item, today, at))
+
+        def escalation(item):
+            result.notices += escalate(item, today, at)
+
+        _in_batches(changing, batch_size, light)
+        _record_new_period(ledger, today)
+        _in_batches(_escalation_candidates(ledger, today), batch_size, escalation)
+        result.items += items.count()
+    open_items.update(last_swept_on=today)
+    return result

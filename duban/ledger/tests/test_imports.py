@@ -51,7 +51,9 @@ def test_the_template_downloads_with_every_column(client, personas):
 
 def test_check_then_import_all_rows_and_assign(client, personas, ledger, django_capture_on_commit_callbacks):
     client.force_login(personas.office_admin)
-    data = _xlsx([_row("A-1", co_units="桂园街道"), _row("A-2", title="清理往来款", unit="桂园街道", deadline="2031/9/30")])
+    data = _xlsx(
+        [_row("A-1", co_units="桂园街道"), _row("A-2", title="清理往来款", unit="桂园街道", deadline="2031/9/30")]
+    )
 
     response = _upload(client, ledger, data, assign=True)
     job = ImportJob.objects.get()
