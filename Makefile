@@ -5,12 +5,13 @@ UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets demo demo-reset serve test lint fmt messages openapi
+.PHONY: help install assets demo demo-reset serve test bench lint fmt messages openapi
 
 help:
 	@echo "make demo        install, migrate, seed the demo district and serve http://$(HOST):$(PORT)"
 	@echo "make demo-reset  delete the demo database and start over"
 	@echo "make test        lint, migration and deploy checks, the suite on SQLite (and PostgreSQL when DATABASE_URL names one)"
+	@echo "make bench       the speed targets on PostgreSQL (BENCH_ITEMS=1000000 by default; docs/performance.md)"
 	@echo "make fmt         format the code"
 	@echo "make messages    refresh and compile the translations"
 	@echo "make openapi     refresh the committed OpenAPI snapshot (docs/openapi.json)"
@@ -39,6 +40,9 @@ demo-reset:
 
 test: install assets
 	UV="$(UV)" scripts/test
+
+bench: install
+	UV="$(UV)" scripts/bench
 
 lint: install
 	$(UV) run ruff check .

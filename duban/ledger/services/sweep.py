@@ -128,8 +128,11 @@ def _escalation_candidates(ledger: Ledger, today: dt.date):
 
 
 def _record_new_period(ledger: Ledger, today: dt.date) -> None:
-    """Open a light record for the new reporting period of every lit item that has none yet."""
+    """Open the reporting period: one statement gives every lit item its record, once per period
+    (items assigned or changing light later in the period get theirs from `item_refresh_light`)."""
     period = period_of(today, ledger.light_policy)
+    if LightRecord.objects.filter(item__ledger=ledger, period=period).exists():
+        return
     item_table, record_table = Item._meta.db_table, LightRecord._meta.db_table
     states = sorted(OPEN_STATES)
     with connection.cursor() as cursor:
@@ -192,5 +195,5 @@ def sweep_run(*, today: dt.date | None = None, batch_size: int = 500, force: boo
         _record_new_period(ledger, today)
         _in_batches(_escalation_candidates(ledger, today), batch_size, escalation)
         result.items += items.count()
-    open_items.update(last_swept_on=today)
+    open_items.exclude(last_swept_on=today).update(last_swept_on=today)
     return result
