@@ -25,7 +25,7 @@ class MultipleFileField(forms.FileField):
 
 
 SORTS = {
-    "number": ("ledger__year", "seq"),
+    "number": ("ledger_id", "seq"),
     "deadline": ("effective_deadline", "seq"),
     "-deadline": ("-effective_deadline", "seq"),
     "progress": ("progress", "seq"),

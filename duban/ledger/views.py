@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from duban.core.errors import TransitionError
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
+from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page
 from duban.ledger import access, documents
 from duban.ledger import imports as import_rows
@@ -71,7 +71,7 @@ def _filtered_items(request, today):
         units=Unit.objects.active().exclude(kind__in=["grid", "compound"]),
     )
     visible = access.visible_items(request.user)
-    return form, form.apply(visible, today) if form.is_bound else visible.order_by("ledger__year", "seq")
+    return form, form.apply(visible, today) if form.is_bound else visible.order_by("ledger_id", "seq")
 
 
 @login_required
@@ -80,8 +80,18 @@ def item_list(request):
     today = timezone.localdate()
     form, items = _filtered_items(request, today)
     items = items.select_related("ledger", "lead_unit", "leader")
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "today": today, "query": request.GET.urlencode()}
+    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    unsorted = request.GET.copy()
+    for key in ("sort", "page"):
+        unsorted.pop(key, None)
+    context = {
+        "form": form,
+        "page": page,
+        "today": today,
+        "query": request.GET.urlencode(),
+        "unsorted": unsorted.urlencode(),
+        "sort": request.GET.get("sort", "number"),
+    }
     template = "ledger/_item_table.html" if request.htmx else "ledger/item_list.html"
     return render(request, template, context)
 

@@ -36,6 +36,8 @@ EDITABLE_FIELDS = (
 )
 DRAFT_ONLY_FIELDS = ("lead_unit", "deadline", "deadline_working_days")
 
+RELATED_GIVEN = ["seq", "number", "ledger", "lead_unit", "parent", "leader", "handler", "created_by", "subject_type"]
+
 EVENT_FOR_ACTION = {
     "assign": "ledger.item.assigned",
     "acknowledge": "ledger.item.acknowledged",
@@ -136,7 +138,8 @@ def items_register(
         )
         if subject is not None:
             item.subject = subject
-        item.full_clean(exclude=["seq", "number"], validate_unique=False, validate_constraints=False)
+        # Related objects are given as instances, so their existence needs no query per item.
+        item.full_clean(exclude=RELATED_GIVEN, validate_unique=False, validate_constraints=False)
         for unit, part in spec.get("co_units") or []:
             if unit.pk == lead_unit.pk:
                 raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})

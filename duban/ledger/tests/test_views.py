@@ -176,3 +176,16 @@ def test_registering_an_item_needs_a_deadline_and_the_office(client, personas, l
 
     client.force_login(personas.unit_a_staff)
     assert client.get(reverse("ledger:item_new")).status_code == 403
+
+
+def test_the_list_sorts_by_deadline_both_ways(client, personas, make_item):
+    make_item(title="晚到期", deadline=dt.date(2024, 12, 31))
+    make_item(title="早到期", deadline=dt.date(2024, 7, 31))
+    client.force_login(personas.office_admin)
+
+    ascending = client.get(reverse("ledger:item_list"), {"sort": "deadline"}).content.decode()
+    descending = client.get(reverse("ledger:item_list"), {"sort": "-deadline"}).content.decode()
+
+    assert ascending.index("早到期") < ascending.index("晚到期")
+    assert descending.index("晚到期") < descending.index("早到期")
+    assert "sort=-deadline" in ascending  # the header link turns the order round
