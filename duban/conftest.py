@@ -26,6 +26,16 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked `postgres` need real concurrency; they run in the PostgreSQL pass of `make test`."""
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
 @dataclass
 class Personas:
     """A small district with the fixed personas every permission test uses.

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
 
 from duban.core.testing import run_together
 from duban.core.workdays import on_day
@@ -14,12 +13,6 @@ from duban.ledger.services.sweep import sweep_run
 from duban.ledger.tests.conftest import MONDAY
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 def test_two_sweeps_at_once_issue_each_notice_once(personas, make_item):

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from duban.core.testing import run_together
 from duban.orgs import services
@@ -10,12 +9,6 @@ from duban.orgs.choices import PositionRole, UnitKind
 from duban.orgs.models import Position
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 def test_two_simultaneous_head_appointments_leave_exactly_one_head():
