@@ -91,6 +91,10 @@ class ItemQuerySet(models.QuerySet):
         """Items led by, or shared with, any of `units`."""
         return self.filter(Q(lead_unit__in=units) | Q(co_units__unit__in=units)).distinct()
 
+    def summary(self):
+        """Item counts per lead unit × light × state (served by the `ledger_item_summary` index)."""
+        return self.order_by().values("lead_unit_id", "light", "state").annotate(n=models.Count("*"))
+
     def due_for_sweep(self, today: dt.date) -> ItemQuerySet:
         return self.open().filter(Q(last_swept_on__isnull=True) | Q(last_swept_on__lt=today))
 
@@ -205,6 +209,8 @@ class Item(BaseModel):
                 condition=Q(state__in=sorted(OPEN_STATES)),
             ),
             models.Index(fields=["subject_type", "subject_id"]),
+            # Serves the unit × light × state summary from the index alone.
+            models.Index(fields=["lead_unit", "light", "state"], name="ledger_item_summary"),
         ]
 
     def __str__(self) -> str:

@@ -257,3 +257,16 @@ def test_only_the_office_registers_items(personas, ledger):
     with pytest.raises(LedgerPermissionError):
         item_create(actor=personas.unit_a_staff, ledger=ledger, title="x", lead_unit=personas.unit_a)
     assert Item.objects.count() == 0
+
+
+def test_the_summary_counts_items_per_unit_light_and_state(personas, make_item):
+    make_item(title="甲")
+    make_item(title="乙")
+    make_item(title="丙", lead_unit=personas.unit_b, assign=False)
+
+    rows = {(r["lead_unit_id"], r["light"], r["state"]): r["n"] for r in Item.objects.summary()}
+
+    assert rows == {
+        (personas.unit_a.pk, Light.GREEN, ItemState.ASSIGNED): 2,
+        (personas.unit_b.pk, Light.NONE, ItemState.DRAFT): 1,
+    }

@@ -18,7 +18,6 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -199,7 +198,7 @@ class Command(BaseCommand):
 
     def _summary(self, ledger: Ledger) -> list[str]:
         def orm():
-            list(Item.objects.values("lead_unit_id", "light", "state").annotate(n=Count("id")))
+            list(Item.objects.summary())
 
         seconds = statistics.median(_timed(orm, repeat=5)) * 1000
         raw = (
