@@ -123,8 +123,7 @@ def inbox(request):
 @login_required
 def queue(request):
     """The supervisor's queue: to review, to close, extension requests."""
-    if not access.is_supervisor(request.user) and not org_access.is_official(request.user):
-        raise PermissionDenied
+    org_access.require_official(request.user)
     visible = access.visible_items(request.user).select_related("ledger", "lead_unit")
     reviewable = [item for item in visible.filter(state=ItemState.SUBMITTED) if access.can_review(request.user, item)]
     closable = [item for item in visible.filter(state=ItemState.DONE) if access.can_close(request.user, item)]
