@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -11,3 +14,24 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class QuickSelect(forms.Select):
+    """A <select> built in Python rather than from one template per option: a filter bar with a few
+    hundred units and people renders in a millisecond instead of tens."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None}
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices
+        )
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')  # noqa: S308 - escaped above
+
+
+def quick_choices(field: forms.ModelChoiceField, queryset, label: str = "name") -> None:
+    """Validate against `queryset` but render the options from (pk, label) pairs, not model rows."""
+    field.queryset = queryset
+    field.widget = QuickSelect(attrs=field.widget.attrs)
+    field.widget.choices = [("", field.empty_label), *queryset.values_list("pk", label)]

@@ -86,7 +86,7 @@ class ItemFilter(FilterSchema):
         return Q(lead_unit__in=Unit.objects.subtree(Unit.objects.get(pk=value))) if value else Q()
 
     def filter_q(self, value):
-        return Q(title__icontains=value) | Q(number__icontains=value) if value else Q()
+        return Item.matching(value or "")
 
     def filter_overdue(self, value):
         return Q(state__in=OPEN_STATES, effective_deadline__lt=timezone.localdate()) if value else Q()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.forms import QuickSelect, quick_choices
 from duban.ledger.choices import ENDED_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, Ledger
 from duban.orgs.models import Person, Unit
@@ -39,8 +40,12 @@ class ItemFilterForm(forms.Form):
     q = forms.CharField(label=_("Text"), required=False)
     ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none(), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    state = forms.ChoiceField(label=_("State"), choices=[("", _("Any state"))] + ItemState.choices, required=False)
-    light = forms.ChoiceField(label=_("Light"), choices=[("", _("Any light"))] + Light.choices, required=False)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("Any state"))] + ItemState.choices, required=False, widget=QuickSelect
+    )
+    light = forms.ChoiceField(
+        label=_("Light"), choices=[("", _("Any light"))] + Light.choices, required=False, widget=QuickSelect
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     leader = forms.ModelChoiceField(label=_("Leader in charge"), queryset=Person.objects.none(), required=False)
     due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -49,16 +54,16 @@ class ItemFilterForm(forms.Form):
 
     def __init__(self, *args, ledgers, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ledger"].queryset = ledgers
-        self.fields["unit"].queryset = units
-        self.fields["leader"].queryset = Person.objects.filter(portfolios__ended_on__isnull=True).distinct()
+        quick_choices(self.fields["ledger"], ledgers)
+        quick_choices(self.fields["unit"], units)
+        quick_choices(self.fields["leader"], Person.objects.filter(portfolios__ended_on__isnull=True).distinct())
 
     def apply(self, items, today):
         if not self.is_valid():
             return items.none()
         data = self.cleaned_data
         if data["q"]:
-            items = items.filter(title__icontains=data["q"]) | items.filter(number__icontains=data["q"])
+            items = items.search(data["q"])
         if data["ledger"]:
             items = items.filter(ledger=data["ledger"])
         if data["unit"]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from duban.core import search
 from duban.core.models import BaseModel
 from duban.ledger.choices import (
     DEFAULT_ESCALATION_POLICY,
@@ -81,6 +82,10 @@ class Ledger(BaseModel):
 
 
 class ItemQuerySet(models.QuerySet):
+    def search(self, query: str) -> ItemQuerySet:
+        """Items whose number, title or basis document contains `query`."""
+        return self.filter(Item.matching(query))
+
     def open(self) -> ItemQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
@@ -92,7 +97,8 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(Q(lead_unit__in=units) | Q(co_units__unit__in=units)).distinct()
 
     def summary(self):
-        """Item counts per lead unit × light × state (served by the `ledger_item_summary` index)."""
+        """Item counts per lead unit × light × state, counted row by row (for a filtered set of
+        items; `ItemCount.summary()` gives the same for whole ledgers without reading the items)."""
         return self.order_by().values("lead_unit_id", "light", "state").annotate(n=models.Count("*"))
 
     def due_for_sweep(self, today: dt.date) -> ItemQuerySet:
@@ -177,8 +183,11 @@ class Item(BaseModel):
     )
     last_swept_on = models.DateField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    search_tokens = models.TextField(default="", editable=False)
 
     objects = ItemQuerySet.as_manager()
+
+    SEARCHED_FIELDS = ["number", "title", "basis_document"]
 
     class Meta:
         ordering = ["ledger", "seq"]
@@ -211,10 +220,27 @@ class Item(BaseModel):
             models.Index(fields=["subject_type", "subject_id"]),
             # Serves the unit × light × state summary from the index alone.
             models.Index(fields=["lead_unit", "light", "state"], name="ledger_item_summary"),
+            # The list's state and light filters, in the list's order.
+            models.Index(fields=["state", "ledger", "seq"], name="ledger_item_state_order"),
+            models.Index(fields=["light", "ledger", "seq"], name="ledger_item_light_order"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or set(update_fields) & set(self.SEARCHED_FIELDS):
+            self.refresh_search_tokens()
+            update_fields = None if update_fields is None else {*update_fields, "search_tokens"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    @classmethod
+    def matching(cls, query: str) -> Q:
+        return search.matches(cls, query, cls.SEARCHED_FIELDS)
+
+    def refresh_search_tokens(self) -> None:
+        """Kept by `save()`; bulk writers call it themselves."""
+        self.search_tokens = search.tokens(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
 
     @property
     def is_open(self) -> bool:
@@ -261,6 +287,39 @@ class ItemEventQuerySet(models.QuerySet):
             .annotate(points=models.Sum("points"), events=models.Count("id"))
             .order_by("points", "unit__name")
         )
+
+
+class ItemCount(models.Model):
+    """Items per ledger × lead unit × light × state, kept by database triggers on `ledger_item`
+    (`duban/ledger/counts.py`): each change appends a ±1 row to `ItemCountDelta`, and the sweep folds
+    the deltas in here. A summary is these rows plus the deltas not folded in yet."""
+
+    ledger_id = models.BigIntegerField()
+    lead_unit_id = models.BigIntegerField()
+    light = models.CharField(max_length=8)
+    state = models.CharField(max_length=16)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ledger_id", "lead_unit_id", "light", "state"], name="ledger_itemcount_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ledger_id}/{self.lead_unit_id}/{self.light}/{self.state}: {self.n}"
+
+
+class ItemCountDelta(models.Model):
+    """A change to `ItemCount` not folded in yet (append-only, so concurrent writers never wait)."""
+
+    ledger_id = models.BigIntegerField()
+    lead_unit_id = models.BigIntegerField()
+    light = models.CharField(max_length=8)
+    state = models.CharField(max_length=16)
+    n = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.ledger_id}/{self.lead_unit_id}/{self.light}/{self.state}: {self.n:+d}"
 
 
 class ItemEvent(models.Model):

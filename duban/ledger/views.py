@@ -63,6 +63,13 @@ def _back(item: Item):
 #
 
 
+# What a row of the list shows (and `Item.overdue_days` reads).
+LIST_COLUMNS = [
+    "number", "title", "effective_deadline", "progress", "state", "light", "late_days",
+    "lead_unit__name", "leader__name",
+]  # fmt: skip
+
+
 def _filtered_items(request, today):
     """The filter form bound to the query string and the visible items it selects."""
     form = ItemFilterForm(
@@ -79,7 +86,7 @@ def item_list(request):
     org_access.require_official(request.user)
     today = timezone.localdate()
     form, items = _filtered_items(request, today)
-    items = items.select_related("ledger", "lead_unit", "leader")
+    items = items.select_related("lead_unit", "leader").only(*LIST_COLUMNS)
     page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     unsorted = request.GET.copy()
     for key in ("sort", "page"):

@@ -6,6 +6,7 @@ worker; it writes its progress to a small file that the page polls.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -14,16 +15,17 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from duban.ledger import access
-from duban.ledger.imports import check_workbook
+from duban.ledger.imports import CheckedWorkbook, check_workbook
 from duban.ledger.models import ImportJob, ImportState, Ledger
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.items import item_transition, item_update, items_register
-from duban.orgs.models import User
+from duban.orgs.models import Unit, User
 
 CHUNK = 1000
 MAX_BYTES = 50 * 1024 * 1024
@@ -33,6 +35,10 @@ def progress_path(job: ImportJob) -> Path:
     return Path(settings.VAR_DIR) / "imports" / f"{job.pk}.json"
 
 
+def checked_path(job: ImportJob) -> Path:
+    return Path(settings.VAR_DIR) / "imports" / f"{job.pk}.checked.json"
+
+
 def progress_of(job: ImportJob) -> dict:
     try:
         return json.loads(progress_path(job).read_text(encoding="utf-8"))
@@ -40,12 +46,15 @@ def progress_of(job: ImportJob) -> dict:
         return {"done": 0, "total": job.to_create + job.to_update}
 
 
-def _write_progress(job: ImportJob, done: int, total: int) -> None:
-    path = progress_path(job)
+def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"done": done, "total": total}), encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
+
+
+def _write_progress(job: ImportJob, done: int, total: int) -> None:
+    _write_atomically(progress_path(job), json.dumps({"done": done, "total": total}))
 
 
 def job_check(*, actor: User | None, ledger: Ledger, name: str, data: bytes, assign: bool = False) -> ImportJob:
@@ -67,7 +76,49 @@ def job_check(*, actor: User | None, ledger: Ledger, name: str, data: bytes, ass
     )
     job.file.save(name, ContentFile(data), save=False)
     job.save()
+    if not checked.errors:
+        _write_atomically(checked_path(job), json.dumps(_rows_as_json(checked), cls=DjangoJSONEncoder))
     return job
+
+
+def _rows_as_json(checked: CheckedWorkbook) -> dict:
+    """The checked rows, kept so the import does not read and check the file a second time."""
+
+    def plain(spec: dict) -> dict:
+        spec = dict(spec)
+        if "lead_unit" in spec:
+            spec["lead_unit"] = spec["lead_unit"].pk
+        spec["co_units"] = [[unit.pk, part] for unit, part in spec.get("co_units", [])]
+        return spec
+
+    return {
+        "creates": [plain(spec) for spec in checked.creates],
+        "updates": [[item.pk, plain(spec)] for item, spec in checked.updates],
+    }
+
+
+def _rows_from_json(job: ImportJob) -> CheckedWorkbook | None:
+    """The rows kept at check time, as specs again; None when they were not kept."""
+    try:
+        kept = json.loads(checked_path(job).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    units = Unit.objects.in_bulk()
+    items = job.ledger.items.in_bulk([pk for pk, _spec in kept["updates"]])
+
+    def spec_of(plain: dict) -> dict:
+        spec = dict(plain)
+        if "lead_unit" in spec:
+            spec["lead_unit"] = units[spec["lead_unit"]]
+        spec["co_units"] = [(units[pk], part) for pk, part in spec["co_units"]]
+        if spec.get("deadline"):
+            spec["deadline"] = dt.date.fromisoformat(spec["deadline"])
+        return spec
+
+    return CheckedWorkbook(
+        creates=[spec_of(plain) for plain in kept["creates"]],
+        updates=[(items[pk], spec_of(plain)) for pk, plain in kept["updates"]],
+    )
 
 
 def launch(job: ImportJob) -> None:
@@ -93,8 +144,7 @@ def job_start(*, actor: User | None, job: ImportJob) -> ImportJob:
 def job_run(job: ImportJob) -> None:
     """Import every row in one transaction: all rows or none."""
     with translation.override(settings.LANGUAGE_CODE):
-        data = job.file.open("rb").read()
-        checked = check_workbook(data, job.ledger)
+        checked = _rows_from_json(job) or check_workbook(job.file.open("rb").read(), job.ledger)
         total = len(checked.creates) + len(checked.updates)
         try:
             if checked.errors:
@@ -122,4 +172,5 @@ def job_run(job: ImportJob) -> None:
             )
             raise
         _write_progress(job, total, total)
+        checked_path(job).unlink(missing_ok=True)
         ImportJob.objects.filter(pk=job.pk).update(state=ImportState.DONE, finished_at=timezone.now())

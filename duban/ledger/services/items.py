@@ -151,6 +151,7 @@ def items_register(
     for offset, item in enumerate(items):
         item.seq = first + offset
         item.number = ledger.format_number(item.seq)
+        item.refresh_search_tokens()
     Item.objects.bulk_create(items, batch_size=500)
     ItemCoUnit.objects.bulk_create([ItemCoUnit(item=items[i], unit=unit, part=part) for i, unit, part in co_rows])
     created = [

@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from duban.core.workdays import add_working_days, on_day, working_days_between
+from duban.ledger import counts
 from duban.ledger.choices import OPEN_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, Ledger, LightRecord, Notice
 from duban.ledger.services.items import item_refresh_light
@@ -196,4 +197,5 @@ def sweep_run(*, today: dt.date | None = None, batch_size: int = 500, force: boo
         _in_batches(_escalation_candidates(ledger, today), batch_size, escalation)
         result.items += items.count()
     open_items.exclude(last_swept_on=today).update(last_swept_on=today)
+    counts.compact()
     return result

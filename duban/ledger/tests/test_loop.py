@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from duban.core.errors import TransitionError
 from duban.core.workdays import on_day
+from duban.ledger import counts
 from duban.ledger.choices import ItemState, Light
 from duban.ledger.models import Item, ItemEvent, Notification
 from duban.ledger.services.errors import LedgerPermissionError
@@ -259,14 +260,36 @@ def test_only_the_office_registers_items(personas, ledger):
     assert Item.objects.count() == 0
 
 
-def test_the_summary_counts_items_per_unit_light_and_state(personas, make_item):
-    make_item(title="甲")
+def test_the_summary_counts_items_per_unit_light_and_state(personas, ledger, make_item):
+    def kept():
+        return {(r["lead_unit_id"], r["light"], r["state"]): r["n"] for r in counts.summary()}
+
+    def counted():
+        return {(r["lead_unit_id"], r["light"], r["state"]): r["n"] for r in Item.objects.summary()}
+
+    first = make_item(title="甲")
     make_item(title="乙")
     make_item(title="丙", lead_unit=personas.unit_b, assign=False)
+    assert (
+        kept()
+        == counted()
+        == {
+            (personas.unit_a.pk, Light.GREEN, ItemState.ASSIGNED): 2,
+            (personas.unit_b.pk, Light.NONE, ItemState.DRAFT): 1,
+        }
+    )
 
-    rows = {(r["lead_unit_id"], r["light"], r["state"]): r["n"] for r in Item.objects.summary()}
-
-    assert rows == {
-        (personas.unit_a.pk, Light.GREEN, ItemState.ASSIGNED): 2,
-        (personas.unit_b.pk, Light.NONE, ItemState.DRAFT): 1,
-    }
+    item_transition(actor=personas.unit_a_staff, item=first, action="acknowledge", at=on_day(MONDAY, hour=10))
+    Item.objects.filter(lead_unit=personas.unit_b).update(light=Light.RED)  # a bulk write is counted too
+    counts.compact()
+    Item.objects.filter(pk=first.pk).update(title="甲（改）")  # no counted column changed
+    assert (
+        kept()
+        == counted()
+        == {
+            (personas.unit_a.pk, Light.GREEN, ItemState.ASSIGNED): 1,
+            (personas.unit_a.pk, Light.GREEN, ItemState.ACKNOWLEDGED): 1,
+            (personas.unit_b.pk, Light.RED, ItemState.DRAFT): 1,
+        }
+    )
+    assert counts.summary(ledger_ids=[ledger.pk + 1]) == []

@@ -1,0 +1,70 @@
+"""The list's text filter: substring search by number, title or basis document, the same on SQLite
+and on PostgreSQL (where the search tokens' GIN index narrows the rows first)."""
+
+import pytest
+from django.urls import reverse
+
+from duban.core import search
+from duban.ledger.models import Item
+from duban.ledger.services.items import item_update
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def items(make_item):
+    return {
+        "street": make_item(title="推进东门步行街综合整治", basis_document="罗审报〔2024〕3号"),
+        "market": make_item(title="整治农批市场周边交通秩序"),
+        "quote": make_item(title="落实 “O'Brien” 建议\\附件"),
+        "latin": make_item(title="Smart City 平台"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("东门", {"street"}),
+        ("综合整治", {"street"}),
+        ("整治", {"street", "market"}),
+        ("治", {"street", "market"}),
+        ("罗审报〔2024〕3", {"street"}),
+        ("o'brien", {"quote"}),
+        ("\\附", {"quote"}),
+        ("smart city", {"latin"}),
+        ("CITY", {"latin"}),
+        ("  步行街  ", {"street"}),
+        ("东门市场", set()),
+        ("门东", set()),
+        ("cityx", set()),
+    ],
+)
+def test_the_text_filter_finds_exactly_the_items_containing_the_text(items, query, expected):
+    names = {name for name, item in items.items() if Item.objects.search(query).filter(pk=item.pk).exists()}
+    assert names == expected
+
+
+def test_an_item_number_finds_its_item(items):
+    street = items["street"]
+    assert list(Item.objects.search(street.number)) == [street]
+
+
+def test_a_renamed_item_is_found_by_its_new_title_only(personas, items):
+    market = items["market"]
+    item_update(actor=personas.office_admin, item=market, data={"title": "规范莲塘口岸停车秩序"})
+    assert list(Item.objects.search("莲塘口岸")) == [market]
+    assert not Item.objects.search("农批市场").exists()
+
+
+def test_every_pair_of_the_query_is_among_the_tokens_of_a_text_that_contains_it():
+    text = "罗湖区 Luohu “翠竹” 街道\t2024"
+    stored = set(search.tokens(text).split(" "))
+    for start in range(len(text)):
+        for end in range(start + 1, len(text) + 1):
+            assert set(search.query_grams(text[start:end])) <= stored
+
+
+def test_the_list_page_filters_by_text(client, personas, items):
+    client.force_login(personas.office_admin)
+    html = client.get(reverse("ledger:item_list"), {"q": "东门"}).content.decode()
+    assert items["street"].title in html and items["market"].title not in html
