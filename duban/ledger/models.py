@@ -289,15 +289,26 @@ class ItemEventQuerySet(models.QuerySet):
         )
 
 
-class ItemCount(models.Model):
-    """Items per ledger × lead unit × light × state, kept by database triggers on `ledger_item`
-    (`duban/ledger/counts.py`): each change appends a ±1 row to `ItemCountDelta`, and the sweep folds
-    the deltas in here. A summary is these rows plus the deltas not folded in yet."""
+class CountKey(models.Model):
+    """What items are counted by: ledger × lead unit × light × state (plain ids: derived rows)."""
 
     ledger_id = models.BigIntegerField()
     lead_unit_id = models.BigIntegerField()
     light = models.CharField(max_length=8)
     state = models.CharField(max_length=16)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.ledger_id}/{self.lead_unit_id}/{self.light}/{self.state}: {self.n}"
+
+
+class ItemCount(CountKey):
+    """Items per ledger × lead unit × light × state, kept by database triggers on `ledger_item`
+    (`duban/ledger/counts.py`): each change appends a ±1 row to `ItemCountDelta`, and the sweep folds
+    the deltas in here. A summary is these rows plus the deltas not folded in yet."""
+
     n = models.BigIntegerField(default=0)
 
     class Meta:
@@ -305,21 +316,11 @@ class ItemCount(models.Model):
             models.UniqueConstraint(fields=["ledger_id", "lead_unit_id", "light", "state"], name="ledger_itemcount_key")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.ledger_id}/{self.lead_unit_id}/{self.light}/{self.state}: {self.n}"
 
-
-class ItemCountDelta(models.Model):
+class ItemCountDelta(CountKey):
     """A change to `ItemCount` not folded in yet (append-only, so concurrent writers never wait)."""
 
-    ledger_id = models.BigIntegerField()
-    lead_unit_id = models.BigIntegerField()
-    light = models.CharField(max_length=8)
-    state = models.CharField(max_length=16)
     n = models.BigIntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.ledger_id}/{self.lead_unit_id}/{self.light}/{self.state}: {self.n:+d}"
 
 
 class ItemEvent(models.Model):

@@ -261,18 +261,15 @@ def test_only_the_office_registers_items(personas, ledger):
 
 
 def test_the_summary_counts_items_per_unit_light_and_state(personas, ledger, make_item):
-    def kept():
-        return {(r["lead_unit_id"], r["light"], r["state"]): r["n"] for r in counts.summary()}
-
-    def counted():
-        return {(r["lead_unit_id"], r["light"], r["state"]): r["n"] for r in Item.objects.summary()}
+    def keyed(rows):
+        return {(r["lead_unit_id"], r["light"], r["state"]): r["n"] for r in rows}
 
     first = make_item(title="甲")
     make_item(title="乙")
     make_item(title="丙", lead_unit=personas.unit_b, assign=False)
     assert (
-        kept()
-        == counted()
+        keyed(counts.summary())
+        == keyed(Item.objects.summary())
         == {
             (personas.unit_a.pk, Light.GREEN, ItemState.ASSIGNED): 2,
             (personas.unit_b.pk, Light.NONE, ItemState.DRAFT): 1,
@@ -284,8 +281,8 @@ def test_the_summary_counts_items_per_unit_light_and_state(personas, ledger, mak
     counts.compact()
     Item.objects.filter(pk=first.pk).update(title="甲（改）")  # no counted column changed
     assert (
-        kept()
-        == counted()
+        keyed(counts.summary())
+        == keyed(Item.objects.summary())
         == {
             (personas.unit_a.pk, Light.GREEN, ItemState.ASSIGNED): 1,
             (personas.unit_a.pk, Light.GREEN, ItemState.ACKNOWLEDGED): 1,
