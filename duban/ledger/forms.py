@@ -3,7 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from duban.core.forms import QuickSelect, quick_choices
+from duban.core.forms import (
+    DatePicker,
+    QuickCheckboxInput,
+    QuickDateInput,
+    QuickHiddenInput,
+    QuickSelect,
+    QuickTextInput,
+    quick_choices,
+)
 from duban.ledger.choices import ENDED_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, Ledger
 from duban.orgs.models import Person, Unit
@@ -37,7 +45,7 @@ SORTS = {
 
 
 class ItemFilterForm(forms.Form):
-    q = forms.CharField(label=_("Text"), required=False)
+    q = forms.CharField(label=_("Text"), required=False, widget=QuickTextInput)
     ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none(), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     state = forms.ChoiceField(
@@ -46,11 +54,11 @@ class ItemFilterForm(forms.Form):
     light = forms.ChoiceField(
         label=_("Light"), choices=[("", _("Any light"))] + Light.choices, required=False, widget=QuickSelect
     )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False, widget=QuickCheckboxInput)
     leader = forms.ModelChoiceField(label=_("Leader in charge"), queryset=Person.objects.none(), required=False)
-    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    due_to = forms.DateField(label=_("Due to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput)
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=QuickDateInput)
+    due_to = forms.DateField(label=_("Due to"), required=False, widget=QuickDateInput)
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False, widget=QuickHiddenInput)
 
     def __init__(self, *args, ledgers, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +119,7 @@ class ItemForm(forms.ModelForm):
             "parent",
             "weight",
         ]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}), "content": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"deadline": DatePicker(), "content": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, ledgers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,7 +152,7 @@ class ProgressForm(CoUnitProgressForm):
 
 
 class ExtensionForm(forms.Form):
-    new_deadline = forms.DateField(label=_("Requested deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_deadline = forms.DateField(label=_("Requested deadline"), widget=DatePicker())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -156,7 +164,7 @@ class NoticeForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=NoticeLevel.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     required_response = forms.CharField(label=_("Required response"), required=False)
-    due_date = forms.DateField(label=_("Respond by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Respond by"), required=False, widget=DatePicker())
 
 
 class AnswerForm(forms.Form):
@@ -164,7 +172,7 @@ class AnswerForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=DatePicker())
     place = forms.CharField(label=_("Place"), max_length=100)
     attendees = forms.CharField(label=_("Attendees"), max_length=300)
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.forms import DatePicker
 from duban.ledger.choices import LedgerKind, RectificationType
 from duban.ledger.models import Ledger
 from duban.orgs.models import Unit
 from duban.rectification.models import AuditFinding, AuditProject, CoveragePlan
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DatePicker()
 
 
 class ProjectForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core.bulk import insert_many
 from duban.core.errors import TransitionError
 from duban.core.numbering import next_value
 from duban.core.workdays import add_working_days, moment
@@ -152,13 +153,13 @@ def items_register(
         item.seq = first + offset
         item.number = ledger.format_number(item.seq)
         item.refresh_search_tokens()
-    Item.objects.bulk_create(items, batch_size=500)
-    ItemCoUnit.objects.bulk_create([ItemCoUnit(item=items[i], unit=unit, part=part) for i, unit, part in co_rows])
+    insert_many(Item, items)
+    insert_many(ItemCoUnit, [ItemCoUnit(item=items[i], unit=unit, part=part) for i, unit, part in co_rows])
     created = [
         events.build(item, "ledger.item.created", actor=actor, to_state=item.state, data={"number": item.number}, at=at)
         for item in items
     ]
-    ItemEvent.objects.bulk_create(created, batch_size=1000)
+    insert_many(ItemEvent, created)
     for parent in parents.values():
         recompute_progress(parent, actor=actor)
     return items

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -5,9 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from duban.ledger import counts
 from duban.ledger.imports import COLUMNS
-from duban.ledger.models import ImportJob, ImportState, Item
+from duban.ledger.models import ImportJob, ImportState, Item, ItemEvent
 from duban.ledger.services import imports
+from duban.ledger.services.items import items_register
 
 pytestmark = pytest.mark.django_db
 HEADERS = [title for _name, title, _required in COLUMNS]
@@ -72,6 +75,37 @@ def test_check_then_import_all_rows_and_assign(client, personas, ledger, django_
     assert items["A-2"].lead_unit == personas.unit_b
     assert str(items["A-2"].deadline) == "2031-09-30"
     assert imports.progress_of(job) == {"done": 2, "total": 2}
+
+
+def test_rows_written_in_bulk_are_whole_items_that_count_and_save_again(personas, ledger):
+    """On PostgreSQL the rows go in by COPY with ids from the sequence; on SQLite by bulk_create."""
+    specs = [
+        {
+            "title": f"清理往来款{n}",
+            "lead_unit": personas.unit_a,
+            "deadline": dt.date(2031, 6, 30),
+            "external_id": f"B-{n}",
+        }
+        for n in range(3)
+    ]
+    specs[0]["co_units"] = [(personas.unit_b, "提供资料")]
+
+    created = items_register(actor=personas.office_admin, ledger=ledger, specs=specs)
+
+    assert [item.pk for item in created] == list(
+        Item.objects.filter(external_id__startswith="B-").order_by("seq").values_list("pk", flat=True)
+    )
+    assert [item.seq for item in created] == [1, 2, 3]
+    assert created[0].co_units.get().unit == personas.unit_b
+    assert ItemEvent.objects.filter(item__in=created, code="ledger.item.created").count() == 3
+    assert {(row["lead_unit_id"], row["state"], row["n"]) for row in counts.summary([ledger.pk])} == {
+        (personas.unit_a.pk, "draft", 3)
+    }
+    created[1].title = "清理往来款（更正）"
+    created[1].save()  # an update of the row written in bulk, not a second row
+    assert Item.objects.filter(ledger=ledger).count() == 3
+    later = items_register(actor=personas.office_admin, ledger=ledger, specs=[{**specs[1], "external_id": "B-9"}])
+    assert later[0].pk not in {item.pk for item in created}
 
 
 def test_every_bad_row_is_named_in_chinese_and_nothing_is_written(client, personas, ledger):

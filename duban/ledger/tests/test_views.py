@@ -189,3 +189,11 @@ def test_the_list_sorts_by_deadline_both_ways(client, personas, make_item):
     assert ascending.index("早到期") < ascending.index("晚到期")
     assert descending.index("晚到期") < descending.index("早到期")
     assert "sort=-deadline" in ascending  # the header link turns the order round
+
+
+def test_date_pickers_keep_their_dates_in_chinese(client, personas, make_item):
+    """A date input takes ISO dates only; the zh-Hans format 2024/06/28 would show it empty."""
+    item = make_item(assign=False)
+    html = _get(client, personas.office_admin, reverse("ledger:item_edit", args=[item.pk])).content.decode()
+    assert 'lang="zh-hans"' in html.lower()
+    assert 'type="date" name="deadline" value="2024-06-28"' in html
