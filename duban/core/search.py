@@ -18,6 +18,10 @@ from django.db.models.expressions import RawSQL
 
 
 def _fold(text: str) -> str:
+    folded = text.upper()
+    if len(folded) == len(text):
+        return folded
+    # A character whose capital is longer (ß → SS) stays as it is, so positions match the text.
     return "".join(upper if len(upper := char.upper()) == 1 else char for char in text)
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
 
 from duban.ledger.choices import BasisKind, ItemState, RectificationType, Urgency
 from duban.ledger.models import Item, Ledger
@@ -125,12 +126,26 @@ def _date(value) -> dt.date | None:
     raise ValueError
 
 
+def _rows(data: bytes):
+    """The first sheet's rows as values: text, numbers (whole ones as int), dates, or None when empty."""
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+
+    def value(cell):
+        if cell == "":
+            return None
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        return cell
+
+    return ([value(cell) for cell in row] for row in sheet.to_python(skip_empty_area=False))
+
+
 def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
     """Read every row; collect what to create and update, and every error with its row and column."""
     result = CheckedWorkbook()
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a readable .xlsx
+        rows = _rows(data)
+    except Exception as exc:  # the reader raises many kinds for a file that is not a readable .xlsx
         result.errors.append(
             RowError(
                 0,
@@ -139,8 +154,6 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
             )
         )
         return result
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
     names = [str(cell).strip().rstrip("*") if cell is not None else "" for cell in header]
     positions = {}

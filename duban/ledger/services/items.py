@@ -37,7 +37,9 @@ EDITABLE_FIELDS = (
 )
 DRAFT_ONLY_FIELDS = ("lead_unit", "deadline", "deadline_working_days")
 
-RELATED_GIVEN = ["seq", "number", "ledger", "lead_unit", "parent", "leader", "handler", "created_by", "subject_type"]
+ITEM_FIELDS = [field.name for field in Item._meta.concrete_fields]
+ALWAYS_CHECKED = {"title", "external_id"}
+RELATED_GIVEN = {"seq", "number", "ledger", "lead_unit", "parent", "leader", "handler", "created_by", "subject_type"}
 
 EVENT_FOR_ACTION = {
     "assign": "ledger.item.assigned",
@@ -140,7 +142,10 @@ def items_register(
         if subject is not None:
             item.subject = subject
         # Related objects are given as instances, so their existence needs no query per item.
-        item.full_clean(exclude=RELATED_GIVEN, validate_unique=False, validate_constraints=False)
+        # Fields left at their defaults are valid by construction; validate only what the spec gave.
+        given = spec.keys() | ALWAYS_CHECKED
+        unchecked = [name for name in ITEM_FIELDS if name in RELATED_GIVEN or name not in given]
+        item.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
         for unit, part in spec.get("co_units") or []:
             if unit.pk == lead_unit.pk:
                 raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})

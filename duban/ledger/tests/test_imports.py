@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from duban.ledger import counts
-from duban.ledger.imports import COLUMNS
+from duban.ledger.imports import COLUMNS, check_workbook
 from duban.ledger.models import ImportJob, ImportState, Item, ItemEvent
 from duban.ledger.services import imports
 from duban.ledger.services.items import items_register
@@ -106,6 +106,23 @@ def test_rows_written_in_bulk_are_whole_items_that_count_and_save_again(personas
     assert Item.objects.filter(ledger=ledger).count() == 3
     later = items_register(actor=personas.office_admin, ledger=ledger, specs=[{**specs[1], "external_id": "B-9"}])
     assert later[0].pk not in {item.pk for item in created}
+
+
+def test_numbers_and_dates_typed_into_cells_read_as_people_mean_them(personas, ledger):
+    """Excel keeps every number as a float and a date as a date-time: 20240001 stays an id, not 20240001.0."""
+    data = _xlsx(
+        [
+            _row(20240001, deadline=dt.datetime(2031, 6, 30, 0, 0)),
+            _row("B-2", deadline=None, deadline_working_days=15.0),
+        ]
+    )
+
+    checked = check_workbook(data, ledger)
+
+    assert checked.errors == []
+    assert [spec["external_id"] for spec in checked.creates] == ["20240001", "B-2"]
+    assert checked.creates[0]["deadline"] == dt.date(2031, 6, 30)
+    assert checked.creates[1]["deadline_working_days"] == 15
 
 
 def test_every_bad_row_is_named_in_chinese_and_nothing_is_written(client, personas, ledger):
