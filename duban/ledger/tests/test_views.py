@@ -197,3 +197,10 @@ def test_date_pickers_keep_their_dates_in_chinese(client, personas, make_item):
     html = _get(client, personas.office_admin, reverse("ledger:item_edit", args=[item.pk])).content.decode()
     assert 'lang="zh-hans"' in html.lower()
     assert 'type="date" name="deadline" value="2024-06-28"' in html
+
+
+def test_the_list_escapes_what_people_typed(client, personas, make_item):
+    make_item(title='<img src=x onerror="alert(1)"> & 东门')
+    html = _get(client, personas.office_admin, reverse("ledger:item_list")).content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; 东门" in html
+    assert "<img src=x" not in html

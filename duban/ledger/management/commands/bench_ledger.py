@@ -45,6 +45,15 @@ def _timed(run, repeat: int = 1) -> list[float]:
     return seconds
 
 
+def _drop(ledger: Ledger) -> None:
+    """Delete a benchmark ledger with its items and everything hanging from them."""
+    for table in ("ledger_itemevent", "ledger_lightrecord", "ledger_notice", "ledger_itemcounit"):
+        _sql(f"DELETE FROM {table} WHERE item_id IN (SELECT id FROM ledger_item WHERE ledger_id = %s)", [ledger.pk])
+    _sql("DELETE FROM ledger_item WHERE ledger_id = %s", [ledger.pk])
+    ImportJob.objects.filter(ledger=ledger).delete()
+    ledger.delete()
+
+
 def _sql(statement: str, params=None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, params or [])
@@ -91,21 +100,13 @@ class Command(BaseCommand):
     def _data(self, count: int, keep: bool) -> Ledger:
         if not Unit.objects.exists():
             seed_organisation(random.Random(1))
+        for leftover in Ledger.objects.filter(name__startswith="导入基准"):  # from an interrupted run
+            _drop(leftover)
         ledger = Ledger.objects.filter(name="基准测试台账").first()
         if ledger and keep and ledger.items.count() >= count:
             return ledger
         if ledger:
-            _sql(
-                "DELETE FROM ledger_itemevent WHERE item_id IN (SELECT id FROM ledger_item WHERE ledger_id = %s)",
-                [ledger.pk],
-            )
-            for table in ("ledger_lightrecord", "ledger_notice", "ledger_itemcounit"):
-                _sql(
-                    f"DELETE FROM {table} WHERE item_id IN (SELECT id FROM ledger_item WHERE ledger_id = %s)",
-                    [ledger.pk],
-                )
-            _sql("DELETE FROM ledger_item WHERE ledger_id = %s", [ledger.pk])
-            ledger.delete()
+            _drop(ledger)
         owner = Unit.objects.get(short_name="区委改革办")
         ledger = Ledger.objects.create(
             name="基准测试台账", year=self.today.year, kind=LedgerKind.GENERAL, owner_unit=owner, number_prefix="罗基"
@@ -297,6 +298,7 @@ class Command(BaseCommand):
                 [target.pk, unit.pk, self.today, rows],
             )
         )[0]
+        _drop(target)  # repeated runs measure the same database
         return [
             f"import of {rows:,} rows (check + import)",
             "≤ 60 s",
