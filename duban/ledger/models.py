@@ -101,9 +101,6 @@ class ItemQuerySet(models.QuerySet):
         items; `ItemCount.summary()` gives the same for whole ledgers without reading the items)."""
         return self.order_by().values("lead_unit_id", "light", "state").annotate(n=models.Count("*"))
 
-    def due_for_sweep(self, today: dt.date) -> ItemQuerySet:
-        return self.open().filter(Q(last_swept_on__isnull=True) | Q(last_swept_on__lt=today))
-
 
 class Item(BaseModel):
     """One supervised obligation: who must do what by when, and where it stands."""
@@ -181,7 +178,6 @@ class Item(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    last_swept_on = models.DateField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     search_tokens = models.TextField(default="", editable=False)
 
@@ -210,11 +206,6 @@ class Item(BaseModel):
             models.Index(
                 fields=["effective_deadline"],
                 name="ledger_item_open_deadline",
-                condition=Q(state__in=sorted(OPEN_STATES)),
-            ),
-            models.Index(
-                fields=["last_swept_on"],
-                name="ledger_item_open_sweep",
                 condition=Q(state__in=sorted(OPEN_STATES)),
             ),
             models.Index(fields=["subject_type", "subject_id"]),
@@ -555,6 +546,26 @@ class ImportState(models.TextChoices):
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
+
+
+class SweepRun(models.Model):
+    """One run of the sweep: when it ran, for which day, and what it did. A run without
+    `finished_at` was killed or is still going; the next run does its work again (idempotently)."""
+
+    day = models.DateField(_("swept as of"), db_index=True)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    items = models.PositiveIntegerField(_("open items"), default=0)
+    lights_changed = models.PositiveIntegerField(_("lights changed"), default=0)
+    notices = models.PositiveIntegerField(_("notices issued"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.started_at:%H:%M}"
 
 
 class ImportJob(BaseModel):

@@ -4,6 +4,9 @@ Idempotent (lights are recomputed, and each automatic notice records the rule an
 answers and is issued at most once: `Notice.auto_key`), safe when two run at once (items are
 claimed with SKIP LOCKED on PostgreSQL; SQLite serialises writers), and resumable (work commits
 batch by batch; what a killed run did is not done again, what it left the next run finds).
+
+Each run is recorded as a `SweepRun`. A run is skipped when today's sweep has finished and no item
+has entered an open state since (nothing for it to do); it never writes to items it leaves alone.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.utils import timezone
 from duban.core.workdays import add_working_days, on_day, working_days_between
 from duban.ledger import counts
 from duban.ledger.choices import OPEN_STATES, ItemState, Light, NoticeLevel
-from duban.ledger.models import Item, Ledger, LightRecord, Notice
+from duban.ledger.models import Item, ItemEvent, Ledger, LightRecord, Notice, SweepRun
 from duban.ledger.services.items import item_refresh_light
 from duban.ledger.services.lights import period_of
 from duban.ledger.services.notices import issue
@@ -175,8 +178,9 @@ def sweep_run(*, today: dt.date | None = None, batch_size: int = 500, force: boo
     at = now if today == timezone.localdate(now) else on_day(today, hour=8)
     result = SweepResult()
     open_items = Item.objects.filter(state__in=OPEN_STATES)
-    if not force and not open_items.filter(Q(last_swept_on__isnull=True) | Q(last_swept_on__lt=today)).exists():
+    if not force and _swept_already(today):
         return result
+    run = SweepRun.objects.create(day=today, started_at=now)
     for ledger in Ledger.objects.filter(pk__in=open_items.values("ledger_id")):
         items = ledger.items.filter(state__in=OPEN_STATES)
         if ledger.light_policy.get("mode") == "pro_rata":
@@ -196,6 +200,16 @@ def sweep_run(*, today: dt.date | None = None, batch_size: int = 500, force: boo
         _record_new_period(ledger, today)
         _in_batches(_escalation_candidates(ledger, today), batch_size, escalation)
         result.items += items.count()
-    open_items.exclude(last_swept_on=today).update(last_swept_on=today)
     counts.compact()
+    SweepRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), items=result.items, lights_changed=result.lights_changed, notices=result.notices
+    )
     return result
+
+
+def _swept_already(today: dt.date) -> bool:
+    """Today's sweep finished, and no item was assigned, returned or reopened since."""
+    finished = SweepRun.objects.filter(day=today, finished_at__isnull=False).order_by("-finished_at").first()
+    if finished is None:
+        return False
+    return not ItemEvent.objects.filter(at__gte=finished.finished_at, to_state__in=OPEN_STATES).exists()

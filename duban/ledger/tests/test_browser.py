@@ -1,4 +1,4 @@
-"""建账 → 督办 → 销账 for one item, as the office, the unit and the supervisor do it in Chromium."""
+"""建账 → 督办 → 销账 for one audit finding, as the office, the unit and the supervisor do it in Chromium."""
 
 import pytest
 from django.urls import reverse
@@ -19,7 +19,7 @@ def _sign_in(page, live_server, username):
     page.wait_for_url(live_server.url + "/")
 
 
-def test_register_supervise_and_close_one_item(page, live_server, tmp_path):
+def test_open_supervise_and_write_off_one_audit_finding(page, live_server, tmp_path):
     personas = build_personas()
     ledger = Ledger.objects.create(
         name="2030年审计整改台账",
@@ -29,19 +29,31 @@ def test_register_supervise_and_close_one_item(page, live_server, tmp_path):
         number_prefix="罗审整",
     )
 
-    # 年初建账: the office registers the finding's rectification and assigns it.
+    # 年初建账: the office registers the audit report and its finding, and opens the finding's item.
     _sign_in(page, live_server, "office_admin")
-    page.goto(live_server.url + reverse("ledger:item_new"))
-    page.select_option("select[name=ledger]", str(ledger.pk))
-    page.fill("input[name=title]", "专项资金闲置未及时拨付")
-    page.select_option("select[name=lead_unit]", str(personas.unit_a.pk))
-    page.fill("input[name=deadline]", "2030-12-31")
+    page.goto(live_server.url + reverse("rectification:project_new"))
+    page.fill("input[name=year]", "2030")
+    page.fill("input[name=name]", "2030年度东门街道预算执行审计")
+    page.select_option("select[name=audit_type]", "budget")
+    page.select_option("select[name=audited_unit]", str(personas.unit_a.pk))
+    page.fill("input[name=report_number]", "罗审报〔2030〕3号")
+    page.fill("input[name=report_date]", "2030-03-15")
     page.click("button[type=submit].btn-primary")
-    page.wait_for_selector("h1:has-text('专项资金闲置未及时拨付')")
-    page.click("button[value=assign]")
+    page.wait_for_selector("h1:has-text('2030年度东门街道预算执行审计')")
+    page.fill("input[name=title]", "专项资金闲置未及时拨付")
+    page.select_option("select[name=finding_type]", "management")
+    page.fill("input[name=amount_involved]", "1200000")
+    page.fill("textarea[name=requirement]", "限期拨付到位并建立资金台账")
+    page.click("form[action$='/findings/'] button[type=submit]")
+    page.wait_for_selector("td strong:has-text('专项资金闲置未及时拨付')")
+    page.click("summary:has-text('年初建账')")
+    page.select_option("form[action$='/open/'] select[name=ledger]", str(ledger.pk))
+    page.fill("form[action$='/open/'] input[name=deadline]", "2030-12-31")
+    page.click("form[action$='/open/'] button[type=submit]")
     page.wait_for_selector("text=已交办")
     item = Item.objects.get()
     assert item.number == "罗审整〔2030〕001号"
+    assert item.title == "专项资金闲置未及时拨付" and item.lead_unit == personas.unit_a
 
     # 年中督办: the supervisor issues a notice; the unit acknowledges, answers and submits with evidence.
     _sign_in(page, live_server, "supervisor")
@@ -77,9 +89,21 @@ def test_register_supervise_and_close_one_item(page, live_server, tmp_path):
     page.wait_for_selector(".item-head >> text=已办结")
     page.click("button[value=close]")
     page.wait_for_selector(".item-head >> text=已销号")
+    assert page.locator(".timeline li").count() == 9
+
+    # 年末对账: the office records the money recovered; the year-end report counts the finding rectified.
+    _sign_in(page, live_server, "office_admin")
+    page.goto(live_server.url + reverse("rectification:project_detail", args=[item.subject.project_id]))
+    page.click("summary:has-text('登记整改结果')")
+    page.fill("input[name=amount_recovered]", "1200000")
+    page.fill("input[name=rules_built]", "1")
+    page.click("form[action$='/result/'] button[type=submit]")
+    page.wait_for_selector(".badge.finding-rectified")
+    page.goto(live_server.url + reverse("rectification:yearend", args=[2030]))
+    row = page.locator("tbody tr", has_text=personas.unit_a.name)
+    assert row.locator("td").all_inner_texts()[1:] == ["0", "1", "0", "0", "1200000.00", "1200000.00", "1"]
 
     item.refresh_from_db()
     assert item.state == ItemState.CLOSED
     assert item.closed_by == personas.supervisor
     assert Notice.objects.get().response_text == "已制定拨付计划"
-    assert page.locator(".timeline li").count() == 9

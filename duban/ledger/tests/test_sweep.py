@@ -2,18 +2,19 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from duban.core.workdays import on_day
 from duban.ledger.choices import Light, NoticeLevel
-from duban.ledger.models import ItemEvent, LightRecord, Notice
+from duban.ledger.models import ItemEvent, LightRecord, Notice, SweepRun
 from duban.ledger.services import sweep as sweep_module
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.extensions import extension_decide, extension_request
 from duban.ledger.services.items import item_report_progress, item_transition
 from duban.ledger.services.lights import compute_light
 from duban.ledger.services.notices import notice_answer, notice_issue
-from duban.ledger.services.sweep import sweep_run
+from duban.ledger.services.sweep import SweepResult, sweep_run
 from duban.ledger.tests.conftest import MONDAY
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +230,18 @@ def test_the_scoring_feed_totals_points_per_unit_and_year(personas, make_item):
     totals = list(ItemEvent.objects.unit_totals(2024))
 
     assert [(row["unit__name"], row["points"]) for row in totals] == [("东门街道", Decimal("-6.0"))]
+
+
+def test_a_second_sweep_the_same_day_runs_only_when_an_item_was_assigned_since(personas, make_item):
+    make_item(title="逾期任务")
+    draft = make_item(title="新任务", assign=False, deadline=D(2024, 7, 3))
+    with time_machine.travel(on_day(D(2024, 7, 1), hour=7), tick=True):
+        first = sweep_run()
+        assert sweep_run() == SweepResult()  # nothing changed: skipped, nothing written
+        item_transition(actor=personas.office_admin, item=draft, action="assign")
+        second = sweep_run()
+
+    assert (first.notices, second.notices) == (1, 1)
+    runs = list(SweepRun.objects.order_by("started_at").values_list("day", "notices", "finished_at"))
+    assert [(day, notices) for day, notices, _finished in runs] == [(D(2024, 7, 1), 1), (D(2024, 7, 1), 1)]
+    assert all(finished is not None for _day, _notices, finished in runs)

@@ -237,8 +237,9 @@ class Command(BaseCommand):
         ]
 
     def _sweep(self, ledger: Ledger) -> list[str]:
-        sweep_run(force=True)  # settle: open the period's light records and the notices due
-        seconds = _timed(lambda: sweep_run(force=True))[0]
+        sweep_run(force=True)  # settle today: open the period's light records and the notices due
+        # Then the next morning's run: the lights that change overnight and the notices they call for.
+        seconds = _timed(lambda: sweep_run(today=self.today + dt.timedelta(days=1), force=True))[0]
         raw = _timed(
             lambda: _sql(
                 "SELECT count(*) FROM ledger_item WHERE state IN ('assigned','acknowledged','in_progress','submitted','returned') "

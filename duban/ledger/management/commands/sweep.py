@@ -16,7 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Sweep as of this date (YYYY-MM-DD); default today in Asia/Shanghai.")
-        parser.add_argument("--force", action="store_true", help="Also sweep items already swept that day.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Sweep even when that day's sweep has finished and nothing has changed since.",
+        )
         parser.add_argument(
             "--every",
             type=int,
