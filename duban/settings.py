@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "duban.orgs",
     "duban.ledger",
     "duban.rectification",
+    "duban.reforms",
     "duban.portal",
     "duban.demo",
 ]

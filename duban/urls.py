@@ -13,6 +13,7 @@ urlpatterns = [
     path("org/", include("duban.orgs.urls")),
     path("ledger/", include("duban.ledger.urls")),
     path("rectification/", include("duban.rectification.urls")),
+    path("reforms/", include("duban.reforms.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -20,7 +20,7 @@ from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page
 from duban.ledger import access, documents
 from duban.ledger import imports as import_rows
-from duban.ledger.choices import ACTIONS, ENDED_STATES, EVENT_LABELS, OPEN_STATES, ExtensionState, ItemState, Light
+from duban.ledger.choices import ACTIONS, ENDED_STATES, OPEN_STATES, ExtensionState, ItemState
 from duban.ledger.forms import (
     AnswerForm,
     CoUnitProgressForm,
@@ -37,7 +37,7 @@ from duban.ledger.forms import (
     ReasonForm,
 )
 from duban.ledger.models import Attachment, ExtensionRequest, ImportJob, Item, Ledger, Notice, Notification
-from duban.ledger.services import extensions, instructions, notices
+from duban.ledger.services import events, extensions, instructions, notices
 from duban.ledger.services import imports as imports_services
 from duban.ledger.services import items as items_services
 from duban.ledger.services import ledgers as ledger_services
@@ -149,17 +149,6 @@ def queue(request):
 #
 
 
-def _timeline(item: Item):
-    events = list(item.events.select_related("actor").order_by("-at", "-id"))
-    for event in events:
-        event.label = EVENT_LABELS.get(event.code, event.code)
-        if event.code == "ledger.item.light":
-            event.change = f"{Light(event.data['before']).label} → {Light(event.data['after']).label}"
-        elif "before" in event.data and "after" in event.data:
-            event.change = f"{event.data['before']}% → {event.data['after']}%"
-    return events
-
-
 @login_required
 def item_detail(request, pk: int):
     item = access.get_item_for_user(request.user, pk)
@@ -183,7 +172,7 @@ def item_detail(request, pk: int):
         "interview_form": InterviewForm(),
         "extensions": item.extensions.select_related("requested_by", "decided_by"),
         "instructions": item.instructions.select_related("leader"),
-        "timeline": _timeline(item),
+        "timeline": events.timeline(item.events.all()),
         "can_report": access.acts_for_unit(user, item)
         and item.state in {ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED},
         "can_extend": access.acts_for_unit(user, item) and item.state in extensions.REQUESTABLE,

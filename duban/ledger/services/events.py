@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from duban.ledger.choices import EVENT_LABELS, Light
 from duban.ledger.models import Item, ItemEvent
 from duban.orgs.models import Unit
 
@@ -43,3 +44,15 @@ def record(item: Item, code: str, **kwargs) -> ItemEvent:
     event = build(item, code, **kwargs)
     event.save()
     return event
+
+
+def timeline(events) -> list[ItemEvent]:
+    """Events newest first, each with its `label` and, for a light or progress change, `change`."""
+    rows = list(events.select_related("actor", "item").order_by("-at", "-id"))
+    for event in rows:
+        event.label = EVENT_LABELS.get(event.code, event.code)
+        if event.code == "ledger.item.light":
+            event.change = f"{Light(event.data['before']).label} → {Light(event.data['after']).label}"
+        elif "before" in event.data and "after" in event.data:
+            event.change = f"{event.data['before']}% → {event.data['after']}%"
+    return rows

@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReformLevel(models.TextChoices):
+    NATIONAL = "national", _("National task assigned to the district")
+    PROVINCIAL = "provincial", _("Provincial task assigned to the district")
+    MUNICIPAL = "municipal", _("Municipal task assigned to the district")
+    KEY = "key", _("District key reform")
+    MICRO = "micro", _("Micro-reform")
+
+
+# Tasks assigned from above: the three-level rule puts them under the leader in charge of the domain.
+ASSIGNED_LEVELS = (ReformLevel.NATIONAL, ReformLevel.PROVINCIAL, ReformLevel.MUNICIPAL)
+
+
+class SpecialGroup(models.TextChoices):
+    """The reform commission's special groups (专项小组)."""
+
+    PARTY_BUILDING = "party_building", _("Party building and discipline")
+    GOVERNMENT = "government", _("Government functions and services")
+    DEVELOPMENT_SPACE = "development_space", _("Development space and urban renewal")
+    PUBLIC_SERVICES = "public_services", _("Public services and livelihoods")
+    INDUSTRY = "industry", _("Industry and the business environment")
+    GRASSROOTS = "grassroots", _("Grassroots governance")
+    ECOLOGY = "ecology", _("Ecology and the environment")
+
+
+class AdjustmentState(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from duban.core.forms import DatePicker
+from duban.orgs.models import Domain, Person, Unit
+from duban.reforms.choices import ReformLevel
+from duban.reforms.models import ADJUSTABLE_FIELDS, Reform
+
+MILESTONE_ROWS = 5
+DECOMPOSED_HELP = _("Changed by an adjustment (改革深化) now that the reform is decomposed.")
+
+
+def _leaders():
+    return Person.objects.filter(portfolios__ended_on__isnull=True).distinct()
+
+
+class ReformForm(forms.ModelForm):
+    lead_leaders = forms.ModelMultipleChoiceField(
+        label=_("Lead district leaders"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Leave empty to take the leaders the three-level responsibility rule suggests."),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("Co-units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = Reform
+        fields = [
+            "year",
+            "level",
+            "group",
+            "domain",
+            "title",
+            "goals",
+            "plan",
+            "expected_results",
+            "deadline",
+            "lead_unit",
+        ]
+        widgets = {
+            "deadline": DatePicker(),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "plan": forms.Textarea(attrs={"rows": 4}),
+            "expected_results": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_leaders"].queryset = _leaders()
+        self.fields["lead_unit"].queryset = Unit.objects.active()
+        self.fields["co_units"].queryset = Unit.objects.active()
+        self.fields["domain"].queryset = Domain.objects.all()
+        if self.instance.pk:
+            self.initial.setdefault("lead_leaders", list(self.instance.lead_leaders.all()))
+            self.initial.setdefault("co_units", list(self.instance.co_units.all()))
+            self.fields["lead_leaders"].help_text = ""
+            if self.instance.item_id:
+                for name in (*ADJUSTABLE_FIELDS, "lead_unit"):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Changed by an adjustment (改革深化) now that the reform is decomposed."
+                    )
+
+
+class MilestonesForm(forms.Form):
+    """Up to five milestones at a time; empty rows are skipped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, MILESTONE_ROWS + 1):
+            self.fields[f"title_{n}"] = forms.CharField(
+                label=_("Milestone %(n)s") % {"n": n}, max_length=200, required=False
+            )
+            self.fields[f"deadline_{n}"] = forms.DateField(label=_("Deadline"), required=False, widget=DatePicker())
+            self.fields[f"weight_{n}"] = forms.DecimalField(
+                label=_("Weight"), min_value=0.1, max_digits=6, decimal_places=2, required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        milestones = []
+        for n in range(1, MILESTONE_ROWS + 1):
+            title, deadline = data.get(f"title_{n}"), data.get(f"deadline_{n}")
+            if title and not deadline:
+                self.add_error(f"deadline_{n}", _("Required."))
+            elif deadline and not title:
+                self.add_error(f"title_{n}", _("Required."))
+            elif title:
+                milestones.append({"title": title, "deadline": deadline, "weight": data.get(f"weight_{n}") or 1})
+        if not milestones and not self.errors:
+            raise forms.ValidationError(_("Give at least one milestone."))
+        data["milestones"] = milestones
+        return data
+
+    def rows(self):
+        return [(self[f"title_{n}"], self[f"deadline_{n}"], self[f"weight_{n}"]) for n in range(1, MILESTONE_ROWS + 1)]
+
+
+class AdjustmentForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    goals = forms.CharField(label=_("New goals"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    plan = forms.CharField(label=_("New plan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    expected_results = forms.CharField(
+        label=_("New expected results"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(label=_("New deadline"), required=False, widget=DatePicker())
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ADJUSTABLE_FIELDS if self.cleaned_data.get(name)}
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReformFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=[("", _("Any level")), *ReformLevel.choices], required=False)

@@ -1,0 +1,98 @@
+"""The reform portfolio: reforms at every level, run through the reform tasks ledger.
+
+A reform is decomposed into ledger items (the reform's own item and its milestones beneath it);
+the ledger owns the loop, the lights and the notices, and the reform's progress is its item's
+roll-up. Adjustments (改革深化) change goals, plan or deadline only once approved.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from duban.core.models import BaseModel
+from duban.ledger.models import Item
+from duban.orgs.models import Domain, Person, Unit
+from duban.reforms.choices import AdjustmentState, ReformLevel, SpecialGroup
+
+# What an adjustment may change, with the reform's own fields as the before and after.
+ADJUSTABLE_FIELDS = ("goals", "plan", "expected_results", "deadline")
+
+
+class Reform(BaseModel):
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("level"), max_length=12, choices=ReformLevel.choices)
+    group = models.CharField(_("special group"), max_length=20, choices=SpecialGroup.choices)
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("domain"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    goals = models.TextField(_("goals"))
+    plan = models.TextField(_("plan"), blank=True)
+    expected_results = models.TextField(_("expected results"), blank=True)
+    deadline = models.DateField(_("deadline"))
+    lead_leaders = models.ManyToManyField(
+        Person, verbose_name=_("lead district leaders"), blank=True, related_name="led_reforms"
+    )
+    lead_unit = models.ForeignKey(Unit, verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="+")
+    co_units = models.ManyToManyField(Unit, verbose_name=_("co-units"), blank=True, related_name="+")
+    item = models.OneToOneField(
+        Item, verbose_name=_("ledger item"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[lead_leaders])
+
+    class Meta:
+        ordering = ["-year", "level", "id"]
+        verbose_name = _("reform")
+        verbose_name_plural = _("reforms")
+        indexes = [models.Index(fields=["year", "level"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def progress(self) -> int:
+        return self.item.progress if self.item else 0
+
+
+class ReformAdjustment(BaseModel):
+    """改革深化: a change to a reform's goals, plan or deadline, with its reason and approval.
+    `changes` keeps {field: [before, after]} as it was when asked."""
+
+    reform = models.ForeignKey(Reform, on_delete=models.PROTECT, related_name="adjustments")
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(_("changes"), default=dict)
+    state = models.CharField(
+        _("state"), max_length=10, choices=AdjustmentState.choices, default=AdjustmentState.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reform adjustment")
+        verbose_name_plural = _("reform adjustments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reform"],
+                condition=Q(state=AdjustmentState.PENDING),
+                name="reforms_one_pending_adjustment",
+                violation_error_message=_("This reform already has an adjustment awaiting approval."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reform_id}: {', '.join(self.changes)}"

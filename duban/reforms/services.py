@@ -1,0 +1,312 @@
+"""Reform use-cases: registering reforms under the three-level responsibility rule, decomposing them
+into ledger items, and deepening them (改革深化) by approved adjustments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from duban.core.history import save_with_history
+from duban.core.workdays import moment
+from duban.ledger.choices import ENDED_STATES, BasisKind, LedgerKind
+from duban.ledger.models import Item, Ledger
+from duban.ledger.services.extensions import extension_decide, extension_request
+from duban.ledger.services.items import item_transition, item_update, items_register
+from duban.orgs.choices import LeaderRank, PositionRole
+from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, User
+from duban.reforms import access
+from duban.reforms.choices import ASSIGNED_LEVELS, AdjustmentState, ReformLevel
+from duban.reforms.models import ADJUSTABLE_FIELDS, Reform, ReformAdjustment
+
+DESCRIPTIVE_FIELDS = ("title", "group", "domain", "year", "level")
+
+
+def _require_manager(actor: User | None) -> None:
+    """`None` is the system (the demo); a person must be allowed to manage reforms."""
+    if actor is not None:
+        access.require_manager(actor)
+
+
+#
+# The three-level responsibility rule
+#
+
+
+def suggest_leaders(level: str, domain: Domain | None, lead_unit: Unit) -> list[Person]:
+    """Who should lead a reform: main district leaders for key reforms; the leader in charge of the
+    domain (else of the lead unit) for tasks assigned from above; none for micro-reforms, which the
+    lead unit's head answers for."""
+    portfolios = LeaderPortfolio.objects.current().select_related("leader")
+    if level == ReformLevel.KEY:
+        return [p.leader for p in portfolios.filter(rank=LeaderRank.MAIN)]
+    if level in ASSIGNED_LEVELS:
+        in_charge = portfolios.filter(rank=LeaderRank.IN_CHARGE)
+        by_domain = [p.leader for p in in_charge.filter(domains=domain)] if domain else []
+        return by_domain or [p.leader for p in in_charge.filter(pk__in=LeaderPortfolio.objects.covering(lead_unit))]
+    return []
+
+
+def unit_head(unit: Unit) -> Person | None:
+    position = Position.objects.current().filter(unit=unit, role=PositionRole.HEAD).select_related("person").first()
+    return position.person if position else None
+
+
+def responsibility_problems(reform: Reform) -> list[str]:
+    """Where the reform breaks the three-level rule, in words the office can act on (empty: it holds)."""
+    leaders = list(reform.lead_leaders.all())
+    current = LeaderPortfolio.objects.current().filter(leader__in=leaders)
+    problems = []
+    if reform.level == ReformLevel.KEY and not current.filter(rank=LeaderRank.MAIN).exists():
+        problems.append(_("A district key reform is led by a main district leader (区委书记 or 区长)."))
+    elif reform.level in ASSIGNED_LEVELS:
+        suggested = set(suggest_leaders(reform.level, reform.domain, reform.lead_unit))
+        if not suggested & set(leaders):
+            problems.append(_("A task assigned from above is led by the district leader in charge of its domain."))
+    elif reform.level == ReformLevel.MICRO and unit_head(reform.lead_unit) is None:
+        problems.append(_("A micro-reform is answered for by the lead unit's head, and %(unit)s has none.") % {
+            "unit": reform.lead_unit.name
+        })  # fmt: skip
+    if len(leaders) > 2:
+        problems.append(_("At most two district leaders lead one reform."))
+    return problems
+
+
+#
+# Registering and editing
+#
+
+
+@transaction.atomic
+def reform_register(
+    *,
+    actor: User | None,
+    lead_leaders: list[Person] | None = None,
+    co_units: list[Unit] | None = None,
+    at: dt.datetime | None = None,
+    **fields,
+) -> Reform:
+    """Register a reform. Without lead leaders it takes the ones the three-level rule suggests."""
+    _require_manager(actor)
+    reform = Reform(created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
+    if at is not None:
+        reform.created_at = at
+    reform.full_clean()
+    co_units = list(co_units or [])
+    if reform.lead_unit in co_units:
+        raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
+    if lead_leaders is None:
+        lead_leaders = suggest_leaders(reform.level, reform.domain, reform.lead_unit)[:2]
+    save_with_history(reform, actor=actor, reason="reforms.reform.registered")
+    reform.lead_leaders.set(lead_leaders)
+    reform.co_units.set(co_units)
+    return reform
+
+
+@transaction.atomic
+def reform_update(*, actor: User | None, reform: Reform, data: dict) -> Reform:
+    """Change what describes a reform, its leaders and co-units. Goals, plan, expected results and
+    deadline change through an approved adjustment once the reform is decomposed; the lead unit
+    only before."""
+    _require_manager(actor)
+    reform = Reform.objects.select_for_update().get(pk=reform.pk)
+    allowed = DESCRIPTIVE_FIELDS + (() if reform.item_id else ADJUSTABLE_FIELDS + ("lead_unit",))
+    refused = [name for name in data if name not in allowed + ("lead_leaders", "co_units")]
+    if refused:
+        raise ValidationError(
+            _("Once a reform is decomposed, its goals, plan and deadline change by an adjustment (改革深化).")
+        )
+    for name in allowed:
+        if name in data:
+            setattr(reform, name, data[name])
+    reform.full_clean()
+    if "co_units" in data and reform.lead_unit in data["co_units"]:
+        raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
+    save_with_history(reform, actor=actor, reason="reforms.reform.updated")
+    if "lead_leaders" in data:
+        reform.lead_leaders.set(data["lead_leaders"])
+    if "co_units" in data:
+        reform.co_units.set(data["co_units"])
+    return reform
+
+
+#
+# Decomposition into the reform tasks ledger
+#
+
+
+def reform_ledger(year: int) -> Ledger | None:
+    return Ledger.objects.filter(kind=LedgerKind.REFORM, year=year).order_by("id").first()
+
+
+@transaction.atomic
+def reform_decompose(
+    *,
+    actor: User | None,
+    reform: Reform,
+    milestones: list[dict],
+    ledger: Ledger | None = None,
+    at: dt.datetime | None = None,
+) -> list[Item]:
+    """Break a reform into ledger items and assign them: the reform's own item (registered the first
+    time) and one sub-item per milestone (`title`, `deadline`, optional `lead_unit` and `weight`).
+    The reform's progress is then its item's roll-up; the ledger supervises each milestone."""
+    _require_manager(actor)
+    reform = Reform.objects.select_for_update().select_related("item", "lead_unit").get(pk=reform.pk)
+    if not milestones:
+        raise ValidationError(_("Give at least one milestone."))
+    for spec in milestones:
+        if not spec.get("title") or not spec.get("deadline"):
+            raise ValidationError(_("Every milestone needs a title and a deadline."))
+        if spec["deadline"] > reform.deadline:
+            raise ValidationError(
+                {
+                    "deadline": _("A milestone cannot fall after the reform's deadline (%(date)s).")
+                    % {"date": reform.deadline}
+                }
+            )
+    leader = reform.lead_leaders.order_by("id").first()
+    root = reform.item
+    if root is None:
+        ledger = ledger or reform_ledger(reform.year)
+        if ledger is None or ledger.kind != LedgerKind.REFORM:
+            raise ValidationError(_("Create the %(year)s reform tasks ledger first.") % {"year": reform.year})
+        (root,) = items_register(
+            actor=actor,
+            ledger=ledger,
+            specs=[
+                _item_spec(
+                    reform, title=reform.title, deadline=reform.deadline, lead_unit=reform.lead_unit, leader=leader
+                )
+            ],
+            at=at,
+        )
+        item_transition(actor=actor, item=root, action="assign", at=at)
+        reform.item = root
+        save_with_history(reform, actor=actor, reason="reforms.reform.decomposed")
+    elif root.state in ENDED_STATES:
+        raise ValidationError(_("This reform's item is closed; milestones cannot be added."))
+    specs = [
+        _item_spec(
+            reform,
+            title=spec["title"],
+            deadline=spec["deadline"],
+            lead_unit=spec.get("lead_unit") or reform.lead_unit,
+            leader=leader,
+            parent=root,
+            weight=spec.get("weight") or 1,
+        )
+        for spec in milestones
+    ]
+    items = items_register(actor=actor, ledger=root.ledger, specs=specs, at=at)
+    return [item_transition(actor=actor, item=item, action="assign", at=at) for item in items]
+
+
+def _item_spec(reform: Reform, **spec) -> dict:
+    leader = spec.pop("leader")
+    return {
+        **spec,
+        **({"leader": leader} if leader else {}),
+        "content": reform.goals,
+        "basis_kind": BasisKind.DECISION,
+        "category": ReformLevel(reform.level).label,
+        "subject": reform,
+    }
+
+
+def reform_items(reform: Reform):
+    """The reform's item and its milestones, in ledger order."""
+    if reform.item_id is None:
+        return Item.objects.none()
+    return Item.objects.filter(pk=reform.item_id) | Item.objects.filter(parent_id=reform.item_id)
+
+
+#
+# Deepening (改革深化)
+#
+
+
+@transaction.atomic
+def adjustment_request(
+    *, actor: User | None, reform: Reform, reason: str, changes: dict, at: dt.datetime | None = None
+) -> ReformAdjustment:
+    """Ask to change goals, plan, expected results or deadline; nothing changes until approved."""
+    _require_manager(actor)
+    reform = Reform.objects.select_for_update().get(pk=reform.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the adjustment.")})
+    unknown = set(changes) - set(ADJUSTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Only goals, plan, expected results and deadline are adjusted."))
+    before_after = {
+        name: [_plain(getattr(reform, name)), _plain(value)]
+        for name, value in changes.items()
+        if value not in (None, "") and value != getattr(reform, name)
+    }
+    if not before_after:
+        raise ValidationError(_("The adjustment changes nothing."))
+    if "deadline" in changes and reform.item and reform.item.state in ENDED_STATES:
+        raise ValidationError({"deadline": _("The reform's item is closed; its deadline no longer moves.")})
+    adjustment = ReformAdjustment(
+        reform=reform,
+        reason=reason.strip(),
+        changes=before_after,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if at is not None:
+        adjustment.created_at = at
+    adjustment.full_clean()
+    adjustment.save()
+    return adjustment
+
+
+@transaction.atomic
+def adjustment_decide(
+    *, actor: User | None, adjustment: ReformAdjustment, approve: bool, note: str = "", at: dt.datetime | None = None
+) -> ReformAdjustment:
+    """Approve (apply the changes; a new deadline moves the reform's item by an approved extension)
+    or reject. Whoever asked cannot decide."""
+    _require_manager(actor)
+    at, _today = moment(at)
+    adjustment = ReformAdjustment.objects.select_for_update().select_related("reform").get(pk=adjustment.pk)
+    if adjustment.state != AdjustmentState.PENDING:
+        raise ValidationError(_("This adjustment has already been decided."))
+    if actor is not None and adjustment.requested_by_id == actor.pk:
+        raise ValidationError(_("An adjustment is approved by someone other than who asked for it."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("Say why the adjustment is rejected.")})
+    adjustment.state = AdjustmentState.APPROVED if approve else AdjustmentState.REJECTED
+    adjustment.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    adjustment.decided_at = at
+    adjustment.decision_note = note.strip()
+    adjustment.save()
+    if approve:
+        reform = Reform.objects.select_for_update().select_related("item").get(pk=adjustment.reform_id)
+        for name, (_before, after) in adjustment.changes.items():
+            setattr(reform, name, dt.date.fromisoformat(after) if name == "deadline" else after)
+        reform.full_clean()
+        save_with_history(reform, actor=actor, reason="reforms.reform.adjusted")
+        if "deadline" in adjustment.changes and reform.item:
+            _move_item_deadline(actor, reform, adjustment, at)
+        elif reform.item and reform.item.state not in ENDED_STATES and "goals" in adjustment.changes:
+            item_update(actor=None, item=reform.item, data={"content": reform.goals})
+    return adjustment
+
+
+def _move_item_deadline(actor, reform: Reform, adjustment: ReformAdjustment, at: dt.datetime) -> None:
+    """The ledger moves an assigned item's deadline only by an approved extension: the adjustment
+    is that extension, asked and granted in the same step, so the item's history shows it."""
+    item = reform.item
+    if item.state == "draft":
+        item_update(actor=None, item=item, data={"deadline": reform.deadline})
+        return
+    request = extension_request(
+        actor=None, item=item, new_deadline=reform.deadline, reason=f"改革深化：{adjustment.reason}", at=at
+    )
+    extension_decide(actor=actor, request=request, approve=True, note=_("Reform adjustment approved."), at=at)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value

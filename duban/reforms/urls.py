@@ -1,0 +1,15 @@
+from django.urls import path
+
+from duban.reforms import views
+
+app_name = "reforms"
+
+urlpatterns = [
+    path("", views.reform_list, name="reform_list"),
+    path("new/", views.reform_edit, name="reform_new"),
+    path("<int:pk>/", views.reform_detail, name="reform_detail"),
+    path("<int:pk>/edit/", views.reform_edit, name="reform_edit"),
+    path("<int:pk>/decompose/", views.reform_decompose, name="reform_decompose"),
+    path("<int:pk>/adjustments/", views.adjustment_new, name="adjustment_new"),
+    path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment_decide"),
+]

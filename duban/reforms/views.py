@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duban.core.forms import add_service_errors
+from duban.core.views import form_page
+from duban.ledger.models import ItemEvent, Notice
+from duban.ledger.services import events
+from duban.reforms import access, services
+from duban.reforms.choices import AdjustmentState
+from duban.reforms.forms import AdjustmentForm, DecisionForm, MilestonesForm, ReformFilterForm, ReformForm
+from duban.reforms.models import Reform, ReformAdjustment
+
+
+@login_required
+def reform_list(request):
+    access.require_reader(request.user)
+    form = ReformFilterForm(request.GET or None)
+    reforms = Reform.objects.select_related("lead_unit", "item").prefetch_related("lead_leaders")
+    if form.is_valid():
+        if form.cleaned_data["year"]:
+            reforms = reforms.filter(year=form.cleaned_data["year"])
+        if form.cleaned_data["level"]:
+            reforms = reforms.filter(level=form.cleaned_data["level"])
+    context = {"form": form, "reforms": reforms[:500], "can_manage": access.can_manage_reforms(request.user)}
+    return render(request, "reforms/reform_list.html", context)
+
+
+@login_required
+def reform_edit(request, pk: int | None = None):
+    access.require_manager(request.user)
+    reform = get_object_or_404(Reform, pk=pk) if pk else None
+    initial = {} if reform else {"year": timezone.localdate().year}
+    form = ReformForm(request.POST or None, instance=reform, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name not in form.fields or not form.fields[name].disabled
+        }
+        try:
+            if reform is None:
+                leaders = list(data.pop("lead_leaders")) or None
+                reform = services.reform_register(actor=request.user, lead_leaders=leaders, **data)
+                messages.success(request, _("Reform registered."))
+            else:
+                services.reform_update(actor=request.user, reform=reform, data=data)
+                messages.success(request, _("Saved."))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("reforms:reform_detail", pk=reform.pk)
+    return form_page(
+        request,
+        form,
+        title=reform.title if reform else _("Register a reform"),
+        back_url=reverse("reforms:reform_detail", args=[reform.pk]) if reform else reverse("reforms:reform_list"),
+        submit_label=_("Save") if reform else _("Register"),
+    )
+
+
+@login_required
+def reform_detail(request, pk: int):
+    access.require_reader(request.user)
+    reform = get_object_or_404(Reform.objects.select_related("lead_unit", "domain", "item__ledger"), pk=pk)
+    items = list(services.reform_items(reform).select_related("lead_unit").order_by("seq"))
+    context = {
+        "reform": reform,
+        "problems": services.responsibility_problems(reform),
+        "root": next((item for item in items if item.pk == reform.item_id), None),
+        "milestones": [item for item in items if item.pk != reform.item_id],
+        "notices": Notice.objects.filter(item__in=items).select_related("item").order_by("-created_at")[:50],
+        "timeline": events.timeline(ItemEvent.objects.filter(item__in=items))[:100],
+        "adjustments": reform.adjustments.select_related("requested_by", "decided_by"),
+        "can_manage": access.can_manage_reforms(request.user),
+        "milestones_form": MilestonesForm(),
+        "adjustment_form": AdjustmentForm(),
+        "decision_form": DecisionForm(),
+        "pending": AdjustmentState.PENDING,
+        "ledger": reform.item.ledger if reform.item else services.reform_ledger(reform.year),
+    }
+    return render(request, "reforms/reform_detail.html", context)
+
+
+@login_required
+@require_POST
+def reform_decompose(request, pk: int):
+    access.require_manager(request.user)
+    reform = get_object_or_404(Reform, pk=pk)
+    form = MilestonesForm(request.POST)
+    if form.is_valid():
+        try:
+            items = services.reform_decompose(
+                actor=request.user, reform=reform, milestones=form.cleaned_data["milestones"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(n)s milestones opened and assigned.") % {"n": len(items)})
+    else:
+        messages.error(request, " ".join(ValidationError(form.errors).messages))
+    return redirect("reforms:reform_detail", pk=reform.pk)
+
+
+@login_required
+@require_POST
+def adjustment_new(request, pk: int):
+    access.require_manager(request.user)
+    reform = get_object_or_404(Reform, pk=pk)
+    form = AdjustmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.adjustment_request(
+                actor=request.user, reform=reform, reason=form.cleaned_data["reason"], changes=form.changes()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Adjustment submitted for approval."))
+    else:
+        messages.error(request, " ".join(ValidationError(form.errors).messages))
+    return redirect("reforms:reform_detail", pk=reform.pk)
+
+
+@login_required
+@require_POST
+def adjustment_decide(request, pk: int):
+    access.require_manager(request.user)
+    adjustment = get_object_or_404(ReformAdjustment, pk=pk)
+    form = DecisionForm(request.POST)
+    approve = request.POST.get("decision") == "approve"
+    if form.is_valid():
+        try:
+            services.adjustment_decide(
+                actor=request.user, adjustment=adjustment, approve=approve, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Adjustment approved.") if approve else _("Adjustment rejected."))
+    return redirect("reforms:reform_detail", pk=adjustment.reform_id)
