@@ -53,7 +53,7 @@ def _run_font(run, name: str, size: float, bold: bool = False) -> None:
 def official_docx(
     *, title: str, number: str, recipient: str, paragraphs: Sequence[str], issuer: str, date: dt.date
 ) -> bytes:
-    """A one-page official document (公文) as .docx bytes."""
+    """An official document (公文) as .docx bytes; without a recipient it has no salutation."""
     document = Document()
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -61,7 +61,8 @@ def official_docx(
     numbered = document.add_paragraph()
     numbered.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run_font(numbered.add_run(number), CJK_FONT, 16)
-    _run_font(document.add_paragraph().add_run(f"{recipient}："), CJK_FONT, 16)
+    if recipient:
+        _run_font(document.add_paragraph().add_run(f"{recipient}："), CJK_FONT, 16)
     for text in paragraphs:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.first_line_indent = Pt(32)

@@ -124,3 +124,9 @@ class DecisionForm(forms.Form):
 class ReformFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False)
     level = forms.ChoiceField(label=_("Level"), choices=[("", _("Any level")), *ReformLevel.choices], required=False)
+
+
+class PlanApprovalForm(forms.Form):
+    meeting = forms.CharField(label=_("Approving meeting"), max_length=100)
+    approved_on = forms.DateField(label=_("Approved on"), widget=DatePicker())
+    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from duban.core.models import BaseModel
 from duban.ledger.models import Item
 from duban.orgs.models import Domain, Person, Unit
-from duban.reforms.choices import AdjustmentState, ReformLevel, SpecialGroup
+from duban.reforms.choices import AdjustmentState, PlanState, ReformLevel, SpecialGroup
 
 # What an adjustment may change, with the reform's own fields as the before and after.
 ADJUSTABLE_FIELDS = ("goals", "plan", "expected_results", "deadline")
@@ -96,3 +96,31 @@ class ReformAdjustment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.reform_id}: {', '.join(self.changes)}"
+
+
+class AnnualPlan(BaseModel):
+    """深改委工作要点: a year's reforms in one document. Approval by the reform commission fixes
+    the list (`reform_ids`); reforms registered later show as added after approval."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    state = models.CharField(_("state"), max_length=10, choices=PlanState.choices, default=PlanState.DRAFT)
+    meeting = models.CharField(
+        _("approving meeting"), max_length=100, blank=True, help_text=_("For example 区委深改委2024年第一次会议.")
+    )
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reform_ids = models.JSONField(default=list, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("annual reform plan")
+        verbose_name_plural = _("annual reform plans")
+
+    def __str__(self) -> str:
+        return self.title

@@ -18,8 +18,8 @@ from duban.ledger.services.items import item_transition, item_update, items_regi
 from duban.orgs.choices import LeaderRank, PositionRole
 from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, User
 from duban.reforms import access
-from duban.reforms.choices import ASSIGNED_LEVELS, AdjustmentState, ReformLevel
-from duban.reforms.models import ADJUSTABLE_FIELDS, Reform, ReformAdjustment
+from duban.reforms.choices import ASSIGNED_LEVELS, AdjustmentState, PlanState, ReformLevel
+from duban.reforms.models import ADJUSTABLE_FIELDS, AnnualPlan, Reform, ReformAdjustment
 
 DESCRIPTIVE_FIELDS = ("title", "group", "domain", "year", "level")
 
@@ -310,3 +310,59 @@ def _move_item_deadline(actor, reform: Reform, adjustment: ReformAdjustment, at:
 
 def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+#
+# The annual plan (深改委工作要点)
+#
+
+PLAN_LEVELS = (*ASSIGNED_LEVELS, ReformLevel.KEY)  # micro-reforms are run by units, not listed in the plan
+
+
+def plan_of(year: int) -> AnnualPlan:
+    """The year's plan, a draft until the commission approves it."""
+    plan, _created = AnnualPlan.objects.get_or_create(
+        year=year, defaults={"title": f"中共深圳市罗湖区委全面深化改革委员会{year}年工作要点"}
+    )
+    return plan
+
+
+def plan_reforms(plan: AnnualPlan) -> list[Reform]:
+    """The plan's reforms: as approved, or (a draft) the year's reforms at plan level, by group."""
+    reforms = Reform.objects.select_related("lead_unit").prefetch_related("lead_leaders", "co_units")
+    if plan.state == PlanState.APPROVED:
+        reforms = reforms.filter(pk__in=plan.reform_ids)
+    else:
+        reforms = reforms.filter(year=plan.year, level__in=PLAN_LEVELS)
+    return sorted(reforms, key=lambda r: (r.group, PLAN_LEVELS.index(r.level), r.pk))
+
+
+def plan_added_since_approval(plan: AnnualPlan) -> list[Reform]:
+    if plan.state != PlanState.APPROVED:
+        return []
+    return list(Reform.objects.filter(year=plan.year, level__in=PLAN_LEVELS).exclude(pk__in=plan.reform_ids))
+
+
+@transaction.atomic
+def plan_approve(
+    *, actor: User | None, plan: AnnualPlan, meeting: str, approved_on: dt.date, document_number: str = ""
+) -> AnnualPlan:
+    """Record the commission's approval; the plan's list of reforms is fixed from then on."""
+    _require_manager(actor)
+    plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.state == PlanState.APPROVED:
+        raise ValidationError(_("This plan has already been approved."))
+    reforms = plan_reforms(plan)
+    if not reforms:
+        raise ValidationError(_("The plan lists no reforms yet."))
+    if not meeting.strip():
+        raise ValidationError({"meeting": _("Name the meeting that approved the plan.")})
+    plan.state = PlanState.APPROVED
+    plan.meeting = meeting.strip()
+    plan.approved_on = approved_on
+    plan.document_number = document_number.strip()
+    plan.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+    plan.reform_ids = [reform.pk for reform in reforms]
+    plan.full_clean()
+    save_with_history(plan, actor=actor, reason="reforms.plan.approved")
+    return plan

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.reform_edit, name="reform_edit"),
     path("<int:pk>/decompose/", views.reform_decompose, name="reform_decompose"),
     path("<int:pk>/adjustments/", views.adjustment_new, name="adjustment_new"),
+    path("plans/<int:year>/", views.plan_detail, name="plan_detail"),
     path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment_decide"),
 ]

@@ -3,19 +3,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.views import form_page
 from duban.ledger.models import ItemEvent, Notice
 from duban.ledger.services import events
-from duban.reforms import access, services
-from duban.reforms.choices import AdjustmentState
-from duban.reforms.forms import AdjustmentForm, DecisionForm, MilestonesForm, ReformFilterForm, ReformForm
+from duban.reforms import access, documents, services
+from duban.reforms.choices import AdjustmentState, PlanState
+from duban.reforms.forms import (
+    AdjustmentForm,
+    DecisionForm,
+    MilestonesForm,
+    PlanApprovalForm,
+    ReformFilterForm,
+    ReformForm,
+)
 from duban.reforms.models import Reform, ReformAdjustment
 
 
@@ -29,7 +39,13 @@ def reform_list(request):
             reforms = reforms.filter(year=form.cleaned_data["year"])
         if form.cleaned_data["level"]:
             reforms = reforms.filter(level=form.cleaned_data["level"])
-    context = {"form": form, "reforms": reforms[:500], "can_manage": access.can_manage_reforms(request.user)}
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
+    context = {
+        "form": form,
+        "reforms": reforms[:500],
+        "year": year,
+        "can_manage": access.can_manage_reforms(request.user),
+    }
     return render(request, "reforms/reform_list.html", context)
 
 
@@ -146,3 +162,41 @@ def adjustment_decide(request, pk: int):
         else:
             messages.success(request, _("Adjustment approved.") if approve else _("Adjustment rejected."))
     return redirect("reforms:reform_detail", pk=adjustment.reform_id)
+
+
+@login_required
+def plan_detail(request, year: int):
+    """深改委工作要点: the year's plan, its approval, and its downloads (?format=docx or xlsx)."""
+    access.require_reader(request.user)
+    plan = services.plan_of(year)
+    reforms = services.plan_reforms(plan)
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        return xlsx_response(f"{plan.title}.xlsx", "工作要点", documents.PLAN_HEADERS, documents.plan_rows(reforms))
+    if fmt == "docx":
+        response = HttpResponse(
+            documents.plan_docx(plan, reforms),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = content_disposition_header(True, f"{plan.title}.docx")
+        return response
+    form = PlanApprovalForm(request.POST or None)
+    if request.method == "POST":
+        access.require_manager(request.user)
+        if form.is_valid():
+            try:
+                services.plan_approve(actor=request.user, plan=plan, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The plan is recorded as approved."))
+                return redirect("reforms:plan_detail", year=year)
+    context = {
+        "plan": plan,
+        "reforms": reforms,
+        "added": services.plan_added_since_approval(plan),
+        "form": form,
+        "approved": plan.state == PlanState.APPROVED,
+        "can_manage": access.can_manage_reforms(request.user),
+    }
+    return render(request, "reforms/plan_detail.html", context, status=400 if form.errors else 200)

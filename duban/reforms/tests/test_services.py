@@ -14,6 +14,10 @@ from duban.reforms.models import Reform, ReformAdjustment
 from duban.reforms.services import (
     adjustment_decide,
     adjustment_request,
+    plan_added_since_approval,
+    plan_approve,
+    plan_of,
+    plan_reforms,
     reform_decompose,
     reform_update,
     responsibility_problems,
@@ -138,3 +142,23 @@ def test_a_rejection_needs_a_reason_and_changes_nothing(personas, make_reform):
     assert ReformAdjustment.objects.get().state == AdjustmentState.REJECTED
     with pytest.raises(ValidationError):
         adjustment_decide(actor=personas.supervisor, adjustment=adjustment, approve=True)
+
+
+def test_the_annual_plan_lists_the_years_reforms_and_is_fixed_by_approval(personas, make_reform):
+    key = make_reform()
+    make_reform(level=ReformLevel.MICRO, title="社区“微更新”")
+    plan = plan_of(2024)
+    assert [reform.title for reform in plan_reforms(plan)] == [key.title]  # micro-reforms are run by units
+
+    with pytest.raises(ValidationError):
+        plan_approve(actor=personas.office_admin, plan=plan, meeting=" ", approved_on=D(2024, 2, 20))
+    plan_approve(
+        actor=personas.office_admin, plan=plan, meeting="区委深改委2024年第一次会议", approved_on=D(2024, 2, 20)
+    )
+    late = make_reform(title="后增改革")
+
+    plan.refresh_from_db()
+    assert [reform.title for reform in plan_reforms(plan)] == [key.title]
+    assert plan_added_since_approval(plan) == [late]
+    with pytest.raises(ValidationError):
+        plan_approve(actor=personas.office_admin, plan=plan, meeting="再次审议", approved_on=D(2024, 3, 1))

@@ -1,8 +1,11 @@
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
 
 from duban.core.workdays import on_day
 from duban.ledger.models import Item
@@ -95,3 +98,19 @@ def test_a_reform_breaking_the_three_level_rule_shows_a_warning(client, personas
     client.force_login(personas.office_admin)
     html = client.get(reverse("reforms:reform_detail", args=[reform.pk])).content.decode()
     assert "msg-warning" in html
+
+
+def test_the_annual_plan_downloads_as_word_and_excel(client, personas, make_reform):
+    make_reform(co_units=[personas.unit_b])
+    client.force_login(personas.unit_a_staff)
+    docx = client.get(reverse("reforms:plan_detail", args=[2024]), {"format": "docx"})
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "2024年工作要点" in text and "一、产业发展和营商环境" in text
+    assert (
+        "1. 商事登记“秒批”改革。企业开办全程网办，一日办结。"
+        "牵头区领导：测试区委书记；牵头单位：东门街道；配合单位：桂园街道；" in text
+    )
+    xlsx = client.get(reverse("reforms:plan_detail", args=[2024]), {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active.values)
+    assert rows[1][3:7] == ("商事登记“秒批”改革", "企业开办全程网办，一日办结", "测试区委书记", "东门街道")
+    assert client.post(reverse("reforms:plan_detail", args=[2024]), {"meeting": "会议"}).status_code == 403
