@@ -35,3 +35,16 @@ class AdjustmentState(models.TextChoices):
 class PlanState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved by the reform commission")
+
+
+class ProposalSource(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    DEPARTMENT = "department", _("Department")
+    STREET = "street", _("Street")
+
+
+class ProposalState(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting an answer")
+    ADOPTED = "adopted", _("Adopted into the plan")
+    MERGED = "merged", _("Merged with another proposal")
+    DECLINED = "declined", _("Declined")

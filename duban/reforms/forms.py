@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.core.forms import DatePicker
 from duban.orgs.models import Domain, Person, Unit
-from duban.reforms.choices import ReformLevel
-from duban.reforms.models import ADJUSTABLE_FIELDS, Reform
+from duban.reforms.choices import ProposalState, ReformLevel
+from duban.reforms.models import ADJUSTABLE_FIELDS, Proposal, ProposalCall, Reform
 
 MILESTONE_ROWS = 5
 DECOMPOSED_HELP = _("Changed by an adjustment (改革深化) now that the reform is decomposed.")
@@ -130,3 +130,34 @@ class PlanApprovalForm(forms.Form):
     meeting = forms.CharField(label=_("Approving meeting"), max_length=100)
     approved_on = forms.DateField(label=_("Approved on"), widget=DatePicker())
     document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+
+
+class CallForm(forms.ModelForm):
+    class Meta:
+        model = ProposalCall
+        fields = ["year", "title", "description", "opens_on", "closes_on"]
+        widgets = {
+            "opens_on": DatePicker(),
+            "closes_on": DatePicker(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    text = forms.CharField(label=_("Your proposal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class AnswerForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(code, label) for code, label in ProposalState.choices if code != ProposalState.SUBMITTED],
+    )
+    answer = forms.CharField(label=_("Public answer"), widget=forms.Textarea(attrs={"rows": 2}))
+    reform = forms.ModelChoiceField(label=_("Adopted into"), queryset=Reform.objects.none(), required=False)
+    merged_into = forms.ModelChoiceField(label=_("Merged with"), queryset=Proposal.objects.none(), required=False)
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, prefix=f"p{proposal.pk}", **kwargs)
+        self.fields["reform"].queryset = Reform.objects.filter(year=proposal.call.year)
+        self.fields["merged_into"].queryset = proposal.call.proposals.exclude(pk=proposal.pk)

@@ -7,6 +7,8 @@ roll-up. Adjustments (改革深化) change goals, plan or deadline only once app
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,7 +18,14 @@ from simple_history.models import HistoricalRecords
 from duban.core.models import BaseModel
 from duban.ledger.models import Item
 from duban.orgs.models import Domain, Person, Unit
-from duban.reforms.choices import AdjustmentState, PlanState, ReformLevel, SpecialGroup
+from duban.reforms.choices import (
+    AdjustmentState,
+    PlanState,
+    ProposalSource,
+    ProposalState,
+    ReformLevel,
+    SpecialGroup,
+)
 
 # What an adjustment may change, with the reform's own fields as the before and after.
 ADJUSTABLE_FIELDS = ("goals", "plan", "expected_results", "deadline")
@@ -121,6 +130,72 @@ class AnnualPlan(BaseModel):
         ordering = ["-year"]
         verbose_name = _("annual reform plan")
         verbose_name_plural = _("annual reform plans")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalCall(BaseModel):
+    """征求意见/问计于民: the annual call for reform proposals, open between two dates."""
+
+    year = models.PositiveSmallIntegerField(_("plan year"))
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"))
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        verbose_name = _("call for proposals")
+        verbose_name_plural = _("calls for proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")),
+                name="reforms_call_dates",
+                violation_error_message=_("A call closes on or after the day it opens."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, today: dt.date) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+class Proposal(BaseModel):
+    """A proposal to a call, from a resident, a department or a street, and the office's public answer."""
+
+    call = models.ForeignKey(ProposalCall, on_delete=models.PROTECT, related_name="proposals")
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("proposal"), max_length=2000)
+    source = models.CharField(_("from"), max_length=12, choices=ProposalSource.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=ProposalState.choices, default=ProposalState.SUBMITTED)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reform = models.ForeignKey(
+        Reform, verbose_name=_("reform"), null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["call", "created_at", "id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
 
     def __str__(self) -> str:
         return self.title

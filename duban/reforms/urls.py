@@ -12,5 +12,9 @@ urlpatterns = [
     path("<int:pk>/decompose/", views.reform_decompose, name="reform_decompose"),
     path("<int:pk>/adjustments/", views.adjustment_new, name="adjustment_new"),
     path("plans/<int:year>/", views.plan_detail, name="plan_detail"),
+    path("calls/", views.call_list, name="call_list"),
+    path("calls/new/", views.call_new, name="call_new"),
+    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("proposals/<int:pk>/answer/", views.proposal_answer, name="proposal_answer"),
     path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment_decide"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,16 +18,18 @@ from duban.core.views import form_page
 from duban.ledger.models import ItemEvent, Notice
 from duban.ledger.services import events
 from duban.reforms import access, documents, services
-from duban.reforms.choices import AdjustmentState, PlanState
+from duban.reforms.choices import AdjustmentState, PlanState, ProposalState
 from duban.reforms.forms import (
     AdjustmentForm,
+    AnswerForm,
+    CallForm,
     DecisionForm,
     MilestonesForm,
     PlanApprovalForm,
     ReformFilterForm,
     ReformForm,
 )
-from duban.reforms.models import Reform, ReformAdjustment
+from duban.reforms.models import Proposal, ProposalCall, Reform, ReformAdjustment
 
 
 @login_required
@@ -200,3 +203,65 @@ def plan_detail(request, year: int):
         "can_manage": access.can_manage_reforms(request.user),
     }
     return render(request, "reforms/plan_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def call_list(request):
+    access.require_reader(request.user)
+    calls = ProposalCall.objects.annotate(n=Count("proposals"))
+    context = {"calls": calls, "today": timezone.localdate(), "can_manage": access.can_manage_reforms(request.user)}
+    return render(request, "reforms/call_list.html", context)
+
+
+@login_required
+def call_new(request):
+    access.require_manager(request.user)
+    form = CallForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.call_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Call for proposals opened."))
+            return redirect("reforms:call_detail", pk=call.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Open a call for proposals"),
+        back_url=reverse("reforms:call_list"),
+        submit_label=_("Open"),
+    )
+
+
+@login_required
+def call_detail(request, pk: int):
+    """The office's view of a call: every proposal with who sent it, and a form to answer each."""
+    access.require_reader(request.user)
+    call = get_object_or_404(ProposalCall, pk=pk)
+    can_manage = access.can_manage_reforms(request.user)
+    proposals = call.proposals.select_related("unit", "author", "reform", "merged_into")
+    rows = [
+        {"proposal": p, "form": AnswerForm(proposal=p) if can_manage and p.state == ProposalState.SUBMITTED else None}
+        for p in proposals
+    ]
+    context = {"call": call, "rows": rows, "today": timezone.localdate(), "can_manage": can_manage}
+    return render(request, "reforms/call_detail.html", context)
+
+
+@login_required
+@require_POST
+def proposal_answer(request, pk: int):
+    access.require_manager(request.user)
+    proposal = get_object_or_404(Proposal.objects.select_related("call"), pk=pk)
+    form = AnswerForm(request.POST, proposal=proposal)
+    if form.is_valid():
+        try:
+            services.proposal_answer(actor=request.user, proposal=proposal, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Answer published."))
+    else:
+        messages.error(request, " ".join(ValidationError(form.errors).messages))
+    return redirect(reverse("reforms:call_detail", args=[proposal.call_id]) + f"#proposal-{proposal.pk}")
