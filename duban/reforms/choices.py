@@ -48,3 +48,29 @@ class ProposalState(models.TextChoices):
     ADOPTED = "adopted", _("Adopted into the plan")
     MERGED = "merged", _("Merged with another proposal")
     DECLINED = "declined", _("Declined")
+
+
+class Satisfaction(models.TextChoices):
+    """群众评: the five levels and "don't know", which counts in no denominator."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    FAIRLY = "fairly", _("Fairly satisfied")
+    NEUTRAL = "neutral", _("Neither")
+    FAIRLY_NOT = "fairly_not", _("Not very satisfied")
+    NOT = "not", _("Not satisfied")
+    UNKNOWN = "unknown", _("Don't know")
+
+
+SATISFIED_LEVELS = (Satisfaction.SATISFIED, Satisfaction.FAIRLY)
+
+# The third-party index by default (针对性/创新性/实效性); editable per panel, weights summing to 100.
+DEFAULT_CRITERIA = [
+    {"code": "targeting", "name": "针对性", "weight": 30},
+    {"code": "innovation", "name": "创新性", "weight": 30},
+    {"code": "effect", "name": "实效性", "weight": 40},
+]
+
+
+class PanelState(models.TextChoices):
+    SCORING = "scoring", _("Scoring")
+    PUBLISHED = "published", _("Results published")

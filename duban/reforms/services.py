@@ -32,7 +32,7 @@ from duban.reforms.models import ADJUSTABLE_FIELDS, AnnualPlan, Proposal, Propos
 DESCRIPTIVE_FIELDS = ("title", "group", "domain", "year", "level")
 
 
-def _require_manager(actor: User | None) -> None:
+def check_manager(actor: User | None) -> None:
     """`None` is the system (the demo); a person must be allowed to manage reforms."""
     if actor is not None:
         access.require_manager(actor)
@@ -97,7 +97,7 @@ def reform_register(
     **fields,
 ) -> Reform:
     """Register a reform. Without lead leaders it takes the ones the three-level rule suggests."""
-    _require_manager(actor)
+    check_manager(actor)
     reform = Reform(created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
     if at is not None:
         reform.created_at = at
@@ -118,7 +118,7 @@ def reform_update(*, actor: User | None, reform: Reform, data: dict) -> Reform:
     """Change what describes a reform, its leaders and co-units. Goals, plan, expected results and
     deadline change through an approved adjustment once the reform is decomposed; the lead unit
     only before."""
-    _require_manager(actor)
+    check_manager(actor)
     reform = Reform.objects.select_for_update().get(pk=reform.pk)
     allowed = DESCRIPTIVE_FIELDS + (() if reform.item_id else ADJUSTABLE_FIELDS + ("lead_unit",))
     refused = [name for name in data if name not in allowed + ("lead_leaders", "co_units")]
@@ -161,7 +161,7 @@ def reform_decompose(
     """Break a reform into ledger items and assign them: the reform's own item (registered the first
     time) and one sub-item per milestone (`title`, `deadline`, optional `lead_unit` and `weight`).
     The reform's progress is then its item's roll-up; the ledger supervises each milestone."""
-    _require_manager(actor)
+    check_manager(actor)
     reform = Reform.objects.select_for_update().select_related("item", "lead_unit").get(pk=reform.pk)
     if not milestones:
         raise ValidationError(_("Give at least one milestone."))
@@ -241,7 +241,7 @@ def adjustment_request(
     *, actor: User | None, reform: Reform, reason: str, changes: dict, at: dt.datetime | None = None
 ) -> ReformAdjustment:
     """Ask to change goals, plan, expected results or deadline; nothing changes until approved."""
-    _require_manager(actor)
+    check_manager(actor)
     reform = Reform.objects.select_for_update().get(pk=reform.pk)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the adjustment.")})
@@ -276,7 +276,7 @@ def adjustment_decide(
 ) -> ReformAdjustment:
     """Approve (apply the changes; a new deadline moves the reform's item by an approved extension)
     or reject. Whoever asked cannot decide."""
-    _require_manager(actor)
+    check_manager(actor)
     at, _today = moment(at)
     adjustment = ReformAdjustment.objects.select_for_update().select_related("reform").get(pk=adjustment.pk)
     if adjustment.state != AdjustmentState.PENDING:
@@ -356,7 +356,7 @@ def plan_approve(
     *, actor: User | None, plan: AnnualPlan, meeting: str, approved_on: dt.date, document_number: str = ""
 ) -> AnnualPlan:
     """Record the commission's approval; the plan's list of reforms is fixed from then on."""
-    _require_manager(actor)
+    check_manager(actor)
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state == PlanState.APPROVED:
         raise ValidationError(_("This plan has already been approved."))
@@ -386,7 +386,7 @@ TITLE_LIMIT, TEXT_LIMIT = 100, 2000
 
 @transaction.atomic
 def call_create(*, actor: User | None, **fields) -> ProposalCall:
-    _require_manager(actor)
+    check_manager(actor)
     call = ProposalCall(created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
     call.full_clean()
     call.save()
@@ -453,7 +453,7 @@ def proposal_answer(
 ) -> Proposal:
     """The office's public answer: adopted (into a reform of the plan), merged (with another
     proposal of the call) or declined (with the reasons). Each proposal is answered once."""
-    _require_manager(actor)
+    check_manager(actor)
     at, _today = moment(at)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != ProposalState.SUBMITTED:
