@@ -162,7 +162,7 @@ def reform_decompose(
     time) and one sub-item per milestone (`title`, `deadline`, optional `lead_unit` and `weight`).
     The reform's progress is then its item's roll-up; the ledger supervises each milestone."""
     check_manager(actor)
-    reform = Reform.objects.select_for_update().select_related("item", "lead_unit").get(pk=reform.pk)
+    reform = Reform.objects.select_for_update(of=("self",)).select_related("item", "lead_unit").get(pk=reform.pk)
     if not milestones:
         raise ValidationError(_("Give at least one milestone."))
     for spec in milestones:
@@ -278,7 +278,7 @@ def adjustment_decide(
     or reject. Whoever asked cannot decide."""
     check_manager(actor)
     at, _today = moment(at)
-    adjustment = ReformAdjustment.objects.select_for_update().select_related("reform").get(pk=adjustment.pk)
+    adjustment = ReformAdjustment.objects.select_for_update(of=("self",)).select_related("reform").get(pk=adjustment.pk)
     if adjustment.state != AdjustmentState.PENDING:
         raise ValidationError(_("This adjustment has already been decided."))
     if actor is not None and adjustment.requested_by_id == actor.pk:
@@ -291,7 +291,7 @@ def adjustment_decide(
     adjustment.decision_note = note.strip()
     adjustment.save()
     if approve:
-        reform = Reform.objects.select_for_update().select_related("item").get(pk=adjustment.reform_id)
+        reform = Reform.objects.select_for_update(of=("self",)).select_related("item").get(pk=adjustment.reform_id)
         for name, (_before, after) in adjustment.changes.items():
             setattr(reform, name, dt.date.fromisoformat(after) if name == "deadline" else after)
         reform.full_clean()
