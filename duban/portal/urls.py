@@ -6,6 +6,10 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("participate/reforms/", views.reforms, name="reforms"),
+    path("participate/ratings/<int:pk>/", views.rating_round, name="rating_round"),
+    path("participate/votes/<int:pk>/", views.vote_round, name="vote_round"),
+    path("participate/evaluations/<int:pk>/", views.panel_results, name="panel_results"),
     path("participate/calls/", views.calls, name="calls"),
     path("participate/calls/<int:pk>/", views.call_detail, name="call_detail"),
 ]

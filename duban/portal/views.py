@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duban.core.forms import add_service_errors
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit
+from duban.reforms import rounds as reform_rounds
 from duban.reforms import services as reform_services
-from duban.reforms.forms import ProposalForm
-from duban.reforms.models import ProposalCall
+from duban.reforms.choices import PanelState, Satisfaction
+from duban.reforms.forms import ProposalForm, RatingForm
+from duban.reforms.models import ExpertPanel, ProposalCall, RatingRound, Reform, VoteRound
 
 
 def home(request):
@@ -72,3 +76,108 @@ def call_detail(request, pk: int):
         "why_not": why_not,
     }
     return render(request, "portal/call_detail.html", context, status=400 if form.errors else 200)
+
+
+def reforms(request):
+    """The district's reforms with their status and progress, by year; anyone may read."""
+    years = sorted(set(Reform.objects.values_list("year", flat=True)), reverse=True)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+    except ValueError:
+        raise Http404 from None
+    shown = Reform.objects.filter(year=year).select_related("lead_unit", "item").order_by("level", "id")
+    context = {
+        "year": year,
+        "years": years,
+        "reforms": shown,
+        "rating_rounds": RatingRound.objects.all()[:5],
+        "vote_rounds": VoteRound.objects.all()[:5],
+        "panels": ExpertPanel.objects.filter(state=PanelState.PUBLISHED)[:5],
+        "today": timezone.localdate(),
+    }
+    return render(request, "portal/reforms.html", context)
+
+
+def _verified_refusal(user) -> str:
+    """Why this visitor cannot take part, or "" when they can."""
+    if not user.is_authenticated:
+        return ""
+    try:
+        reform_rounds.require_verified(user)
+    except PermissionDenied as refusal:
+        return str(refusal)
+    return ""
+
+
+def rating_round(request, pk: int):
+    """群众评: the round's key reforms; a verified resident rates each once. Results once it closes."""
+    round_ = get_object_or_404(RatingRound, pk=pk)
+    today = timezone.localdate()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('resident_login')}?next={request.path}")
+        reform = get_object_or_404(round_.reforms, pk=request.POST.get("reform"))
+        form = RatingForm(request.POST)
+        street = Unit.objects.filter(kind=UnitKind.STREET, pk=request.POST.get("street") or None).first()
+        if form.is_valid():
+            try:
+                reform_rounds.rating_submit(
+                    actor=request.user, round_=round_, reform=reform, level=form.cleaned_data["level"], street=street
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Thank you for your rating."))
+        else:
+            messages.error(request, _("Choose one of the answers."))
+        return redirect("portal:rating_round", pk=pk)
+    rated = set()
+    if request.user.is_authenticated:
+        rated = set(round_.ratings.filter(user=request.user).values_list("reform_id", flat=True))
+    context = {
+        "round": round_,
+        "is_open": round_.is_open(today),
+        "reforms": round_.reforms.select_related("lead_unit"),
+        "rated": rated,
+        "levels": Satisfaction.choices,
+        "streets": Unit.objects.active().filter(kind=UnitKind.STREET).order_by("sort_order", "name"),
+        "results": reform_rounds.rating_results(round_) if today > round_.closes_on else None,
+        "may_rate": getattr(request.user, "is_verified_resident", False),
+    }
+    return render(request, "portal/rating_round.html", context)
+
+
+def vote_round(request, pk: int):
+    """大家评: candidates and, for a verified person, a vote on each up to the round's limit."""
+    round_ = get_object_or_404(VoteRound, pk=pk)
+    today = timezone.localdate()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('resident_login')}?next={request.path}")
+        reform = get_object_or_404(round_.candidates, pk=request.POST.get("reform"))
+        try:
+            reform_rounds.vote_cast(actor=request.user, round_=round_, reform=reform)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your vote for %(title)s is counted.") % {"title": reform.title})
+        return redirect("portal:vote_round", pk=pk)
+    voted = set()
+    if request.user.is_authenticated:
+        voted = set(round_.votes.filter(user=request.user).values_list("reform_id", flat=True))
+    context = {
+        "round": round_,
+        "is_open": round_.is_open(today),
+        "candidates": round_.candidates.select_related("lead_unit"),
+        "voted": voted,
+        "left": round_.votes_per_person - len(voted),
+        "results": reform_rounds.vote_results(round_) if today > round_.closes_on else None,
+        "why_not": _verified_refusal(request.user),
+    }
+    return render(request, "portal/vote_round.html", context)
+
+
+def panel_results(request, pk: int):
+    """The third-party evaluation's published ranking and the year's excellent projects."""
+    panel = get_object_or_404(ExpertPanel, pk=pk, state=PanelState.PUBLISHED)
+    return render(request, "portal/panel_results.html", {"panel": panel, "results": reform_rounds.panel_results(panel)})

@@ -10,4 +10,13 @@ class ReformsConfig(AppConfig):
     def nav_items(self):
         from duban.orgs.access import is_official
 
-        return [("reforms:reform_list", _("Reforms"), is_official)]
+        def sits_on_a_panel(user) -> bool:
+            """Experts on a panel (officials reach theirs from the evaluation pages)."""
+            from duban.reforms.models import PanelMember
+
+            return getattr(user, "is_expert", False) and PanelMember.objects.filter(user=user).exists()
+
+        return [
+            ("reforms:reform_list", _("Reforms"), is_official),
+            ("reforms:my_panels", _("Expert scoring"), sits_on_a_panel),
+        ]

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.forms import DatePicker
-from duban.orgs.models import Domain, Person, Unit
-from duban.reforms.choices import ProposalState, ReformLevel
-from duban.reforms.models import ADJUSTABLE_FIELDS, Proposal, ProposalCall, Reform
+from duban.orgs.models import Domain, Person, Unit, User
+from duban.reforms.choices import ProposalState, ReformLevel, Satisfaction
+from duban.reforms.models import ADJUSTABLE_FIELDS, ExpertPanel, Proposal, ProposalCall, RatingRound, Reform, VoteRound
 
 MILESTONE_ROWS = 5
 DECOMPOSED_HELP = _("Changed by an adjustment (改革深化) now that the reform is decomposed.")
@@ -161,3 +161,84 @@ class AnswerForm(forms.Form):
         super().__init__(*args, prefix=f"p{proposal.pk}", **kwargs)
         self.fields["reform"].queryset = Reform.objects.filter(year=proposal.call.year)
         self.fields["merged_into"].queryset = proposal.call.proposals.exclude(pk=proposal.pk)
+
+
+ROUND_WIDGETS = {"opens_on": DatePicker(), "closes_on": DatePicker()}
+
+
+class RatingRoundForm(forms.ModelForm):
+    class Meta:
+        model = RatingRound
+        fields = ["year", "title", "opens_on", "closes_on", "reforms"]
+        widgets = {**ROUND_WIDGETS, "reforms": forms.SelectMultiple(attrs={"size": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reforms"].queryset = Reform.objects.filter(level=ReformLevel.KEY)
+
+
+class VoteRoundForm(forms.ModelForm):
+    class Meta:
+        model = VoteRound
+        fields = ["year", "title", "opens_on", "closes_on", "votes_per_person", "candidates"]
+        widgets = {**ROUND_WIDGETS, "candidates": forms.SelectMultiple(attrs={"size": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = Reform.objects.filter(level=ReformLevel.MICRO)
+
+
+class PanelForm(forms.ModelForm):
+    class Meta:
+        model = ExpertPanel
+        fields = ["year", "title", "max_score", "excellent_count", "candidates"]
+        widgets = {"candidates": forms.SelectMultiple(attrs={"size": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = Reform.objects.all()
+
+
+CRITERIA_ROWS = 6
+
+
+class CriteriaForm(forms.Form):
+    """The panel's index: up to six criteria, each a name and a weight; the weights sum to 100."""
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.code_of = {n: criterion.get("code") for n, criterion in enumerate(criteria)}
+        for n in range(CRITERIA_ROWS):
+            current = criteria[n] if n < len(criteria) else {}
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=_("Criterion"), max_length=30, required=False, initial=current.get("name", "")
+            )
+            self.fields[f"weight_{n}"] = forms.IntegerField(
+                label=_("Weight"), min_value=1, max_value=100, required=False, initial=current.get("weight")
+            )
+
+    def criteria(self) -> list[dict]:
+        rows = []
+        for n in range(CRITERIA_ROWS):
+            name, weight = self.cleaned_data.get(f"name_{n}"), self.cleaned_data.get(f"weight_{n}")
+            if name or weight:
+                rows.append({"code": self.code_of.get(n) or f"c{n + 1}", "name": name or "", "weight": weight or 0})
+        return rows
+
+    def rows(self):
+        return [(self[f"name_{n}"], self[f"weight_{n}"]) for n in range(CRITERIA_ROWS)]
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Expert"), queryset=User.objects.none())
+    affiliation = forms.CharField(label=_("Affiliation"), max_length=100, help_text=_("For example 市委改革办."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True).exclude(account_type="resident").order_by("-is_expert", "username")
+        )
+
+
+class RatingForm(forms.Form):
+    level = forms.ChoiceField(label=_("Your satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)

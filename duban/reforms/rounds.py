@@ -44,7 +44,7 @@ def _require_open(round_, today: dt.date) -> None:
         raise ValidationError(_("This round is closed."))
 
 
-def _require_verified(actor) -> None:
+def require_verified(actor) -> None:
     """Residents with a verified phone or email, and officials, take part; nobody else."""
     if getattr(actor, "is_verified_resident", False) or org_access.is_official(actor):
         return
@@ -150,7 +150,7 @@ def vote_round_create(*, actor: User | None, candidates: list[Reform], **fields)
 @transaction.atomic
 def vote_cast(*, actor: User, round_: VoteRound, reform: Reform, at=None) -> Vote:
     """One vote per verified person per candidate, at most `votes_per_person` in the round."""
-    _require_verified(actor)
+    require_verified(actor)
     at, today = moment(at)
     round_ = VoteRound.objects.select_for_update().get(pk=round_.pk)  # the per-person limit holds under races
     _require_open(round_, today)
@@ -276,7 +276,7 @@ def score_submit(*, actor: User, panel: ExpertPanel, reform: Reform, scores: dic
         if not 0 <= value <= panel.max_score:
             errors[criterion["code"]] = _("%(name)s is scored from 0 to %(max)s.") % {
                 "name": criterion["name"],
-                "max": panel.max_score.normalize(),
+                "max": f"{panel.max_score:f}".rstrip("0").rstrip("."),
             }  # fmt: skip
         values[criterion["code"]] = value
     if errors:

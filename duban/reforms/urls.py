@@ -16,5 +16,12 @@ urlpatterns = [
     path("calls/new/", views.call_new, name="call_new"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("proposals/<int:pk>/answer/", views.proposal_answer, name="proposal_answer"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/new/<str:kind>/", views.evaluation_new, name="evaluation_new"),
+    path("evaluation/ratings/<int:pk>/", views.rating_round, name="rating_round"),
+    path("evaluation/votes/<int:pk>/", views.vote_round, name="vote_round"),
+    path("evaluation/panels/<int:pk>/", views.panel_detail, name="panel_detail"),
+    path("evaluation/panels/<int:pk>/score/", views.panel_score, name="panel_score"),
+    path("evaluation/mine/", views.my_panels, name="my_panels"),
     path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment_decide"),
 ]
