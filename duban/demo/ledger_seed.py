@@ -17,13 +17,14 @@ from decimal import Decimal
 from django.utils import timezone
 
 from duban.core.workdays import add_working_days, on_day
+from duban.demo.reform_seed import GROUP_DOMAINS
 from duban.ledger.choices import ACTIONS, ItemState, LedgerKind, RectificationType
 from duban.ledger.models import Item, Ledger
 from duban.ledger.services.extensions import extension_decide, extension_request
-from duban.ledger.services.items import item_create, item_report_progress, item_transition
+from duban.ledger.services.items import item_report_progress, item_transition
 from duban.ledger.services.notices import notice_answer
 from duban.ledger.services.sweep import sweep_run
-from duban.orgs.models import Unit, User
+from duban.orgs.models import Domain, Unit, User
 from duban.rectification.choices import AuditType, FindingType
 from duban.rectification.models import AuditProject, CoveragePlan
 from duban.rectification.services import (
@@ -33,6 +34,8 @@ from duban.rectification.services import (
     finding_record_result,
     project_create,
 )
+from duban.reforms.choices import ReformLevel, SpecialGroup
+from duban.reforms.services import reform_decompose, reform_register
 
 AUDIT_FINDINGS = [
     ("专项资金闲置未及时拨付", "区教育局"),
@@ -69,6 +72,12 @@ REFORMS = [
     ("建立共享公务用车平台", "区机关事务局", ["车辆归集", "平台派车"]),
     ("打造东门商圈营商环境示范区", "区商务局", ["商户服务专窗", "夜间经济试点"]),
 ]
+
+REFORM_GROUPS = [
+    SpecialGroup.GOVERNMENT, SpecialGroup.DEVELOPMENT_SPACE, SpecialGroup.GRASSROOTS, SpecialGroup.PUBLIC_SERVICES,
+    SpecialGroup.PUBLIC_SERVICES, SpecialGroup.GOVERNMENT, SpecialGroup.DEVELOPMENT_SPACE, SpecialGroup.GRASSROOTS,
+    SpecialGroup.GOVERNMENT, SpecialGroup.INDUSTRY,
+]  # fmt: skip
 
 AUDIT_TYPE_NAMES = {
     AuditType.BUDGET: "预算执行审计",
@@ -272,34 +281,37 @@ def seed_ledgers(rng: random.Random, logins: dict[str, User]) -> None:
             title=title, unit_short=unit_short, milestones=milestones, assigned=assigned, final=final, n=index
         ):
             lead = by_short[unit_short]
-            parent = item_create(
+            group = REFORM_GROUPS[n % len(REFORM_GROUPS)]
+            registered = reform_register(
                 actor=logins["office_admin"],
-                ledger=reform,
+                year=year,
+                level=ReformLevel.KEY,
+                group=group,
+                domain=Domain.objects.filter(code=GROUP_DOMAINS[group]).first(),
                 title=title,
-                lead_unit=lead,
-                basis_kind="decision",
-                basis_document=f"罗改委〔{year}〕1号",
+                goals=f"{title}，形成可复制推广的经验。",
                 deadline=final,
-                urgency="urgent" if n < 3 else "normal",
+                lead_unit=lead,
                 at=on_day(assigned, 9),
             )
-            item_transition(actor=logins["office_admin"], item=parent, action="assign", at=on_day(assigned, 10))
             span = (final - assigned).days
-            for m, milestone in enumerate(milestones):
-                due = assigned + dt.timedelta(days=span * (m + 1) // len(milestones))
-                child = item_create(
-                    actor=logins["office_admin"],
-                    ledger=reform,
-                    title=f"{title}：{milestone}",
-                    lead_unit=lead,
-                    parent=parent,
-                    deadline=due,
-                    weight=m + 1,
-                    at=on_day(assigned, 9),
-                )
-                child = item_transition(
-                    actor=logins["office_admin"], item=child, action="assign", at=on_day(assigned, 10)
-                )
+            specs = [
+                {
+                    "title": f"{title}：{milestone}",
+                    "deadline": assigned + dt.timedelta(days=span * (m + 1) // len(milestones)),
+                    "weight": m + 1,
+                }
+                for m, milestone in enumerate(milestones)
+            ]
+            children = reform_decompose(
+                actor=logins["office_admin"],
+                reform=registered,
+                milestones=specs,
+                ledger=reform,
+                at=on_day(assigned, 10),
+            )
+            parent = _fresh(children[0].parent)
+            for child in children:
                 profile = rng.choice(
                     ["prompt", "prompt", "prompt", "late", "returned", "stuck" if n in (2, 8) else "prompt"]
                 )

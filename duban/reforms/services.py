@@ -159,11 +159,12 @@ def reform_decompose(
     at: dt.datetime | None = None,
 ) -> list[Item]:
     """Break a reform into ledger items and assign them: the reform's own item (registered the first
-    time) and one sub-item per milestone (`title`, `deadline`, optional `lead_unit` and `weight`).
+    time; a micro-reform may need nothing more) and one sub-item per milestone (`title`,
+    `deadline`, optional `lead_unit` and `weight`).
     The reform's progress is then its item's roll-up; the ledger supervises each milestone."""
     check_manager(actor)
     reform = Reform.objects.select_for_update(of=("self",)).select_related("item", "lead_unit").get(pk=reform.pk)
-    if not milestones:
+    if not milestones and reform.item is not None:
         raise ValidationError(_("Give at least one milestone."))
     for spec in milestones:
         if not spec.get("title") or not spec.get("deadline"):
@@ -483,3 +484,46 @@ def proposal_answer(
     proposal.full_clean()
     save_with_history(proposal, actor=actor, reason=f"reforms.proposal.{state}")
     return proposal
+
+
+#
+# The five-year summary
+#
+
+
+def summary(first_year: int, last_year: int) -> dict:
+    """The reform office's figures for a span of years, counted from the reforms and their items:
+    tasks assigned from above and how many were completed (item closed), key reforms,
+    micro-reforms, projects scored by third-party panels and the excellent ones; and per year."""
+    from duban.reforms.models import ExpertPanel
+
+    reforms = Reform.objects.filter(year__range=(first_year, last_year))
+    panels = ExpertPanel.objects.filter(year__range=(first_year, last_year))
+    years = []
+    for year in range(first_year, last_year + 1):
+        of_year = [r for r in reforms if r.year == year]
+        years.append(_figures(year, of_year, [p for p in panels if p.year == year]))
+    total = _figures(None, list(reforms), list(panels))
+    return {"years": years, "total": total}
+
+
+def _figures(year, reforms: list[Reform], panels) -> dict:
+    from duban.reforms.rounds import panel_results
+
+    assigned = [r for r in reforms if r.level in ASSIGNED_LEVELS]
+    completed = [r for r in assigned if r.item_id and r.item.state == "closed"]
+    scored = excellent = 0
+    for panel in panels:
+        results = panel_results(panel)
+        scored += sum(1 for result in results if result.score is not None)
+        excellent += sum(1 for result in results if result.excellent)
+    return {
+        "year": year,
+        "assigned": len(assigned),
+        "assigned_completed": len(completed),
+        "completion": round(100 * len(completed) / len(assigned)) if assigned else None,
+        "key": sum(1 for r in reforms if r.level == ReformLevel.KEY),
+        "micro": sum(1 for r in reforms if r.level == ReformLevel.MICRO),
+        "scored": scored,
+        "excellent": excellent,
+    }

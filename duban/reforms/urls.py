@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/decompose/", views.reform_decompose, name="reform_decompose"),
     path("<int:pk>/adjustments/", views.adjustment_new, name="adjustment_new"),
     path("plans/<int:year>/", views.plan_detail, name="plan_detail"),
+    path("summary/", views.summary, name="summary"),
     path("calls/", views.call_list, name="call_list"),
     path("calls/new/", views.call_new, name="call_new"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),

@@ -431,3 +431,18 @@ def my_panels(request):
     """The panels an expert sits on, each with its scoring sheet."""
     panels = ExpertPanel.objects.filter(members__user=request.user).order_by("-year", "-id")
     return render(request, "reforms/my_panels.html", {"panels": panels})
+
+
+@login_required
+def summary(request):
+    """The reform office's summary over a span of years (2014–2018 by default, the seed's five years)."""
+    access.require_reader(request.user)
+    try:
+        first = int(request.GET.get("from", 2014))
+        last = int(request.GET.get("to", 2018))
+    except ValueError:
+        first, last = 2014, 2018
+    if not 2000 <= first <= last <= first + 20:
+        first, last = 2014, 2018
+    context = {"first": first, "last": last, **services.summary(first, last)}
+    return render(request, "reforms/summary.html", context)
