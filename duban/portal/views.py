@@ -15,7 +15,7 @@ from duban.reforms import rounds as reform_rounds
 from duban.reforms import services as reform_services
 from duban.reforms.choices import PanelState, Satisfaction
 from duban.reforms.forms import ProposalForm, RatingForm
-from duban.reforms.models import ExpertPanel, ProposalCall, RatingRound, Reform, VoteRound
+from duban.reforms.models import Case, ExpertPanel, ProposalCall, RatingRound, Reform, VoteRound
 
 
 def home(request):
@@ -181,3 +181,14 @@ def panel_results(request, pk: int):
     """The third-party evaluation's published ranking and the year's excellent projects."""
     panel = get_object_or_404(ExpertPanel, pk=pk, state=PanelState.PUBLISHED)
     return render(request, "portal/panel_results.html", {"panel": panel, "results": reform_rounds.panel_results(panel)})
+
+
+def cases(request):
+    """The published case library (成果提炼)."""
+    published = Case.objects.filter(published_at__isnull=False).select_related("reform")
+    return render(request, "portal/cases.html", {"cases": published})
+
+
+def case_detail(request, pk: int):
+    case = get_object_or_404(Case.objects.select_related("reform"), pk=pk, published_at__isnull=False)
+    return render(request, "portal/case_detail.html", {"case": case})

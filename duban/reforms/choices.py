@@ -74,3 +74,12 @@ DEFAULT_CRITERIA = [
 class PanelState(models.TextChoices):
     SCORING = "scoring", _("Scoring")
     PUBLISHED = "published", _("Results published")
+
+
+class LookBackOutcome(models.TextChoices):
+    """回头看: what became of an earlier year's reform."""
+
+    SUSTAINED = "sustained", _("Sustained")
+    INSTITUTIONALISED = "institutionalised", _("Institutionalised in rules")
+    REPLICATED = "replicated", _("Replicated elsewhere")
+    RELAPSED = "relapsed", _("Relapsed")

@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from duban.core.forms import DatePicker
 from duban.orgs.models import Domain, Person, Unit, User
 from duban.reforms.choices import ProposalState, ReformLevel, Satisfaction
-from duban.reforms.models import ADJUSTABLE_FIELDS, ExpertPanel, Proposal, ProposalCall, RatingRound, Reform, VoteRound
+from duban.reforms.models import (
+    ADJUSTABLE_FIELDS,
+    Case,
+    ExpertPanel,
+    LookBack,
+    Proposal,
+    ProposalCall,
+    RatingRound,
+    Reform,
+    VoteRound,
+)
 
 MILESTONE_ROWS = 5
 DECOMPOSED_HELP = _("Changed by an adjustment (改革深化) now that the reform is decomposed.")
@@ -242,3 +252,26 @@ class MemberForm(forms.Form):
 
 class RatingForm(forms.Form):
     level = forms.ChoiceField(label=_("Your satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+
+
+class LookBackForm(forms.ModelForm):
+    class Meta:
+        model = LookBack
+        fields = ["year", "outcome", "findings", "rules", "replicated_by"]
+        widgets = {"findings": forms.Textarea(attrs={"rows": 3}), "rules": forms.Textarea(attrs={"rows": 2})}
+
+
+class CaseForm(forms.ModelForm):
+    publish = forms.BooleanField(label=_("Publish on the portal"), required=False)
+
+    class Meta:
+        model = Case
+        fields = ["reform", "title", "highlights", "experience", "replicated_by"]
+        widgets = {"highlights": forms.Textarea(attrs={"rows": 4}), "experience": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reform"].queryset = Reform.objects.order_by("-year", "title")
+        if self.instance.published_at:
+            self.fields["publish"].initial = True
+            self.fields["publish"].disabled = True

@@ -24,8 +24,10 @@ from duban.reforms.forms import (
     AdjustmentForm,
     AnswerForm,
     CallForm,
+    CaseForm,
     CriteriaForm,
     DecisionForm,
+    LookBackForm,
     MemberForm,
     MilestonesForm,
     PanelForm,
@@ -36,6 +38,7 @@ from duban.reforms.forms import (
     VoteRoundForm,
 )
 from duban.reforms.models import (
+    Case,
     ExpertPanel,
     Proposal,
     ProposalCall,
@@ -115,6 +118,8 @@ def reform_detail(request, pk: int):
         "can_manage": access.can_manage_reforms(request.user),
         "milestones_form": MilestonesForm(),
         "adjustment_form": AdjustmentForm(),
+        "lookbacks": reform.lookbacks.all(),
+        "lookback_form": LookBackForm(initial={"year": timezone.localdate().year}),
         "decision_form": DecisionForm(),
         "pending": AdjustmentState.PENDING,
         "ledger": reform.item.ledger if reform.item else services.reform_ledger(reform.year),
@@ -446,3 +451,50 @@ def summary(request):
         first, last = 2014, 2018
     context = {"first": first, "last": last, **services.summary(first, last)}
     return render(request, "reforms/summary.html", context)
+
+
+@login_required
+@require_POST
+def lookback_new(request, pk: int):
+    access.require_manager(request.user)
+    reform = get_object_or_404(Reform, pk=pk)
+    form = LookBackForm(request.POST)
+    if form.is_valid():
+        try:
+            lookback = services.lookback_record(actor=request.user, reform=reform, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Look-back recorded."))
+            if lookback.reopened:
+                messages.warning(request, _("%(n)s ledger items reopened.") % {"n": lookback.reopened})
+    else:
+        messages.error(request, " ".join(ValidationError(form.errors).messages))
+    return redirect(reverse("reforms:reform_detail", args=[pk]) + "#lookbacks")
+
+
+@login_required
+def case_list(request):
+    access.require_reader(request.user)
+    context = {"cases": Case.objects.select_related("reform"), "can_manage": access.can_manage_reforms(request.user)}
+    return render(request, "reforms/case_list.html", context)
+
+
+@login_required
+def case_edit(request, pk: int | None = None):
+    access.require_manager(request.user)
+    case = get_object_or_404(Case, pk=pk) if pk else None
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        publish = data.pop("publish")
+        try:
+            services.case_save(actor=request.user, case=case, publish=publish, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("reforms:case_list")
+    return form_page(
+        request, form, title=case.title if case else _("Write up a case"), back_url=reverse("reforms:case_list")
+    )
