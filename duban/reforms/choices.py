@@ -83,3 +83,28 @@ class LookBackOutcome(models.TextChoices):
     INSTITUTIONALISED = "institutionalised", _("Institutionalised in rules")
     REPLICATED = "replicated", _("Replicated elsewhere")
     RELAPSED = "relapsed", _("Relapsed")
+
+
+class BonusKind(models.TextChoices):
+    """Bonuses the office records for the annual appraisal (the excellent-reform bonus is counted
+    from the published expert panels)."""
+
+    ADOPTED_UPWARD = "adopted_upward", _("Reform adopted by a higher level")
+    NATIONAL = "national", _("National recognition")
+    PROVINCIAL = "provincial", _("Provincial recognition")
+    MUNICIPAL = "municipal", _("Municipal recognition")
+
+
+# The annual appraisal's rules by default ("无改革要扣分，好改革要加分"); editable per year.
+DEFAULT_APPRAISAL_RULES = {
+    "base": 100,
+    "bonus_cap": 10,
+    "floor": 0,
+    "excellent_reform": 3,
+    "adopted_upward": 3,
+    "national": 5,
+    "provincial": 3,
+    "municipal": 1,
+    "no_reform": 5,
+    "grades": [[105, "好"], [100, "较好"], [90, "一般"]],
+}

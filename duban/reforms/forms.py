@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.core.forms import DatePicker
 from duban.orgs.models import Domain, Person, Unit, User
-from duban.reforms.choices import ProposalState, ReformLevel, Satisfaction
+from duban.reforms.choices import BonusKind, ProposalState, ReformLevel, Satisfaction
 from duban.reforms.models import (
     ADJUSTABLE_FIELDS,
     Case,
@@ -275,3 +275,13 @@ class CaseForm(forms.ModelForm):
         if self.instance.published_at:
             self.fields["publish"].initial = True
             self.fields["publish"].disabled = True
+
+
+class BonusForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    kind = forms.ChoiceField(label=_("Bonus"), choices=BonusKind.choices)
+    note = forms.CharField(label=_("What for"), max_length=200)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

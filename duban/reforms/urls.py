@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/adjustments/", views.adjustment_new, name="adjustment_new"),
     path("plans/<int:year>/", views.plan_detail, name="plan_detail"),
     path("summary/", views.summary, name="summary"),
+    path("appraisals/<int:year>/", views.appraisal_detail, name="appraisal_detail"),
     path("<int:pk>/lookbacks/", views.lookback_new, name="lookback_new"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_edit, name="case_new"),

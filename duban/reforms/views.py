@@ -13,16 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from duban.core.exports import xlsx_response
+from duban.core.exports import official_docx, xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.views import form_page
 from duban.ledger.models import ItemEvent, Notice
 from duban.ledger.services import events
-from duban.reforms import access, documents, rounds, services
+from duban.reforms import access, appraisal, documents, rounds, services
 from duban.reforms.choices import AdjustmentState, PanelState, PlanState, ProposalState, Satisfaction
 from duban.reforms.forms import (
     AdjustmentForm,
     AnswerForm,
+    BonusForm,
     CallForm,
     CaseForm,
     CriteriaForm,
@@ -498,3 +499,53 @@ def case_edit(request, pk: int | None = None):
     return form_page(
         request, form, title=case.title if case else _("Write up a case"), back_url=reverse("reforms:case_list")
     )
+
+
+@login_required
+def appraisal_detail(request, year: int):
+    """年度改革考评: streets and departments scored and ranked apart; bonuses recorded here;
+    downloads as .xlsx and .docx."""
+    access.require_reader(request.user)
+    record = appraisal.appraisal_of(year)
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        return xlsx_response(
+            f"{year}年度改革考评.xlsx", "改革考评", appraisal.APPRAISAL_HEADERS, appraisal.export_rows(record)
+        )
+    if fmt == "docx":
+        lines = [
+            f"{'街道' if r[0] == '街道' else '部门'}第{r[1]}名：{r[2]}，总分{r[7]}，等次{r[8]}。"
+            for r in appraisal.export_rows(record)
+        ]
+        content = official_docx(
+            title=f"罗湖区{year}年度改革考评结果",
+            number="",
+            recipient="各街道、区直各单位",
+            paragraphs=[f"根据{year}年度改革考评办法，考评结果如下（街道、部门分别排名）：", *lines],
+            issuer="中共深圳市罗湖区委全面深化改革委员会办公室",
+            date=timezone.localdate(),
+        )
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response["Content-Disposition"] = content_disposition_header(True, f"{year}年度改革考评.docx")
+        return response
+    form = BonusForm(request.POST or None, units=appraisal.appraised_units())
+    if request.method == "POST":
+        access.require_manager(request.user)
+        if form.is_valid():
+            try:
+                appraisal.bonus_add(actor=request.user, appraisal=record, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Bonus recorded."))
+                return redirect("reforms:appraisal_detail", year=year)
+    context = {
+        "year": year,
+        "appraisal": record,
+        "rows": appraisal.rows(record),
+        "form": form,
+        "can_manage": access.can_manage_reforms(request.user),
+    }
+    return render(request, "reforms/appraisal_detail.html", context, status=400 if form.errors else 200)
