@@ -22,6 +22,7 @@ from duban.reforms.choices import PanelState
 from duban.reforms.models import Appraisal, AppraisalBonus, ExpertPanel, Reform
 from duban.reforms.rounds import panel_results
 from duban.reforms.services import check_manager
+from duban.reforms.tolerance import exempted_item_ids
 
 
 def total(base: Decimal, bonuses: Decimal, deductions: Decimal, cap: Decimal, floor: Decimal) -> Decimal:
@@ -77,6 +78,7 @@ def rows(appraisal: Appraisal) -> list[Row]:
         ItemEvent.objects.filter(
             year=appraisal.year, points__lt=0, item__ledger__kind=LedgerKind.REFORM, unit__isnull=False
         )
+        .exclude(item_id__in=exempted_item_ids(appraisal.year))  # 容错: an exempted setback costs nothing
         .values("unit_id")
         .annotate(points=Sum("points"))
         .values_list("unit_id", "points")

@@ -108,3 +108,39 @@ DEFAULT_APPRAISAL_RULES = {
     "no_reform": 5,
     "grades": [[105, "好"], [100, "较好"], [90, "一般"]],
 }
+
+
+class ToleranceState(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ACCEPTED = "accepted", _("Accepted, under investigation")
+    DECLINED = "declined", _("Not accepted")
+    DECIDED = "decided", _("Decided and notified")
+    APPEALED = "appealed", _("Appealed")
+    FINAL = "final", _("Final")
+
+
+TOLERANCE_TRANSITIONS = {
+    ToleranceState.APPLIED: {ToleranceState.ACCEPTED, ToleranceState.DECLINED},
+    ToleranceState.ACCEPTED: {ToleranceState.DECIDED},
+    ToleranceState.DECIDED: {ToleranceState.APPEALED, ToleranceState.FINAL},
+    ToleranceState.APPEALED: {ToleranceState.FINAL},
+}
+
+
+class ToleranceDecision(models.TextChoices):
+    EXEMPTED = "exempted", _("Exempted from accountability")
+    LIGHTER = "lighter", _("Lighter treatment")
+    NOT_TOLERATED = "not_tolerated", _("Not tolerated")
+
+
+# 三个区分开来 and the cumulative conditions of local 容错纠错 rules.
+DISTINCTIONS = {
+    "pilot": _("An error of inexperience in a pilot reform, not a deliberate violation"),
+    "unbanned": _("Exploration not yet restricted by superiors, not acting after an explicit ban"),
+    "public_interest": _("An unintentional mistake to promote development, not a violation for private gain"),
+}
+CONDITIONS = {
+    "no_private_gain": _("No private gain for the person, others or the unit"),
+    "procedure_followed": _("A collective or democratic decision procedure was followed"),
+    "losses_remedied": _("No major loss, or the losses were actively remedied"),
+}

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.core.forms import DatePicker
 from duban.orgs.models import Domain, Person, Unit, User
-from duban.reforms.choices import BonusKind, ProposalState, ReformLevel, Satisfaction
+from duban.reforms.choices import (
+    CONDITIONS,
+    DISTINCTIONS,
+    BonusKind,
+    ProposalState,
+    ReformLevel,
+    Satisfaction,
+    ToleranceDecision,
+)
 from duban.reforms.models import (
     ADJUSTABLE_FIELDS,
     Case,
@@ -285,3 +293,41 @@ class BonusForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class ToleranceApplyForm(forms.Form):
+    title = forms.CharField(label=_("Setback"), max_length=200)
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 5}))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    reform = forms.ModelChoiceField(label=_("Reform"), queryset=Reform.objects.none(), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reform"].queryset = Reform.objects.filter(lead_unit__in=units).order_by("-year", "title")
+
+
+class ToleranceDecisionForm(forms.Form):
+    """The collective decision: the investigation, the three distinctions, the conditions."""
+
+    findings = forms.CharField(label=_("Investigation findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    meeting = forms.CharField(label=_("Deciding meeting"), max_length=100)
+    decision = forms.ChoiceField(label=_("Decision"), choices=ToleranceDecision.choices)
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+    correction_plan = forms.CharField(
+        label=_("Correction required (纠错)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in DISTINCTIONS.items():
+            self.fields[f"distinction_{key}"] = forms.BooleanField(label=label, required=False)
+        for key, label in CONDITIONS.items():
+            self.fields[f"condition_{key}"] = forms.BooleanField(label=label, required=False)
+
+    def decision_data(self) -> dict:
+        data = {
+            name: self.cleaned_data[name] for name in ("findings", "meeting", "decision", "reasons", "correction_plan")
+        }
+        data["distinctions"] = {key: self.cleaned_data[f"distinction_{key}"] for key in DISTINCTIONS}
+        data["conditions"] = {key: self.cleaned_data[f"condition_{key}"] for key in CONDITIONS}
+        return data

@@ -18,8 +18,17 @@ from duban.core.forms import add_service_errors
 from duban.core.views import form_page
 from duban.ledger.models import ItemEvent, Notice
 from duban.ledger.services import events
-from duban.reforms import access, appraisal, documents, rounds, services
-from duban.reforms.choices import AdjustmentState, PanelState, PlanState, ProposalState, Satisfaction
+from duban.orgs import access as org_access
+from duban.orgs.models import Unit
+from duban.reforms import access, appraisal, documents, rounds, services, tolerance
+from duban.reforms.choices import (
+    AdjustmentState,
+    PanelState,
+    PlanState,
+    ProposalState,
+    Satisfaction,
+    ToleranceState,
+)
 from duban.reforms.forms import (
     AdjustmentForm,
     AnswerForm,
@@ -36,6 +45,8 @@ from duban.reforms.forms import (
     RatingRoundForm,
     ReformFilterForm,
     ReformForm,
+    ToleranceApplyForm,
+    ToleranceDecisionForm,
     VoteRoundForm,
 )
 from duban.reforms.models import (
@@ -46,6 +57,7 @@ from duban.reforms.models import (
     RatingRound,
     Reform,
     ReformAdjustment,
+    ToleranceCase,
     VoteRound,
 )
 
@@ -549,3 +561,109 @@ def appraisal_detail(request, year: int):
         "can_manage": access.can_manage_reforms(request.user),
     }
     return render(request, "reforms/appraisal_detail.html", context, status=400 if form.errors else 200)
+
+
+#
+# 容错纠错
+#
+
+
+def _tolerance_case(user, pk: int) -> ToleranceCase:
+    """A case its unit's people and the deciders see; to anyone else it does not exist."""
+    case = ToleranceCase.objects.select_related("unit", "reform", "item").filter(pk=pk).first()
+    if case is None or not (tolerance.decides(user) or tolerance.acts_for(user, case.unit)):
+        raise Http404
+    return case
+
+
+@login_required
+def tolerance_list(request):
+    org_access.require_official(request.user)
+    cases = ToleranceCase.objects.select_related("unit", "reform")
+    if not tolerance.decides(request.user):
+        cases = cases.filter(unit__in=Unit.objects.subtrees(org_access.scope_roots(request.user)))
+    return render(request, "reforms/tolerance_list.html", {"cases": cases})
+
+
+@login_required
+def tolerance_new(request):
+    org_access.require_official(request.user)
+    roots = org_access.scope_roots(request.user)
+    if not roots:
+        raise PermissionDenied
+    form = ToleranceApplyForm(
+        request.POST or None, units=Unit.objects.subtrees(roots), initial={"year": timezone.localdate().year}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        reform = data["reform"]
+        try:
+            case = tolerance.tolerance_apply(
+                actor=request.user,
+                unit=reform.lead_unit if reform else roots[0],
+                title=data["title"],
+                facts=data["facts"],
+                year=data["year"],
+                reform=reform,
+                item=reform.item if reform else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Application submitted."))
+            return redirect("reforms:tolerance_detail", pk=case.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Apply for error tolerance (容错)"),
+        back_url=reverse("reforms:tolerance_list"),
+        submit_label=_("Apply"),
+    )
+
+
+@login_required
+def tolerance_detail(request, pk: int):
+    case = _tolerance_case(request.user, pk)
+    decision_form = ToleranceDecisionForm()
+    if request.method == "POST":
+        target = request.POST.get("target", "")
+        data = {}
+        if target in (ToleranceState.DECIDED, ToleranceState.FINAL) and case.state != ToleranceState.DECIDED:
+            decision_form = ToleranceDecisionForm(request.POST)
+            if not decision_form.is_valid():
+                messages.error(request, " ".join(ValidationError(decision_form.errors).messages))
+                return redirect("reforms:tolerance_detail", pk=pk)
+            data = decision_form.decision_data()
+        for name in ("reasons", "appeal"):
+            if name in request.POST and name not in data:
+                data[name] = request.POST[name]
+        try:
+            tolerance.tolerance_transition(actor=request.user, case=case, target=target, **data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("reforms:tolerance_detail", pk=pk)
+    context = {
+        "case": case,
+        "history": case.history.select_related("history_user").order_by("-history_date"),
+        "decides": tolerance.decides(request.user),
+        "applicant": tolerance.acts_for(request.user, case.unit),
+        "decision_form": decision_form,
+        "today": timezone.localdate(),
+        "states": ToleranceState,
+    }
+    return render(request, "reforms/tolerance_detail.html", context)
+
+
+@login_required
+def tolerance_notice(request, pk: int):
+    case = _tolerance_case(request.user, pk)
+    if not case.decision:
+        raise Http404
+    response = HttpResponse(
+        tolerance.notice_docx(case, timezone.localdate()),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"容错纠错认定结果告知书-{case.pk}.docx")
+    return response
