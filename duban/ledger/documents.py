@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from duban.core.exports import official_docx
-from duban.ledger.choices import FINISHED_STATES, OPEN_STATES, ItemState, Light, NoticeLevel
+from duban.ledger.choices import FINISHED_STATES, OPEN_STATES, ItemState, LedgerKind, Light, NoticeLevel
 from duban.ledger.models import Item, Notice
 
 ITEM_HEADERS = [
@@ -47,6 +47,13 @@ def item_rows(items, today):
                str(states[state]), str(lights[light]), overdue, external)  # fmt: skip
 
 
+def notice_title(notice: Notice) -> str:
+    """The document's title; a red notice on a reform tasks ledger is the 改革督查令."""
+    if notice.level == NoticeLevel.RED and notice.item.ledger.kind == LedgerKind.REFORM:
+        return "改革督查令"
+    return NOTICE_TITLES[notice.level]
+
+
 def notice_docx(notice: Notice) -> bytes:
     item: Item = notice.item
     head = f"（主要负责人：{notice.recipient_head.name}）" if notice.recipient_head else ""
@@ -57,7 +64,7 @@ def notice_docx(notice: Notice) -> bytes:
         f"请于{notice.due_date.year}年{notice.due_date.month}月{notice.due_date.day}日前书面回复{head}。",
     ]
     return official_docx(
-        title=NOTICE_TITLES[notice.level],
+        title=notice_title(notice),
         number=notice.number,
         recipient=notice.recipient_unit.name,
         paragraphs=paragraphs,
