@@ -16,7 +16,10 @@ from duban.core.errors import TransitionError
 api = NinjaAPI(
     title="Duban API",
     version="1",
-    description="Closed-loop supervision: ledgers, items, transitions, progress, extensions, notices.",
+    description=(
+        "Closed-loop supervision: ledgers, items, transitions, progress, extensions, notices; "
+        "reforms, proposals, ratings, votes and expert scores."
+    ),
     auth=django_auth,
     urls_namespace="api",
 )
@@ -45,3 +48,4 @@ def forbidden(request, exc: PermissionDenied):
 
 
 api.add_router("/ledger", "duban.ledger.api.router")
+api.add_router("/reforms", "duban.reforms.api.router")

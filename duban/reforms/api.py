@@ -1,0 +1,251 @@
+"""The reforms' JSON API: reforms, decomposition, adjustments, calls and proposals, ratings,
+votes and expert scores — the same services and access rules as the pages."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from duban.orgs import access as org_access
+from duban.orgs.models import Person, Unit
+from duban.reforms import access, rounds, services
+from duban.reforms.models import ExpertPanel, Proposal, ProposalCall, RatingRound, Reform, ReformAdjustment, VoteRound
+
+router = Router(tags=["reforms"])
+
+
+class ReformOut(Schema):
+    id: int
+    year: int
+    level: str
+    group: str
+    title: str
+    goals: str
+    plan: str
+    expected_results: str
+    deadline: dt.date
+    lead_unit_id: int
+    lead_unit: str = Field(..., alias="lead_unit.name")
+    lead_leader_ids: list[int]
+    item_id: int | None
+    progress: int
+    problems: list[str]
+
+    @staticmethod
+    def resolve_lead_leader_ids(reform: Reform) -> list[int]:
+        return [leader.pk for leader in reform.lead_leaders.all()]
+
+    @staticmethod
+    def resolve_problems(reform: Reform) -> list[str]:
+        return services.responsibility_problems(reform)
+
+
+class ReformIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    level: str
+    group: str
+    title: str = Field(..., min_length=1, max_length=200)
+    goals: str = Field(..., min_length=1)
+    plan: str = ""
+    expected_results: str = ""
+    deadline: dt.date
+    lead_unit_id: int
+    lead_leader_ids: list[int] | None = None
+    co_unit_ids: list[int] = []
+
+
+class MilestoneIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    deadline: dt.date
+    weight: Decimal = Field(Decimal(1), gt=0)
+
+
+class AdjustmentIn(Schema):
+    reason: str = Field(..., min_length=1)
+    goals: str | None = None
+    plan: str | None = None
+    expected_results: str | None = None
+    deadline: dt.date | None = None
+
+
+class AdjustmentOut(Schema):
+    id: int
+    reform_id: int
+    state: str
+    reason: str
+    changes: dict
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class CallOut(Schema):
+    id: int
+    year: int
+    title: str
+    description: str
+    opens_on: dt.date
+    closes_on: dt.date
+
+
+class ProposalIn(Schema):
+    title: str = Field(..., max_length=100)
+    text: str = Field(..., max_length=2000)
+
+
+class ProposalOut(Schema):
+    """A proposal as the public sees it: never who sent it, beyond a unit."""
+
+    id: int
+    call_id: int
+    title: str
+    text: str
+    source: str
+    unit: str | None = Field(None, alias="unit.name")
+    state: str
+    answer: str
+    reform_id: int | None
+    merged_into_id: int | None
+
+
+class RatingIn(Schema):
+    reform_id: int
+    level: str
+    street_id: int | None = None
+
+
+class VoteIn(Schema):
+    reform_id: int
+
+
+class ScoresIn(Schema):
+    reform_id: int
+    scores: dict[str, Decimal]
+
+
+class ResultOut(Schema):
+    rank: int | None
+    reform_id: int
+    score: Decimal | None
+    experts: int
+    excellent: bool
+
+
+def _reform(request, reform_id: int) -> Reform:
+    access.require_reader(request.auth)
+    return get_object_or_404(Reform.objects.select_related("lead_unit", "item"), pk=reform_id)
+
+
+@router.get("/reforms", response=list[ReformOut])
+def list_reforms(request, year: int | None = None, level: str | None = None):
+    access.require_reader(request.auth)
+    reforms = Reform.objects.select_related("lead_unit", "item").prefetch_related("lead_leaders")
+    if year:
+        reforms = reforms.filter(year=year)
+    if level:
+        reforms = reforms.filter(level=level)
+    return reforms[:1000]
+
+
+@router.get("/reforms/{reform_id}", response=ReformOut)
+def get_reform(request, reform_id: int):
+    return _reform(request, reform_id)
+
+
+@router.post("/reforms", response={201: ReformOut})
+def create_reform(request, payload: ReformIn):
+    data = payload.dict(exclude={"lead_unit_id", "lead_leader_ids", "co_unit_ids"})
+    leaders = (
+        [get_object_or_404(Person, pk=pk) for pk in payload.lead_leader_ids]
+        if payload.lead_leader_ids is not None
+        else None
+    )
+    reform = services.reform_register(
+        actor=request.auth,
+        lead_unit=get_object_or_404(Unit, pk=payload.lead_unit_id),
+        lead_leaders=leaders,
+        co_units=[get_object_or_404(Unit, pk=pk) for pk in payload.co_unit_ids],
+        **data,
+    )
+    return Status(201, reform)
+
+
+@router.post("/reforms/{reform_id}/milestones", response={201: ReformOut})
+def decompose_reform(request, reform_id: int, payload: list[MilestoneIn]):
+    reform = _reform(request, reform_id)
+    services.reform_decompose(actor=request.auth, reform=reform, milestones=[m.dict() for m in payload])
+    return Status(201, _reform(request, reform_id))
+
+
+@router.post("/reforms/{reform_id}/adjustments", response={201: AdjustmentOut})
+def request_adjustment(request, reform_id: int, payload: AdjustmentIn):
+    changes = payload.dict(exclude={"reason"}, exclude_none=True)
+    adjustment = services.adjustment_request(
+        actor=request.auth, reform=_reform(request, reform_id), reason=payload.reason, changes=changes
+    )
+    return Status(201, adjustment)
+
+
+@router.post("/adjustments/{adjustment_id}/decision", response=AdjustmentOut)
+def decide_adjustment(request, adjustment_id: int, payload: DecisionIn):
+    access.require_reader(request.auth)
+    adjustment = get_object_or_404(ReformAdjustment, pk=adjustment_id)
+    return services.adjustment_decide(
+        actor=request.auth, adjustment=adjustment, approve=payload.approve, note=payload.note
+    )
+
+
+@router.get("/calls", response=list[CallOut], auth=None)
+def list_calls(request):
+    return ProposalCall.objects.all()
+
+
+@router.get("/calls/{call_id}/proposals", response=list[ProposalOut], auth=None)
+def list_proposals(request, call_id: int):
+    return get_object_or_404(ProposalCall, pk=call_id).proposals.select_related("unit")
+
+
+@router.post("/calls/{call_id}/proposals", response={201: ProposalOut})
+def submit_proposal(request, call_id: int, payload: ProposalIn):
+    call = get_object_or_404(ProposalCall, pk=call_id)
+    proposal = services.proposal_submit(actor=request.auth, call=call, title=payload.title, text=payload.text)
+    return Status(201, Proposal.objects.select_related("unit").get(pk=proposal.pk))
+
+
+@router.post("/ratings/{round_id}", response={201: dict})
+def rate(request, round_id: int, payload: RatingIn):
+    round_ = get_object_or_404(RatingRound, pk=round_id)
+    street = get_object_or_404(Unit, pk=payload.street_id) if payload.street_id else None
+    reform = get_object_or_404(Reform, pk=payload.reform_id)
+    rounds.rating_submit(actor=request.auth, round_=round_, reform=reform, level=payload.level, street=street)
+    return Status(201, {"detail": "rated"})
+
+
+@router.post("/votes/{round_id}", response={201: dict})
+def vote(request, round_id: int, payload: VoteIn):
+    round_ = get_object_or_404(VoteRound, pk=round_id)
+    rounds.vote_cast(actor=request.auth, round_=round_, reform=get_object_or_404(Reform, pk=payload.reform_id))
+    return Status(201, {"detail": "voted"})
+
+
+@router.post("/panels/{panel_id}/scores", response={201: dict})
+def score(request, panel_id: int, payload: ScoresIn):
+    panel = get_object_or_404(ExpertPanel, pk=panel_id)
+    reform = get_object_or_404(Reform, pk=payload.reform_id)
+    rounds.score_submit(actor=request.auth, panel=panel, reform=reform, scores=payload.scores)
+    return Status(201, {"detail": "scored"})
+
+
+@router.get("/panels/{panel_id}/results", response=list[ResultOut], auth=None)
+def panel_results(request, panel_id: int):
+    """Anyone reads published results; officials follow the scoring before publication."""
+    panel = get_object_or_404(ExpertPanel, pk=panel_id)
+    if panel.state != "published":
+        org_access.require_official(request.user)
+    return [
+        {"rank": r.rank, "reform_id": r.reform.pk, "score": r.score, "experts": r.experts, "excellent": r.excellent}
+        for r in rounds.panel_results(panel)
+    ]
