@@ -375,3 +375,83 @@ def seed_reform_current(rng: random.Random, logins: dict[str, User]) -> None:
                 reform=reform,
                 at=on_day(today - dt.timedelta(days=rng.randrange(0, 10)), 20),
             )
+
+
+def seed_reform_followups(logins: dict[str, User]) -> None:
+    """Look-backs of earlier reforms, the case library, appraisal bonuses and a tolerance case."""
+    from django.utils import timezone
+
+    from duban.reforms.appraisal import appraisal_of, bonus_add
+    from duban.reforms.services import case_save, lookback_record
+    from duban.reforms.tolerance import tolerance_apply, tolerance_transition
+
+    today = timezone.localdate()
+    year = today.year
+    office, supervisor = logins["office_admin"], logins["supervisor"]
+    by_short = {unit.short_name or unit.name: unit for unit in Unit.objects.active()}
+    past = list(Reform.objects.filter(year=2018, level=ReformLevel.KEY).order_by("id")[:2])
+    lookback_record(
+        actor=office,
+        reform=past[0],
+        year=year,
+        outcome="institutionalised",
+        findings="改革经验已固化为全区制度，持续运行。",
+        rules=f"《罗湖区{past[0].title.removeprefix('2018年')}工作规则》（罗府办〔2019〕12号）",
+        at=on_day(dt.date(year, 3, 10), 10),
+    )
+    lookback_record(
+        actor=office,
+        reform=past[1],
+        year=year,
+        outcome="sustained",
+        findings="改革成效保持稳定，群众反映良好。",
+        at=on_day(dt.date(year, 3, 12), 10),
+    )
+    best = Reform.objects.filter(year=2017, level=ReformLevel.MICRO).order_by("id").first()
+    case_save(
+        actor=office,
+        reform=best,
+        title=f"{best.title.removesuffix('（2017）')}：把小事办好",
+        highlights="从群众最关心的小事入手，社区议事、部门响应、居民评价闭环运行。",
+        experience="一是问需于民，二是清单管理，三是评价反馈。经验已在全区十个街道推广。",
+        replicated_by="全区十个街道",
+        publish=True,
+    )
+    appraisal = appraisal_of(year)
+    bonus_add(
+        actor=office,
+        appraisal=appraisal,
+        unit=by_short["区政数局"],
+        kind="adopted_upward",
+        note="商事登记“秒批”经验被市里采纳推广",
+    )
+    bonus_add(
+        actor=office, appraisal=appraisal, unit=by_short["东门街道"], kind="provincial", note="老旧小区改造获省级肯定"
+    )
+
+    micro = Reform.objects.filter(year=year, level=ReformLevel.MICRO, lead_unit=by_short["桂园街道"]).first()
+    applied = today - dt.timedelta(days=40)
+    case = tolerance_apply(
+        actor=None,
+        unit=by_short["桂园街道"],
+        title="“楼栋长”议事会试点推进未达预期",
+        facts="试点期间因小区物业更换，议事会组建延期两个月，已调整方案并恢复运行。",
+        year=year,
+        reform=micro,
+        item=micro.item,
+        at=on_day(applied, 10),
+    )
+    tolerance_transition(actor=supervisor, case=case, target="accepted", at=on_day(applied + dt.timedelta(days=2), 10))
+    tolerance_transition(
+        actor=supervisor,
+        case=case,
+        target="decided",
+        decision="exempted",
+        meeting=f"区纪委常委会{year}年第9次会议",
+        findings="经调查，延期系客观原因，街道集体研究决定调整方案，未造成损失。",
+        reasons="符合“三个区分开来”和容错条件。",
+        distinctions={"pilot": True, "unbanned": True, "public_interest": True},
+        conditions={"no_private_gain": True, "procedure_followed": True, "losses_remedied": True},
+        at=on_day(applied + dt.timedelta(days=15), 10),
+    )
+    tolerance_transition(actor=supervisor, case=case, target="final", at=on_day(applied + dt.timedelta(days=30), 10))

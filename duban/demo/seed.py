@@ -9,7 +9,7 @@ from django.db import transaction
 
 from duban.demo import luohu
 from duban.demo.ledger_seed import seed_ledgers
-from duban.demo.reform_seed import seed_reform_current, seed_reform_history
+from duban.demo.reform_seed import seed_reform_current, seed_reform_followups, seed_reform_history
 from duban.orgs import services
 from duban.orgs.choices import AccountType, LeaderRank, PositionRole, UnitKind
 from duban.orgs.models import Domain, Person, Unit, User
@@ -183,3 +183,4 @@ def seed_demo(seed: int = 440303) -> None:
     seed_ledgers(rng, logins)
     seed_reform_history(rng, logins)
     seed_reform_current(rng, logins)
+    seed_reform_followups(logins)

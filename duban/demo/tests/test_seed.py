@@ -14,7 +14,9 @@ from duban.orgs import access
 from duban.orgs.choices import Role, UnitKind
 from duban.orgs.models import LeaderPortfolio, Person, Position, Unit, User
 from duban.reforms import services as reform_services
-from duban.reforms.models import AnnualPlan, ProposalCall
+from duban.reforms.appraisal import appraisal_of
+from duban.reforms.appraisal import rows as appraisal_rows
+from duban.reforms.models import AnnualPlan, Case, ProposalCall, Reform, ToleranceCase
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +86,25 @@ def _reforms_reproduce_the_seed(client):
     call = ProposalCall.objects.get(year=year + 1)
     assert call.is_open(timezone.localdate())
     assert set(call.proposals.values_list("state", flat=True)) == {"submitted", "adopted", "merged", "declined"}
+    east = next(row for row in appraisal_rows(appraisal_of(year)) if row.unit.name == "东门街道")
+    assert any("省级" in label for label, _points in east.bonus_items)
+    assert ToleranceCase.objects.get().decision == "exempted"
+    pages = [
+        reverse("reforms:reform_list"),
+        reverse("reforms:plan_detail", args=[year]),
+        reverse("reforms:evaluation"),
+        reverse("reforms:appraisal_detail", args=[year]),
+        reverse("reforms:case_list"),
+        reverse("reforms:tolerance_list"),
+        reverse("reforms:call_list"),
+        reverse("reforms:reform_detail", args=[Reform.objects.filter(year=year).first().pk]),
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
     client.logout()
-    assert client.get(reverse("portal:reforms")).status_code == 200
+    for url in (reverse("portal:reforms"), reverse("portal:cases"), reverse("portal:calls")):
+        assert client.get(url).status_code == 200, url
+    assert Case.objects.filter(published_at__isnull=False).exists()
 
 
 def test_the_demo_district(rf, client):
