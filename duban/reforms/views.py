@@ -624,7 +624,7 @@ def tolerance_new(request):
 @login_required
 def tolerance_detail(request, pk: int):
     case = _tolerance_case(request.user, pk)
-    decision_form = ToleranceDecisionForm()
+    decision_form = ToleranceDecisionForm(initial=_decision_initial(case))
     if request.method == "POST":
         target = request.POST.get("target", "")
         data = {}
@@ -654,6 +654,16 @@ def tolerance_detail(request, pk: int):
         "states": ToleranceState,
     }
     return render(request, "reforms/tolerance_detail.html", context)
+
+
+def _decision_initial(case: ToleranceCase) -> dict:
+    """A review of an appeal starts from the decision under appeal."""
+    if not case.decision:
+        return {}
+    initial = {name: getattr(case, name) for name in ("findings", "meeting", "decision", "reasons", "correction_plan")}
+    initial.update({f"distinction_{key}": value for key, value in case.distinctions.items()})
+    initial.update({f"condition_{key}": value for key, value in case.conditions.items()})
+    return initial
 
 
 @login_required

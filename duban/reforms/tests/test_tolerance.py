@@ -127,3 +127,15 @@ def test_the_pages_take_a_case_from_application_to_the_written_notice(client, pe
     assert notice["Content-Type"].startswith("application/vnd.openxmlformats")
     client.force_login(personas.unit_b_staff)
     assert client.get(reverse("reforms:tolerance_detail", args=[case.pk])).status_code == 404
+
+
+def test_the_review_of_an_appeal_starts_from_the_decision_under_appeal(client, personas, case):
+    tolerance_transition(actor=personas.supervisor, case=case, target="accepted")
+    tolerance_transition(
+        actor=personas.supervisor, case=case, target="decided", decision="lighter", correction_plan="限期整改",
+        at=DECIDED_ON, **DECISION, **ALL_HOLD,
+    )  # fmt: skip
+    tolerance_transition(actor=personas.unit_a_staff, case=case, target="appealed", appeal="理由", at=DECIDED_ON)
+    client.force_login(personas.supervisor)
+    html = client.get(reverse("reforms:tolerance_detail", args=[case.pk])).content.decode()
+    assert "区纪委常委会2024年第5次会议" in html and "限期整改" in html
