@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -14,3 +15,18 @@ def form_page(request, form, *, title: str, back_url: str, submit_label: str = "
         "intro": intro,
     }
     return render(request, "form_page.html", context, status=400 if form.is_bound else 200)
+
+
+def pk_or_404(value) -> int:
+    """A primary key from user input (a form field, a query parameter); anything else is a 404."""
+    text = str(value or "")
+    if not text.isdigit():
+        raise Http404
+    return int(text)
+
+
+def year_or_404(year: int) -> int:
+    """A plan or appraisal year within what the district keeps."""
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year

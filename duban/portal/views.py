@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duban.core.forms import add_service_errors
+from duban.core.views import pk_or_404
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit
 from duban.reforms import rounds as reform_rounds
@@ -116,9 +117,10 @@ def rating_round(request, pk: int):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('resident_login')}?next={request.path}")
-        reform = get_object_or_404(round_.reforms, pk=request.POST.get("reform"))
+        reform = get_object_or_404(round_.reforms, pk=pk_or_404(request.POST.get("reform")))
         form = RatingForm(request.POST)
-        street = Unit.objects.filter(kind=UnitKind.STREET, pk=request.POST.get("street") or None).first()
+        street_pk = request.POST.get("street") or ""
+        street = Unit.objects.filter(kind=UnitKind.STREET, pk=pk_or_404(street_pk)).first() if street_pk else None
         if form.is_valid():
             try:
                 reform_rounds.rating_submit(
@@ -154,7 +156,7 @@ def vote_round(request, pk: int):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('resident_login')}?next={request.path}")
-        reform = get_object_or_404(round_.candidates, pk=request.POST.get("reform"))
+        reform = get_object_or_404(round_.candidates, pk=pk_or_404(request.POST.get("reform")))
         try:
             reform_rounds.vote_cast(actor=request.user, round_=round_, reform=reform)
         except ValidationError as error:

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from duban.orgs import access as org_access
@@ -30,11 +31,16 @@ class ReformOut(Schema):
     lead_leader_ids: list[int]
     item_id: int | None
     progress: int
-    problems: list[str]
 
     @staticmethod
     def resolve_lead_leader_ids(reform: Reform) -> list[int]:
         return [leader.pk for leader in reform.lead_leaders.all()]
+
+
+class ReformDetailOut(ReformOut):
+    """One reform, with where it breaks the three-level responsibility rule."""
+
+    problems: list[str]
 
     @staticmethod
     def resolve_problems(reform: Reform) -> list[str]:
@@ -150,12 +156,12 @@ def list_reforms(request, year: int | None = None, level: str | None = None):
     return reforms[:1000]
 
 
-@router.get("/reforms/{reform_id}", response=ReformOut)
+@router.get("/reforms/{reform_id}", response=ReformDetailOut)
 def get_reform(request, reform_id: int):
     return _reform(request, reform_id)
 
 
-@router.post("/reforms", response={201: ReformOut})
+@router.post("/reforms", response={201: ReformDetailOut})
 def create_reform(request, payload: ReformIn):
     data = payload.dict(exclude={"lead_unit_id", "lead_leader_ids", "co_unit_ids"})
     leaders = (
@@ -221,14 +227,15 @@ def rate(request, round_id: int, payload: RatingIn):
     street = get_object_or_404(Unit, pk=payload.street_id) if payload.street_id else None
     reform = get_object_or_404(Reform, pk=payload.reform_id)
     rounds.rating_submit(actor=request.auth, round_=round_, reform=reform, level=payload.level, street=street)
-    return Status(201, {"detail": "rated"})
+    return Status(201, {"detail": _("Thank you for your rating.")})
 
 
 @router.post("/votes/{round_id}", response={201: dict})
 def vote(request, round_id: int, payload: VoteIn):
     round_ = get_object_or_404(VoteRound, pk=round_id)
-    rounds.vote_cast(actor=request.auth, round_=round_, reform=get_object_or_404(Reform, pk=payload.reform_id))
-    return Status(201, {"detail": "voted"})
+    reform = get_object_or_404(Reform, pk=payload.reform_id)
+    rounds.vote_cast(actor=request.auth, round_=round_, reform=reform)
+    return Status(201, {"detail": _("Your vote for %(title)s is counted.") % {"title": reform.title}})
 
 
 @router.post("/panels/{panel_id}/scores", response={201: dict})
@@ -236,7 +243,7 @@ def score(request, panel_id: int, payload: ScoresIn):
     panel = get_object_or_404(ExpertPanel, pk=panel_id)
     reform = get_object_or_404(Reform, pk=payload.reform_id)
     rounds.score_submit(actor=request.auth, panel=panel, reform=reform, scores=payload.scores)
-    return Status(201, {"detail": "scored"})
+    return Status(201, {"detail": _("Scores saved for %(title)s.") % {"title": reform.title}})
 
 
 @router.get("/panels/{panel_id}/results", response=list[ResultOut], auth=None)

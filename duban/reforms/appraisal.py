@@ -35,7 +35,7 @@ def grade(score: Decimal, grades: list) -> str:
     for threshold, label in grades:
         if score >= Decimal(str(threshold)):
             return label
-    return "较差"
+    return _("Poor")
 
 
 @dataclass
@@ -53,8 +53,8 @@ class Row:
 
 
 def appraisal_of(year: int) -> Appraisal:
-    appraisal, _created = Appraisal.objects.get_or_create(year=year)
-    return appraisal
+    """The year's appraisal under its rules; unsaved until a bonus is recorded (reading writes nothing)."""
+    return Appraisal.objects.filter(year=year).first() or Appraisal(year=year)
 
 
 def appraised_units():
@@ -84,19 +84,22 @@ def rows(appraisal: Appraisal) -> list[Row]:
         .values_list("unit_id", "points")
     )
     recorded = defaultdict(list)
-    for bonus in appraisal.bonuses.all():
+    for bonus in AppraisalBonus.objects.filter(appraisal__year=appraisal.year):
         recorded[bonus.unit_id].append(bonus)
     result = []
     for unit in units:
         row = Row(unit=unit, group="street" if unit.kind == UnitKind.STREET else "department", reforms=led[unit.pk])
         for title in excellent[unit.pk]:
-            row.bonus_items.append((f"优秀改革：{title}", Decimal(rules["excellent_reform"])))
+            row.bonus_items.append(
+                (_("Excellent reform: %(title)s") % {"title": title}, Decimal(rules["excellent_reform"]))
+            )
         for bonus in recorded[unit.pk]:
-            row.bonus_items.append((f"{bonus.get_kind_display()}：{bonus.note}", Decimal(rules[bonus.kind])))
+            label = _("%(kind)s: %(note)s") % {"kind": bonus.get_kind_display(), "note": bonus.note}
+            row.bonus_items.append((label, Decimal(rules[bonus.kind])))
         if not row.reforms:
-            row.deduction_items.append(("本年度无改革项目", Decimal(rules["no_reform"])))
+            row.deduction_items.append((_("No reform this year"), Decimal(rules["no_reform"])))
         if feed.get(unit.pk):
-            row.deduction_items.append(("改革台账逾期、督办扣分", -Decimal(feed[unit.pk])))
+            row.deduction_items.append((_("Overdue items and notices in the reform ledger"), -Decimal(feed[unit.pk])))
         row.bonus = sum((points for _label, points in row.bonus_items), Decimal(0))
         row.deductions = sum((points for _label, points in row.deduction_items), Decimal(0))
         row.score = total(rules["base"], row.bonus, row.deductions, rules["bonus_cap"], rules["floor"])
@@ -117,6 +120,7 @@ def bonus_add(
     *, actor: User | None, appraisal: Appraisal, unit: Unit, kind: str, note: str, reform=None
 ) -> AppraisalBonus:
     check_manager(actor)
+    appraisal, _created = Appraisal.objects.get_or_create(year=appraisal.year)
     if appraisal.published_at:
         raise ValidationError(_("The appraisal is published; it no longer changes."))
     if not note.strip():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from duban.core.exports import official_docx
 from duban.reforms.choices import PlanState, ReformLevel, SpecialGroup
 from duban.reforms.models import AnnualPlan, Reform
@@ -58,5 +60,5 @@ def plan_docx(plan: AnnualPlan, reforms: list[Reform]) -> bytes:
         recipient="",
         paragraphs=[f"（{plan.meeting}审议通过）" if approved else "（草案）", *paragraphs],
         issuer="中共深圳市罗湖区委全面深化改革委员会",
-        date=plan.approved_on or plan.updated_at.date(),
+        date=plan.approved_on or timezone.localdate(),
     )

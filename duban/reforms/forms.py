@@ -140,7 +140,7 @@ class DecisionForm(forms.Form):
 
 
 class ReformFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     level = forms.ChoiceField(label=_("Level"), choices=[("", _("Any level")), *ReformLevel.choices], required=False)
 
 

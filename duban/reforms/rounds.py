@@ -270,6 +270,8 @@ def score_submit(*, actor: User, panel: ExpertPanel, reform: Reform, scores: dic
         raw = scores.get(criterion["code"])
         try:
             value = Decimal(str(raw)).quantize(Decimal("0.01"))
+            if not value.is_finite():
+                raise ValueError
         except (InvalidOperation, ValueError):
             errors[criterion["code"]] = _("Give a score for %(name)s.") % {"name": criterion["name"]}
             continue

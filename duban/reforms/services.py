@@ -267,8 +267,8 @@ def adjustment_request(
     }
     if not before_after:
         raise ValidationError(_("The adjustment changes nothing."))
-    if "deadline" in changes and reform.item and reform.item.state in ENDED_STATES:
-        raise ValidationError({"deadline": _("The reform's item is closed; its deadline no longer moves.")})
+    if "deadline" in before_after:
+        _check_new_deadline(reform, changes["deadline"], at)
     adjustment = ReformAdjustment(
         reform=reform,
         reason=reason.strip(),
@@ -310,9 +310,28 @@ def adjustment_decide(
         save_with_history(reform, actor=actor, reason="reforms.reform.adjusted")
         if "deadline" in adjustment.changes and reform.item:
             _move_item_deadline(actor, reform, adjustment, at)
-        elif reform.item and reform.item.state not in ENDED_STATES and "goals" in adjustment.changes:
-            item_update(actor=None, item=reform.item, data={"content": reform.goals})
+        if "goals" in adjustment.changes and reform.item and reform.item.state not in ENDED_STATES:
+            item_update(actor=None, item=Item.objects.get(pk=reform.item_id), data={"content": reform.goals})
     return adjustment
+
+
+def _check_new_deadline(reform: Reform, deadline: dt.date, at: dt.datetime) -> None:
+    """What the ledger will require of the extension, checked when the adjustment is asked for:
+    a later date, asked before the current deadline passes, on an open item."""
+    item = reform.item
+    if item is None or item.state == "draft":
+        return
+    if item.state in ENDED_STATES or item.state == "submitted":
+        raise ValidationError(
+            {"deadline": _("The reform's item is closed or under review; its deadline no longer moves.")}
+        )
+    current = item.effective_deadline
+    if current and deadline <= current:
+        raise ValidationError(
+            {"deadline": _("A new deadline comes after the current one (%(date)s).") % {"date": current}}
+        )
+    if current and timezone.localdate(at) > current:
+        raise ValidationError({"deadline": _("The deadline has passed; it can no longer be extended.")})
 
 
 def _move_item_deadline(actor, reform: Reform, adjustment: ReformAdjustment, at: dt.datetime) -> None:
@@ -340,11 +359,11 @@ PLAN_LEVELS = (*ASSIGNED_LEVELS, ReformLevel.KEY)  # micro-reforms are run by un
 
 
 def plan_of(year: int) -> AnnualPlan:
-    """The year's plan, a draft until the commission approves it."""
-    plan, _created = AnnualPlan.objects.get_or_create(
-        year=year, defaults={"title": f"中共深圳市罗湖区委全面深化改革委员会{year}年工作要点"}
+    """The year's plan, a draft until the commission approves it (unsaved until then: reading a
+    year's plan writes nothing)."""
+    return AnnualPlan.objects.filter(year=year).first() or AnnualPlan(
+        year=year, title=f"中共深圳市罗湖区委全面深化改革委员会{year}年工作要点"
     )
-    return plan
 
 
 def plan_reforms(plan: AnnualPlan) -> list[Reform]:
@@ -369,7 +388,9 @@ def plan_approve(
 ) -> AnnualPlan:
     """Record the commission's approval; the plan's list of reforms is fixed from then on."""
     check_manager(actor)
-    plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
+    plan, _created = AnnualPlan.objects.select_for_update().get_or_create(
+        year=plan.year, defaults={"title": plan.title}
+    )
     if plan.state == PlanState.APPROVED:
         raise ValidationError(_("This plan has already been approved."))
     reforms = plan_reforms(plan)
@@ -508,7 +529,7 @@ def summary(first_year: int, last_year: int) -> dict:
     micro-reforms, projects scored by third-party panels and the excellent ones; and per year."""
     from duban.reforms.models import ExpertPanel
 
-    reforms = Reform.objects.filter(year__range=(first_year, last_year))
+    reforms = Reform.objects.filter(year__range=(first_year, last_year)).select_related("item")
     panels = ExpertPanel.objects.filter(year__range=(first_year, last_year))
     years = []
     for year in range(first_year, last_year + 1):

@@ -15,6 +15,7 @@ from duban.core.exports import official_docx
 from duban.core.history import save_with_history
 from duban.core.workdays import add_working_days, moment
 from duban.ledger import access as ledger_access
+from duban.ledger.models import Item
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit, User
 from duban.reforms.choices import (
@@ -130,12 +131,14 @@ def _decide(case: ToleranceCase, data: dict) -> None:
 
 
 def exempted_item_ids(year: int) -> set[int]:
-    """Ledger items whose setback was finally exempted: the appraisal deducts nothing for them."""
-    return set(
+    """Ledger items whose setback was finally exempted, with their milestones below them: the
+    appraisal deducts nothing for them."""
+    exempted = set(
         ToleranceCase.objects.filter(
             year=year, state=ToleranceState.FINAL, decision=ToleranceDecision.EXEMPTED, item__isnull=False
         ).values_list("item_id", flat=True)
     )
+    return exempted | set(Item.objects.filter(parent_id__in=exempted).values_list("pk", flat=True))
 
 
 def notice_docx(case: ToleranceCase, today: dt.date) -> bytes:

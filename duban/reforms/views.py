@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core.exports import official_docx, xlsx_response
 from duban.core.forms import add_service_errors
-from duban.core.views import form_page
+from duban.core.views import form_page, pk_or_404, year_or_404
 from duban.ledger.models import ItemEvent, Notice
 from duban.ledger.services import events
 from duban.orgs import access as org_access
@@ -203,7 +203,7 @@ def adjustment_decide(request, pk: int):
 def plan_detail(request, year: int):
     """深改委工作要点: the year's plan, its approval, and its downloads (?format=docx or xlsx)."""
     access.require_reader(request.user)
-    plan = services.plan_of(year)
+    plan = services.plan_of(year_or_404(year))
     reforms = services.plan_reforms(plan)
     fmt = request.GET.get("format")
     if fmt == "xlsx":
@@ -413,7 +413,7 @@ def panel_score(request, pk: int):
     candidates = list(panel.candidates.select_related("lead_unit"))
     errors = {}
     if request.method == "POST":
-        reform = get_object_or_404(Reform, pk=request.POST.get("reform"))
+        reform = get_object_or_404(panel.candidates, pk=pk_or_404(request.POST.get("reform")))
         scores = {c["code"]: request.POST.get(f"{reform.pk}-{c['code']}", "").strip() for c in panel.criteria}
         try:
             rounds.score_submit(actor=request.user, panel=panel, reform=reform, scores=scores)
@@ -518,7 +518,7 @@ def appraisal_detail(request, year: int):
     """年度改革考评: streets and departments scored and ranked apart; bonuses recorded here;
     downloads as .xlsx and .docx."""
     access.require_reader(request.user)
-    record = appraisal.appraisal_of(year)
+    record = appraisal.appraisal_of(year_or_404(year))
     fmt = request.GET.get("format")
     if fmt == "xlsx":
         return xlsx_response(
@@ -627,6 +627,9 @@ def tolerance_detail(request, pk: int):
     decision_form = ToleranceDecisionForm(initial=_decision_initial(case))
     if request.method == "POST":
         target = request.POST.get("target", "")
+        if target not in ToleranceState.values:
+            messages.error(request, _("Choose a step."))
+            return redirect("reforms:tolerance_detail", pk=pk)
         data = {}
         if target in (ToleranceState.DECIDED, ToleranceState.FINAL) and case.state != ToleranceState.DECIDED:
             decision_form = ToleranceDecisionForm(request.POST)

@@ -7,10 +7,13 @@ from django.utils.translation import gettext as _
 
 from duban.core.history import save_with_history
 from duban.ledger import access, policies
+from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Ledger
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.orgs import access as org_access
 from duban.orgs.models import User
+
+DISTRICT_KINDS = (LedgerKind.REFORM, LedgerKind.AUDIT)
 
 FIELDS = (
     "name", "year", "kind", "owner_unit", "number_prefix", "light_policy", "escalation_policy", "scoring_scheme",
@@ -25,12 +28,20 @@ def _validate(ledger: Ledger) -> None:
     ledger.full_clean()
 
 
+def _check_district_kind(actor: User | None, kind: str | None) -> None:
+    """The reform tasks and audit rectification ledgers make their owning office the manager of
+    reforms or audits district-wide, so only an office administrator opens one."""
+    if actor is not None and kind in DISTRICT_KINDS and not org_access.is_office_admin(actor):
+        raise LedgerPermissionError(_("Only an office administrator opens a reform or audit rectification ledger."))
+
+
 @transaction.atomic
 def ledger_create(*, actor: User | None, **data) -> Ledger:
     """Office admins open ledgers for any office; an office's own staff for their office."""
     owner = data["owner_unit"]
     if actor is not None and not (org_access.is_office_admin(actor) or org_access.can_manage_unit(actor, owner)):
         raise LedgerPermissionError(_("You can only open ledgers for your own office."))
+    _check_district_kind(actor, data.get("kind"))
     ledger = Ledger(**{k: v for k, v in data.items() if k in FIELDS})
     _validate(ledger)
     save_with_history(ledger, actor=actor, reason="ledger.ledger.created")
@@ -44,6 +55,8 @@ def ledger_update(*, actor: User | None, ledger: Ledger, data: dict) -> Ledger:
         raise LedgerPermissionError(_("Only the owning office changes this ledger."))
     if "owner_unit" in data and data["owner_unit"] != ledger.owner_unit and not org_access.is_office_admin(actor):
         raise LedgerPermissionError(_("Only an office administrator hands a ledger to another office."))
+    if "kind" in data and data["kind"] != ledger.kind:
+        _check_district_kind(actor, data["kind"])
     for name in FIELDS:
         if name in data:
             setattr(ledger, name, data[name])

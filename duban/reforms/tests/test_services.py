@@ -157,7 +157,7 @@ def test_the_annual_plan_lists_the_years_reforms_and_is_fixed_by_approval(person
     )
     late = make_reform(title="后增改革")
 
-    plan.refresh_from_db()
+    plan = plan_of(2024)
     assert [reform.title for reform in plan_reforms(plan)] == [key.title]
     assert plan_added_since_approval(plan) == [late]
     with pytest.raises(ValidationError):

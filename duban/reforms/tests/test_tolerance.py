@@ -87,9 +87,17 @@ def test_an_appeal_only_within_the_window_then_the_review_is_final(personas, cas
 
 
 def test_an_exempted_setback_carries_no_deduction_in_the_appraisal(personas, case):
-    ItemEvent.objects.filter(item=case.item).update(points=-3, year=2024, unit=personas.unit_a)
+    milestone = reform_decompose(
+        actor=personas.office_admin,
+        reform=case.reform,
+        milestones=[{"title": "节点", "deadline": D(2024, 9, 30)}],
+        at=MARCH,
+    )[0]
+    ItemEvent.objects.filter(item__in=[case.item, milestone]).update(points=-1, year=2024, unit=personas.unit_a)
+    ItemEvent.objects.filter(item=case.item, code="ledger.item.created").update(points=-1)
     east = next(r for r in rows(appraisal_of(2024)) if r.unit == personas.unit_a)
-    assert east.deductions == Decimal(6)
+    scored = ItemEvent.objects.filter(item__in=[case.item, milestone], points__lt=0).count()
+    assert east.deductions == Decimal(scored) and scored >= 3  # the reform's item and its milestone
     tolerance_transition(actor=personas.supervisor, case=case, target="accepted")
     tolerance_transition(
         actor=personas.supervisor,
@@ -101,7 +109,7 @@ def test_an_exempted_setback_carries_no_deduction_in_the_appraisal(personas, cas
         **ALL_HOLD,
     )
     tolerance_transition(actor=personas.supervisor, case=case, target="final", at=on_day(D(2024, 9, 20)))
-    assert exempted_item_ids(2024) == {case.item_id}
+    assert exempted_item_ids(2024) == {case.item_id, milestone.pk}
     east = next(r for r in rows(appraisal_of(2024)) if r.unit == personas.unit_a)
     assert east.deductions == Decimal(0)
 
