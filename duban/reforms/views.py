@@ -117,6 +117,11 @@ def reform_edit(request, pk: int | None = None):
 
 @login_required
 def reform_detail(request, pk: int):
+    return _reform_page(request, pk)
+
+
+def _reform_page(request, pk: int, **bound):
+    """The reform page; `bound` holds a refused form, shown open with its errors and what was typed."""
     access.require_reader(request.user)
     reform = get_object_or_404(Reform.objects.select_related("lead_unit", "domain", "item__ledger"), pk=pk)
     items = list(services.reform_items(reform).select_related("lead_unit").order_by("seq"))
@@ -129,15 +134,15 @@ def reform_detail(request, pk: int):
         "timeline": events.timeline(ItemEvent.objects.filter(item__in=items))[:100],
         "adjustments": reform.adjustments.select_related("requested_by", "decided_by"),
         "can_manage": access.can_manage_reforms(request.user),
-        "milestones_form": MilestonesForm(),
-        "adjustment_form": AdjustmentForm(),
+        "milestones_form": bound.get("milestones_form") or MilestonesForm(),
+        "adjustment_form": bound.get("adjustment_form") or AdjustmentForm(),
         "lookbacks": reform.lookbacks.all(),
-        "lookback_form": LookBackForm(initial={"year": timezone.localdate().year}),
+        "lookback_form": bound.get("lookback_form") or LookBackForm(initial={"year": timezone.localdate().year}),
         "decision_form": DecisionForm(),
         "pending": AdjustmentState.PENDING,
         "ledger": reform.item.ledger if reform.item else services.reform_ledger(reform.year),
     }
-    return render(request, "reforms/reform_detail.html", context)
+    return render(request, "reforms/reform_detail.html", context, status=400 if bound else 200)
 
 
 @login_required
@@ -152,12 +157,11 @@ def reform_decompose(request, pk: int):
                 actor=request.user, reform=reform, milestones=form.cleaned_data["milestones"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(n)s milestones opened and assigned.") % {"n": len(items)})
-    else:
-        messages.error(request, " ".join(ValidationError(form.errors).messages))
-    return redirect("reforms:reform_detail", pk=reform.pk)
+            return redirect("reforms:reform_detail", pk=reform.pk)
+    return _reform_page(request, pk, milestones_form=form)
 
 
 @login_required
@@ -172,12 +176,11 @@ def adjustment_new(request, pk: int):
                 actor=request.user, reform=reform, reason=form.cleaned_data["reason"], changes=form.changes()
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Adjustment submitted for approval."))
-    else:
-        messages.error(request, " ".join(ValidationError(form.errors).messages))
-    return redirect("reforms:reform_detail", pk=reform.pk)
+            return redirect("reforms:reform_detail", pk=reform.pk)
+    return _reform_page(request, pk, adjustment_form=form)
 
 
 @login_required
@@ -476,14 +479,13 @@ def lookback_new(request, pk: int):
         try:
             lookback = services.lookback_record(actor=request.user, reform=reform, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Look-back recorded."))
             if lookback.reopened:
                 messages.warning(request, _("%(n)s ledger items reopened.") % {"n": lookback.reopened})
-    else:
-        messages.error(request, " ".join(ValidationError(form.errors).messages))
-    return redirect(reverse("reforms:reform_detail", args=[pk]) + "#lookbacks")
+            return redirect(reverse("reforms:reform_detail", args=[pk]) + "#lookbacks")
+    return _reform_page(request, pk, lookback_form=form)
 
 
 @login_required

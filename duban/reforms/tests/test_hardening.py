@@ -97,3 +97,11 @@ def test_goals_and_deadline_adjusted_together_both_reach_the_item(personas, make
     reform.refresh_from_db()
     item = Item.objects.get(pk=reform.item_id)
     assert (item.content, item.effective_deadline) == ("半日办结", D(2025, 3, 31))
+
+
+def test_a_refused_adjustment_keeps_what_was_typed(client, personas, make_reform):
+    reform = make_reform()
+    client.force_login(personas.office_admin)
+    response = client.post(reverse("reforms:adjustment_new", args=[reform.pk]), {"reason": "深化", "plan": ""})
+    html = response.content.decode()
+    assert response.status_code == 400 and "调整内容与现状相同" in html and ">深化</textarea>" in html
