@@ -104,4 +104,4 @@ def test_a_refused_adjustment_keeps_what_was_typed(client, personas, make_reform
     client.force_login(personas.office_admin)
     response = client.post(reverse("reforms:adjustment_new", args=[reform.pk]), {"reason": "深化", "plan": ""})
     html = response.content.decode()
-    assert response.status_code == 400 and "调整内容与现状相同" in html and ">深化</textarea>" in html
+    assert response.status_code == 400 and "调整内容与现状相同" in html and "深化</textarea>" in html
