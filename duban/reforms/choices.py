@@ -144,3 +144,10 @@ CONDITIONS = {
     "procedure_followed": _("A collective or democratic decision procedure was followed"),
     "losses_remedied": _("No major loss, or the losses were actively remedied"),
 }
+
+
+# Each state change of these records goes through its service, which checks its table.
+ADJUSTMENT_TRANSITIONS = {AdjustmentState.PENDING: {AdjustmentState.APPROVED, AdjustmentState.REJECTED}}
+PLAN_TRANSITIONS = {PlanState.DRAFT: {PlanState.APPROVED}}
+PROPOSAL_TRANSITIONS = {ProposalState.SUBMITTED: {ProposalState.ADOPTED, ProposalState.MERGED, ProposalState.DECLINED}}
+PANEL_TRANSITIONS = {PanelState.SCORING: {PanelState.PUBLISHED}}

@@ -103,6 +103,8 @@ class ReformAdjustment(BaseModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("reform adjustment")
@@ -307,6 +309,8 @@ class ExpertPanel(BaseModel):
     candidates = models.ManyToManyField(Reform, verbose_name=_("candidates"), related_name="panels")
     state = models.CharField(_("state"), max_length=10, choices=PanelState.choices, default=PanelState.SCORING)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["-year", "-id"]

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from duban.core.errors import check_transition
+from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.orgs import access as org_access
 from duban.orgs.choices import AccountType, UnitKind
-from duban.orgs.models import Position, Unit, User
+from duban.orgs.models import Unit, User
 from duban.reforms import evaluation
-from duban.reforms.choices import PanelState, ReformLevel, Satisfaction
+from duban.reforms.choices import PANEL_TRANSITIONS, PanelState, ReformLevel, Satisfaction
 from duban.reforms.models import (
     ExpertPanel,
     PanelMember,
@@ -229,9 +231,8 @@ def panel_set_criteria(*, actor: User | None, panel: ExpertPanel, criteria: list
 
 
 def _unit_of(user: User) -> Unit | None:
-    person = org_access.person_of(user)
-    position = Position.objects.current().filter(person=person).select_related("unit").first() if person else None
-    return position.unit if position else None
+    roots = org_access.scope_roots(user)
+    return roots[0] if roots else None
 
 
 @transaction.atomic
@@ -329,11 +330,10 @@ def panel_results(panel: ExpertPanel) -> list[PanelResult]:
 def panel_publish(*, actor: User | None, panel: ExpertPanel, at=None) -> ExpertPanel:
     check_manager(actor)
     panel = ExpertPanel.objects.select_for_update().get(pk=panel.pk)
-    if panel.state == PanelState.PUBLISHED:
-        raise ValidationError(_("The results are already published."))
+    check_transition(PANEL_TRANSITIONS, panel.state, PanelState.PUBLISHED, PanelState)
     if not any(result.score is not None for result in panel_results(panel)):
         raise ValidationError(_("No candidate has been scored yet."))
     panel.state = PanelState.PUBLISHED
     panel.published_at = at or timezone.now()
-    panel.save(update_fields=["state", "published_at", "updated_at"])
+    save_with_history(panel, actor=actor, reason="reforms.panel.published")
     return panel

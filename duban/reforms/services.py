@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core.errors import check_transition
 from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.ledger.choices import ENDED_STATES, BasisKind, LedgerKind
@@ -21,7 +22,10 @@ from duban.orgs.choices import LeaderRank, PositionRole, UnitKind
 from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, User
 from duban.reforms import access
 from duban.reforms.choices import (
+    ADJUSTMENT_TRANSITIONS,
     ASSIGNED_LEVELS,
+    PLAN_TRANSITIONS,
+    PROPOSAL_TRANSITIONS,
     AdjustmentState,
     LookBackOutcome,
     PlanState,
@@ -278,7 +282,7 @@ def adjustment_request(
     if at is not None:
         adjustment.created_at = at
     adjustment.full_clean()
-    adjustment.save()
+    save_with_history(adjustment, actor=actor, reason="reforms.adjustment.requested")
     return adjustment
 
 
@@ -291,17 +295,17 @@ def adjustment_decide(
     check_manager(actor)
     at, _today = moment(at)
     adjustment = ReformAdjustment.objects.select_for_update(of=("self",)).select_related("reform").get(pk=adjustment.pk)
-    if adjustment.state != AdjustmentState.PENDING:
-        raise ValidationError(_("This adjustment has already been decided."))
+    target = AdjustmentState.APPROVED if approve else AdjustmentState.REJECTED
+    check_transition(ADJUSTMENT_TRANSITIONS, adjustment.state, target, AdjustmentState)
     if actor is not None and adjustment.requested_by_id == actor.pk:
         raise ValidationError(_("An adjustment is approved by someone other than who asked for it."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the adjustment is rejected.")})
-    adjustment.state = AdjustmentState.APPROVED if approve else AdjustmentState.REJECTED
+    adjustment.state = target
     adjustment.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     adjustment.decided_at = at
     adjustment.decision_note = note.strip()
-    adjustment.save()
+    save_with_history(adjustment, actor=actor, reason=f"reforms.adjustment.{target}")
     if approve:
         reform = Reform.objects.select_for_update(of=("self",)).select_related("item").get(pk=adjustment.reform_id)
         for name, (_before, after) in adjustment.changes.items():
@@ -391,8 +395,7 @@ def plan_approve(
     plan, _created = AnnualPlan.objects.select_for_update().get_or_create(
         year=plan.year, defaults={"title": plan.title}
     )
-    if plan.state == PlanState.APPROVED:
-        raise ValidationError(_("This plan has already been approved."))
+    check_transition(PLAN_TRANSITIONS, plan.state, PlanState.APPROVED, PlanState)
     reforms = plan_reforms(plan)
     if not reforms:
         raise ValidationError(_("The plan lists no reforms yet."))
@@ -431,10 +434,8 @@ def proposer_of(user) -> tuple[str, Unit | None]:
     Anyone else is refused with the reason."""
     if getattr(user, "is_verified_resident", False):
         return ProposalSource.RESIDENT, None
-    person = org_access.person_of(user)
-    position = Position.objects.current().filter(person=person).select_related("unit").first() if person else None
-    if position is not None:
-        for unit in reversed(list(Unit.objects.ancestors_of(position.unit))):
+    for root in org_access.scope_roots(user):
+        for unit in reversed(list(Unit.objects.ancestors_of(root))):
             if unit.kind == UnitKind.STREET:
                 return ProposalSource.STREET, unit
             if unit.kind in (UnitKind.DEPARTMENT, UnitKind.COMMISSION, UnitKind.BRANCH):
@@ -489,8 +490,9 @@ def proposal_answer(
     check_manager(actor)
     at, _today = moment(at)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.state != ProposalState.SUBMITTED:
-        raise ValidationError(_("This proposal has already been answered."))
+    if state not in ProposalState.values:
+        raise ValidationError({"state": _("Adopt, merge or decline the proposal.")})
+    check_transition(PROPOSAL_TRANSITIONS, proposal.state, state, ProposalState)
     answer = answer.strip()
     if state == ProposalState.ADOPTED:
         if reform is None:

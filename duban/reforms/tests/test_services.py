@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from duban.core.errors import TransitionError
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState
 from duban.ledger.models import ExtensionRequest, Item, ItemEvent
@@ -140,8 +141,10 @@ def test_a_rejection_needs_a_reason_and_changes_nothing(personas, make_reform):
     reform.refresh_from_db()
     assert reform.plan == ""
     assert ReformAdjustment.objects.get().state == AdjustmentState.REJECTED
-    with pytest.raises(ValidationError):
+    with pytest.raises(TransitionError):
         adjustment_decide(actor=personas.supervisor, adjustment=adjustment, approve=True)
+    reasons = list(ReformAdjustment.history.order_by("history_id").values_list("history_change_reason", "state"))
+    assert reasons == [("reforms.adjustment.requested", "pending"), ("reforms.adjustment.rejected", "rejected")]
 
 
 def test_the_annual_plan_lists_the_years_reforms_and_is_fixed_by_approval(personas, make_reform):
