@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "duban.ledger",
     "duban.rectification",
     "duban.reforms",
+    "duban.campaigns",
     "duban.portal",
     "duban.demo",
 ]
@@ -187,6 +188,19 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Problem report photos and the Open311 endpoint (duban/campaigns).
+DUBAN_PHOTO_MAX_MB = env_int("DUBAN_PHOTO_MAX_MB", 8, minimum=1, maximum=50)
+DUBAN_OPEN311_JURISDICTION = env_str("DUBAN_OPEN311_JURISDICTION", "luohu.sz.gov.cn")
+DUBAN_OPEN311_CONTACT = env_str("DUBAN_OPEN311_CONTACT", "")
+# Residents reporting without signing in: reports per client address per hour.
+DUBAN_ANONYMOUS_REPORTS_PER_HOUR = env_int("DUBAN_ANONYMOUS_REPORTS_PER_HOUR", 10, minimum=1)
+# The map: a tile URL template (empty: the map draws without tiles) and its attribution.
+DUBAN_MAP_TILES = env_str("DUBAN_MAP_TILES", "")
+DUBAN_MAP_ATTRIBUTION = env_str("DUBAN_MAP_ATTRIBUTION", "")
+if DUBAN_MAP_TILES:
+    DUBAN_CSP_EXTRA_IMG_SRC = [
+        f"{urlsplit(DUBAN_MAP_TILES).scheme}://{urlsplit(DUBAN_MAP_TILES).netloc.replace('{s}', '*')}"
+    ]
 MEDIA_URL = "media/"
 
 # --- logging --------------------------------------------------------------------------------

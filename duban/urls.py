@@ -14,6 +14,8 @@ urlpatterns = [
     path("ledger/", include("duban.ledger.urls")),
     path("rectification/", include("duban.rectification.urls")),
     path("reforms/", include("duban.reforms.urls")),
+    path("campaigns/", include("duban.campaigns.urls")),
+    path("open311/v2/", include("duban.campaigns.urls_open311")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -1,9 +1,11 @@
 """Writing many new rows at once.
 
-`insert_many` is `bulk_create` for the large writes (an import of 100,000 items): on PostgreSQL it
-takes the ids from the table's sequence and streams the rows with COPY, which costs a fraction of
-the multi-row INSERT statements Django builds; elsewhere it is `bulk_create`. Either way the
-objects come back with their ids set and saved, and the table's triggers fire as for an INSERT.
+`insert_many` is `bulk_create` for the large writes (an import of 100,000 items, a campaign's day
+of reports): on PostgreSQL it takes the ids from the table's sequence and streams the rows with
+COPY; on SQLite, which a transaction holds for writing alone, it numbers the rows after the
+table's highest id and runs one INSERT for all of them (executemany). Both cost a fraction of the
+multi-row INSERT statements Django builds. Either way the objects come back with their ids set
+and saved, and the table's triggers fire as for an INSERT.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model], batch_s
     if not objs:
         return
     connection = connections[router.db_for_write(model)]
+    if connection.vendor == "sqlite" and not connection.get_autocommit():
+        _insert_sqlite(model, objs, connection)
+        return
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=batch_size)
         return
@@ -49,8 +54,57 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model], batch_s
         obj._state.db = connection.alias
 
 
+def _insert_sqlite(model: type[models.Model], objs: Sequence[models.Model], connection) -> None:
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not field.generated]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX({quote(meta.pk.column)}), 0) FROM {quote(meta.db_table)}")  # noqa: S608
+        top = cursor.fetchone()[0]
+        for offset, obj in enumerate(objs, start=1):
+            obj.pk = top + offset
+        readers = [_reader(field, connection) for field in fields]
+        cursor.executemany(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})",  # noqa: S608 - names from the model
+            [[read(obj) for read in readers] for obj in objs],
+        )
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+# What SQLite's driver takes as it is (dates and times go through Django's conversion there).
+AS_IS_SQLITE = AS_IS - {"DateField", "DateTimeField"}
+
+
 def _reader(field: models.Field, connection) -> Callable[[models.Model], object]:
     stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    if field.get_internal_type() in AS_IS and not stamped:
+    as_is = AS_IS if connection.vendor == "postgresql" else AS_IS_SQLITE
+    if field.get_internal_type() in as_is and not stamped:
         return operator.attrgetter(field.attname)
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
+def update_many(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write `fields` of each of `objs`: one UPDATE statement run for every row (executemany), far
+    cheaper than `bulk_update`'s CASE per row and field. No signals, no `save()`."""
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from the model
+    as_is = AS_IS if connection.vendor == "postgresql" else AS_IS_SQLITE
+    readers = [
+        operator.attrgetter(field.attname)
+        if field.get_internal_type() in as_is
+        else (lambda obj, field=field: field.get_db_prep_save(getattr(obj, field.attname), connection))
+        for field in columns
+    ]
+    params = [[read(obj) for read in readers] + [obj.pk] for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

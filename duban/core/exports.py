@@ -27,16 +27,24 @@ TITLE_FONT = "方正小标宋简体"
 
 def xlsx_response(filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> FileResponse:
     """Stream an .xlsx of `rows` (any iterable, consumed once) as a download."""
+    return xlsx_sheets_response(filename, [(sheet_title, headers, rows)])
+
+
+def xlsx_sheets_response(
+    filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
+) -> FileResponse:
+    """An .xlsx with one sheet per (title, headers, rows), written row by row and sent as a download."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append(list(row))
+    for sheet_title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=sheet_title[:31])
+        header_cells = []
+        for title in headers:
+            cell = WriteOnlyCell(sheet, value=title)
+            cell.font = Font(bold=True)
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append(list(row))
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # removed when the response closes it
     workbook.save(handle)
     handle.seek(0)

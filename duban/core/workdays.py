@@ -8,6 +8,8 @@ publishes the next year's schedule around November; such dates are "unverified")
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 import chinese_calendar
@@ -32,12 +34,34 @@ def _published_is_workday(day: dt.date) -> bool:
     return day.weekday() < 5
 
 
+_snapshot: ContextVar[dict[dt.date, bool] | None] = ContextVar("workday_overrides", default=None)
+
+
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     from duban.core.models import WorkdayOverride
 
     low, high = min(start, end), max(start, end)
+    held = _snapshot.get()
+    if held is not None:
+        return {day: value for day, value in held.items() if low <= day <= high}
     rows = WorkdayOverride.objects.filter(date__range=(low, high)).values_list("date", "is_workday")
     return dict(rows)
+
+
+@contextmanager
+def overrides_held():
+    """Read the office's overrides once for a block of work (a batch of transitions in one
+    transaction) instead of once per date computed."""
+    from duban.core.models import WorkdayOverride
+
+    if _snapshot.get() is not None:
+        yield
+        return
+    token = _snapshot.set(dict(WorkdayOverride.objects.values_list("date", "is_workday")))
+    try:
+        yield
+    finally:
+        _snapshot.reset(token)
 
 
 def is_workday(day: dt.date) -> bool:

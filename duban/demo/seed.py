@@ -8,6 +8,7 @@ import random
 from django.db import transaction
 
 from duban.demo import luohu
+from duban.demo.campaign_seed import seed_campaigns
 from duban.demo.ledger_seed import seed_ledgers
 from duban.demo.reform_seed import seed_reform_current, seed_reform_followups, seed_reform_history
 from duban.orgs import services
@@ -184,3 +185,4 @@ def seed_demo(seed: int = 440303) -> None:
     seed_reform_history(rng, logins)
     seed_reform_current(rng, logins)
     seed_reform_followups(logins)
+    seed_campaigns(rng, logins)

@@ -511,6 +511,7 @@ class Notification(models.Model):
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
     text = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)  # where the entry leads when it is not an item
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duban.portal import views
+from duban.portal import problems, views
 
 app_name = "portal"
 
@@ -14,4 +14,14 @@ urlpatterns = [
     path("participate/cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("participate/calls/", views.calls, name="calls"),
     path("participate/calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("participate/problems/", problems.problems, name="problems"),
+    path("participate/problems/points.json", problems.problem_points, name="problem_points"),
+    path("participate/problems/new/", problems.problem_new, name="problem_new"),
+    path("participate/problems/nearby/", problems.problem_nearby, name="problem_nearby"),
+    path("participate/problems/mine/", problems.my_problems, name="my_problems"),
+    path("participate/problems/statistics/", problems.problem_stats, name="problem_stats"),
+    path("participate/problems/statistics.xlsx", problems.problem_stats_xlsx, name="problem_stats_xlsx"),
+    path("participate/problems/<int:pk>/", problems.problem_detail, name="problem_detail"),
+    path("participate/problems/<int:pk>/act/", problems.problem_act, name="problem_act"),
+    path("participate/problems/<int:pk>/photos/<int:photo_pk>/", problems.problem_photo, name="problem_photo"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duban.core.bulk import insert_many
+from duban.core.bulk import insert_many, update_many
 from duban.core.errors import TransitionError
 from duban.core.numbering import next_value
-from duban.core.workdays import add_working_days, moment
+from duban.core.workdays import add_working_days, moment, overrides_held
 from duban.ledger import access
 from duban.ledger.choices import ACTIONS, ENDED_STATES, LIGHT_RANK, OPEN_STATES, ItemState, Light
 from duban.ledger.models import Item, ItemCoUnit, ItemEvent, Ledger, LightRecord, ProgressReport
@@ -55,13 +56,24 @@ EVENT_FOR_ACTION = {
 }
 
 
+def leaders_in_charge(units) -> dict[int, Person | None]:
+    """For each unit, the district leader whose current portfolio covers it (the portfolio naming
+    the nearest unit above it wins, then the portfolio's order); two queries for any number of units."""
+    portfolios = list(LeaderPortfolio.objects.current().select_related("leader").prefetch_related("units"))
+    found: dict[int, Person | None] = {}
+    for unit in units:
+        covering = []
+        for portfolio in portfolios:
+            depths = [u.depth for u in portfolio.units.all() if unit.is_within(u)]
+            if depths:
+                covering.append((-max(depths), portfolio.sort_order, portfolio.pk, portfolio.leader))
+        found[unit.pk] = min(covering)[3] if covering else None
+    return found
+
+
 def leader_in_charge(unit: Unit) -> Person | None:
     """The district leader whose current portfolio covers the unit (nearest unit first)."""
-    portfolios = LeaderPortfolio.objects.covering(unit).select_related("leader")
-    by_unit_depth = sorted(
-        portfolios, key=lambda p: (-max(u.depth for u in p.units.all() if unit.is_within(u)), p.sort_order)
-    )
-    return by_unit_depth[0].leader if by_unit_depth else None
+    return leaders_in_charge([unit])[unit.pk]
 
 
 def _lock(item: Item) -> Item:
@@ -105,7 +117,7 @@ def items_register(
         raise LedgerPermissionError(_("Only the supervising office registers items in this ledger."))
     external_ids = [spec["external_id"] for spec in specs if spec.get("external_id")]
     taken = set(ledger.items.filter(external_id__in=external_ids).values_list("external_id", flat=True))
-    leaders: dict[int, Person | None] = {}
+    leaders = leaders_in_charge({spec["lead_unit"].pk: spec["lead_unit"] for spec in specs}.values())
     parents: dict[int, Item] = {}
     items: list[Item] = []
     co_rows: list[tuple[int, Unit, str]] = []
@@ -124,8 +136,6 @@ def items_register(
                 raise ValidationError({"parent": _("A sub-item belongs to the same ledger as its parent.")})
             if parent.state in ENDED_STATES:
                 raise ValidationError({"parent": _("Sub-items cannot be added to a closed or cancelled item.")})
-        if leader is None and lead_unit.pk not in leaders:
-            leaders[lead_unit.pk] = leader_in_charge(lead_unit)
         item = Item(
             ledger=ledger,
             title=spec.pop("title"),
@@ -209,7 +219,7 @@ def item_update(*, actor: User | None, item: Item, data: dict) -> Item:
 #
 
 
-def _check_action(item: Item, action: str, actor: User | None, reason: str) -> None:
+def _check_action(item: Item, action: str, actor: User | None, reason: str, authorized: bool = False) -> None:
     spec = ACTIONS.get(action)
     if spec is None:
         raise TransitionError(_("Unknown action."))
@@ -218,7 +228,7 @@ def _check_action(item: Item, action: str, actor: User | None, reason: str) -> N
             _("“%(action)s” is not possible while the item is “%(state)s”.")
             % {"action": spec.label, "state": ItemState(item.state).label}
         )
-    if actor is not None and not access.can_perform(actor, item, spec.actor, action):
+    if actor is not None and not authorized and not access.can_perform(actor, item, spec.actor, action):
         if spec.actor == "reviewer":
             raise LedgerPermissionError(_("Review and close-out need a supervisor outside the responsible unit."))
         raise LedgerPermissionError(_("You cannot do this on this item."))
@@ -226,26 +236,26 @@ def _check_action(item: Item, action: str, actor: User | None, reason: str) -> N
         raise ValidationError({"reason": _("Give a reason or a report for this step.")})
 
 
-@transaction.atomic
-def item_transition(
-    *, actor: User | None, item: Item, action: str, reason: str = "", at: dt.datetime | None = None
-) -> Item:
-    """The one way an item changes state: checks the transition table and who may act, locks the
-    row, applies the action, writes the event(s), and notifies the units after commit."""
-    item = _lock(item)
-    now, today = moment(at)
-    _check_action(item, action, actor, reason)
-    spec = ACTIONS[action]
-    previous = item.state
-    data: dict = {}
-    extra_events: list[str] = []
-    recipients: list[Unit] = [item.lead_unit]
-    if reason:
-        data["reason"] = reason.strip()
+@dataclass
+class _Step:
+    """What applying an action to an item produced, besides the item's own fields."""
 
+    data: dict = field(default_factory=dict)
+    extra_events: list[str] = field(default_factory=list)
+    recipients: list[Unit] = field(default_factory=list)
+    report: ProgressReport | None = None
+
+
+def _apply(
+    item: Item, action: str, reason: str, actor, now, today, *, has_children: bool, deadline_for, co_units=None
+) -> _Step:
+    """Change the item's fields for `action` (already checked); the caller saves and records."""
+    step = _Step(recipients=[item.lead_unit])
+    if reason:
+        step.data["reason"] = reason.strip()
     if action == "assign":
         if item.deadline_working_days:
-            item.deadline = add_working_days(today, item.deadline_working_days)
+            item.deadline = deadline_for(item.deadline_working_days)
         if item.deadline is None:
             raise ValidationError({"deadline": _("Set a deadline before assigning the item.")})
         if item.deadline < today:
@@ -255,68 +265,167 @@ def item_transition(
         item.effective_deadline = item.deadline
         item.assigned_at = now
         item.start_date = item.start_date or today
-        item.acknowledge_due = add_working_days(today, item.ledger.acknowledge_working_days)
-        data.update(number=item.number, deadline=item.deadline.isoformat())
-        recipients += [c.unit for c in item.co_units.select_related("unit")]
+        item.acknowledge_due = deadline_for(item.ledger.acknowledge_working_days)
+        step.data.update(number=item.number, deadline=item.deadline.isoformat())
+        shares = co_units.get(item.pk, []) if co_units is not None else item.co_units.select_related("unit")
+        step.recipients += [c.unit for c in shares]
     elif action == "acknowledge":
         item.acknowledged_at = now
         if item.acknowledge_due and today > item.acknowledge_due:
-            extra_events.append("ledger.item.acknowledged_late")
+            step.extra_events.append("ledger.item.acknowledged_late")
     elif action == "submit":
         item.submitted_at = now
-        if not item.children.exclude(state=ItemState.CANCELLED).exists():
+        if not has_children:
             item.progress = 100
-        ProgressReport.objects.create(
+        step.report = ProgressReport(
             item=item,
             unit=item.lead_unit,
             reported_on=today,
             percent=item.progress,
             text=reason.strip(),
             is_completion=True,
-            created_by=actor,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        recipients = []
+        step.recipients = []
     elif action == "accept":
         item.done_at = now
         item.finished_on = timezone.localtime(item.submitted_at).date() if item.submitted_at else today
         item.late_days = max(0, (item.finished_on - item.effective_deadline).days) if item.effective_deadline else 0
-        extra_events.append("ledger.item.finished_late" if item.late_days else "ledger.item.finished_on_time")
-        data["late_days"] = item.late_days
+        step.extra_events.append("ledger.item.finished_late" if item.late_days else "ledger.item.finished_on_time")
+        step.data["late_days"] = item.late_days
     elif action == "close":
         item.closed_at = now
-        item.closed_by = actor
+        item.closed_by = actor if getattr(actor, "is_authenticated", False) else None
     elif action == "reopen":
         item.done_at = item.closed_at = item.closed_by = item.finished_on = item.late_days = None
     elif action == "cancel":
         item.cancel_reason = reason.strip()
     elif action == "carry_over":
         item.late_days = max(0, (today - item.effective_deadline).days) if item.effective_deadline else 0
-
-    item.state = spec.target
+    item.state = ACTIONS[action].target
     item.light = _current_light(item, today)
-    item.save()
-    events.record(
-        item,
-        EVENT_FOR_ACTION[action],
-        actor=actor,
-        from_state=previous,
-        to_state=item.state,
-        data=data,
-        at=now,
-    )
-    for code in extra_events:
-        events.record(item, code, actor=actor, data=data, at=now)
-    _record_light(item, today)
-    if item.parent_id and action in {"submit", "cancel", "reopen"}:
-        recompute_progress(item.parent, actor=actor)
-    for unit in recipients:
-        notify.after_commit(
-            notify.unit_users(unit),
-            item,
-            f"ledger.{action}",
-            _("%(number)s %(title)s: %(event)s") % {"number": item.number, "title": item.title, "event": spec.label},
+    return step
+
+
+def _deadlines(today: dt.date):
+    """Working-day deadlines from `today`, computed once per distinct number of days."""
+    cache: dict[int, dt.date] = {}
+
+    def deadline_for(days: int) -> dt.date:
+        if days not in cache:
+            cache[days] = add_working_days(today, days)
+        return cache[days]
+
+    return deadline_for
+
+
+def item_transition(
+    *,
+    actor: User | None,
+    item: Item,
+    action: str,
+    reason: str = "",
+    at: dt.datetime | None = None,
+    authorized: bool = False,
+) -> Item:
+    """The one way an item changes state: checks the transition table and who may act, locks the
+    row, applies the action, writes the event(s), and notifies the units after commit.
+    `authorized`: the calling context has already checked that `actor` may act (a campaign's
+    verifier, say, who is not a ledger reviewer); the events still name the actor."""
+    return items_transition_many(actor=actor, items=[item], action=action, reason=reason, at=at, authorized=authorized)[
+        0
+    ]
+
+
+TRANSITION_FIELDS = [
+    "deadline", "effective_deadline", "assigned_at", "start_date", "acknowledge_due", "acknowledged_at",
+    "submitted_at", "progress", "done_at", "finished_on", "late_days", "closed_at", "closed_by", "cancel_reason",
+    "state", "light", "updated_at",
+]  # fmt: skip
+
+
+@transaction.atomic
+@overrides_held()
+def items_transition_many(
+    *,
+    actor: User | None,
+    items: list[Item],
+    action: str,
+    reason: str = "",
+    at: dt.datetime | None = None,
+    authorized: bool = False,
+) -> list[Item]:
+    """`item_transition` for a block of items at one instant (a campaign office dispatching a day's
+    problems): the same table, checks and field changes, written in bulk; one notice per unit
+    (naming the item when there is one). Every item is checked before anything is written, so a
+    refusal changes nothing."""
+    if not items:
+        return []
+    now, today = moment(at)
+    locked = list(Item.objects.select_for_update().filter(pk__in=[item.pk for item in items]).order_by("pk"))
+    # Most blocks share one ledger and a few units: read each once, not once per row.
+    ledgers = Ledger.objects.in_bulk({item.ledger_id for item in locked})
+    units = Unit.objects.in_bulk({item.lead_unit_id for item in locked})
+    for item in locked:
+        item.ledger, item.lead_unit = ledgers[item.ledger_id], units[item.lead_unit_id]
+    for item in locked:
+        _check_action(item, action, actor, reason, authorized)
+    spec = ACTIONS[action]
+    with_children = set()
+    if action == "submit":
+        with_children = set(
+            Item.objects.filter(parent__in=locked)
+            .exclude(state=ItemState.CANCELLED)
+            .values_list("parent_id", flat=True)
         )
-    return item
+    deadline_for = _deadlines(today)
+    co_units: dict[int, list[ItemCoUnit]] = {}
+    if action == "assign":
+        for share in ItemCoUnit.objects.filter(item__in=locked).select_related("unit"):
+            co_units.setdefault(share.item_id, []).append(share)
+    rows, reports, recipients = [], [], {}
+    for item in locked:
+        previous = item.state
+        step = _apply(
+            item,
+            action,
+            reason,
+            actor,
+            now,
+            today,
+            has_children=item.pk in with_children,
+            deadline_for=deadline_for,
+            co_units=co_units,
+        )
+        item.updated_at = now
+        rows.append(events.build(item, EVENT_FOR_ACTION[action], actor=actor, from_state=previous,
+                                 to_state=item.state, data=step.data, at=now))  # fmt: skip
+        rows += [events.build(item, code, actor=actor, data=step.data, at=now) for code in step.extra_events]
+        if step.report is not None:
+            reports.append(step.report)
+        for unit in step.recipients:
+            recipients.setdefault(unit.pk, [unit, 0])[1] += 1
+    update_many(Item, locked, TRANSITION_FIELDS)
+    insert_many(ProgressReport, reports)
+    insert_many(ItemEvent, rows)
+    _record_lights(locked, today)
+    for parent_id in (
+        {item.parent_id for item in locked if item.parent_id} if action in {"submit", "cancel", "reopen"} else ()
+    ):
+        recompute_progress(Item(pk=parent_id), actor=actor)
+    single = locked[0] if len(locked) == 1 else None
+    users = notify.users_of_units([unit for unit, _count in recipients.values()])
+    for unit, count in recipients.values():
+        if single is not None:
+            text = _("%(number)s %(title)s: %(event)s") % {
+                "number": single.number,
+                "title": single.title,
+                "event": spec.label,
+            }
+        else:
+            text = _("%(n)s items: %(event)s") % {"n": count, "event": spec.label}
+        notify.after_commit(users[unit.pk], single, f"ledger.{action}", text)
+    return locked
 
 
 #
@@ -448,6 +557,32 @@ def _current_light(item: Item, today: dt.date) -> str:
         policy=item.ledger.light_policy,
         today=today,
     )
+
+
+def _record_lights(items: list[Item], today: dt.date) -> None:
+    """`_record_light` for a block of items (one read, bulk writes)."""
+    lit = [item for item in items if item.light != Light.NONE]
+    if not lit:
+        return
+    period = period_of(today, lit[0].ledger.light_policy)
+    if any(period_of(today, item.ledger.light_policy) != period for item in lit):
+        for item in lit:
+            _record_light(item, today)
+        return
+    existing = {r.item_id: r for r in LightRecord.objects.filter(item__in=lit, period=period)}
+    new, changed = [], []
+    for item in lit:
+        record = existing.get(item.pk)
+        if record is None:
+            new.append(LightRecord(item=item, period=period, light=item.light, last_light=item.light))
+            continue
+        worst = item.light if LIGHT_RANK[item.light] > LIGHT_RANK[record.light] else record.light
+        if (worst, item.light) != (record.light, record.last_light):
+            record.light, record.last_light = worst, item.light
+            changed.append(record)
+    LightRecord.objects.bulk_create(new, batch_size=1000)
+    for record in changed:
+        record.save(update_fields=["light", "last_light", "updated_at"])
 
 
 def _record_light(item: Item, today: dt.date) -> None:

@@ -24,10 +24,19 @@ def unit_users(unit: Unit) -> list[User]:
     )
 
 
-def _deliver(user_ids: list[int], item_id: int | None, kind: str, text: str) -> None:
+def users_of_units(units: list[Unit]) -> dict[int, list[User]]:
+    """`unit_users` for several units in one query."""
+    positions = Position.objects.current().filter(unit__in=units, person__user__is_active=True)
+    found: dict[int, dict[int, User]] = {unit.pk: {} for unit in units}
+    for position in positions.select_related("person__user"):
+        found[position.unit_id][position.person.user.pk] = position.person.user
+    return {unit_id: list(users.values()) for unit_id, users in found.items()}
+
+
+def _deliver(user_ids: list[int], item_id: int | None, kind: str, text: str, link: str = "") -> None:
     users = list(User.objects.filter(pk__in=user_ids, is_active=True))
     Notification.objects.bulk_create(
-        [Notification(user=user, item_id=item_id, kind=kind, text=text[:300]) for user in users]
+        [Notification(user=user, item_id=item_id, kind=kind, text=text[:300], link=link) for user in users]
     )
     if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         for user in users:
@@ -38,10 +47,11 @@ def _deliver(user_ids: list[int], item_id: int | None, kind: str, text: str) -> 
                     logger.exception("Could not mail notification to user %s", user.pk)
 
 
-def after_commit(users, item: Item | None, kind: str, text: str) -> None:
-    """Queue inbox entries (and mail) for `users`; they are written once the caller commits."""
+def after_commit(users, item: Item | None, kind: str, text: str, link: str = "") -> None:
+    """Queue inbox entries (and mail) for `users`; they are written once the caller commits.
+    `link` is where the entry leads when it is not about a ledger item (a public report page)."""
     user_ids = sorted({user.pk for user in users})
     if not user_ids:
         return
     item_id = item.pk if item else None
-    transaction.on_commit(lambda: _deliver(user_ids, item_id, kind, str(text)))
+    transaction.on_commit(lambda: _deliver(user_ids, item_id, kind, str(text), link))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from duban.campaigns.models import Campaign
+from duban.campaigns.stats import figures
+from duban.demo.campaign_seed import DEMO_OPEN311_KEY
 from duban.demo.seed import DEMO_PASSWORD, PERSONAS, demo_is_seeded, seed_demo
 
 
@@ -23,3 +28,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins at /accounts/login/ (password for all staff: {DEMO_PASSWORD}):")
         for username, persona in PERSONAS:
             self.stdout.write(f"  {username:<15} {persona}")
+        self.stdout.write("")
+        for campaign in Campaign.objects.order_by("starts_on"):
+            solved = figures(campaign).solved
+            self.stdout.write(f"{campaign.name}: {solved:,} problems solved (/participate/problems/statistics/)")
+        key = os.environ.get("DUBAN_DEMO_OPEN311_KEY")
+        source = "from DUBAN_DEMO_OPEN311_KEY" if key else "set DUBAN_DEMO_OPEN311_KEY before seeding to choose another"
+        self.stdout.write(f"Open311 endpoint /open311/v2/ ; demo api_key: {key or DEMO_OPEN311_KEY} ({source})")

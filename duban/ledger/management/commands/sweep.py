@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from duban.ledger.services.sweep import sweep_run
@@ -39,6 +40,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"swept {result.items} items: {result.lights_changed} lights changed, {result.notices} notices issued"
             )
+            # Other contexts' periodic upkeep: an AppConfig with `sweep()` (returns a line to print).
+            for config in apps.get_app_configs():
+                if hasattr(config, "sweep"):
+                    self.stdout.write(config.sweep())
             if not every:
                 return
             for _ in range(every):

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    name = "duban.campaigns"
+    label = "campaigns"
+    verbose_name = _("Special campaigns")
+
+    def nav_items(self):
+        from duban.orgs.access import is_official
+
+        return [("campaigns:campaign_list", _("Special campaigns"), is_official)]
+
+    def sweep(self) -> str:
+        from duban.campaigns.stats import tally_fold
+
+        return f"folded {tally_fold()} campaign statistics rows"

@@ -1,0 +1,238 @@
+"""Where a point lies (district, street, community, grid, strict zone) and who answers for a
+problem there: the routing rules, category × area → responsible unit and chief."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from duban.campaigns import geo
+from duban.campaigns.models import AreaShape, Campaign, Category, Chief, RoutingRule, StrictZone
+from duban.orgs.choices import UnitKind
+from duban.orgs.models import Unit
+
+
+@dataclass(frozen=True)
+class _Area:
+    unit_id: int
+    parent_id: int | None
+    name: str
+    kind: str
+    depth: int
+    path: str
+    lat: float
+    lng: float
+    outline: tuple
+
+
+@dataclass
+class Route:
+    area: Unit
+    street: Unit
+    zone: StrictZone | None
+    rule: RoutingRule | None
+    unit: Unit | None
+    chief: Chief | None
+    deadline_working_days: int
+
+
+class _Map:
+    """Area shapes held in memory, reloaded when the table changes (checked with one small query)."""
+
+    def __init__(self) -> None:
+        self.version = None
+        self.by_parent: dict[int | None, list[_Area]] = {}
+        self.districts: list[_Area] = []
+
+    def current(self) -> _Map:
+        version = tuple(AreaShape.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
+        if version != self.version:
+            self._load()
+            self.version = version
+        return self
+
+    def _load(self) -> None:
+        by_parent: dict[int | None, list[_Area]] = {}
+        districts = []
+        rows = AreaShape.objects.filter(unit__state="active").values_list(
+            "unit_id",
+            "unit__parent_id",
+            "unit__name",
+            "unit__kind",
+            "unit__depth",
+            "unit__path",
+            "center_lat",
+            "center_lng",
+            "outline",
+        )
+        for unit_id, parent_id, name, kind, depth, path, lat, lng, outline in rows:
+            shape = tuple(tuple(p) for p in outline or ())
+            area = _Area(unit_id, parent_id, name, kind, depth, path, lat, lng, shape)
+            if kind == UnitKind.DISTRICT:
+                districts.append(area)
+            else:
+                by_parent.setdefault(parent_id, []).append(area)
+        self.by_parent, self.districts = by_parent, districts
+
+
+_MAP = _Map()
+
+
+def _pick(candidates: list[_Area], lat: float, lng: float) -> _Area:
+    for area in candidates:
+        if area.outline and geo.contains(list(area.outline), lat, lng):
+            return area
+    return min(candidates, key=lambda a: geo.distance_m(lat, lng, a.lat, a.lng))
+
+
+def locate(lat: float, lng: float, areas: _Map | None = None) -> tuple[int, int]:
+    """(deepest mapped area id, street id) of a WGS-84 point; refuses a point outside the district."""
+    areas = areas or _MAP.current()
+    district = next((d for d in areas.districts if d.outline and geo.contains(list(d.outline), lat, lng)), None)
+    if district is None:
+        if any(d.outline for d in areas.districts):
+            raise ValidationError({"location": _("This place is outside the district.")})
+        district = areas.districts[0] if areas.districts else None
+    if district is None or not areas.by_parent.get(district.unit_id):
+        raise ValidationError({"location": _("The district's streets are not mapped yet; the office must map them.")})
+    current, street = district, None
+    while children := areas.by_parent.get(current.unit_id):
+        current = _pick(children, lat, lng)
+        if street is None:
+            street = current
+    return current.unit_id, street.unit_id
+
+
+def place_address(text: str) -> tuple[float, float] | None:
+    """The centre of the strict zone, chief's road or area whose name the address mentions (the
+    longest name wins); None when the address names none of them."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    candidates: list[tuple[str, float, float]] = []
+    candidates += StrictZone.objects.values_list("name", "center_lat", "center_lng")
+    candidates += AreaShape.objects.exclude(unit__kind=UnitKind.DISTRICT).values_list(
+        "unit__name", "center_lat", "center_lng"
+    )
+    found = [(len(name), lat, lng) for name, lat, lng in candidates if name and name in text]
+    if not found:
+        return None
+    _length, lat, lng = max(found)
+    return lat, lng
+
+
+class RoutingTable:
+    """A campaign's zones, rules and chiefs read once, to route any number of points (a day's
+    reports, an Open311 client's stream) without a query per point."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+        self.map = _MAP.current()
+        self.zones = list(campaign.zones.all())
+        self.rules = list(RoutingRule.objects.filter(campaign=campaign).select_related("area", "unit", "chief__person"))
+        self.chiefs = list(Chief.objects.filter(campaign=campaign).select_related("area", "person"))
+        self.units: dict[int, Unit] = {}
+
+    @classmethod
+    def of(cls, campaign: Campaign) -> RoutingTable:
+        """The campaign's table, kept in memory while its zones, rules, chiefs and the map are
+        unchanged (checked with one small query)."""
+        version = _table_version(campaign)
+        cached = _TABLES.get(campaign.pk)
+        if cached is None or cached[0] != version:
+            cached = (version, cls(campaign))
+            _TABLES[campaign.pk] = cached
+        table = cached[1]
+        table.campaign = campaign
+        return table
+
+    def unit(self, pk: int) -> Unit:
+        if pk not in self.units:
+            self.units.update(Unit.objects.in_bulk([pk]))
+        return self.units[pk]
+
+    def route(self, category: Category, lat: float, lng: float) -> Route:
+        """Locate the point and apply the most specific routing rule; without one the report
+        waits for the office to route it by hand."""
+        area_id, street_id = locate(lat, lng, self.map)
+        area, street = self.unit(area_id), self.unit(street_id)
+        zone = next((z for z in self.zones if geo.distance_m(lat, lng, z.center_lat, z.center_lng) <= z.radius_m), None)
+        rule = self.best_rule(category, area)
+        chief = (rule.chief if rule else None) or self.chief_for(area)
+        days = category.deadline_working_days
+        if zone is not None:
+            days = min(days, zone.deadline_working_days)
+        return Route(area, street, zone, rule, rule.unit if rule else None, chief, days)
+
+    def best_rule(self, category: Category, area: Unit, unit: Unit | None = None) -> RoutingRule | None:
+        """The deepest rule covering the area, one naming the category before one for every
+        category; with `unit`, only rules routing to that unit."""
+        lineage = set(_lineage(area))
+        rules = [
+            r
+            for r in self.rules
+            if r.area_id in lineage and r.category_id in (None, category.pk) and (unit is None or r.unit_id == unit.pk)
+        ]
+        if not rules:
+            return None
+        return max(rules, key=lambda r: (r.area.depth, r.category_id is not None))
+
+    def chief_for(self, area: Unit) -> Chief | None:
+        """The chief posted to the deepest area that holds the point."""
+        lineage = set(_lineage(area))
+        chiefs = [c for c in self.chiefs if c.area_id in lineage]
+        if not chiefs:
+            return None
+        return max(chiefs, key=lambda c: (c.area.depth, -c.pk))
+
+
+_TABLES: dict[int, tuple[tuple, RoutingTable]] = {}
+
+
+def _table_version(campaign: Campaign) -> tuple:
+    from django.db import connection
+
+    sql = """
+        SELECT (SELECT COUNT(*) FROM campaigns_routingrule WHERE campaign_id = %s),
+               (SELECT MAX(updated_at) FROM campaigns_routingrule WHERE campaign_id = %s),
+               (SELECT COUNT(*) FROM campaigns_chief WHERE campaign_id = %s),
+               (SELECT MAX(updated_at) FROM campaigns_chief WHERE campaign_id = %s),
+               (SELECT COUNT(*) FROM campaigns_strictzone WHERE campaign_id = %s),
+               (SELECT MAX(updated_at) FROM campaigns_strictzone WHERE campaign_id = %s),
+               (SELECT COUNT(*) FROM campaigns_areashape),
+               (SELECT MAX(updated_at) FROM campaigns_areashape)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [campaign.pk] * 6)
+        return tuple(cursor.fetchone())
+
+
+def _lineage(area: Unit) -> list[int]:
+    """The area and every unit above it."""
+    return [int(part) for part in area.path.strip("/").split("/") if part]
+
+
+def route(campaign: Campaign, category: Category, lat: float, lng: float) -> Route:
+    return RoutingTable(campaign).route(category, lat, lng)
+
+
+def map_areas() -> dict:
+    """The district outline and the streets' names at their centres, drawn on maps for orientation
+    (the map stays useful without tiles)."""
+    areas = _MAP.current()
+    outlines = [list(map(list, d.outline)) for d in areas.districts if d.outline]
+    labels = []
+    for district in areas.districts:
+        for street in areas.by_parent.get(district.unit_id, []):
+            outlines += [list(map(list, street.outline))] if street.outline else []
+            labels.append({"name": street.name, "at": [street.lat, street.lng]})
+    return {"outlines": outlines, "labels": labels}
+
+
+def map_settings() -> dict:
+    """What the map pages need: the tile URL (empty: no tiles), its attribution and the areas."""
+    return {"tiles": settings.DUBAN_MAP_TILES, "attribution": settings.DUBAN_MAP_ATTRIBUTION, "areas": map_areas()}

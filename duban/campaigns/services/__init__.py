@@ -1,0 +1,1 @@
+"""Campaign use-cases: setting a campaign up (`setup`), photos (`photos`) and reports (`reports`)."""

@@ -1,0 +1,207 @@
+"""The campaign statistics: solved problems by campaign, category, street and month, the on-time
+rate, and the exposure board (曝光台) of units with overdue problems. Counts come from the
+append-only `ReportTally` rows the services write, so the page never scans the reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Min, Sum
+from django.utils import timezone
+
+from duban.campaigns.choices import OPEN_REPORT_STATES, ReportState
+from duban.campaigns.models import Campaign, Category, Report, ReportTally
+from duban.core.bulk import insert_many
+from duban.orgs.models import Unit
+
+# A unit's on-time rate is ranked only with at least this many closed problems.
+MIN_RANKED = 20
+
+
+def tally_key(report: Report) -> tuple:
+    moment = report.closed_at if report.state == ReportState.CLOSED and report.closed_at else report.created_at
+    local = timezone.localtime(moment).date()
+    return (
+        report.campaign_id,
+        report.category_id,
+        report.street_id,
+        report.routed_unit_id or 0,
+        report.state,
+        report.on_time if report.state == ReportState.CLOSED else None,
+        local.replace(day=1),
+    )
+
+
+def _row(key: tuple, n: int) -> ReportTally:
+    campaign, category, street, unit, state, on_time, month = key
+    return ReportTally(
+        campaign_id=campaign,
+        category_id=category,
+        street_id=street,
+        unit_id=unit,
+        state=state,
+        on_time=on_time,
+        month=month,
+        n=n,
+    )
+
+
+def tally_change(changes: list[tuple[tuple, tuple]]) -> None:
+    """Record that reports left one key and entered another: [(before, after), …]."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for before, after in changes:
+        if before != after:
+            counts[before] -= 1
+            counts[after] += 1
+    insert_many(ReportTally, [_row(key, n) for key, n in counts.items() if n])
+
+
+def tally_add(keys: list[tuple]) -> None:
+    """+1 for each key (a block of new reports)."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for key in keys:
+        counts[key] += 1
+    insert_many(ReportTally, [_row(key, n) for key, n in counts.items()])
+
+
+@transaction.atomic
+def tally_fold() -> int:
+    """Fold the rows into one per key (run by the sweep); returns how many rows were folded."""
+    top = ReportTally.objects.order_by("-id").values_list("id", flat=True).first()
+    if top is None:
+        return 0
+    dims = ["campaign_id", "category_id", "street_id", "unit_id", "state", "on_time", "month"]
+    folded = list(ReportTally.objects.filter(id__lte=top).values(*dims).annotate(total=Sum("n")).order_by())
+    removed, _ = ReportTally.objects.filter(id__lte=top).delete()
+    ReportTally.objects.bulk_create(
+        [ReportTally(**{d: row[d] for d in dims}, n=row["total"]) for row in folded if row["total"]], batch_size=2000
+    )
+    return removed
+
+
+def tally_rebuild() -> None:
+    """Recount every report (after a bulk load outside the services, or to check the tallies)."""
+    with transaction.atomic():
+        ReportTally.objects.all().delete()
+        keys = (
+            Report.objects.values_list(
+                "campaign_id",
+                "category_id",
+                "street_id",
+                "routed_unit_id",
+                "state",
+                "on_time",
+                "created_at",
+                "closed_at",
+            )
+            .order_by()
+            .iterator(chunk_size=5000)
+        )
+        counts: dict[tuple, int] = defaultdict(int)
+        for campaign, category, street, unit, state, on_time, created, closed in keys:
+            moment = closed if state == ReportState.CLOSED and closed else created
+            month = timezone.localtime(moment).date().replace(day=1)
+            counts[
+                (campaign, category, street, unit or 0, state, on_time if state == ReportState.CLOSED else None, month)
+            ] += 1
+        ReportTally.objects.bulk_create([_row(key, n) for key, n in counts.items()], batch_size=2000)
+
+
+@dataclass
+class Figures:
+    campaign: Campaign | None
+    solved: int = 0
+    closed_on_time: int = 0
+    open: int = 0
+    received: int = 0
+    by_category: list = field(default_factory=list)
+    by_street: list = field(default_factory=list)
+    by_month: list = field(default_factory=list)
+    by_unit: list = field(default_factory=list)
+    exposure: list = field(default_factory=list)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.closed_on_time / self.solved, 1) if self.solved else None
+
+
+def _rate(on_time: int, solved: int) -> float | None:
+    return round(100 * on_time / solved, 1) if solved else None
+
+
+def figures(campaign: Campaign | None = None, today: dt.date | None = None) -> Figures:
+    """Everything the statistics page shows, for one campaign or all."""
+    today = today or timezone.localdate()
+    tallies = ReportTally.objects.all()
+    if campaign is not None:
+        tallies = tallies.filter(campaign_id=campaign.pk)
+    rows = list(
+        tallies.values("category_id", "street_id", "unit_id", "state", "on_time", "month")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    result = Figures(campaign)
+    by_category: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_street: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_month: dict[dt.date, int] = defaultdict(int)
+    for row in rows:
+        n = row["n"]
+        if not n:
+            continue
+        result.received += n
+        closed = row["state"] == ReportState.CLOSED
+        is_open = row["state"] in OPEN_REPORT_STATES
+        for table, key in ((by_category, row["category_id"]), (by_street, row["street_id"]), (by_unit, row["unit_id"])):
+            if closed:
+                table[key][0] += n
+                table[key][1] += n if row["on_time"] else 0
+            if is_open:
+                table[key][2] += n
+        if closed:
+            result.solved += n
+            result.closed_on_time += n if row["on_time"] else 0
+            by_month[row["month"]] += n
+        if is_open:
+            result.open += n
+    names = dict(Category.objects.filter(pk__in=by_category).values_list("pk", "name"))
+    units = dict(Unit.objects.filter(pk__in=set(by_street) | set(by_unit)).values_list("pk", "name"))
+
+    def table(counts, labels):
+        out = [
+            {
+                "name": labels.get(key, "—"),
+                "solved": s,
+                "on_time": t,
+                "open": o,
+                "rate": _rate(t, s),
+                "ranked": s >= MIN_RANKED,
+            }
+            for key, (s, t, o) in counts.items()
+        ]
+        return sorted(out, key=lambda r: (-r["solved"], r["name"]))
+
+    result.by_category = table(by_category, names)
+    result.by_street = table(by_street, units)
+    result.by_unit = table({k: v for k, v in by_unit.items() if k}, units)
+    result.by_month = [{"month": month, "solved": n} for month, n in sorted(by_month.items())]
+    result.exposure = exposure(campaign, today)
+    return result
+
+
+def exposure(campaign: Campaign | None, today: dt.date) -> list[dict]:
+    """Units with open problems past their expected date, most first (曝光台)."""
+    overdue = Report.objects.filter(state__in=sorted(OPEN_REPORT_STATES), expected_on__lt=today)
+    if campaign is not None:
+        overdue = overdue.filter(campaign=campaign)
+    rows = (
+        overdue.values("routed_unit_id", "routed_unit__name")
+        .annotate(n=Count("id"), oldest=Min("expected_on"))
+        .order_by("-n", "routed_unit__name")[:20]
+    )
+    return [
+        {"unit": row["routed_unit__name"], "overdue": row["n"], "days": (today - row["oldest"]).days} for row in rows
+    ]

@@ -1,0 +1,483 @@
+"""Staff pages of special campaigns: set-up, the report queue, a report's page with its actions,
+the inspectors' phone form, the map of areas and Open311 keys."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duban.campaigns import access
+from duban.campaigns.choices import EVENT_LABELS, OPEN_REPORT_STATES, REPORT_ACTIONS, ReportSource, ReportState
+from duban.campaigns.forms import (
+    AreaShapeForm,
+    CampaignForm,
+    CategoryForm,
+    ChiefForm,
+    ClientForm,
+    ReportForm,
+    RuleForm,
+    ZoneForm,
+)
+from duban.campaigns.models import AreaShape, Campaign, Category, Chief, Open311Client, Report, RoutingRule, StrictZone
+from duban.campaigns.routing import map_settings
+from duban.campaigns.services import setup
+from duban.campaigns.services.reports import nearby_open, report_reroute, report_submit, report_transition
+from duban.core.exports import xlsx_response
+from duban.core.forms import add_service_errors
+from duban.core.paginator import CappedPaginator
+from duban.core.views import form_page, pk_or_404
+from duban.orgs import access as org_access
+from duban.orgs.models import Unit
+
+
+def _campaign(request, pk: int, *, manage: bool = False) -> Campaign:
+    org_access.require_official(request.user)
+    campaign = get_object_or_404(Campaign.objects.select_related("ledger__owner_unit"), pk=pk)
+    if manage:
+        access.require_manager(request.user, campaign)
+    return campaign
+
+
+@login_required
+def campaign_list(request):
+    org_access.require_official(request.user)
+    campaigns = Campaign.objects.select_related("ledger__owner_unit").annotate(
+        received=Count("reports"),
+        waiting=Count("reports", filter=Q(reports__state=ReportState.SUBMITTED)),
+        open=Count("reports", filter=Q(reports__state__in=sorted(OPEN_REPORT_STATES))),
+    )
+    context = {
+        "campaigns": campaigns,
+        "may_create": org_access.is_office_admin(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "campaigns/campaign_list.html", context)
+
+
+@login_required
+def campaign_new(request):
+    access.require_manager(request.user)
+    form = CampaignForm(request.POST or None)
+    owners = Unit.objects.active().filter(kind__in=["department", "commission", "district"]).order_by("path")
+    if request.method == "POST" and form.is_valid():
+        owner = owners.filter(pk=pk_or_404(request.POST.get("owner_unit"))).first()
+        if owner is None:
+            form.add_error(None, _("Choose the office that runs the campaign."))
+        else:
+            try:
+                campaign = setup.campaign_create(actor=request.user, owner_unit=owner, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Campaign created; add its categories and routing rules."))
+                return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    return render(
+        request,
+        "campaigns/campaign_new.html",
+        {"form": form, "owners": owners},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    campaign = _campaign(request, pk)
+    counts = dict(campaign.reports.values_list("state").annotate(n=Count("id")).order_by())
+    context = {
+        "campaign": campaign,
+        "manages": access.manages(request.user, campaign),
+        "state_counts": [(value, label, counts.get(value, 0)) for value, label in ReportState.choices],
+        "categories": campaign.categories.all(),
+        "zones": campaign.zones.all(),
+        "chiefs": campaign.chiefs.select_related("person", "area"),
+        "rules": campaign.rules.select_related("category", "area", "unit", "chief__person").order_by("area__path"),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
+
+
+@login_required
+def campaign_edit(request, pk: int):
+    campaign = _campaign(request, pk, manage=True)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.campaign_update(actor=request.user, campaign=campaign, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    return form_page(
+        request, form, title=_("Edit the campaign"), back_url=reverse("campaigns:campaign_detail", args=[pk])
+    )
+
+
+def _setup_page(request, campaign: Campaign, form, save, title: str):
+    """A set-up form (category, zone, chief, rule): saved through its service, errors shown."""
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            save(**fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    return form_page(request, form, title=title, back_url=reverse("campaigns:campaign_detail", args=[campaign.pk]))
+
+
+def _setup_object(request, model, pk: int | None, campaign_pk: int | None):
+    if pk is None:
+        return _campaign(request, campaign_pk, manage=True), None
+    instance = get_object_or_404(model, pk=pk)
+    return _campaign(request, instance.campaign_id, manage=True), instance
+
+
+@login_required
+def category_edit(request, campaign_pk: int | None = None, pk: int | None = None):
+    campaign, category = _setup_object(request, Category, pk, campaign_pk)
+    form = CategoryForm(request.POST or None, instance=category or Category(campaign=campaign))
+
+    def save(**fields):
+        return setup.category_save(actor=request.user, campaign=campaign, category=category, **fields)
+
+    return _setup_page(request, campaign, form, save, _("Category"))
+
+
+@login_required
+def zone_edit(request, campaign_pk: int | None = None, pk: int | None = None):
+    campaign, zone = _setup_object(request, StrictZone, pk, campaign_pk)
+    form = ZoneForm(request.POST or None, instance=zone or StrictZone(campaign=campaign))
+
+    def save(**fields):
+        return setup.zone_save(actor=request.user, campaign=campaign, zone=zone, **fields)
+
+    return _setup_page(request, campaign, form, save, _("Strict zone"))
+
+
+@login_required
+def chief_edit(request, campaign_pk: int | None = None, pk: int | None = None):
+    campaign, chief = _setup_object(request, Chief, pk, campaign_pk)
+    form = ChiefForm(request.POST or None, instance=chief or Chief(campaign=campaign))
+
+    def save(**fields):
+        return setup.chief_save(actor=request.user, campaign=campaign, chief=chief, **fields)
+
+    return _setup_page(request, campaign, form, save, _("Chief"))
+
+
+@login_required
+def rule_edit(request, campaign_pk: int | None = None, pk: int | None = None):
+    campaign, rule = _setup_object(request, RoutingRule, pk, campaign_pk)
+    form = RuleForm(request.POST or None, instance=rule or RoutingRule(campaign=campaign), campaign=campaign)
+
+    def save(**fields):
+        return setup.rule_save(actor=request.user, campaign=campaign, rule=rule, **fields)
+
+    return _setup_page(request, campaign, form, save, _("Routing rule"))
+
+
+@login_required
+@require_POST
+def rule_delete(request, pk: int):
+    rule = get_object_or_404(RoutingRule, pk=pk)
+    _campaign(request, rule.campaign_id, manage=True)
+    setup.rule_delete(actor=request.user, rule=rule)
+    messages.success(request, _("Rule deleted."))
+    return redirect("campaigns:campaign_detail", pk=rule.campaign_id)
+
+
+#
+# Reports
+#
+
+
+def _queue_filters(request, campaign: Campaign):
+    reports = campaign.reports.select_related("category", "street", "routed_unit")
+    query = request.GET
+    state = query.get("state", "")
+    if state == "open":
+        reports = reports.filter(state__in=sorted(OPEN_REPORT_STATES))
+    elif state == "overdue":
+        reports = reports.filter(state__in=sorted(OPEN_REPORT_STATES), expected_on__lt=timezone.localdate())
+    elif state in ReportState.values:
+        reports = reports.filter(state=state)
+    for name, field in (("category", "category_id"), ("street", "street_id"), ("unit", "routed_unit_id")):
+        if (query.get(name) or "").isdigit():
+            reports = reports.filter(**{field: int(query[name])})
+    if query.get("unrouted"):
+        reports = reports.filter(routed_unit__isnull=True)
+    if (query.get("q") or "").strip():
+        text = query["q"].strip()
+        reports = reports.filter(Q(pk=int(text)) if text.isdigit() else Q(description__contains=text))
+    return reports.order_by("-created_at", "-id")
+
+
+@login_required
+def report_queue(request, pk: int):
+    """The campaign's reports, filtered; the office accepts routed ones in bulk; any filtered list
+    downloads as .xlsx."""
+    campaign = _campaign(request, pk)
+    manages = access.manages(request.user, campaign)
+    reports = _queue_filters(request, campaign)
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        return _accept_many(request, campaign)
+    if request.GET.get("format") == "xlsx":
+        return _queue_xlsx(campaign, reports)
+    page = CappedPaginator(reports, 50).get_page(request.GET.get("page"))
+    context = {
+        "campaign": campaign,
+        "page": page,
+        "manages": manages,
+        "states": ReportState.choices,
+        "categories": campaign.categories.all(),
+        "streets": Unit.objects.filter(pk__in=campaign.reports.values("street_id").distinct()).order_by("path"),
+        "query": request.GET,
+    }
+    return render(request, "campaigns/report_queue.html", context)
+
+
+def _accept_many(request, campaign: Campaign):
+    ids = [int(value) for value in request.POST.getlist("report") if value.isdigit()]
+    accepted, refused = 0, []
+    for report in campaign.reports.filter(pk__in=ids, state=ReportState.SUBMITTED):
+        try:
+            report_transition(actor=request.user, report=report, action="accept")
+            accepted += 1
+        except (ValidationError, PermissionDenied) as error:
+            refused.append(f"#{report.pk}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+    if accepted:
+        messages.success(request, _("%(n)s reports accepted and dispatched.") % {"n": accepted})
+    for line in refused:
+        messages.error(request, line)
+    return redirect(f"{reverse('campaigns:report_queue', args=[campaign.pk])}?state=submitted")
+
+
+def _queue_xlsx(campaign: Campaign, reports):
+    headers = [
+        _("No."), _("Category"), _("Description"), _("Address"), _("Street"), _("Area"), _("Latitude"),
+        _("Longitude"), _("Source"), _("Status"), _("Responsible unit"), _("Reported"), _("Expected by"),
+        _("Closed"), _("On time"),
+    ]  # fmt: skip
+    labels, sources = dict(ReportState.choices), dict(ReportSource.choices)
+
+    def rows():
+        values = reports.values_list(
+            "pk", "category__name", "description", "address", "street__name", "area__name", "lat", "lng", "source",
+            "state", "routed_unit__name", "created_at", "expected_on", "closed_at", "on_time",
+        )  # fmt: skip
+        for (
+            pk,
+            cat,
+            text,
+            address,
+            street,
+            area,
+            lat,
+            lng,
+            source,
+            state,
+            unit,
+            created,
+            expected,
+            closed,
+            on_time,
+        ) in values.iterator(chunk_size=2000):
+            yield [
+                pk, cat, text, address, street, area, lat, lng, str(sources.get(source, source)),
+                str(labels.get(state, state)), unit or "", timezone.localtime(created).strftime("%Y-%m-%d %H:%M"),
+                expected.isoformat() if expected else "",
+                timezone.localtime(closed).strftime("%Y-%m-%d %H:%M") if closed else "",
+                "" if on_time is None else (_("yes") if on_time else _("no")),
+            ]  # fmt: skip
+
+    return xlsx_response(f"{campaign.code}-reports.xlsx", _("Reports"), headers, rows())
+
+
+def _detail_context(request, report: Report, **extra) -> dict:
+    user = request.user
+    manages = access.manages(user, report.campaign)
+    unit = access.acts_for_unit(user, report)
+    verifier = access.can_verify(user, report) and not access.is_reporter(user, report)
+    actions = [
+        action
+        for code, action in REPORT_ACTIONS.items()
+        if report.state in action.sources
+        and (
+            (action.actor == "office" and manages)
+            or (action.actor == "unit" and unit)
+            or (action.actor == "verifier" and verifier)
+        )
+    ]
+    events = list(report.events.select_related("actor"))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.code, event.code)
+    events.reverse()
+    return {
+        "report": report,
+        "photos": report.photos.all(),
+        "events": events,
+        "actions": actions,
+        "manages": manages,
+        "sees_contact": access.sees_contact(user, report),
+        "may_reroute": manages
+        and report.state in {ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.IN_PROGRESS},
+        "units": Unit.objects.active().exclude(kind__in=["compound", "grid", "external"]).order_by("path"),
+        "chiefs": report.campaign.chiefs.select_related("person", "area"),
+        "nearby": nearby_open(report.campaign, report.category, report.lat, report.lng, exclude=report.pk)
+        if manages and report.state in {ReportState.SUBMITTED, ReportState.ACCEPTED}
+        else [],
+        "map": map_settings(),
+        "posted": {},
+        "errors": [],
+        **extra,
+    }
+
+
+@login_required
+def report_detail(request, pk: int):
+    """A report as staff see it, with the actions the user may take."""
+    report = access.get_report_for_staff(request.user, pk)
+    if request.method != "POST":
+        return render(request, "campaigns/report_detail.html", _detail_context(request, report))
+    action = request.POST.get("action", "")
+    post = request.POST
+    try:
+        if action == "reroute":
+            unit = Unit.objects.filter(pk=pk_or_404(post.get("unit"))).first()
+            chief = (
+                report.campaign.chiefs.filter(pk=int(post["chief"])).first()
+                if post.get("chief", "").isdigit()
+                else None
+            )
+            if unit is None:
+                raise ValidationError({"unit": _("Choose the unit.")})
+            report_reroute(actor=request.user, report=report, unit=unit, chief=chief, note=post.get("note", ""))
+        elif action in REPORT_ACTIONS:
+            duplicate_of = None
+            if action == "duplicate":
+                original = (post.get("duplicate_of") or "").strip().lstrip("#")
+                duplicate_of = Report.objects.filter(pk=int(original)).first() if original.isdigit() else None
+            report_transition(
+                actor=request.user,
+                report=report,
+                action=action,
+                note=post.get("note", ""),
+                photos=request.FILES.getlist("photos"),
+                duplicate_of=duplicate_of,
+                transferred_to=post.get("transferred_to", ""),
+            )
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        context = _detail_context(request, report, posted={**post.dict(), "open": action}, errors=error.messages)
+        return render(request, "campaigns/report_detail.html", context, status=400)
+    except PermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
+    messages.success(request, _("The report is updated."))
+    return redirect("campaigns:report_detail", pk=report.pk)
+
+
+@login_required
+def inspect(request):
+    """The inspectors' phone form: report what they find on patrol; it is dispatched at once when a
+    rule routes it."""
+    org_access.require_official(request.user)
+    form = ReportForm(request.POST or None, request.FILES or None, with_contact=False)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        category = data["category"]
+        try:
+            report = report_submit(
+                actor=request.user,
+                campaign=category.campaign if category else None,
+                category=category,
+                description=data["description"],
+                source=ReportSource.INSPECTOR,
+                lat=data["lat"] or None,
+                lng=data["lng"] or None,
+                address=data["address"],
+                coordinate_system=data["coordinate_system"],
+                photos=data["photos"],
+                accept=True,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Report #%(n)s recorded: %(state)s.") % {"n": report.pk, "state": report.get_state_display()},
+            )
+            return redirect("campaigns:inspect")
+    return render(
+        request, "campaigns/inspect.html", {"form": form, "map": map_settings()}, status=400 if form.errors else 200
+    )
+
+
+#
+# The map of areas and Open311 clients (office admins)
+#
+
+
+@login_required
+def areas(request):
+    access.require_manager(request.user)
+    units = Unit.objects.active().filter(kind__in=setup.AREA_KINDS).order_by("path")
+    shapes = {shape.unit_id: shape for shape in AreaShape.objects.all()}
+    rows = [{"unit": unit, "shape": shapes.get(unit.pk), "indent": "　" * unit.depth} for unit in units]
+    return render(request, "campaigns/areas.html", {"rows": rows})
+
+
+@login_required
+def area_edit(request, unit_pk: int):
+    access.require_manager(request.user)
+    unit = get_object_or_404(Unit.objects.active().filter(kind__in=setup.AREA_KINDS), pk=unit_pk)
+    shape = AreaShape.objects.filter(unit=unit).first()
+    initial = (
+        {"center_lat": shape.center_lat, "center_lng": shape.center_lng, "outline": shape.outline} if shape else {}
+    )
+    form = AreaShapeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.area_shape_set(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(unit)s is on the map.") % {"unit": unit.name})
+            return redirect("campaigns:areas")
+    return form_page(
+        request, form, title=_("Where is %(unit)s?") % {"unit": unit.name}, back_url=reverse("campaigns:areas")
+    )
+
+
+@login_required
+def clients(request):
+    access.require_manager(request.user)
+    form = ClientForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _client, new_key = setup.client_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = ClientForm()
+    context = {"clients": Open311Client.objects.all(), "form": form, "new_key": new_key}
+    return render(request, "campaigns/clients.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def client_toggle(request, pk: int):
+    access.require_manager(request.user)
+    client = get_object_or_404(Open311Client, pk=pk)
+    setup.client_set_active(actor=request.user, client=client, active=not client.is_active)
+    return redirect("campaigns:clients")
