@@ -163,6 +163,14 @@ def discovery(request, fmt: str):
     return HttpResponse(body, content_type=CONTENT_TYPES["xml"])
 
 
+def _open_category(code: str) -> Category | None:
+    today = timezone.localdate()
+    category = next(iter(Category.objects.filter(service_code=code, is_active=True).select_related("campaign")), None)
+    if category is None or not category.campaign.starts_on <= today <= category.campaign.ends_on:
+        return None
+    return category
+
+
 def open_categories():
     today = timezone.localdate()
     return Category.objects.filter(
@@ -215,7 +223,7 @@ def _client_for(request) -> Open311Client:
     key = request.POST.get("api_key") or request.GET.get("api_key")
     if not key:
         raise Open311Error(403, _("An api_key is required to post a request."))
-    client = Open311Client.objects.filter(key_hash=hash_key(key), is_active=True).first()
+    client = next(iter(Open311Client.objects.filter(key_hash=hash_key(key), is_active=True)), None)
     if client is None:
         raise Open311Error(403, _("The api_key is not valid."))
     if not throttle.allow(f"open311:{client.pk}", client.requests_per_minute, 60):
@@ -237,7 +245,7 @@ def _post(request, fmt: str) -> HttpResponse:
     code = (post.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, _("service_code is required."))
-    category = open_categories().filter(service_code=code).first()
+    category = _open_category(code)
     if category is None:
         raise Open311Error(404, _("Unknown service_code."))
     if post.get("address_id") and not (post.get("lat") or post.get("address_string")):
@@ -273,7 +281,11 @@ def _post(request, fmt: str) -> HttpResponse:
         )
     except ValidationError as refusal:
         raise Open311Error(400, " ".join(_messages(refusal))) from None
-    Open311Client.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if client.last_used_at is None or now - client.last_used_at > dt.timedelta(minutes=1):
+        Open311Client.objects.filter(pk=client.pk).update(
+            last_used_at=now
+        )  # to the minute: one write, not one per post
     notice = _("Received; the campaign office will accept and dispatch it.")
     row = {"service_request_id": str(report.pk), "service_notice": notice}
     if report.account_id:

@@ -24,12 +24,19 @@ AS_IS = {
 }  # fmt: skip
 
 
+# Below this many rows a plain INSERT beats COPY's extra round trips (one Open311 report, say).
+SMALL = 20
+
+
 def insert_many(model: type[models.Model], objs: Sequence[models.Model], batch_size: int = 1000) -> None:
     if not objs:
         return
     connection = connections[router.db_for_write(model)]
     if connection.vendor == "sqlite" and not connection.get_autocommit():
         _insert_sqlite(model, objs, connection)
+        return
+    if connection.vendor == "postgresql" and len(objs) < SMALL:
+        _insert_returning(model, objs, connection)
         return
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=batch_size)
@@ -49,6 +56,25 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model], batch_s
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 copy.write_row([read(obj) for read in readers])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _insert_returning(model: type[models.Model], objs: Sequence[models.Model], connection) -> None:
+    """A few rows in one INSERT … RETURNING id (PostgreSQL returns them in the order given)."""
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not field.generated and field is not meta.pk]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    readers = [_reader(field, connection) for field in fields]
+    params = [read(obj) for obj in objs for read in readers]
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row] * len(objs))} RETURNING {quote(meta.pk.column)}"  # noqa: E501, S608 - names from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

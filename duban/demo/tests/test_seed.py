@@ -19,7 +19,7 @@ from duban.reforms.appraisal import appraisal_of
 from duban.reforms.appraisal import rows as appraisal_rows
 from duban.reforms.models import AnnualPlan, Case, ProposalCall, Reform, ToleranceCase
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def _organisation_is_real_luohu():
