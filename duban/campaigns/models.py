@@ -342,9 +342,10 @@ class Report(BaseModel):
             models.Index(fields=["routed_unit", "state"], name="campaigns_report_unit"),
             models.Index(fields=["reporter", "created_at"], name="campaigns_report_mine"),
             models.Index(fields=["state", "updated_at"], name="campaigns_report_updated"),
-            # The exposure board: open reports past their expected date, per unit.
+            # The exposure board: open reports past their expected date, per campaign and unit,
+            # counted from the index alone.
             models.Index(
-                fields=["expected_on", "routed_unit"],
+                fields=["campaign", "expected_on", "routed_unit"],
                 name="campaigns_report_open_due",
                 condition=Q(state__in=sorted(OPEN_REPORT_STATES)),
             ),

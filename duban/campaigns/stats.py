@@ -133,40 +133,35 @@ def _rate(on_time: int, solved: int) -> float | None:
 
 
 def figures(campaign: Campaign | None = None, today: dt.date | None = None) -> Figures:
-    """Everything the statistics page shows, for one campaign or all."""
+    """Everything the statistics page shows, for one campaign or all: each breakdown summed by the
+    database over the tallies (a few thousand rows even for a million reports)."""
     today = today or timezone.localdate()
     tallies = ReportTally.objects.all()
     if campaign is not None:
         tallies = tallies.filter(campaign_id=campaign.pk)
-    rows = list(
-        tallies.values("category_id", "street_id", "unit_id", "state", "on_time", "month")
-        .annotate(n=Sum("n"))
-        .order_by()
-    )
     result = Figures(campaign)
-    by_category: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    by_street: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    by_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    by_month: dict[dt.date, int] = defaultdict(int)
-    for row in rows:
-        n = row["n"]
-        if not n:
-            continue
-        result.received += n
-        closed = row["state"] == ReportState.CLOSED
-        is_open = row["state"] in OPEN_REPORT_STATES
-        for table, key in ((by_category, row["category_id"]), (by_street, row["street_id"]), (by_unit, row["unit_id"])):
-            if closed:
-                table[key][0] += n
-                table[key][1] += n if row["on_time"] else 0
-            if is_open:
-                table[key][2] += n
-        if closed:
-            result.solved += n
-            result.closed_on_time += n if row["on_time"] else 0
-            by_month[row["month"]] += n
-        if is_open:
-            result.open += n
+
+    def breakdown(dimension: str) -> dict:
+        counts: dict = defaultdict(lambda: [0, 0, 0])  # solved, of which on time, open
+        rows = tallies.values(dimension, "state", "on_time").annotate(total=Sum("n")).order_by()
+        for row in rows:
+            n, key = row["total"], row[dimension]
+            if row["state"] == ReportState.CLOSED:
+                counts[key][0] += n
+                counts[key][1] += n if row["on_time"] else 0
+            elif row["state"] in OPEN_REPORT_STATES:
+                counts[key][2] += n
+        return counts
+
+    by_category = breakdown("category_id")
+    for solved, on_time, open_ in by_category.values():
+        result.solved += solved
+        result.closed_on_time += on_time
+        result.open += open_
+    result.received = tallies.aggregate(total=Sum("n"))["total"] or 0
+    by_street, by_unit = breakdown("street_id"), breakdown("unit_id")
+    closed = tallies.filter(state=ReportState.CLOSED)
+    by_month = dict(closed.values_list("month").annotate(total=Sum("n")).order_by())
     names = dict(Category.objects.filter(pk__in=by_category).values_list("pk", "name"))
     units = dict(Unit.objects.filter(pk__in=set(by_street) | set(by_unit)).values_list("pk", "name"))
 
@@ -181,13 +176,14 @@ def figures(campaign: Campaign | None = None, today: dt.date | None = None) -> F
                 "ranked": s >= MIN_RANKED,
             }
             for key, (s, t, o) in counts.items()
+            if s or o
         ]
         return sorted(out, key=lambda r: (-r["solved"], r["name"]))
 
     result.by_category = table(by_category, names)
     result.by_street = table(by_street, units)
     result.by_unit = table({k: v for k, v in by_unit.items() if k}, units)
-    result.by_month = [{"month": month, "solved": n} for month, n in sorted(by_month.items())]
+    result.by_month = [{"month": month, "solved": n} for month, n in sorted(by_month.items()) if n]
     result.exposure = exposure(campaign, today)
     return result
 
@@ -197,11 +193,10 @@ def exposure(campaign: Campaign | None, today: dt.date) -> list[dict]:
     overdue = Report.objects.filter(state__in=sorted(OPEN_REPORT_STATES), expected_on__lt=today)
     if campaign is not None:
         overdue = overdue.filter(campaign=campaign)
-    rows = (
-        overdue.values("routed_unit_id", "routed_unit__name")
-        .annotate(n=Count("id"), oldest=Min("expected_on"))
-        .order_by("-n", "routed_unit__name")[:20]
-    )
-    return [
-        {"unit": row["routed_unit__name"], "overdue": row["n"], "days": (today - row["oldest"]).days} for row in rows
+    rows = list(overdue.values("routed_unit_id").annotate(n=Count("*"), oldest=Min("expected_on")).order_by())
+    names = dict(Unit.objects.filter(pk__in=[row["routed_unit_id"] for row in rows]).values_list("pk", "name"))
+    board = [
+        {"unit": names.get(row["routed_unit_id"], ""), "overdue": row["n"], "days": (today - row["oldest"]).days}
+        for row in rows
     ]
+    return sorted(board, key=lambda row: (-row["overdue"], row["unit"]))[:20]

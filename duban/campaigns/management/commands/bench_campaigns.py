@@ -263,9 +263,9 @@ async def _load(port: int, rate: int, seconds: int, codes: list[str]) -> tuple[i
                 close = True
         await reader.readexactly(length)
         status = int(status_line.split()[1]) if status_line else 0
-        if close:
+        if close:  # a sync worker closes after each answer; the next request opens a new connection
             writer.close()
-            conn = await connect()
+            conn = None
         return status, conn
 
     async def one(body: bytes):
@@ -281,7 +281,8 @@ async def _load(port: int, rate: int, seconds: int, codes: list[str]) -> tuple[i
             latencies.append(time.perf_counter() - start)
         else:
             state["errors"] += 1
-        idle.put_nowait(conn)
+        if conn is not None:
+            idle.put_nowait(conn)
 
     tasks = []
     start = time.perf_counter()
@@ -299,4 +300,6 @@ async def _load(port: int, rate: int, seconds: int, codes: list[str]) -> tuple[i
         }
         tasks.append(asyncio.create_task(one(urllib.parse.urlencode(fields).encode())))
     await asyncio.gather(*tasks)
+    while not idle.empty():
+        idle.get_nowait()[1].close()
     return state["ok"], latencies, state["errors"]
