@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from duban.campaigns import access, stats, throttle
@@ -261,7 +262,13 @@ def problem_stats(request):
 def problem_stats_xlsx(request):
     campaign = _stats_campaign(request)
     figures = stats.figures(campaign)
-    table_headers = [_("Name"), _("Solved"), _("Solved on time"), _("On-time rate %"), _("Open")]
+    table_headers = [
+        pgettext("problem report", "Name"),
+        _("Solved"),
+        _("Solved on time"),
+        _("On-time rate %"),
+        pgettext("problem report", "Open"),
+    ]
 
     def table(rows):
         return [[r["name"], r["solved"], r["on_time"], r["rate"], r["open"]] for r in rows]
