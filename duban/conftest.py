@@ -152,6 +152,19 @@ def browser():
         chromium.close()
 
 
+def sign_in(page, live_server, user) -> None:
+    """Sign a browser in as `user` with the session cookie Django would set (residents sign in by a
+    code sent to their phone, which a test cannot read)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
 @pytest.fixture
 def page(browser, live_server):
     # An English-speaking browser: the site must still open in Chinese until the user switches.

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duban.campaigns.choices import CoordinateSystem
 from duban.campaigns.models import Campaign, Category, Chief, RoutingRule, StrictZone
 from duban.campaigns.services.photos import MAX_PHOTOS
+from duban.campaigns.services.reports import report_submit
 from duban.campaigns.services.setup import AREA_KINDS
 from duban.core.forms import DatePicker
 from duban.orgs.models import Person, Unit
@@ -29,15 +29,6 @@ class PhotosField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data]
         return [file for file in files if file]
-
-
-def open_categories():
-    today = timezone.localdate()
-    return (
-        Category.objects.filter(is_active=True, campaign__starts_on__lte=today, campaign__ends_on__gte=today)
-        .select_related("campaign")
-        .order_by("campaign__starts_on", "sort_order", "id")
-    )
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -79,9 +70,31 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, with_contact: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = open_categories()
+        self.fields["category"].queryset = Category.objects.taking_reports().order_by(
+            "campaign__starts_on", "sort_order", "id"
+        )
         if not with_contact:
             del self.fields["contact_name"], self.fields["contact_phone"]
+
+    def submit(self, *, actor, source: str, contact_phone: str = "", accept: bool = False):
+        """Submit the cleaned report through the service (raises its ValidationError)."""
+        data = self.cleaned_data
+        category = data["category"]
+        return report_submit(
+            actor=actor,
+            campaign=category.campaign if category else None,
+            category=category,
+            description=data["description"],
+            source=source,
+            lat=data["lat"] or None,
+            lng=data["lng"] or None,
+            address=data["address"],
+            coordinate_system=data["coordinate_system"],
+            photos=data["photos"],
+            contact_name=data.get("contact_name", ""),
+            contact_phone=data.get("contact_phone", "") or contact_phone,
+            accept=accept,
+        )
 
 
 class CampaignForm(forms.ModelForm):

@@ -67,6 +67,15 @@ class Campaign(BaseModel):
         return self.starts_on <= today <= self.ends_on
 
 
+class CategoryQuerySet(models.QuerySet):
+    def taking_reports(self) -> CategoryQuerySet:
+        """Active categories of the campaigns running today."""
+        today = timezone.localdate()
+        return self.filter(is_active=True, campaign__starts_on__lte=today, campaign__ends_on__gte=today).select_related(
+            "campaign"
+        )
+
+
 class Category(BaseModel):
     """One area of a campaign (non-motor parking, garbage, dog keeping…); an Open311 service."""
 
@@ -87,6 +96,7 @@ class Category(BaseModel):
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign", "sort_order", "id"]

@@ -164,18 +164,7 @@ def discovery(request, fmt: str):
 
 
 def _open_category(code: str) -> Category | None:
-    today = timezone.localdate()
-    category = next(iter(Category.objects.filter(service_code=code, is_active=True).select_related("campaign")), None)
-    if category is None or not category.campaign.starts_on <= today <= category.campaign.ends_on:
-        return None
-    return category
-
-
-def open_categories():
-    today = timezone.localdate()
-    return Category.objects.filter(
-        is_active=True, campaign__starts_on__lte=today, campaign__ends_on__gte=today
-    ).select_related("campaign")
+    return next(iter(Category.objects.taking_reports().filter(service_code=code).order_by()), None)
 
 
 @endpoint
@@ -190,14 +179,14 @@ def services(request, fmt: str):
             "keywords": category.keywords,
             "group": category.campaign.name,
         }
-        for category in open_categories()
+        for category in Category.objects.taking_reports()
     ]
     return render(fmt, rows, root="services", item="service")
 
 
 @endpoint
 def service_definition(request, fmt: str, code: str):
-    category = open_categories().filter(service_code=code).first()
+    category = _open_category(code)
     if category is None:
         raise Open311Error(404, _("Unknown service_code."))
     attributes = [

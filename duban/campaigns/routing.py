@@ -216,10 +216,6 @@ def _lineage(area: Unit) -> list[int]:
     return [int(part) for part in area.path.strip("/").split("/") if part]
 
 
-def route(campaign: Campaign, category: Category, lat: float, lng: float) -> Route:
-    return RoutingTable(campaign).route(category, lat, lng)
-
-
 def map_areas() -> dict:
     """The district outline and the streets' names at their centres, drawn on maps for orientation
     (the map stays useful without tiles)."""

@@ -21,18 +21,27 @@ from duban.orgs.models import Unit
 MIN_RANKED = 20
 
 
+KEY_FIELDS = (
+    "campaign_id",
+    "category_id",
+    "street_id",
+    "routed_unit_id",
+    "state",
+    "on_time",
+    "created_at",
+    "closed_at",
+)
+
+
+def _key(campaign, category, street, unit, state, on_time, created, closed) -> tuple:
+    closed_now = state == ReportState.CLOSED
+    moment = closed if closed_now and closed else created
+    month = timezone.localtime(moment).date().replace(day=1)
+    return (campaign, category, street, unit or 0, state, on_time if closed_now else None, month)
+
+
 def tally_key(report: Report) -> tuple:
-    moment = report.closed_at if report.state == ReportState.CLOSED and report.closed_at else report.created_at
-    local = timezone.localtime(moment).date()
-    return (
-        report.campaign_id,
-        report.category_id,
-        report.street_id,
-        report.routed_unit_id or 0,
-        report.state,
-        report.on_time if report.state == ReportState.CLOSED else None,
-        local.replace(day=1),
-    )
+    return _key(*(getattr(report, name) for name in KEY_FIELDS))
 
 
 def _row(key: tuple, n: int) -> ReportTally:
@@ -86,27 +95,9 @@ def tally_rebuild() -> None:
     """Recount every report (after a bulk load outside the services, or to check the tallies)."""
     with transaction.atomic():
         ReportTally.objects.all().delete()
-        keys = (
-            Report.objects.values_list(
-                "campaign_id",
-                "category_id",
-                "street_id",
-                "routed_unit_id",
-                "state",
-                "on_time",
-                "created_at",
-                "closed_at",
-            )
-            .order_by()
-            .iterator(chunk_size=5000)
-        )
         counts: dict[tuple, int] = defaultdict(int)
-        for campaign, category, street, unit, state, on_time, created, closed in keys:
-            moment = closed if state == ReportState.CLOSED and closed else created
-            month = timezone.localtime(moment).date().replace(day=1)
-            counts[
-                (campaign, category, street, unit or 0, state, on_time if state == ReportState.CLOSED else None, month)
-            ] += 1
+        for values in Report.objects.values_list(*KEY_FIELDS).order_by().iterator(chunk_size=5000):
+            counts[_key(*values)] += 1
         ReportTally.objects.bulk_create([_row(key, n) for key, n in counts.items()], batch_size=2000)
 
 

@@ -28,7 +28,7 @@ from duban.campaigns.forms import (
 from duban.campaigns.models import AreaShape, Campaign, Category, Chief, Open311Client, Report, RoutingRule, StrictZone
 from duban.campaigns.routing import map_settings
 from duban.campaigns.services import setup
-from duban.campaigns.services.reports import nearby_open, report_reroute, report_submit, report_transition
+from duban.campaigns.services.reports import nearby_open, report_reroute, report_transition, reports_transition_many
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
@@ -246,18 +246,16 @@ def report_queue(request, pk: int):
 
 
 def _accept_many(request, campaign: Campaign):
+    """Accept the selected reports in one batch: all are checked first, so a refusal changes nothing."""
     ids = [int(value) for value in request.POST.getlist("report") if value.isdigit()]
-    accepted, refused = 0, []
-    for report in campaign.reports.filter(pk__in=ids, state=ReportState.SUBMITTED):
-        try:
-            report_transition(actor=request.user, report=report, action="accept")
-            accepted += 1
-        except (ValidationError, PermissionDenied) as error:
-            refused.append(f"#{report.pk}: {' '.join(getattr(error, 'messages', [str(error)]))}")
-    if accepted:
-        messages.success(request, _("%(n)s reports accepted and dispatched.") % {"n": accepted})
-    for line in refused:
-        messages.error(request, line)
+    chosen = list(campaign.reports.filter(pk__in=ids))
+    try:
+        accepted = reports_transition_many(actor=request.user, reports=chosen, action="accept")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if accepted:
+            messages.success(request, _("%(n)s reports accepted and dispatched.") % {"n": len(accepted)})
     return redirect(f"{reverse('campaigns:report_queue', args=[campaign.pk])}?state=submitted")
 
 
@@ -393,22 +391,8 @@ def inspect(request):
     org_access.require_official(request.user)
     form = ReportForm(request.POST or None, request.FILES or None, with_contact=False)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        category = data["category"]
         try:
-            report = report_submit(
-                actor=request.user,
-                campaign=category.campaign if category else None,
-                category=category,
-                description=data["description"],
-                source=ReportSource.INSPECTOR,
-                lat=data["lat"] or None,
-                lng=data["lng"] or None,
-                address=data["address"],
-                coordinate_system=data["coordinate_system"],
-                photos=data["photos"],
-                accept=True,
-            )
+            report = form.submit(actor=request.user, source=ReportSource.INSPECTOR, accept=True)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -23,7 +23,7 @@ from duban.campaigns.choices import EVENT_LABELS, OPEN_REPORT_STATES, ReportSour
 from duban.campaigns.forms import ReportForm
 from duban.campaigns.models import Campaign, Category, Follower, Report
 from duban.campaigns.routing import map_settings
-from duban.campaigns.services.reports import nearby_open, report_follow, report_submit, report_transition
+from duban.campaigns.services.reports import nearby_open, report_follow, report_transition
 from duban.core.exports import xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
@@ -121,23 +121,9 @@ def problem_new(request):
         if not signed_in and not throttle.allow(f"report:{throttle.client_address(request)}", limit, 3600):
             form.add_error(None, _("Too many reports from this connection; please try again in an hour."))
         elif form.is_valid():
-            data = form.cleaned_data
-            category = data["category"]
             try:
-                report = report_submit(
-                    actor=request.user,
-                    campaign=category.campaign if category else None,
-                    category=category,
-                    description=data["description"],
-                    source=ReportSource.PORTAL,
-                    lat=data["lat"] or None,
-                    lng=data["lng"] or None,
-                    address=data["address"],
-                    coordinate_system=data["coordinate_system"],
-                    photos=data["photos"],
-                    contact_name=data.get("contact_name", ""),
-                    contact_phone=data.get("contact_phone", "") or (request.user.phone or "" if signed_in else ""),
-                )
+                phone = request.user.phone or "" if signed_in else ""
+                report = form.submit(actor=request.user, source=ReportSource.PORTAL, contact_phone=phone)
             except ValidationError as refusal:
                 add_service_errors(form, refusal)
             else:

@@ -434,6 +434,8 @@ def reports_transition_many(
     act for each, lock them, move their ledger items along, write the events, and notify the
     followers after commit. Every report is checked before anything is written."""
     locked = _locked(reports)
+    if not locked:
+        return []
     now, _today = moment(at)
     note = _clean_text(note, "note", 500)
     allowed: dict[tuple, bool] = {}  # who may act depends on the campaign, unit and reporter, not the report

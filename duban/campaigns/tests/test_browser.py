@@ -7,25 +7,15 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from duban.campaigns.choices import ReportState
 from duban.campaigns.models import Report
+from duban.conftest import sign_in
 from duban.ledger.choices import ItemState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user):
-    """Sign in by the session cookie Django would set (residents sign in by a code sent to their phone)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def _jpeg(colour) -> dict:
@@ -47,7 +37,7 @@ def _act(page, code: str, note: str = "", photo=None):
 
 def test_from_a_residents_photo_to_a_verified_close(page, live_server, world, personas):
     # The resident reports on the portal: category, a click on the map, a photo.
-    _sign_in(page, live_server, personas.resident)
+    sign_in(page, live_server, personas.resident)
     page.goto(live_server.url + reverse("portal:problem_new"))
     page.select_option("select[name=category]", label=f"{world.campaign.name} · 非机动车乱停放")
     page.wait_for_selector(".leaflet-container")
@@ -62,14 +52,14 @@ def test_from_a_residents_photo_to_a_verified_close(page, live_server, world, pe
     assert "已提交" in page.inner_text(".item-head")
 
     # The office (the dispatch centre) accepts and dispatches it to the street.
-    _sign_in(page, live_server, personas.office_admin)
+    sign_in(page, live_server, personas.office_admin)
     page.goto(live_server.url + reverse("campaigns:report_detail", args=[report.pk]))
     _act(page, "accept")
     report.refresh_from_db()
     assert report.state == ReportState.ACCEPTED and report.item.lead_unit == personas.unit_a
 
     # The street fixes it; without a photo after the work it is refused, with one it goes through.
-    _sign_in(page, live_server, personas.unit_a_staff)
+    sign_in(page, live_server, personas.unit_a_staff)
     page.goto(live_server.url + reverse("campaigns:report_detail", args=[report.pk]))
     assert "13800138000" in page.content()  # the responsible unit may call the reporter back
     page.locator("#action-fix summary").click()
@@ -84,14 +74,14 @@ def test_from_a_residents_photo_to_a_verified_close(page, live_server, world, pe
     assert report.state == ReportState.FIXED
 
     # An inspector from outside the street verifies on site and closes it.
-    _sign_in(page, live_server, personas.supervisor)
+    sign_in(page, live_server, personas.supervisor)
     page.goto(live_server.url + reverse("campaigns:report_detail", args=[report.pk]))
     _act(page, "verify", note="现场核查：已无单车堆放")
     report.refresh_from_db()
     assert report.state == ReportState.CLOSED and report.item.state == ItemState.CLOSED
 
     # The resident sees it closed, with both photos, and the change in their reports.
-    _sign_in(page, live_server, personas.resident)
+    sign_in(page, live_server, personas.resident)
     page.goto(live_server.url + reverse("portal:problem_detail", args=[report.pk]))
     assert "已结案" in page.inner_text(".item-head")
     assert page.locator(".photos img").count() == 2

@@ -4,12 +4,10 @@ goes red and gets a 督查令 → experts score → the ranking appears on the p
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from duban.conftest import build_personas
+from duban.conftest import build_personas, sign_in
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Item, Ledger, Notice
 from duban.ledger.services.sweep import sweep_run
@@ -20,15 +18,6 @@ from duban.reforms.rounds import panel_add_member, panel_create
 from duban.reforms.services import call_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user):
-    """Sign in by the session cookie Django would set (residents sign in by a code sent to their phone)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_from_a_residents_proposal_to_the_published_ranking(page, live_server):
@@ -47,7 +36,7 @@ def test_from_a_residents_proposal_to_the_published_ranking(page, live_server):
     )  # fmt: skip
 
     # A resident proposes on the portal.
-    _sign_in(page, live_server, personas.resident)
+    sign_in(page, live_server, personas.resident)
     page.goto(live_server.url + reverse("portal:call_detail", args=[call.pk]))
     page.fill("input[name=title]", "社区长者饭堂扩面")
     page.fill("textarea[name=text]", "希望每个社区都有长者饭堂。")
@@ -55,7 +44,7 @@ def test_from_a_residents_proposal_to_the_published_ranking(page, live_server):
     page.wait_for_selector("text=感谢您的建议")
 
     # The office registers the reform and adopts the proposal into it.
-    _sign_in(page, live_server, personas.office_admin)
+    sign_in(page, live_server, personas.office_admin)
     page.goto(live_server.url + reverse("reforms:reform_new"))
     page.fill("input[name=year]", str(year))
     page.select_option("select[name=level]", "micro")
@@ -84,7 +73,7 @@ def test_from_a_residents_proposal_to_the_published_ranking(page, live_server):
     page.wait_for_selector("#milestones >> text=完成选址")
     milestone = Item.objects.get(parent__isnull=False)
     sweep_run(today=today + dt.timedelta(days=2))
-    _sign_in(page, live_server, personas.supervisor)
+    sign_in(page, live_server, personas.supervisor)
     page.goto(live_server.url + reverse("ledger:item_detail", args=[milestone.pk]))
     page.wait_for_selector(".item-head >> text=红灯")
     page.select_option("#notice-form select[name=level]", "red")
@@ -99,7 +88,7 @@ def test_from_a_residents_proposal_to_the_published_ranking(page, live_server):
         actor=None, year=year, title=f"{year}年微改革第三方评估", candidates=[reform], excellent_count=1
     )
     panel_add_member(actor=None, panel=panel, user=personas.expert, affiliation="市委改革办")
-    _sign_in(page, live_server, personas.expert)
+    sign_in(page, live_server, personas.expert)
     page.goto(live_server.url + reverse("portal:home"))
     page.click("nav >> text=专家评分")
     page.click(f"a:has-text('{panel.title}')")
@@ -107,7 +96,7 @@ def test_from_a_residents_proposal_to_the_published_ranking(page, live_server):
         page.fill(f'input[name="{reform.pk}-{code}"]', value)
     page.click(f"#candidate-{reform.pk} button[type=submit]")
     page.wait_for_selector("text=已保存对")
-    _sign_in(page, live_server, personas.office_admin)
+    sign_in(page, live_server, personas.office_admin)
     page.goto(live_server.url + reverse("reforms:panel_detail", args=[panel.pk]))
     page.click("button:has-text('公布结果')")
     page.wait_for_selector("text=结果已在门户网站公布")
