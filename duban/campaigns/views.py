@@ -34,6 +34,7 @@ from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page, pk_or_404
 from duban.orgs import access as org_access
+from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit
 
 
@@ -239,7 +240,7 @@ def report_queue(request, pk: int):
         "manages": manages,
         "states": ReportState.choices,
         "categories": campaign.categories.all(),
-        "streets": Unit.objects.filter(pk__in=campaign.reports.values("street_id").distinct()).order_by("path"),
+        "streets": Unit.objects.active().filter(kind=UnitKind.STREET).order_by("sort_order", "id"),
         "query": request.GET,
     }
     return render(request, "campaigns/report_queue.html", context)

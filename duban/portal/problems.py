@@ -36,17 +36,12 @@ RECENT_DAYS = 30
 
 def _filters(request):
     """The campaign and category chosen in the query string (ignored when unknown)."""
-    campaign = (
-        Campaign.objects.filter(pk=request.GET.get("campaign") or 0).first() if _digits(request, "campaign") else None
-    )
-    category = (
-        Category.objects.filter(pk=request.GET.get("category") or 0).first() if _digits(request, "category") else None
-    )
-    return campaign, category
 
+    def chosen(model, name: str):
+        value = request.GET.get(name) or ""
+        return model.objects.filter(pk=int(value)).first() if value.isdigit() else None
 
-def _digits(request, name: str) -> bool:
-    return (request.GET.get(name) or "").isdigit()
+    return chosen(Campaign, "campaign"), chosen(Category, "category")
 
 
 def _filtered(request):
