@@ -97,6 +97,10 @@ try:
     DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL") or _default_sqlite, conn_max_age=60)}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements for the hot statements that ask for them (duban.core.prepared); the ORM's
+    # own queries stay client-bound. 0 turns them off, for a pooler that cannot keep them.
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": env_int("DUBAN_DB_PREPARE_THRESHOLD", 5, minimum=0) or None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -272,7 +272,11 @@ class ReportQuerySet(models.QuerySet):
 class Report(BaseModel):
     """A problem point reported in a campaign."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="reports")
+    # Indexes: the few in Meta serve the pages; a foreign key indexed by one of them, or mostly
+    # empty, gets no index of its own (every index is one more write per Open311 post).
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports")
     description = models.TextField(_("description"), max_length=4000, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -281,7 +285,13 @@ class Report(BaseModel):
     area = models.ForeignKey(Unit, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
     street = models.ForeignKey(Unit, verbose_name=_("street"), on_delete=models.PROTECT, related_name="+")
     zone = models.ForeignKey(
-        StrictZone, verbose_name=_("strict zone"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        StrictZone,
+        verbose_name=_("strict zone"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     source = models.CharField(_("source"), max_length=10, choices=ReportSource.choices)
     reporter = models.ForeignKey(
@@ -291,6 +301,7 @@ class Report(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="problem_reports",
+        db_index=False,
     )
     client = models.ForeignKey(
         Open311Client,
@@ -306,13 +317,25 @@ class Report(BaseModel):
     device_id = models.CharField(max_length=60, blank=True)
     account_id = models.CharField(max_length=60, blank=True)
     media_url = models.URLField(_("photo address"), max_length=500, blank=True)
-    token = models.CharField(max_length=24, unique=True, default=_new_token, editable=False)
+    token = models.CharField(max_length=24, default=_new_token, editable=False)  # unique: see Meta
     state = models.CharField(_("state"), max_length=12, choices=ReportState.choices, default=ReportState.SUBMITTED)
     routed_unit = models.ForeignKey(
-        Unit, verbose_name=_("responsible unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     chief = models.ForeignKey(
-        Chief, verbose_name=_("chief"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+        Chief,
+        verbose_name=_("chief"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        db_index=False,
     )
     rule = models.ForeignKey(RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     item = models.OneToOneField(
@@ -325,6 +348,7 @@ class Report(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="duplicates",
+        db_index=False,
     )
     transferred_to = models.CharField(_("transferred to"), max_length=100, blank=True)
     status_note = models.CharField(_("public note"), max_length=500, blank=True)
@@ -350,7 +374,14 @@ class Report(BaseModel):
             ),
             models.Index(fields=["campaign", "state", "created_at"], name="campaigns_report_queue"),
             models.Index(fields=["routed_unit", "state"], name="campaigns_report_unit"),
-            models.Index(fields=["reporter", "created_at"], name="campaigns_report_mine"),
+            models.Index(
+                fields=["reporter", "created_at"], name="campaigns_report_mine", condition=Q(reporter__isnull=False)
+            ),
+            models.Index(fields=["zone"], name="campaigns_report_zone", condition=Q(zone__isnull=False)),
+            models.Index(fields=["chief"], name="campaigns_report_chief", condition=Q(chief__isnull=False)),
+            models.Index(
+                fields=["duplicate_of"], name="campaigns_report_duplicate_of", condition=Q(duplicate_of__isnull=False)
+            ),
             models.Index(fields=["state", "updated_at"], name="campaigns_report_updated"),
             # The exposure board: open reports past their expected date, per campaign and unit,
             # counted from the index alone.
@@ -360,6 +391,8 @@ class Report(BaseModel):
                 condition=Q(state__in=sorted(OPEN_REPORT_STATES)),
             ),
         ]
+        # A constraint rather than `unique=True`, which would add a second, pattern-matching index.
+        constraints = [models.UniqueConstraint(fields=["token"], name="campaigns_report_token_unique")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.category}"
@@ -395,9 +428,9 @@ class ReportPhoto(BaseModel):
 class ReportEvent(models.Model):
     """Append-only: one row per state change or other public happening on a report."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     code = models.CharField(max_length=60)
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12, blank=True)
@@ -406,7 +439,10 @@ class ReportEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["report", "at"], name="campaigns_event_report")]
+        indexes = [
+            models.Index(fields=["report", "at"], name="campaigns_event_report"),
+            models.Index(fields=["actor"], name="campaigns_event_actor", condition=Q(actor__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.code}"

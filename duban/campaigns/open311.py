@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from duban.campaigns import throttle
+from duban.campaigns import routing, throttle
 from duban.campaigns.choices import OPEN_REPORT_STATES, CoordinateSystem, PhotoKind, ReportSource, ReportState
 from duban.campaigns.models import Category, Open311Client, Report
-from duban.campaigns.services.reports import public_url, report_submit
+from duban.campaigns.services.reports import SYSTEMS, public_url, report_submit
 from duban.campaigns.services.setup import hash_key
+from duban.core.prepared import prepared_cursor
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_DAYS = 90
@@ -208,16 +209,27 @@ def service_definition(request, fmt: str, code: str):
 #
 
 
-def _client_for(request) -> Open311Client:
+def _client_for(request) -> tuple[Open311Client, str]:
+    """The active client holding the request's key, and the set-up's version stamp (for the
+    routing held in memory): one query for both, as every post needs them."""
     key = request.POST.get("api_key") or request.GET.get("api_key")
     if not key:
         raise Open311Error(403, _("An api_key is required to post a request."))
-    client = next(iter(Open311Client.objects.filter(key_hash=hash_key(key), is_active=True)), None)
-    if client is None:
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {routing.VERSION_SQL}, c.id, c.requests_per_minute, "  # noqa: S608 - fixed names
+            "c.last_used_at IS NULL OR c.last_used_at < %s FROM (SELECT 1) AS one "
+            "LEFT JOIN campaigns_open311client c ON c.key_hash = %s AND c.is_active",
+            [timezone.now() - dt.timedelta(minutes=1), hash_key(key)],
+        )
+        version, pk, per_minute, stale = cursor.fetchone()
+    if pk is None:
         raise Open311Error(403, _("The api_key is not valid."))
-    if not throttle.allow(f"open311:{client.pk}", client.requests_per_minute, 60):
+    if not throttle.allow(f"open311:{pk}", per_minute, 60):
         raise Open311Error(429, _("Too many requests from this client; try again in a minute."))
-    return client
+    if stale:  # the last use, to the minute: one write a minute, not one per post
+        Open311Client.objects.filter(pk=pk).update(last_used_at=timezone.now())
+    return Open311Client(pk=pk, requests_per_minute=per_minute), version
 
 
 def _attributes(post) -> dict[str, str]:
@@ -229,12 +241,12 @@ def _attributes(post) -> dict[str, str]:
 
 
 def _post(request, fmt: str) -> HttpResponse:
-    client = _client_for(request)
+    client, version = _client_for(request)
     post = request.POST
     code = (post.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, _("service_code is required."))
-    category = _open_category(code)
+    category = routing.category_for_service(code, version, timezone.localdate())
     if category is None:
         raise Open311Error(404, _("Unknown service_code."))
     if post.get("address_id") and not (post.get("lat") or post.get("address_string")):
@@ -246,13 +258,14 @@ def _post(request, fmt: str) -> HttpResponse:
         raise Open311Error(400, _("media_url must be an http or https address."))
     attributes = _attributes(post)
     system = attributes.get("coordinate_system") or CoordinateSystem.WGS84
-    if system not in CoordinateSystem.values:
+    if system not in SYSTEMS:
         raise Open311Error(400, _("attribute[coordinate_system] must be wgs84 or gcj02."))
     name = " ".join(part for part in (post.get("last_name", ""), post.get("first_name", "")) if part.strip())
     try:
         report = report_submit(
             actor=None,
             campaign=category.campaign,
+            table=routing.RoutingTable.of(category.campaign, version),
             category=category,
             description=post.get("description", ""),
             source=ReportSource.OPEN311,
@@ -270,11 +283,6 @@ def _post(request, fmt: str) -> HttpResponse:
         )
     except ValidationError as refusal:
         raise Open311Error(400, " ".join(_messages(refusal))) from None
-    now = timezone.now()
-    if client.last_used_at is None or now - client.last_used_at > dt.timedelta(minutes=1):
-        Open311Client.objects.filter(pk=client.pk).update(
-            last_used_at=now
-        )  # to the minute: one write, not one per post
     notice = _("Received; the campaign office will accept and dispatch it.")
     row = {"service_request_id": str(report.pk), "service_notice": notice}
     if report.account_id:

@@ -138,10 +138,10 @@ class RoutingTable:
         self.units: dict[int, Unit] = {}
 
     @classmethod
-    def of(cls, campaign: Campaign) -> RoutingTable:
-        """The campaign's table, kept in memory while its zones, rules, chiefs and the map are
-        unchanged (checked with one small query)."""
-        version = _table_version(campaign)
+    def of(cls, campaign: Campaign, version: str | None = None) -> RoutingTable:
+        """The campaign's table, kept in memory while the campaigns' set-up and the map are
+        unchanged (checked with one small query, or by the `version` the caller read)."""
+        version = current_version() if version is None else version
         cached = _TABLES.get(campaign.pk)
         if cached is None or cached[0] != version:
             cached = (version, cls(campaign))
@@ -190,25 +190,42 @@ class RoutingTable:
         return max(chiefs, key=lambda c: (c.area.depth, -c.pk))
 
 
-_TABLES: dict[int, tuple[tuple, RoutingTable]] = {}
+_TABLES: dict[int, tuple[str, RoutingTable]] = {}
+_DIRECTORY: list = [None, {}]  # [version, {service_code: Category with its campaign}]
+
+# The set-up's version stamp: a row count and the latest change of every table routing reads,
+# as one text. Every set-up service saves through the model, so `updated_at` moves with each change.
+VERSION_SQL = " || '/' || ".join(
+    f"(SELECT COUNT(*) FROM {table}) || '/' || COALESCE((SELECT CAST(MAX(updated_at) AS TEXT) FROM {table}), '')"  # noqa: S608
+    for table in (
+        "campaigns_campaign",
+        "campaigns_category",
+        "campaigns_routingrule",
+        "campaigns_chief",
+        "campaigns_strictzone",
+        "campaigns_areashape",
+    )
+)
 
 
-def _table_version(campaign: Campaign) -> tuple:
+def current_version() -> str:
     from django.db import connection
 
-    sql = """
-        SELECT (SELECT COUNT(*) FROM campaigns_routingrule WHERE campaign_id = %s),
-               (SELECT MAX(updated_at) FROM campaigns_routingrule WHERE campaign_id = %s),
-               (SELECT COUNT(*) FROM campaigns_chief WHERE campaign_id = %s),
-               (SELECT MAX(updated_at) FROM campaigns_chief WHERE campaign_id = %s),
-               (SELECT COUNT(*) FROM campaigns_strictzone WHERE campaign_id = %s),
-               (SELECT MAX(updated_at) FROM campaigns_strictzone WHERE campaign_id = %s),
-               (SELECT COUNT(*) FROM campaigns_areashape),
-               (SELECT MAX(updated_at) FROM campaigns_areashape)
-    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign.pk] * 6)
-        return tuple(cursor.fetchone())
+        cursor.execute(f"SELECT {VERSION_SQL}")  # noqa: S608 - fixed table names
+        return cursor.fetchone()[0]
+
+
+def category_for_service(code: str, version: str, today) -> Category | None:
+    """The category with this Open311 service code if it takes reports today, its campaign
+    attached; read from memory while the set-up is at `version`."""
+    if _DIRECTORY[0] != version:
+        categories = Category.objects.filter(is_active=True).select_related("campaign")
+        _DIRECTORY[:] = [version, {category.service_code: category for category in categories}]
+    category = _DIRECTORY[1].get(code)
+    if category is None or not category.campaign.starts_on <= today <= category.campaign.ends_on:
+        return None
+    return category
 
 
 def _lineage(area: Unit) -> list[int]:

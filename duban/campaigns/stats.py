@@ -68,12 +68,12 @@ def tally_change(changes: list[tuple[tuple, tuple]]) -> None:
     insert_many(ReportTally, [_row(key, n) for key, n in counts.items() if n])
 
 
-def tally_add(keys: list[tuple]) -> None:
-    """+1 for each key (a block of new reports)."""
+def tally_rows(keys: list[tuple]) -> list[ReportTally]:
+    """The rows counting +1 for each key (a block of new reports), to insert with them."""
     counts: dict[tuple, int] = defaultdict(int)
     for key in keys:
         counts[key] += 1
-    insert_many(ReportTally, [_row(key, n) for key, n in counts.items()])
+    return [_row(key, n) for key, n in counts.items()]
 
 
 @transaction.atomic

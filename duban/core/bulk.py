@@ -10,10 +10,15 @@ and saved, and the table's triggers fire as for an INSERT.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import json
 import operator
 from collections.abc import Callable, Sequence
 
 from django.db import connections, models, router
+
+from duban.core.prepared import prepared_cursor
 
 # Field types whose Python value (after full_clean, or as set by our own services) the driver
 # writes as it is; every other field goes through Django's conversion for the database.
@@ -78,6 +83,86 @@ def _insert_returning(model: type[models.Model], objs: Sequence[models.Model], c
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def writes_linked(model: type[models.Model] | None = None) -> bool:
+    """Whether `insert_linked` can run here (PostgreSQL's data-modifying WITH)."""
+    return connections[router.db_for_write(model)].vendor == "postgresql"
+
+
+def insert_linked(obj: models.Model, linked: Sequence[models.Model] = (), also: Sequence[models.Model] = ()) -> None:
+    """A new row, the new rows pointing at it (`linked`) and other new rows (`also`), all in one
+    statement: one round trip, atomic without a transaction of its own (PostgreSQL only; see
+    `writes_linked`). The objects come back with their ids set, as from `insert_many`.
+
+    Each table's rows travel as one JSON parameter read by `jsonb_populate_recordset`, so the
+    statement's text depends only on which tables it writes: it is built once per process and
+    prepared once per connection (duban.core.prepared)."""
+    connection = connections[router.db_for_write(type(obj))]
+    groups: dict[tuple[str, type[models.Model]], list[models.Model]] = {("p", type(obj)): [obj]}
+    for row in linked:
+        groups.setdefault(("l", type(row)), []).append(row)
+    for row in also:
+        groups.setdefault(("a", type(row)), []).append(row)
+    sql, field_lists = _linked_statement(connection.alias, tuple(groups))
+    params = [
+        json.dumps([_json_row(row, fields) for row in rows], default=str)
+        for rows, fields in zip(groups.values(), field_lists, strict=True)
+    ]
+    with prepared_cursor(connection.alias) as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    by_group: dict[int, list[int]] = {}
+    for n, row_pk in found:
+        by_group.setdefault(n, []).append(row_pk)
+    for n, rows in enumerate(groups.values()):
+        # A sequence hands out increasing ids in the order the rows were inserted.
+        for row, row_pk in zip(rows, sorted(by_group[n]), strict=True):
+            row.pk = row_pk
+            row._state.adding = False
+            row._state.db = connection.alias
+    for row in linked:
+        setattr(row, _link(type(row), type(obj)).attname, obj.pk)
+
+
+@functools.cache
+def _linked_statement(alias: str, shape: tuple) -> tuple[str, list[list[models.Field]]]:
+    """The statement for a shape ((role, model), …) and the fields each group's JSON carries."""
+    quote = connections[alias].ops.quote_name
+    parent = shape[0][1]
+    parts, field_lists = [], []
+    for n, (role, model) in enumerate(shape):
+        meta = model._meta
+        link = _link(model, parent) if role == "l" else None
+        fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.pk and f is not link]
+        field_lists.append(fields)
+        names = ", ".join(quote(f.column) for f in fields)
+        values = ", ".join(f"r.{quote(f.column)}" for f in fields)
+        source = f"jsonb_populate_recordset(NULL::{quote(meta.db_table)}, %s::jsonb) WITH ORDINALITY AS r"
+        if link:
+            names, values = f"{quote(link.column)}, {names}", f"p.{quote(parent._meta.pk.column)}, {values}"
+            source = f"p, {source}"
+        name = "p" if n == 0 else f"t{n}"
+        insert = f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {values} FROM {source}"  # noqa: S608 - model names
+        parts.append(f"{name} AS ({insert} ORDER BY r.ordinality RETURNING {quote(meta.pk.column)} AS id)")
+    ids = " UNION ALL ".join(f"SELECT {n}, id FROM {'p' if n == 0 else f't{n}'}" for n in range(len(shape)))  # noqa: S608
+    return f"WITH {', '.join(parts)} {ids}", field_lists
+
+
+def _link(model: type[models.Model], parent: type[models.Model]) -> models.Field:
+    """The one foreign key from `model` to `parent`."""
+    return next(f for f in model._meta.concrete_fields if f.many_to_one and f.related_model is parent)
+
+
+def _json_row(row: models.Model, fields: list[models.Field]) -> dict:
+    values = {}
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = field.pre_save(row, True)
+        else:
+            value = row.__dict__.get(field.attname)
+        values[field.column] = value.isoformat() if isinstance(value, dt.date | dt.time) else value  # datetimes too
+    return values
 
 
 def _insert_sqlite(model: type[models.Model], objs: Sequence[models.Model], connection) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +27,20 @@ from duban.campaigns.choices import (
     ReportSource,
     ReportState,
 )
-from duban.campaigns.models import Campaign, Category, Chief, Follower, Report, ReportEvent, ReportPhoto, StrictZone
+from duban.campaigns.models import (
+    Campaign,
+    Category,
+    Chief,
+    Follower,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    ReportTally,
+    StrictZone,
+)
 from duban.campaigns.services.photos import clean_photos, photos_store
-from duban.campaigns.stats import tally_add, tally_change, tally_key
-from duban.core.bulk import insert_many, update_many
+from duban.campaigns.stats import tally_change, tally_key, tally_rows
+from duban.core.bulk import insert_linked, insert_many, update_many, writes_linked
 from duban.core.errors import TransitionError, check_transition
 from duban.core.workdays import moment, overrides_held
 from duban.ledger.choices import ItemState
@@ -42,6 +52,7 @@ from duban.orgs.models import Unit, User
 MAX_DESCRIPTION = 4000
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}$")
+_URL = URLValidator(schemes=["http", "https"])
 
 
 def _clean_text(value: str, field: str, limit: int, *, required: bool = False) -> str:
@@ -114,12 +125,26 @@ def resolve_location(
     return round(lat, 7), round(lng, 7)
 
 
+def _check_media_url(url: str) -> str:
+    url = url.strip()
+    if url:
+        try:
+            _URL(url)
+        except ValidationError:
+            raise ValidationError({"media_url": _("Enter a valid URL.")}) from None
+        if len(url) > 500:
+            raise ValidationError({"media_url": _("At most %(n)s characters.") % {"n": 500}})
+    return url
+
+
 def _check_contact(name: str, phone: str, email: str) -> tuple[str, str, str]:
     name = _clean_text(name, "contact_name", 60)
     phone = (phone or "").strip()
     if phone and not _PHONE.match(phone):
         raise ValidationError({"contact_phone": _("Enter a valid phone number.")})
     email = (email or "").strip()
+    if len(email) > 254:
+        raise ValidationError({"contact_email": _("At most %(n)s characters.") % {"n": 254}})
     if email:
         try:
             validate_email(email)
@@ -132,14 +157,17 @@ SPEC_FIELDS = (
     "category", "description", "lat", "lng", "address", "coordinate_system", "photos", "contact_name",
     "contact_phone", "contact_email", "client", "device_id", "account_id", "media_url",
 )  # fmt: skip
+SOURCES = frozenset(ReportSource.values)
+SYSTEMS = frozenset(CoordinateSystem.values)
 
 
-UNCHECKED_ABOVE = {"media_url", "contact_email", "source"}
-
-
-def report_submit(*, actor: User | None, campaign: Campaign, source: str, accept: bool = False, at=None, **spec):
+def report_submit(
+    *, actor: User | None, campaign: Campaign, source: str, accept: bool = False, at=None, table=None, **spec
+):
     """A new report, located and routed (see `reports_submit_many`)."""
-    return reports_submit_many(actor=actor, campaign=campaign, source=source, specs=[spec], accept=accept, at=at)[0]
+    return reports_submit_many(
+        actor=actor, campaign=campaign, source=source, specs=[spec], accept=accept, at=at, table=table
+    )[0]
 
 
 def _prepare(spec: dict, *, actor, campaign: Campaign, source: str, table, now, today):
@@ -154,7 +182,7 @@ def _prepare(spec: dict, *, actor, campaign: Campaign, source: str, table, now, 
         raise ValidationError({"category": _("This category does not take reports in this campaign.")})
     if not campaign.starts_on <= today <= campaign.ends_on:
         raise ValidationError({"category": _("This campaign is not taking reports now.")})
-    if source not in ReportSource.values:
+    if source not in SOURCES:
         raise ValidationError({"source": _("Unknown source.")})
     description = _clean_text(
         spec.get("description", ""), "description", MAX_DESCRIPTION, required=source != ReportSource.OPEN311
@@ -189,22 +217,18 @@ def _prepare(spec: dict, *, actor, campaign: Campaign, source: str, table, now, 
         contact_email=contact_email,
         device_id=(spec.get("device_id") or "")[:60],
         account_id=(spec.get("account_id") or "")[:60],
-        media_url=(spec.get("media_url") or "")[:500],
+        media_url=_check_media_url(spec.get("media_url") or ""),
         routed_unit=route.unit,
         chief=route.chief,
         rule=route.rule,
         created_at=now,
         updated_at=now,
     )
-    # The text, contact and place were checked above; the rest are ours or sliced to fit. No uniqueness
-    # query: the token is 96 random bits.
-    report.full_clean(
-        exclude=[f.name for f in Report._meta.fields if f.name not in UNCHECKED_ABOVE], validate_unique=False
-    )
+    # Every field was checked above, or is ours, or was sliced to fit; no uniqueness query for the
+    # token, which is 96 random bits.
     return report, cleaned
 
 
-@transaction.atomic
 def reports_submit_many(
     *,
     actor: User | None,
@@ -213,42 +237,52 @@ def reports_submit_many(
     specs: list[dict],
     accept: bool = False,
     at: dt.datetime | None = None,
+    table: routing.RoutingTable | None = None,
 ) -> list[Report]:
     """New reports, located and routed, each spec checked before anything is written. A signed-in
     resident reporting on the portal follows the report. Inspectors' reports (`accept=True`) are
-    accepted and dispatched at once when a rule routes them; the others wait in the office's queue."""
+    accepted and dispatched at once when a rule routes them; the others wait in the office's queue.
+    `table` is the campaign's routing table when the caller holds it already."""
     now, today = moment(at)
     if campaign is None:
         raise ValidationError({"category": _("Choose a category.")})
-    table = routing.RoutingTable.of(campaign)
+    table = table or routing.RoutingTable.of(campaign)
     prepared = [_prepare(spec, actor=actor, campaign=campaign, source=source, table=table, now=now, today=today)
                 for spec in specs]  # fmt: skip
     reports = [report for report, _photos in prepared]
-    insert_many(Report, reports)
-    tally_add([tally_key(report) for report in reports])
     submitter = _user(actor)
-    rows = []
-    for report in reports:
-        rows.append(_event(report, "campaigns.report.submitted", actor=submitter, to_state=report.state,
-                           data={"source": source}, at=now))  # fmt: skip
-        if report.routed_unit_id is not None:
-            rows.append(
-                _event(report, "campaigns.report.routed", data=_route_data(report.routed_unit, report.chief), at=now)
-            )
-    insert_many(ReportEvent, rows)
-    for report, cleaned in prepared:
-        if cleaned:
-            photos_store([report], PhotoKind.BEFORE, cleaned, submitter)
-    followers = [
-        Follower(report=report, user=report.reporter, created_at=now) for report in reports if report.reporter_id
-    ]
-    Follower.objects.bulk_create(followers)
-    routed = [report for report in reports if report.routed_unit_id is not None]
-    if accept and routed:
-        # Inspectors' reports are dispatched by the system on the rule's say-so, not by the office.
-        accepted = {r.pk: r for r in reports_transition_many(actor=None, reports=routed, action="accept", at=now)}
-        reports = [accepted.get(report.pk, report) for report in reports]
+    tallies = tally_rows([tally_key(report) for report in reports])
+    if len(reports) == 1 and not accept and not prepared[0][1] and not reports[0].reporter_id and writes_linked():
+        # One report with nothing but its events and tally (an Open311 post): one statement.
+        insert_linked(reports[0], _submitted_events(reports[0], submitter, source, now), tallies)
+        return reports
+    with transaction.atomic():
+        insert_many(Report, reports)
+        insert_many(ReportTally, tallies)
+        insert_many(ReportEvent, [e for report in reports for e in _submitted_events(report, submitter, source, now)])
+        for report, cleaned in prepared:
+            if cleaned:
+                photos_store([report], PhotoKind.BEFORE, cleaned, submitter)
+        followers = [
+            Follower(report=report, user=report.reporter, created_at=now) for report in reports if report.reporter_id
+        ]
+        Follower.objects.bulk_create(followers)
+        routed = [report for report in reports if report.routed_unit_id is not None]
+        if accept and routed:
+            # Inspectors' reports are dispatched by the system on the rule's say-so, not by the office.
+            accepted = {r.pk: r for r in reports_transition_many(actor=None, reports=routed, action="accept", at=now)}
+            reports = [accepted.get(report.pk, report) for report in reports]
     return reports
+
+
+def _submitted_events(report: Report, submitter: User | None, source: str, now: dt.datetime) -> list[ReportEvent]:
+    events = [_event(report, "campaigns.report.submitted", actor=submitter, to_state=report.state,
+                     data={"source": source}, at=now)]  # fmt: skip
+    if report.routed_unit_id is not None:
+        events.append(
+            _event(report, "campaigns.report.routed", data=_route_data(report.routed_unit, report.chief), at=now)
+        )
+    return events
 
 
 def _route_data(unit: Unit | None, chief: Chief | None) -> dict:

@@ -139,8 +139,37 @@ class TestPostingRequests:
         assert Report.objects.count() == 0
 
     def test_a_revoked_key_is_refused(self, client, client_key):
+        assert post(client).status_code == 201
         setup.client_set_active(actor=None, client=client_key, active=False)
         assert post(client).status_code == 403
+        assert Report.objects.count() == 1
+
+    def test_set_up_changes_apply_to_the_very_next_post(self, client, client_key, world, personas):
+        # The first post leaves the services and the routing table held in memory.
+        assert Report.objects.get(pk=post(client).json()[0]["service_request_id"]).routed_unit == personas.unit_a
+        setup.rule_save(
+            actor=None,
+            campaign=world.campaign,
+            area=personas.unit_a,
+            category=world.parking,
+            unit=world.city_management,
+        )
+        assert Report.objects.get(pk=post(client).json()[0]["service_request_id"]).routed_unit == world.city_management
+        setup.category_save(actor=None, campaign=world.campaign, category=world.parking, is_active=False)
+        assert post(client).status_code == 404
+        assert Report.objects.count() == 2
+
+    def test_a_post_writes_the_report_its_events_and_its_count(self, client, client_key, world):
+        from duban.campaigns.stats import figures
+
+        report = Report.objects.get(pk=post(client).json()[0]["service_request_id"])
+        assert list(report.events.values_list("code", flat=True)) == [
+            "campaigns.report.submitted",
+            "campaigns.report.routed",
+        ]
+        assert report.events.get(code="campaigns.report.routed").data == {"unit": "东门街道", "chief": "测试网格长"}
+        assert (report.state, report.client_id, len(report.token)) == ("submitted", client_key.pk, 24)
+        assert figures(campaign=world.campaign).received == 1
 
     def test_a_client_over_its_rate_is_refused_without_saving(self, client, client_key):
         client_key.requests_per_minute = 2

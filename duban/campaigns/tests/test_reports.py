@@ -11,7 +11,7 @@ from PIL import Image
 
 from duban.campaigns import geo
 from duban.campaigns.choices import ReportSource, ReportState
-from duban.campaigns.models import Follower, Report, ReportEvent
+from duban.campaigns.models import Follower, Report, ReportEvent, ReportTally
 from duban.campaigns.services import setup
 from duban.campaigns.services.reports import nearby_open, report_reroute, report_submit, report_transition
 from duban.campaigns.tests.conftest import CHENGDONG, DONGMEN, GUIYUAN, OUTSIDE, make_photo
@@ -350,3 +350,30 @@ class TestBatches:
         assert {r.item.state for r in fixed} == {ItemState.SUBMITTED}
         closed = reports_transition_many(actor=personas.supervisor, reports=fixed, action="verify")
         assert {(r.state, r.item.state, r.on_time) for r in closed} == {(ReportState.CLOSED, ItemState.CLOSED, True)}
+
+
+class TestOneStatementWrite:
+    """On PostgreSQL a lone report without photos (an Open311 post) is written with its events and
+    its count in one statement; it must be all or nothing like the transaction it replaces."""
+
+    @pytest.mark.postgres
+    def test_the_objects_come_back_saved_and_linked(self, world, personas):
+        report = submit(world, personas, actor=None, source=ReportSource.OPEN311, photos=[])
+        assert report.pk and not report._state.adding
+        events = list(ReportEvent.objects.filter(report=report).order_by("id"))
+        assert [e.code for e in events] == ["campaigns.report.submitted", "campaigns.report.routed"]
+        assert ReportTally.objects.filter(campaign_id=world.campaign.pk, state="submitted").count() == 1
+
+    @pytest.mark.postgres
+    def test_a_row_that_fails_leaves_nothing_written(self, world, personas, monkeypatch):
+        from django.db import DataError, transaction
+
+        from duban.campaigns.services import reports
+
+        def too_long(report, *args):
+            return [reports._event(report, "x" * 61)]  # the code column holds 60
+
+        monkeypatch.setattr(reports, "_submitted_events", too_long)
+        with pytest.raises(DataError), transaction.atomic():
+            submit(world, personas, actor=None, source=ReportSource.OPEN311, photos=[])
+        assert (Report.objects.count(), ReportEvent.objects.count(), ReportTally.objects.count()) == (0, 0, 0)
