@@ -5,6 +5,7 @@ needed only to post. A reporter's contact details never appear in a response."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 import xml.etree.ElementTree as ET  # noqa: S405 - used to write XML, never to parse it
 from urllib.parse import urlsplit
 
@@ -209,26 +210,41 @@ def service_definition(request, fmt: str, code: str):
 #
 
 
+# A client's key and the set-up's version, as last read by this process: (read at, client id,
+# requests per minute, version) by key hash. Reused for a second, so a steady stream of posts reads
+# them once a second rather than once a post; a key revoked or a rule changed in another process
+# takes effect within that second (at once in this one: see `routing.forget`).
+_KEYS: dict[str, tuple[float, int, int, str]] = {}
+KEY_SECONDS = 1.0
+
+
 def _client_for(request) -> tuple[Open311Client, str]:
     """The active client holding the request's key, and the set-up's version stamp (for the
-    routing held in memory): one query for both, as every post needs them."""
+    routing held in memory): one query for both, at most once a second per key."""
     key = request.POST.get("api_key") or request.GET.get("api_key")
     if not key:
         raise Open311Error(403, _("An api_key is required to post a request."))
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            f"SELECT {routing.VERSION_SQL}, c.id, c.requests_per_minute, "  # noqa: S608 - fixed names
-            "c.last_used_at IS NULL OR c.last_used_at < %s FROM (SELECT 1) AS one "
-            "LEFT JOIN campaigns_open311client c ON c.key_hash = %s AND c.is_active",
-            [timezone.now() - dt.timedelta(minutes=1), hash_key(key)],
-        )
-        version, pk, per_minute, stale = cursor.fetchone()
-    if pk is None:
-        raise Open311Error(403, _("The api_key is not valid."))
+    key_hash = hash_key(key)
+    now = time.monotonic()
+    known = _KEYS.get(key_hash)
+    if known is None or now - known[0] > KEY_SECONDS or not routing.read_since(known[0]):
+        with prepared_cursor() as cursor:
+            cursor.execute(
+                f"SELECT {routing.VERSION_SQL}, c.id, c.requests_per_minute, "  # noqa: S608 - fixed names
+                "c.last_used_at IS NULL OR c.last_used_at < %s FROM (SELECT 1) AS one "
+                "LEFT JOIN campaigns_open311client c ON c.key_hash = %s AND c.is_active",
+                [timezone.now() - dt.timedelta(minutes=1), key_hash],
+            )
+            version, pk, per_minute, stale = cursor.fetchone()
+        if pk is None:
+            _KEYS.pop(key_hash, None)
+            raise Open311Error(403, _("The api_key is not valid."))
+        if stale:  # the last use, to the minute: one write a minute, not one per post
+            Open311Client.objects.filter(pk=pk).update(last_used_at=timezone.now())
+        known = _KEYS[key_hash] = (now, pk, per_minute, version)
+    _read_at, pk, per_minute, version = known
     if not throttle.allow(f"open311:{pk}", per_minute, 60):
         raise Open311Error(429, _("Too many requests from this client; try again in a minute."))
-    if stale:  # the last use, to the minute: one write a minute, not one per post
-        Open311Client.objects.filter(pk=pk).update(last_used_at=timezone.now())
     return Open311Client(pk=pk, requests_per_minute=per_minute), version
 
 

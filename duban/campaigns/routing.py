@@ -3,6 +3,7 @@ problem there: the routing rules, category × area → responsible unit and chie
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -206,6 +207,20 @@ VERSION_SQL = " || '/' || ".join(
         "campaigns_areashape",
     )
 )
+
+
+_FORGOTTEN = [0.0]  # when this process last changed the set-up (time.monotonic())
+
+
+def forget() -> None:
+    """The set-up changed in this process: what was read before is not to be trusted, however
+    fresh (the set-up services call this; other processes see the change by its version)."""
+    _FORGOTTEN[0] = time.monotonic()
+
+
+def read_since(moment: float) -> bool:
+    """Whether something read at `moment` (time.monotonic()) postdates the last change here."""
+    return moment > _FORGOTTEN[0]
 
 
 def current_version() -> str:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from duban.campaigns import access
+from duban.campaigns import access, routing
 from duban.campaigns.models import AreaShape, Campaign, Category, Chief, Open311Client, RoutingRule, StrictZone
 from duban.core.history import save_with_history
 from duban.ledger.choices import LedgerKind
@@ -37,6 +37,7 @@ def campaign_create(*, actor: User | None, owner_unit: Unit, number_prefix: str 
         number_prefix=number_prefix,
     )
     save_with_history(campaign, actor=actor, reason="campaigns.campaign.created")
+    routing.forget()
     return campaign
 
 
@@ -45,6 +46,7 @@ def _save(actor: User | None, campaign: Campaign, instance, reason: str):
         access.require_manager(actor, campaign)
     instance.full_clean()
     save_with_history(instance, actor=actor, reason=reason)
+    routing.forget()
     return instance
 
 
@@ -107,6 +109,7 @@ def rule_delete(*, actor: User | None, rule: RoutingRule) -> None:
     rule._history_user = actor if getattr(actor, "is_authenticated", False) else None
     rule._change_reason = "campaigns.rule.deleted"
     rule.delete()
+    routing.forget()
 
 
 @transaction.atomic
@@ -124,6 +127,7 @@ def area_shape_set(
     shape, _created = AreaShape.objects.update_or_create(
         unit=unit, defaults={"center_lat": center_lat, "center_lng": center_lng, "outline": outline}
     )
+    routing.forget()
     return shape
 
 
@@ -150,6 +154,7 @@ def client_create(
     )
     client.full_clean()
     save_with_history(client, actor=actor, reason="campaigns.client.created")
+    routing.forget()
     return client, key
 
 
@@ -159,4 +164,5 @@ def client_set_active(*, actor: User | None, client: Open311Client, active: bool
         access.require_manager(actor)
     client.is_active = active
     save_with_history(client, actor=actor, reason="campaigns.client.enabled" if active else "campaigns.client.revoked")
+    routing.forget()
     return client
