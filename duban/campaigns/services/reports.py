@@ -308,21 +308,29 @@ def nearby_open(
     """Open reports of the category within its duplicate radius, nearest first (at most `limit`)."""
     radius = category.radius_m
     min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, radius)
-    rows = Report.objects.filter(
+    candidates = Report.objects.filter(
         category=category,
         state__in=sorted(OPEN_REPORT_STATES),
         lat__range=(min_lat, max_lat),
         lng__range=(min_lng, max_lng),
-    ).only("id", "lat", "lng", "description", "address", "state", "created_at", "category_id", "campaign_id")
+    ).order_by()
     if exclude:
-        rows = rows.exclude(pk=exclude)
+        candidates = candidates.exclude(pk=exclude)
+    # Rank plain tuples (a busy corner may hold hundreds), then read the few that are shown.
+    ranked = sorted(
+        (distance, -pk)
+        for pk, report_lat, report_lng in candidates.values_list("id", "lat", "lng")[:2000]
+        if (distance := round(geo.distance_m(lat, lng, report_lat, report_lng))) <= radius
+    )[:limit]
+    shown = Report.objects.only(
+        "id", "lat", "lng", "description", "address", "state", "created_at", "category_id", "campaign_id"
+    ).in_bulk([-negated for _distance, negated in ranked])
     found = []
-    for report in rows[:500]:
-        report.distance_m = round(geo.distance_m(lat, lng, report.lat, report.lng))
-        if report.distance_m <= radius:
-            found.append(report)
-    found.sort(key=lambda r: (r.distance_m, -r.pk))
-    return found[:limit]
+    for distance, negated in ranked:
+        report = shown[-negated]
+        report.distance_m = distance
+        found.append(report)
+    return found
 
 
 #
