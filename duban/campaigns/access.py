@@ -26,12 +26,6 @@ def manages(user, campaign: Campaign) -> bool:
     return ledger_access.acts_for_office(user, campaign.ledger)
 
 
-def manages_any(user) -> bool:
-    if ledger_access.is_supervisor(user):
-        return True
-    return any(manages(user, campaign) for campaign in Campaign.objects.select_related("ledger__owner_unit"))
-
-
 def require_manager(user, campaign: Campaign | None = None) -> None:
     allowed = manages(user, campaign) if campaign is not None else org_access.is_office_admin(user)
     if not allowed:
@@ -63,13 +57,6 @@ def can_verify(user, report: Report) -> bool:
 def sees_contact(user, report: Report) -> bool:
     """Who may read a reporter's name, phone and email: the office and the responsible unit."""
     return org_access.is_official(user) and (manages(user, report.campaign) or acts_for_unit(user, report))
-
-
-def is_staff_for(user, report: Report) -> bool:
-    """Officials with a part in the report: the office, the responsible unit, the campaign's chiefs."""
-    return org_access.is_official(user) and (
-        manages(user, report.campaign) or acts_for_unit(user, report) or is_chief(user, report.campaign)
-    )
 
 
 def get_report_for_staff(user, pk: int) -> Report:

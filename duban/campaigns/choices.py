@@ -75,6 +75,8 @@ REPORT_TRANSITIONS: dict[str, set[str]] = {}
 for _a in REPORT_ACTIONS.values():
     for _source in _a.sources:
         REPORT_TRANSITIONS.setdefault(_source, set()).add(_a.target)
+# Re-routing (`report_reroute`, the office's) hands work in progress to another unit, accepted anew.
+REPORT_TRANSITIONS[ReportState.IN_PROGRESS].add(ReportState.ACCEPTED)
 
 
 class ReportSource(models.TextChoices):

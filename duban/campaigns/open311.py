@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 import xml.etree.ElementTree as ET  # noqa: S405 - used to write XML, never to parse it
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +23,7 @@ from duban.campaigns.models import Category, Open311Client, Report
 from duban.campaigns.services.reports import SYSTEMS, public_url, report_submit
 from duban.campaigns.services.setup import hash_key
 from duban.core.prepared import prepared_cursor
+from duban.core.views import whole_number
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_DAYS = 90
@@ -269,9 +269,6 @@ def _post(request, fmt: str) -> HttpResponse:
         raise Open311Error(400, _("address_id is not supported here; send lat and long or address_string."))
     if bool(post.get("lat")) != bool(post.get("long")):
         raise Open311Error(400, _("Send both lat and long."))
-    media_url = (post.get("media_url") or "").strip()
-    if media_url and urlsplit(media_url).scheme not in {"http", "https"}:
-        raise Open311Error(400, _("media_url must be an http or https address."))
     attributes = _attributes(post)
     system = attributes.get("coordinate_system") or CoordinateSystem.WGS84
     if system not in SYSTEMS:
@@ -295,7 +292,7 @@ def _post(request, fmt: str) -> HttpResponse:
             client=client,
             device_id=post.get("device_id", ""),
             account_id=post.get("account_id", ""),
-            media_url=media_url,
+            media_url=post.get("media_url", ""),
         )
     except ValidationError as refusal:
         raise Open311Error(400, " ".join(_messages(refusal))) from None
@@ -313,11 +310,13 @@ def _messages(refusal: ValidationError) -> list[str]:
 
 
 def _parse_moment(value: str, name: str) -> dt.datetime:
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is not None:
-            moment = dt.datetime.combine(day, dt.time.min)
+    try:  # well-formed but impossible dates (2024-02-30) raise ValueError
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            moment = dt.datetime.combine(day, dt.time.min) if day is not None else None
+    except ValueError:
+        moment = None
     if moment is None:
         raise Open311Error(400, _("%(name)s is not a valid date and time.") % {"name": name})
     if timezone.is_naive(moment):
@@ -377,9 +376,10 @@ def _list(request, fmt: str) -> HttpResponse:
     reports = _reports()
     ids = [part.strip() for part in (query.get("service_request_id") or "").split(",") if part.strip()]
     if ids:
-        if not all(part.isdigit() for part in ids):
+        numbers = [whole_number(part) for part in ids[:MAX_RESULTS]]
+        if None in numbers:
             raise Open311Error(400, _("service_request_id must be a comma-separated list of ids."))
-        reports = reports.filter(pk__in=[int(part) for part in ids[:MAX_RESULTS]])
+        reports = reports.filter(pk__in=numbers)
     else:
         codes = [part.strip() for part in (query.get("service_code") or "").split(",") if part.strip()]
         if codes:
@@ -412,9 +412,10 @@ def _list(request, fmt: str) -> HttpResponse:
 def _positive(value: str | None, name: str, *, default: int) -> int:
     if value in (None, ""):
         return default
-    if not value.isdigit() or int(value) < 1:
+    number = whole_number(value)
+    if number is None or number < 1:
         raise Open311Error(400, _("%(name)s must be a positive whole number.") % {"name": name})
-    return int(value)
+    return number
 
 
 @endpoint
@@ -426,7 +427,8 @@ def requests_(request, fmt: str):
 
 @endpoint
 def request_detail(request, fmt: str, pk: str):
-    report = _reports().filter(pk=int(pk)).first() if pk.isdigit() else None
+    number = whole_number(pk)
+    report = _reports().filter(pk=number).first() if number is not None else None
     if report is None:
         raise Open311Error(404, _("Unknown service_request_id."))
     return render(fmt, _request_rows(request, [report]), root="service_requests", item="request")

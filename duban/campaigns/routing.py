@@ -50,7 +50,9 @@ class _Map:
         self.districts: list[_Area] = []
 
     def current(self) -> _Map:
-        version = tuple(AreaShape.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
+        version = tuple(AreaShape.objects.aggregate(n=Count("id"), at=Max("updated_at")).values()) + tuple(
+            Unit.objects.aggregate(n=Count("id"), at=Max("updated_at")).values()
+        )
         if version != self.version:
             self._load()
             self.version = version
@@ -205,6 +207,7 @@ VERSION_SQL = " || '/' || ".join(
         "campaigns_chief",
         "campaigns_strictzone",
         "campaigns_areashape",
+        "orgs_unit",  # a street retired or renamed
     )
 )
 

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, Sum
 from django.utils import timezone
 
@@ -76,17 +76,32 @@ def tally_rows(keys: list[tuple]) -> list[ReportTally]:
     return [_row(key, n) for key, n in counts.items()]
 
 
+TALLY_DIMS = ["campaign_id", "category_id", "street_id", "unit_id", "state", "on_time", "month"]
+
+
 @transaction.atomic
 def tally_fold() -> int:
-    """Fold the rows into one per key (run by the sweep); returns how many rows were folded."""
+    """Fold the rows into one per key (run by the sweep); returns how many rows were folded. Safe
+    beside writers: on PostgreSQL the rows are deleted and their sums inserted in one statement, so
+    a row committed meanwhile is either folded or left for the next sweep, never lost; SQLite has
+    one writer at a time."""
+    dims = ", ".join(TALLY_DIMS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH moved AS (DELETE FROM campaigns_reporttally RETURNING {dims}, n), "  # noqa: S608 - fixed names
+                f"folded AS (INSERT INTO campaigns_reporttally ({dims}, n) SELECT {dims}, sum(n) FROM moved "
+                f"GROUP BY {dims} HAVING sum(n) <> 0) SELECT count(*) FROM moved"
+            )
+            return cursor.fetchone()[0]
     top = ReportTally.objects.order_by("-id").values_list("id", flat=True).first()
     if top is None:
         return 0
-    dims = ["campaign_id", "category_id", "street_id", "unit_id", "state", "on_time", "month"]
-    folded = list(ReportTally.objects.filter(id__lte=top).values(*dims).annotate(total=Sum("n")).order_by())
+    folded = list(ReportTally.objects.filter(id__lte=top).values(*TALLY_DIMS).annotate(total=Sum("n")).order_by())
     removed, _ = ReportTally.objects.filter(id__lte=top).delete()
     ReportTally.objects.bulk_create(
-        [ReportTally(**{d: row[d] for d in dims}, n=row["total"]) for row in folded if row["total"]], batch_size=2000
+        [ReportTally(**{d: row[d] for d in TALLY_DIMS}, n=row["total"]) for row in folded if row["total"]],
+        batch_size=2000,
     )
     return removed
 

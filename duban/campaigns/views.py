@@ -32,9 +32,9 @@ from duban.campaigns.services.reports import nearby_open, report_reroute, report
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
-from duban.core.views import form_page, pk_or_404
+from duban.core.views import form_page, pk_or_404, whole_number
 from duban.orgs import access as org_access
-from duban.orgs.choices import UnitKind
+from duban.orgs.choices import AccountType, UnitKind
 from duban.orgs.models import Unit
 
 
@@ -210,13 +210,14 @@ def _queue_filters(request, campaign: Campaign):
     elif state in ReportState.values:
         reports = reports.filter(state=state)
     for name, field in (("category", "category_id"), ("street", "street_id"), ("unit", "routed_unit_id")):
-        if (query.get(name) or "").isdigit():
-            reports = reports.filter(**{field: int(query[name])})
+        if (number := whole_number(query.get(name))) is not None:
+            reports = reports.filter(**{field: number})
     if query.get("unrouted"):
         reports = reports.filter(routed_unit__isnull=True)
     if (query.get("q") or "").strip():
         text = query["q"].strip()
-        reports = reports.filter(Q(pk=int(text)) if text.isdigit() else Q(description__contains=text))
+        number = whole_number(text)
+        reports = reports.filter(Q(pk=number) if number is not None else Q(description__contains=text))
     return reports.order_by("-created_at", "-id")
 
 
@@ -248,7 +249,7 @@ def report_queue(request, pk: int):
 
 def _accept_many(request, campaign: Campaign):
     """Accept the selected reports in one batch: all are checked first, so a refusal changes nothing."""
-    ids = [int(value) for value in request.POST.getlist("report") if value.isdigit()]
+    ids = [number for value in request.POST.getlist("report") if (number := whole_number(value)) is not None]
     chosen = list(campaign.reports.filter(pk__in=ids))
     try:
         accepted = reports_transition_many(actor=request.user, reports=chosen, action="accept")
@@ -316,17 +317,20 @@ def _detail_context(request, report: Report, **extra) -> dict:
             or (action.actor == "verifier" and verifier)
         )
     ]
+    sees_contact = access.sees_contact(user, report)
     events = list(report.events.select_related("actor"))
     for event in events:
         event.label = EVENT_LABELS.get(event.code, event.code)
-    events.reverse()
+        if not sees_contact and event.actor is not None and event.actor.account_type == AccountType.RESIDENT:
+            event.actor = None  # who reported or follows is the reporter's contact detail too
+    events = [e for e in reversed(events) if sees_contact or e.code != "campaigns.report.followed"]
     return {
         "report": report,
         "photos": report.photos.all(),
         "events": events,
         "actions": actions,
         "manages": manages,
-        "sees_contact": access.sees_contact(user, report),
+        "sees_contact": sees_contact,
         "may_reroute": manages
         and report.state in {ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.IN_PROGRESS},
         "units": Unit.objects.active().exclude(kind__in=["compound", "grid", "external"]).order_by("path"),
@@ -352,11 +356,8 @@ def report_detail(request, pk: int):
     try:
         if action == "reroute":
             unit = Unit.objects.filter(pk=pk_or_404(post.get("unit"))).first()
-            chief = (
-                report.campaign.chiefs.filter(pk=int(post["chief"])).first()
-                if post.get("chief", "").isdigit()
-                else None
-            )
+            chief_pk = whole_number(post.get("chief"))
+            chief = report.campaign.chiefs.filter(pk=chief_pk).first() if chief_pk is not None else None
             if unit is None:
                 raise ValidationError({"unit": _("Choose the unit.")})
             report_reroute(actor=request.user, report=report, unit=unit, chief=chief, note=post.get("note", ""))
@@ -364,7 +365,8 @@ def report_detail(request, pk: int):
             duplicate_of = None
             if action == "duplicate":
                 original = (post.get("duplicate_of") or "").strip().lstrip("#")
-                duplicate_of = Report.objects.filter(pk=int(original)).first() if original.isdigit() else None
+                original_pk = whole_number(original)
+                duplicate_of = Report.objects.filter(pk=original_pk).first() if original_pk is not None else None
             report_transition(
                 actor=request.user,
                 report=report,
@@ -379,8 +381,6 @@ def report_detail(request, pk: int):
     except ValidationError as error:
         context = _detail_context(request, report, posted={**post.dict(), "open": action}, errors=error.messages)
         return render(request, "campaigns/report_detail.html", context, status=400)
-    except PermissionDenied as error:
-        raise PermissionDenied(str(error)) from None
     messages.success(request, _("The report is updated."))
     return redirect("campaigns:report_detail", pk=report.pk)
 

@@ -85,7 +85,7 @@ def _insert_returning(model: type[models.Model], objs: Sequence[models.Model], c
         obj._state.db = connection.alias
 
 
-def writes_linked(model: type[models.Model] | None = None) -> bool:
+def writes_linked(model: type[models.Model]) -> bool:
     """Whether `insert_linked` can run here (PostgreSQL's data-modifying WITH)."""
     return connections[router.db_for_write(model)].vendor == "postgresql"
 

@@ -17,12 +17,21 @@ def form_page(request, form, *, title: str, back_url: str, submit_label: str = "
     return render(request, "form_page.html", context, status=400 if form.is_bound else 200)
 
 
+def whole_number(value) -> int | None:
+    """A whole number from user input, in ASCII digits and small enough for a database id; else None
+    (`str.isdigit` also takes "²" and "٣", which `int` refuses or reads)."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
 def pk_or_404(value) -> int:
     """A primary key from user input (a form field, a query parameter); anything else is a 404."""
-    text = str(value or "")
-    if not text.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise Http404
-    return int(text)
+    return number
 
 
 def year_or_404(year: int) -> int:

@@ -23,11 +23,11 @@ from duban.campaigns.choices import EVENT_LABELS, OPEN_REPORT_STATES, ReportSour
 from duban.campaigns.forms import ReportForm
 from duban.campaigns.models import Campaign, Category, Follower, Report
 from duban.campaigns.routing import map_settings
-from duban.campaigns.services.reports import nearby_open, report_follow, report_transition
+from duban.campaigns.services.reports import nearby_open, report_follow, report_transition, resolve_location
 from duban.core.exports import xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
-from duban.core.views import pk_or_404
+from duban.core.views import pk_or_404, whole_number
 from duban.ledger.models import Notification
 
 MAP_POINTS = 3000
@@ -38,8 +38,8 @@ def _filters(request):
     """The campaign and category chosen in the query string (ignored when unknown)."""
 
     def chosen(model, name: str):
-        value = request.GET.get(name) or ""
-        return model.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        number = whole_number(request.GET.get(name))
+        return model.objects.filter(pk=number).first() if number is not None else None
 
     return chosen(Campaign, "campaign"), chosen(Category, "category")
 
@@ -134,8 +134,8 @@ def problem_nearby(request):
     """Open reports of the chosen category near the chosen point (the duplicate suggestions)."""
     category = Category.objects.select_related("campaign").filter(pk=pk_or_404(request.GET.get("category"))).first()
     try:
-        lat, lng = float(request.GET.get("lat", "")), float(request.GET.get("lng", ""))
-    except ValueError:
+        lat, lng = resolve_location(lat=request.GET.get("lat"), lng=request.GET.get("lng"))
+    except ValidationError:  # no point yet, or not a usable one: nothing to suggest
         lat = lng = None
     found = nearby_open(category.campaign, category, lat, lng) if category and lat is not None else []
     return render(request, "portal/problems/_nearby.html", {"found": found, "category": category})
@@ -201,7 +201,9 @@ def problem_photo(request, pk: int, photo_pk: int):
     if photo is None:
         raise Http404
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=86400"
+    # A rejected report's photos are for the reporter and officials only: no shared caches.
+    shared = "private" if report.state == ReportState.REJECTED else "public"
+    response["Cache-Control"] = f"{shared}, max-age=86400"
     return response
 
 
@@ -222,8 +224,8 @@ def my_problems(request):
 
 
 def _stats_campaign(request) -> Campaign | None:
-    campaign, _category = _filters(request)
-    return campaign
+    number = whole_number(request.GET.get("campaign"))
+    return Campaign.objects.filter(pk=number).first() if number is not None else None
 
 
 def problem_stats(request):

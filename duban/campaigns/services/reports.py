@@ -50,7 +50,7 @@ from duban.ledger.services.items import items_register, items_transition_many
 from duban.orgs.models import Unit, User
 
 MAX_DESCRIPTION = 4000
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:", re.IGNORECASE)
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:|\x00", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}$")
 _URL = URLValidator(schemes=["http", "https"])
 
@@ -131,7 +131,7 @@ def _check_media_url(url: str) -> str:
         try:
             _URL(url)
         except ValidationError:
-            raise ValidationError({"media_url": _("Enter a valid URL.")}) from None
+            raise ValidationError({"media_url": _("media_url must be an http or https address.")}) from None
         if len(url) > 500:
             raise ValidationError({"media_url": _("At most %(n)s characters.") % {"n": 500}})
     return url
@@ -215,8 +215,8 @@ def _prepare(spec: dict, *, actor, campaign: Campaign, source: str, table, now, 
         contact_name=contact_name,
         contact_phone=contact_phone,
         contact_email=contact_email,
-        device_id=(spec.get("device_id") or "")[:60],
-        account_id=(spec.get("account_id") or "")[:60],
+        device_id=_clean_text((spec.get("device_id") or "")[:60], "device_id", 60),
+        account_id=_clean_text((spec.get("account_id") or "")[:60], "account_id", 60),
         media_url=_check_media_url(spec.get("media_url") or ""),
         routed_unit=route.unit,
         chief=route.chief,
@@ -252,7 +252,7 @@ def reports_submit_many(
     reports = [report for report, _photos in prepared]
     submitter = _user(actor)
     tallies = tally_rows([tally_key(report) for report in reports])
-    if len(reports) == 1 and not accept and not prepared[0][1] and not reports[0].reporter_id and writes_linked():
+    if len(reports) == 1 and not accept and not prepared[0][1] and not reports[0].reporter_id and writes_linked(Report):
         # One report with nothing but its events and tally (an Open311 post): one statement.
         insert_linked(reports[0], _submitted_events(reports[0], submitter, source, now), tallies)
         return reports
@@ -625,6 +625,8 @@ def report_reroute(
         raise ValidationError({"unit": _("The report is already routed there.")})
     if chief is not None and chief.campaign_id != report.campaign_id:
         raise ValidationError({"chief": _("This chief belongs to another campaign.")})
+    if report.item_id and report.state != ReportState.ACCEPTED:
+        check_transition(REPORT_TRANSITIONS, report.state, ReportState.ACCEPTED, ReportState)
     before, counted = _route_data(report.routed_unit, report.chief), tally_key(report)
     table = routing.RoutingTable.of(report.campaign)
     rule = table.best_rule(report.category, report.area, unit=unit)

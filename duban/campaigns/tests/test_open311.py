@@ -123,6 +123,8 @@ class TestPostingRequests:
             ({"media_url": "javascript:alert(1)"}, 400),
             ({"email": "not-an-address"}, 400),
             ({"lat": None, "long": None, "address_id": "A-77"}, 400),
+            ({"description": "坑\x00洞"}, 400),
+            ({"device_id": "phone\x00"}, 400),
         ],
     )
     def test_errors_in_the_spec_format_and_nothing_saved(self, client, client_key, fields, status):
@@ -214,6 +216,7 @@ class TestReadingRequests:
         for fmt in ("json", "xml"):
             assert client.get(f"{BASE}/requests/999999.{fmt}").status_code == 404
             assert client.get(f"{BASE}/requests/abc.{fmt}").status_code == 404
+            assert client.get(f"{BASE}/requests/².{fmt}").status_code == 404
 
     def test_list_filters(self, client, posted):
         everything = client.get(f"{BASE}/requests.json").json()
@@ -253,6 +256,10 @@ class TestReadingRequests:
             {"status": "pending"},
             {"service_request_id": "1;DROP TABLE"},
             {"page_size": "-1"},
+            {"page": "²"},
+            {"service_request_id": "1,²"},
+            {"start_date": "2026-02-30"},
+            {"end_date": "2026-11-31T10:00:00+08:00"},
         ],
     )
     def test_bad_queries_are_400(self, client, posted, query):

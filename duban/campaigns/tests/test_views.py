@@ -101,6 +101,17 @@ class TestPortalReporting:
         far = client.get(url, {"category": world.parking.pk, "lat": GUIYUAN[0], "lng": GUIYUAN[1]})
         assert f"#{existing.pk}" not in far.content.decode()
         assert client.get(url, {"category": "x"}).status_code == 404
+        assert client.get(url, {"category": "²"}).status_code == 404
+        for lat, lng in (("inf", "114.1"), ("nan", "nan"), ("95", "114.1")):
+            response = client.get(url, {"category": world.parking.pk, "lat": lat, "lng": lng})
+            assert response.status_code == 200 and f"#{existing.pk}" not in response.content.decode()
+
+    def test_unicode_digits_in_filters_are_ignored_not_a_server_error(self, client, world, personas):
+        for url in (reverse("portal:problems"), reverse("portal:problem_stats")):
+            assert client.get(url, {"campaign": "²", "category": "٣"}).status_code == 200
+        client.force_login(personas.office_admin)
+        queue = reverse("campaigns:report_queue", args=[world.campaign.pk])
+        assert client.get(queue, {"street": "²", "q": "²"}).status_code == 200
 
     def test_follow_this_one_instead_needs_sign_in(self, client, world, personas):
         existing = report(world, personas)
@@ -129,6 +140,8 @@ class TestPrivacy:
         for url in pages:
             text = client.get(url).content.decode()
             assert "13955556666" not in text and "王秘密" not in text, url
+            if who != "resident":  # nor who reported: the staff timeline names no resident to them
+                assert str(personas.resident) not in text, url
 
     @pytest.mark.parametrize("who", ["office_admin", "unit_a_staff"])
     def test_the_office_and_the_responsible_unit_see_the_contact(self, client, world, personas, who):
@@ -151,6 +164,9 @@ class TestPrivacy:
         assert client.get(reverse("portal:problem_detail", args=[made.pk])).status_code == 404
         client.force_login(personas.resident)
         assert client.get(reverse("portal:problem_detail", args=[made.pk])).status_code == 200
+        photo = made.photos.get()
+        response = client.get(reverse("portal:problem_photo", args=[made.pk, photo.pk]))
+        assert response.status_code == 200 and response["Cache-Control"].startswith("private")
 
 
 class TestStaffPages:
