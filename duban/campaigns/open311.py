@@ -165,10 +165,6 @@ def discovery(request, fmt: str):
     return HttpResponse(body, content_type=CONTENT_TYPES["xml"])
 
 
-def _open_category(code: str) -> Category | None:
-    return next(iter(Category.objects.taking_reports().filter(service_code=code).order_by()), None)
-
-
 @endpoint
 def services(request, fmt: str):
     rows = [
@@ -188,7 +184,7 @@ def services(request, fmt: str):
 
 @endpoint
 def service_definition(request, fmt: str, code: str):
-    category = _open_category(code)
+    category = routing.category_for_service(code, routing.current_version(), timezone.localdate())
     if category is None:
         raise Open311Error(404, _("Unknown service_code."))
     attributes = [

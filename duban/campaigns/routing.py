@@ -38,7 +38,6 @@ class Route:
     rule: RoutingRule | None
     unit: Unit | None
     chief: Chief | None
-    deadline_working_days: int
 
 
 class _Map:
@@ -166,10 +165,7 @@ class RoutingTable:
         zone = next((z for z in self.zones if geo.distance_m(lat, lng, z.center_lat, z.center_lng) <= z.radius_m), None)
         rule = self.best_rule(category, area)
         chief = (rule.chief if rule else None) or self.chief_for(area)
-        days = category.deadline_working_days
-        if zone is not None:
-            days = min(days, zone.deadline_working_days)
-        return Route(area, street, zone, rule, rule.unit if rule else None, chief, days)
+        return Route(area, street, zone, rule, rule.unit if rule else None, chief)
 
     def best_rule(self, category: Category, area: Unit, unit: Unit | None = None) -> RoutingRule | None:
         """The deepest rule covering the area, one naming the category before one for every
@@ -241,7 +237,7 @@ def category_for_service(code: str, version: str, today) -> Category | None:
         categories = Category.objects.filter(is_active=True).select_related("campaign")
         _DIRECTORY[:] = [version, {category.service_code: category for category in categories}]
     category = _DIRECTORY[1].get(code)
-    if category is None or not category.campaign.starts_on <= today <= category.campaign.ends_on:
+    if category is None or not category.campaign.is_running(today):
         return None
     return category
 

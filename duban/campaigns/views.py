@@ -335,7 +335,7 @@ def _detail_context(request, report: Report, **extra) -> dict:
         and report.state in {ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.IN_PROGRESS},
         "units": Unit.objects.active().exclude(kind__in=["compound", "grid", "external"]).order_by("path"),
         "chiefs": report.campaign.chiefs.select_related("person", "area"),
-        "nearby": nearby_open(report.campaign, report.category, report.lat, report.lng, exclude=report.pk)
+        "nearby": nearby_open(report.category, report.lat, report.lng, exclude=report.pk)
         if manages and report.state in {ReportState.SUBMITTED, ReportState.ACCEPTED}
         else [],
         "map": map_settings(),

@@ -137,7 +137,7 @@ def problem_nearby(request):
         lat, lng = resolve_location(lat=request.GET.get("lat"), lng=request.GET.get("lng"))
     except ValidationError:  # no point yet, or not a usable one: nothing to suggest
         lat = lng = None
-    found = nearby_open(category.campaign, category, lat, lng) if category and lat is not None else []
+    found = nearby_open(category, lat, lng) if category and lat is not None else []
     return render(request, "portal/problems/_nearby.html", {"found": found, "category": category})
 
 

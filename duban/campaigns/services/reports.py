@@ -180,7 +180,7 @@ def _prepare(spec: dict, *, actor, campaign: Campaign, source: str, table, now, 
         raise ValidationError({"category": _("Choose a category.")})
     if category.campaign_id != campaign.pk or not category.is_active:
         raise ValidationError({"category": _("This category does not take reports in this campaign.")})
-    if not campaign.starts_on <= today <= campaign.ends_on:
+    if not campaign.is_running(today):
         raise ValidationError({"category": _("This campaign is not taking reports now.")})
     if source not in SOURCES:
         raise ValidationError({"source": _("Unknown source.")})
@@ -303,7 +303,7 @@ def report_follow(*, actor: User, report: Report, follow: bool = True) -> bool:
 
 
 def nearby_open(
-    campaign: Campaign, category: Category, lat: float, lng: float, *, limit: int = 5, exclude: int | None = None
+    category: Category, lat: float, lng: float, *, limit: int = 5, exclude: int | None = None
 ) -> list[Report]:
     """Open reports of the category within its duplicate radius, nearest first (at most `limit`)."""
     radius = category.radius_m

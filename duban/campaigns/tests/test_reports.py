@@ -246,17 +246,17 @@ class TestDuplicates:
         submit(world, personas, category=world.dogs)
         closed = submit(world, personas, at=offset(DONGMEN, 50))
         report_transition(actor=personas.office_admin, report=closed, action="reject", note="无效")
-        found = nearby_open(world.campaign, world.parking, *offset(DONGMEN, 100))
+        found = nearby_open(world.parking, *offset(DONGMEN, 100))
         assert [r.pk for r in found] == [near.pk]
         assert 95 <= found[0].distance_m <= 105
 
     def test_at_most_five_nearest_first_and_radius_per_category(self, world, personas):
         made = [submit(world, personas, at=offset(DONGMEN, 10 * i)) for i in range(7)]
-        found = nearby_open(world.campaign, world.parking, *DONGMEN)
+        found = nearby_open(world.parking, *DONGMEN)
         assert [r.pk for r in found] == [r.pk for r in made[:5]]
         setup.category_save(actor=None, campaign=world.campaign, category=world.parking, duplicate_radius_m=15)
         world.parking.refresh_from_db()
-        assert len(nearby_open(world.campaign, world.parking, *DONGMEN)) == 2
+        assert len(nearby_open(world.parking, *DONGMEN)) == 2
 
 
 class TestBadInput:

@@ -182,7 +182,7 @@ class Command(BaseCommand):
             lat, lng = STREET_CENTRES[rng.choice(names)]
             lat, lng = lat + rng.uniform(-0.01, 0.01), lng + rng.uniform(-0.011, 0.011)
             start = time.perf_counter()
-            found += len(nearby_open(campaign, rng.choice(categories), lat, lng))
+            found += len(nearby_open(rng.choice(categories), lat, lng))
             times.append(time.perf_counter() - start)
         return [
             "duplicate lookup (1,000 random points)",
