@@ -16,3 +16,9 @@ class CampaignsConfig(AppConfig):
         from duban.campaigns.stats import tally_fold
 
         return f"folded {tally_fold()} campaign statistics rows"
+
+    def ledger_owners(self):
+        """The subjects this context attaches to ledger items (see `duban.ledger.owners`)."""
+        from duban.campaigns.subjects import ReportOwner
+
+        return [ReportOwner()]

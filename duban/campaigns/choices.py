@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from duban.core.transitions import Table, move
 
 
 class ReportState(models.TextChoices):
@@ -34,49 +34,29 @@ class ReportActor(models.TextChoices):
     VERIFIER = "verifier", _("an inspector outside the responsible unit, or the reporter")
 
 
-@dataclass(frozen=True)
-class ReportAction:
-    code: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    actor: str
-    needs_note: bool = False
-
-
-def _action(code, label, sources, target, actor, needs_note=False) -> ReportAction:
-    return ReportAction(code, label, frozenset(sources), target, actor, needs_note)
-
-
 R = ReportState
-# The transition table: every state change of a report is one of these actions.
-REPORT_ACTIONS: dict[str, ReportAction] = {
-    a.code: a
-    for a in [
-        _action("accept", _("Accept and dispatch"), {R.SUBMITTED}, R.ACCEPTED, ReportActor.OFFICE),
-        _action("start", _("Start work"), {R.ACCEPTED}, R.IN_PROGRESS, ReportActor.UNIT),
-        _action("fix", _("Report fixed"), {R.ACCEPTED, R.IN_PROGRESS}, R.FIXED, ReportActor.UNIT, True),
-        _action("verify", _("Verify and close"), {R.FIXED}, R.CLOSED, ReportActor.VERIFIER),
-        _action("not_fixed", _("Not fixed: reopen"), {R.FIXED, R.CLOSED}, R.IN_PROGRESS, ReportActor.VERIFIER, True),
-        _action("duplicate", _("Mark as duplicate"), {R.SUBMITTED, R.ACCEPTED}, R.DUPLICATE, ReportActor.OFFICE),
-        _action(
-            "transfer",
-            _("Transfer (not our responsibility)"),
-            {R.SUBMITTED, R.ACCEPTED},
-            R.TRANSFERRED,
-            ReportActor.OFFICE,
-            True,
-        ),
-        _action("reject", _("Reject"), {R.SUBMITTED, R.ACCEPTED}, R.REJECTED, ReportActor.OFFICE, True),
-    ]
-}
-
-REPORT_TRANSITIONS: dict[str, set[str]] = {}
-for _a in REPORT_ACTIONS.values():
-    for _source in _a.sources:
-        REPORT_TRANSITIONS.setdefault(_source, set()).add(_a.target)
-# Re-routing (`report_reroute`, the office's) hands work in progress to another unit, accepted anew.
-REPORT_TRANSITIONS[ReportState.IN_PROGRESS].add(ReportState.ACCEPTED)
+# The transition table: every state change of a report is one of these moves. Routing is too: a
+# new report is routed (or routed again) without changing state, and an accepted report re-routed
+# to another unit is accepted anew there (`report_reroute`).
+REPORT_ACTIONS = Table(
+    ReportState,
+    [
+        move("accept", _("Accept and dispatch"), {R.SUBMITTED}, R.ACCEPTED, ReportActor.OFFICE),
+        move("start", _("Start work"), {R.ACCEPTED}, R.IN_PROGRESS, ReportActor.UNIT),
+        move("fix", _("Report fixed"), {R.ACCEPTED, R.IN_PROGRESS}, R.FIXED, ReportActor.UNIT, needs_reason=True),
+        move("verify", _("Verify and close"), {R.FIXED}, R.CLOSED, ReportActor.VERIFIER),
+        move("not_fixed", _("Not fixed: reopen"), {R.FIXED, R.CLOSED}, R.IN_PROGRESS, ReportActor.VERIFIER,
+             needs_reason=True),
+        move("duplicate", _("Mark as duplicate"), {R.SUBMITTED, R.ACCEPTED}, R.DUPLICATE, ReportActor.OFFICE),
+        move("transfer", _("Transfer (not our responsibility)"), {R.SUBMITTED, R.ACCEPTED}, R.TRANSFERRED,
+             ReportActor.OFFICE, needs_reason=True),
+        move("reject", _("Reject"), {R.SUBMITTED, R.ACCEPTED}, R.REJECTED, ReportActor.OFFICE, needs_reason=True),
+        move("route", _("Re-route"), {R.SUBMITTED}, None, ReportActor.OFFICE),
+        move("reroute", _("Re-route"), {R.ACCEPTED, R.IN_PROGRESS}, R.ACCEPTED, ReportActor.OFFICE, needs_reason=True),
+    ],
+    not_now=_("“%(action)s” is not possible while the report is “%(state)s”."),
+)  # fmt: skip
+ROUTING_ACTIONS = frozenset({"route", "reroute"})  # their own form on the report's page
 
 
 class ReportSource(models.TextChoices):

@@ -338,9 +338,6 @@ class Report(BaseModel):
         db_index=False,
     )
     rule = models.ForeignKey(RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    item = models.OneToOneField(
-        Item, verbose_name=_("ledger item"), null=True, blank=True, on_delete=models.PROTECT, related_name="report"
-    )
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplicate of"),
@@ -400,6 +397,24 @@ class Report(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_REPORT_STATES
+
+    @property
+    def item(self) -> Item | None:
+        """The ledger item the report stands at now: its newest (`Item.subject` is the one link;
+        a re-routed report has a cancelled item and a new one). Services attach it when they
+        read reports in bulk."""
+        if "_item" not in self.__dict__:
+            items = Item.objects.for_subject(self).select_related("ledger").order_by("-pk")
+            self._item = None if self.pk is None else items.first()
+        return self._item
+
+    @item.setter
+    def item(self, value: Item | None) -> None:
+        self._item = value
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_item", None)
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def open311_status(self) -> str:

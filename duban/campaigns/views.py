@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duban.campaigns import access
-from duban.campaigns.choices import EVENT_LABELS, OPEN_REPORT_STATES, REPORT_ACTIONS, ReportSource, ReportState
+from duban.campaigns.choices import (
+    EVENT_LABELS,
+    OPEN_REPORT_STATES,
+    REPORT_ACTIONS,
+    ROUTING_ACTIONS,
+    ReportSource,
+    ReportState,
+)
 from duban.campaigns.forms import (
     AreaShapeForm,
     CampaignForm,
@@ -307,16 +314,9 @@ def _detail_context(request, report: Report, **extra) -> dict:
     manages = access.manages(user, report.campaign)
     unit = access.acts_for_unit(user, report)
     verifier = access.can_verify(user, report) and not access.is_reporter(user, report)
-    actions = [
-        action
-        for code, action in REPORT_ACTIONS.items()
-        if report.state in action.sources
-        and (
-            (action.actor == "office" and manages)
-            or (action.actor == "unit" and unit)
-            or (action.actor == "verifier" and verifier)
-        )
-    ]
+    may = {"office": manages, "unit": unit, "verifier": verifier}
+    moves = [action for action in REPORT_ACTIONS.available(report.state) if may[action.actor]]
+    actions = [action for action in moves if action.code not in ROUTING_ACTIONS]
     sees_contact = access.sees_contact(user, report)
     events = list(report.events.select_related("actor"))
     for event in events:
@@ -331,8 +331,7 @@ def _detail_context(request, report: Report, **extra) -> dict:
         "actions": actions,
         "manages": manages,
         "sees_contact": sees_contact,
-        "may_reroute": manages
-        and report.state in {ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.IN_PROGRESS},
+        "may_reroute": any(action.code in ROUTING_ACTIONS for action in moves),
         "units": Unit.objects.active().exclude(kind__in=["compound", "grid", "external"]).order_by("path"),
         "chiefs": report.campaign.chiefs.select_related("person", "area"),
         "nearby": nearby_open(report.category, report.lat, report.lng, exclude=report.pk)
@@ -361,7 +360,7 @@ def report_detail(request, pk: int):
             if unit is None:
                 raise ValidationError({"unit": _("Choose the unit.")})
             report_reroute(actor=request.user, report=report, unit=unit, chief=chief, note=post.get("note", ""))
-        elif action in REPORT_ACTIONS:
+        elif action in REPORT_ACTIONS and action not in ROUTING_ACTIONS:
             duplicate_of = None
             if action == "duplicate":
                 original = (post.get("duplicate_of") or "").strip().lstrip("#")

@@ -438,7 +438,6 @@ def seed_reform_followups(logins: dict[str, User]) -> None:
         facts="试点期间因小区物业更换，议事会组建延期两个月，已调整方案并恢复运行。",
         year=year,
         reform=micro,
-        item=micro.item,
         at=on_day(applied, 10),
     )
     tolerance_transition(actor=supervisor, case=case, target="accepted", at=on_day(applied + dt.timedelta(days=2), 10))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from duban.core.transitions import Table, move
 
 
 class LedgerKind(models.TextChoices):
@@ -49,58 +49,38 @@ class Actor(models.TextChoices):
     OFFICE = "office", _("the supervising office")
     UNIT = "unit", _("the responsible unit")
     REVIEWER = "reviewer", _("a reviewer outside the responsible unit")
-
-
-@dataclass(frozen=True)
-class Action:
-    code: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    actor: str
-    needs_reason: bool = False
-
-
-def _action(code, label, sources, target, actor, needs_reason=False) -> Action:
-    return Action(code, label, frozenset(sources), target, actor, needs_reason)
+    YEAR_END = "year_end", _("the office's year-end carry-over")  # never one item at a time
 
 
 S = ItemState
-# The transition table: every state change of an item is one of these actions.
-ACTIONS: dict[str, Action] = {
-    a.code: a
-    for a in [
-        _action("assign", _("Assign"), {S.DRAFT}, S.ASSIGNED, Actor.OFFICE),
-        _action("acknowledge", _("Acknowledge"), {S.ASSIGNED}, S.ACKNOWLEDGED, Actor.UNIT),
-        _action("start", _("Start work"), {S.ACKNOWLEDGED, S.RETURNED}, S.IN_PROGRESS, Actor.UNIT),
-        _action(
-            "submit",
-            _("Submit for review"),
-            {S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
-            S.SUBMITTED,
-            Actor.UNIT,
-            True,
-        ),
-        _action("return", _("Return for rework"), {S.SUBMITTED}, S.RETURNED, Actor.REVIEWER, True),
-        _action("accept", _("Accept as done"), {S.SUBMITTED}, S.DONE, Actor.REVIEWER),
-        _action("close", _("Close (销号)"), {S.DONE}, S.CLOSED, Actor.REVIEWER),
-        _action("reopen", _("Reopen after look-back"), {S.DONE, S.CLOSED}, S.IN_PROGRESS, Actor.REVIEWER, True),
-        _action("carry_over", _("Carry over to next year"), OPEN_STATES, S.CARRIED_OVER, Actor.OFFICE),
-        _action(
-            "cancel",
-            _("Cancel the item"),
-            {S.DRAFT, S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
-            S.CANCELLED,
-            Actor.OFFICE,
-            True,
-        ),
-    ]
-}
-
-ALLOWED_TRANSITIONS: dict[str, set[str]] = {}
-for _a in ACTIONS.values():
-    for _source in _a.sources:
-        ALLOWED_TRANSITIONS.setdefault(_source, set()).add(_a.target)
+# The transition table: every state change of an item is one of these moves. `confirm` marks the
+# irreversible ones, which the item page asks about first, with a verification opinion.
+ACTIONS = Table(
+    ItemState,
+    [
+        move("assign", _("Assign"), {S.DRAFT}, S.ASSIGNED, Actor.OFFICE, event="ledger.item.assigned"),
+        move("acknowledge", _("Acknowledge"), {S.ASSIGNED}, S.ACKNOWLEDGED, Actor.UNIT,
+             event="ledger.item.acknowledged"),
+        move("start", _("Start work"), {S.ACKNOWLEDGED, S.RETURNED}, S.IN_PROGRESS, Actor.UNIT,
+             event="ledger.item.started"),
+        move("submit", _("Submit for review"), {S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED}, S.SUBMITTED, Actor.UNIT,
+             needs_reason=True, event="ledger.item.submitted"),
+        move("return", _("Return for rework"), {S.SUBMITTED}, S.RETURNED, Actor.REVIEWER, needs_reason=True,
+             confirm=True, event="ledger.item.returned"),
+        move("accept", _("Accept as done"), {S.SUBMITTED}, S.DONE, Actor.REVIEWER, confirm=True,
+             event="ledger.item.accepted"),
+        move("close", _("Close (销号)"), {S.DONE}, S.CLOSED, Actor.REVIEWER, confirm=True, event="ledger.item.closed"),
+        move("reopen", _("Reopen after look-back"), {S.DONE, S.CLOSED}, S.IN_PROGRESS, Actor.REVIEWER,
+             needs_reason=True, event="ledger.item.reopened"),
+        move("carry_over", _("Carry over to next year"), OPEN_STATES, S.CARRIED_OVER, Actor.YEAR_END, confirm=True,
+             event="ledger.item.carried_over"),
+        move("cancel", _("Cancel the item"), {S.DRAFT, S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
+             S.CANCELLED, Actor.OFFICE, needs_reason=True, confirm=True, event="ledger.item.cancelled"),
+    ],
+    not_now=_("“%(action)s” is not possible while the item is “%(state)s”."),
+)  # fmt: skip
+# The primary button on an item is the first of these its viewer may take: the loop's next step.
+PRIMARY_ORDER = ["acknowledge", "start", "submit", "assign", "accept", "close"]
 
 
 class Urgency(models.TextChoices):
@@ -176,9 +156,13 @@ class ExtensionState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-EXTENSION_TRANSITIONS: dict[str, set[str]] = {
-    ExtensionState.PENDING: {ExtensionState.APPROVED, ExtensionState.REJECTED},
-}
+EXTENSION_MOVES = Table(
+    ExtensionState,
+    [
+        move("approve", _("Approve"), {ExtensionState.PENDING}, ExtensionState.APPROVED, Actor.REVIEWER),
+        move("reject", _("Refuse"), {ExtensionState.PENDING}, ExtensionState.REJECTED, Actor.REVIEWER),
+    ],
+)
 
 # Event codes and their labels; every row of ItemEvent carries one of these codes.
 EVENT_LABELS: dict[str, str] = {

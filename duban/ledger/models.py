@@ -92,6 +92,26 @@ class ItemQuerySet(models.QuerySet):
     def overdue(self, today: dt.date | None = None) -> ItemQuerySet:
         return self.open().filter(effective_deadline__lt=today or timezone.localdate())
 
+    def for_subject(self, subject) -> ItemQuerySet:
+        """The items about `subject` (`Item.subject`, the one link from an item to what it is about)."""
+        return self.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+
+    def for_subjects(self, subjects) -> ItemQuerySet:
+        """The items about any of `subjects` (a queryset or a list of one model's instances)."""
+        model = subjects.model if isinstance(subjects, models.QuerySet) else type(next(iter(subjects), None))
+        if model is type(None):
+            return self.none()
+        ids = subjects.values("pk") if isinstance(subjects, models.QuerySet) else [s.pk for s in subjects]
+        return self.filter(subject_type=ContentType.objects.get_for_model(model), subject_id__in=ids)
+
+    def newest_by_subject(self) -> dict[int, Item]:
+        """subject id → its newest item: where a subject stands now (a re-routed report's new
+        item, a carried-over finding's item in the new year)."""
+        newest: dict[int, Item] = {}
+        for item in self.order_by("subject_id", "pk"):
+            newest[item.subject_id] = item
+        return newest
+
     def for_units(self, units) -> ItemQuerySet:
         """Items led by, or shared with, any of `units`."""
         return self.filter(Q(lead_unit__in=units) | Q(co_units__unit__in=units)).distinct()

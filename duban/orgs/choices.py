@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.transitions import Table, move
+
 
 class UnitKind(models.TextChoices):
     DISTRICT = "district", _("District")
@@ -39,10 +41,13 @@ class RecordState(models.TextChoices):
 
 
 # Units and people are never deleted: they are retired, and may be restored.
-RECORD_TRANSITIONS: dict[str, set[str]] = {
-    RecordState.ACTIVE: {RecordState.RETIRED},
-    RecordState.RETIRED: {RecordState.ACTIVE},
-}
+RECORD_MOVES = Table(
+    RecordState,
+    [
+        move("retire", _("Retire"), {RecordState.ACTIVE}, RecordState.RETIRED),
+        move("restore", _("Restore"), {RecordState.RETIRED}, RecordState.ACTIVE),
+    ],
+)
 
 
 class PositionRole(models.TextChoices):

@@ -10,9 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duban.core.errors import check_transition
 from duban.core.history import save_with_history
-from duban.orgs.choices import ALLOWED_CHILD_KINDS, RECORD_TRANSITIONS, RecordState, UnitKind
+from duban.orgs.choices import ALLOWED_CHILD_KINDS, RECORD_MOVES, RecordState, UnitKind
 from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, User
 
 UNIT_FIELDS = ("name", "short_name", "kind", "code", "sort_order", "address", "office_phone", "description")
@@ -97,7 +96,7 @@ def unit_move(*, actor: User | None, unit: Unit, new_parent: Unit) -> Unit:
 @transaction.atomic
 def unit_retire(*, actor: User | None, unit: Unit, reason: str) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    check_transition(RECORD_TRANSITIONS, unit.state, RecordState.RETIRED, RecordState)
+    RECORD_MOVES.check_target(unit.state, RecordState.RETIRED)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for retiring this unit.")})
     if unit.children.active().exists():
@@ -116,7 +115,7 @@ def unit_retire(*, actor: User | None, unit: Unit, reason: str) -> Unit:
 @transaction.atomic
 def unit_restore(*, actor: User | None, unit: Unit) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    check_transition(RECORD_TRANSITIONS, unit.state, RecordState.ACTIVE, RecordState)
+    RECORD_MOVES.check_target(unit.state, RecordState.ACTIVE)
     if unit.parent is not None and not unit.parent.is_active:
         raise ValidationError(_("Restore the parent unit first."))
     unit.state = RecordState.ACTIVE
@@ -157,7 +156,7 @@ def person_update(*, actor: User | None, person: Person, data: dict) -> Person:
 def person_retire(*, actor: User | None, person: Person) -> Person:
     """Retire a person: their current posts and portfolio end and their login is disabled."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    check_transition(RECORD_TRANSITIONS, person.state, RecordState.RETIRED, RecordState)
+    RECORD_MOVES.check_target(person.state, RecordState.RETIRED)
     today = timezone.localdate()
     for position in person.positions.current().select_for_update():
         position.ended_on = today
@@ -177,7 +176,7 @@ def person_retire(*, actor: User | None, person: Person) -> Person:
 @transaction.atomic
 def person_restore(*, actor: User | None, person: Person) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
-    check_transition(RECORD_TRANSITIONS, person.state, RecordState.ACTIVE, RecordState)
+    RECORD_MOVES.check_target(person.state, RecordState.ACTIVE)
     person.state = RecordState.ACTIVE
     person.retired_at = None
     save_with_history(person, actor=actor, reason="orgs.person.restored")

@@ -86,7 +86,8 @@ def reforms(request):
         year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
     except ValueError:
         raise Http404 from None
-    shown = Reform.objects.filter(year=year).select_related("lead_unit", "item").order_by("level", "id")
+    shown = Reform.objects.filter(year=year).select_related("lead_unit").prefetch_related("items")
+    shown = shown.order_by("level", "id")
     context = {
         "year": year,
         "years": years,

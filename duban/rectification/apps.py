@@ -11,3 +11,9 @@ class RectificationConfig(AppConfig):
         from duban.orgs.access import is_official
 
         return [("rectification:audit_year", _("Audit rectification"), is_official)]
+
+    def ledger_owners(self):
+        """The subjects this context attaches to ledger items (see `duban.ledger.owners`)."""
+        from duban.rectification.subjects import FindingOwner
+
+        return [FindingOwner()]

@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -64,7 +63,7 @@ def finding_add(
 
 
 def finding_items(finding: AuditFinding):
-    return Item.objects.filter(subject_type=ContentType.objects.get_for_model(AuditFinding), subject_id=finding.pk)
+    return Item.objects.for_subject(finding)
 
 
 @transaction.atomic
@@ -135,11 +134,8 @@ def finding_status(items: list[Item], today: dt.date) -> str:
 
 
 def items_by_finding(findings) -> dict[int, list[Item]]:
-    content_type = ContentType.objects.get_for_model(AuditFinding)
     grouped: dict[int, list[Item]] = defaultdict(list)
-    items = Item.objects.filter(subject_type=content_type, subject_id__in=[f.pk for f in findings]).select_related(
-        "lead_unit", "ledger"
-    )
+    items = Item.objects.for_subjects(findings).select_related("lead_unit", "ledger")
     for item in items:
         grouped[item.subject_id].append(item)
     return grouped

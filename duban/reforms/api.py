@@ -36,6 +36,11 @@ class ReformOut(Schema):
     def resolve_lead_leader_ids(reform: Reform) -> list[int]:
         return [leader.pk for leader in reform.lead_leaders.all()]
 
+    @staticmethod
+    def resolve_item_id(reform: Reform) -> int | None:
+        item = reform.item
+        return item.pk if item else None
+
 
 class ReformDetailOut(ReformOut):
     """One reform, with where it breaks the three-level responsibility rule."""
@@ -142,13 +147,13 @@ class ResultOut(Schema):
 
 def _reform(request, reform_id: int) -> Reform:
     access.require_reader(request.auth)
-    return get_object_or_404(Reform.objects.select_related("lead_unit", "item"), pk=reform_id)
+    return get_object_or_404(Reform.objects.select_related("lead_unit").prefetch_related("items"), pk=reform_id)
 
 
 @router.get("/reforms", response=list[ReformOut])
 def list_reforms(request, year: int | None = None, level: str | None = None):
     access.require_reader(request.auth)
-    reforms = Reform.objects.select_related("lead_unit", "item").prefetch_related("lead_leaders")
+    reforms = Reform.objects.select_related("lead_unit").prefetch_related("lead_leaders", "items")
     if year:
         reforms = reforms.filter(year=year)
     if level:

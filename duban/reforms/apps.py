@@ -20,3 +20,9 @@ class ReformsConfig(AppConfig):
             ("reforms:reform_list", _("Reforms"), is_official),
             ("reforms:my_panels", _("Expert scoring"), sits_on_a_panel),
         ]
+
+    def ledger_owners(self):
+        """The subjects this context attaches to ledger items (see `duban.ledger.owners`)."""
+        from duban.reforms.subjects import ReformOwner
+
+        return [ReformOwner()]

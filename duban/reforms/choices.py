@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.transitions import Table, move
+
 
 class ReformLevel(models.TextChoices):
     NATIONAL = "national", _("National task assigned to the district")
@@ -119,12 +121,17 @@ class ToleranceState(models.TextChoices):
     FINAL = "final", _("Final")
 
 
-TOLERANCE_TRANSITIONS = {
-    ToleranceState.APPLIED: {ToleranceState.ACCEPTED, ToleranceState.DECLINED},
-    ToleranceState.ACCEPTED: {ToleranceState.DECIDED},
-    ToleranceState.DECIDED: {ToleranceState.APPEALED, ToleranceState.FINAL},
-    ToleranceState.APPEALED: {ToleranceState.FINAL},
-}
+T = ToleranceState
+TOLERANCE_MOVES = Table(
+    ToleranceState,
+    [
+        move("accept", _("Accept"), {T.APPLIED}, T.ACCEPTED, "decider"),
+        move("decline", _("Do not accept"), {T.APPLIED}, T.DECLINED, "decider"),
+        move("decide", T.DECIDED.label, {T.ACCEPTED}, T.DECIDED, "decider"),
+        move("appeal", _("Appeal"), {T.DECIDED}, T.APPEALED, "applicant"),
+        move("finalise", T.FINAL.label, {T.DECIDED, T.APPEALED}, T.FINAL, "decider"),
+    ],
+)
 
 
 class ToleranceDecision(models.TextChoices):
@@ -147,7 +154,19 @@ CONDITIONS = {
 
 
 # Each state change of these records goes through its service, which checks its table.
-ADJUSTMENT_TRANSITIONS = {AdjustmentState.PENDING: {AdjustmentState.APPROVED, AdjustmentState.REJECTED}}
-PLAN_TRANSITIONS = {PlanState.DRAFT: {PlanState.APPROVED}}
-PROPOSAL_TRANSITIONS = {ProposalState.SUBMITTED: {ProposalState.ADOPTED, ProposalState.MERGED, ProposalState.DECLINED}}
-PANEL_TRANSITIONS = {PanelState.SCORING: {PanelState.PUBLISHED}}
+ADJUSTMENT_MOVES = Table(
+    AdjustmentState,
+    [
+        move("approve", _("Approve"), {AdjustmentState.PENDING}, AdjustmentState.APPROVED),
+        move("reject", _("Reject"), {AdjustmentState.PENDING}, AdjustmentState.REJECTED),
+    ],
+)
+PLAN_MOVES = Table(PlanState, [move("approve", PlanState.APPROVED.label, {PlanState.DRAFT}, PlanState.APPROVED)])
+PROPOSAL_MOVES = Table(
+    ProposalState,
+    [
+        move(state, ProposalState(state).label, {ProposalState.SUBMITTED}, state)
+        for state in (ProposalState.ADOPTED, ProposalState.MERGED, ProposalState.DECLINED)
+    ],
+)
+PANEL_MOVES = Table(PanelState, [move("publish", _("Publish the results"), {PanelState.SCORING}, PanelState.PUBLISHED)])

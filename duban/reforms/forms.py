@@ -80,7 +80,7 @@ class ReformForm(forms.ModelForm):
             self.initial.setdefault("lead_leaders", list(self.instance.lead_leaders.all()))
             self.initial.setdefault("co_units", list(self.instance.co_units.all()))
             self.fields["lead_leaders"].help_text = ""
-            if self.instance.item_id:
+            if self.instance.item is not None:
                 for name in (*ADJUSTABLE_FIELDS, "lead_unit"):
                     self.fields[name].disabled = True
                     self.fields[name].help_text = _(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -61,9 +62,9 @@ class Reform(BaseModel):
     )
     lead_unit = models.ForeignKey(Unit, verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="+")
     co_units = models.ManyToManyField(Unit, verbose_name=_("co-units"), blank=True, related_name="+")
-    item = models.OneToOneField(
-        Item, verbose_name=_("ledger item"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    # The reform's ledger items (`Item.subject`): its own item and the milestones beneath it, in
+    # every year it was carried into. Read-only here: items are written by the ledger's services.
+    items = GenericRelation(Item, content_type_field="subject_type", object_id_field="subject_id")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -80,8 +81,16 @@ class Reform(BaseModel):
         return self.title
 
     @property
+    def item(self) -> Item | None:
+        """The reform's own item: the newest of its items without a parent (after a carry-over,
+        the one in the new year's ledger). Reads `items` once; prefetch it for a list."""
+        roots = [item for item in self.items.all() if item.parent_id is None]
+        return max(roots, key=lambda item: item.pk) if roots else None
+
+    @property
     def progress(self) -> int:
-        return self.item.progress if self.item else 0
+        item = self.item
+        return item.progress if item else 0
 
 
 class ReformAdjustment(BaseModel):
@@ -464,9 +473,6 @@ class ToleranceCase(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tolerance_cases",
-    )
-    item = models.ForeignKey(
-        Item, verbose_name=_("ledger item"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("setback"), max_length=200)

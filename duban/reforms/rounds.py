@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duban.core.errors import check_transition
 from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.orgs import access as org_access
 from duban.orgs.choices import AccountType, UnitKind
 from duban.orgs.models import Unit, User
 from duban.reforms import evaluation
-from duban.reforms.choices import PANEL_TRANSITIONS, PanelState, ReformLevel, Satisfaction
+from duban.reforms.choices import PANEL_MOVES, PanelState, ReformLevel, Satisfaction
 from duban.reforms.models import (
     ExpertPanel,
     PanelMember,
@@ -330,7 +329,7 @@ def panel_results(panel: ExpertPanel) -> list[PanelResult]:
 def panel_publish(*, actor: User | None, panel: ExpertPanel, at=None) -> ExpertPanel:
     check_manager(actor)
     panel = ExpertPanel.objects.select_for_update().get(pk=panel.pk)
-    check_transition(PANEL_TRANSITIONS, panel.state, PanelState.PUBLISHED, PanelState)
+    PANEL_MOVES.check_target(panel.state, PanelState.PUBLISHED)
     if not any(result.score is not None for result in panel_results(panel)):
         raise ValidationError(_("No candidate has been scored yet."))
     panel.state = PanelState.PUBLISHED

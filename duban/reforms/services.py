@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duban.core.errors import check_transition
 from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.ledger.choices import ENDED_STATES, BasisKind, LedgerKind
@@ -22,10 +21,10 @@ from duban.orgs.choices import LeaderRank, PositionRole, UnitKind
 from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, User
 from duban.reforms import access
 from duban.reforms.choices import (
-    ADJUSTMENT_TRANSITIONS,
+    ADJUSTMENT_MOVES,
     ASSIGNED_LEVELS,
-    PLAN_TRANSITIONS,
-    PROPOSAL_TRANSITIONS,
+    PLAN_MOVES,
+    PROPOSAL_MOVES,
     AdjustmentState,
     LookBackOutcome,
     PlanState,
@@ -135,7 +134,8 @@ def reform_update(*, actor: User | None, reform: Reform, data: dict) -> Reform:
     only before."""
     check_manager(actor)
     reform = Reform.objects.select_for_update().get(pk=reform.pk)
-    allowed = DESCRIPTIVE_FIELDS + (() if reform.item_id else ADJUSTABLE_FIELDS + ("lead_unit",))
+    root = reform.item
+    allowed = DESCRIPTIVE_FIELDS + (() if root else ADJUSTABLE_FIELDS + ("lead_unit",))
     refused = [name for name in data if name not in allowed + ("lead_leaders", "co_units")]
     if refused:
         raise ValidationError(
@@ -148,6 +148,8 @@ def reform_update(*, actor: User | None, reform: Reform, data: dict) -> Reform:
     if "co_units" in data and reform.lead_unit in data["co_units"]:
         raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
     save_with_history(reform, actor=actor, reason="reforms.reform.updated")
+    if root is not None and root.state not in ENDED_STATES and root.title != reform.title:
+        item_update(actor=actor, item=root, data={"title": reform.title}, owner_rule=True)
     if "lead_leaders" in data:
         reform.lead_leaders.set(data["lead_leaders"])
     if "co_units" in data:
@@ -178,8 +180,9 @@ def reform_decompose(
     `deadline`, optional `lead_unit` and `weight`).
     The reform's progress is then its item's roll-up; the ledger supervises each milestone."""
     check_manager(actor)
-    reform = Reform.objects.select_for_update(of=("self",)).select_related("item", "lead_unit").get(pk=reform.pk)
-    if not milestones and reform.item is not None:
+    reform = Reform.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=reform.pk)
+    root = reform.item
+    if not milestones and root is not None:
         raise ValidationError(_("Give at least one milestone."))
     for spec in milestones:
         if not spec.get("title") or not spec.get("deadline"):
@@ -192,7 +195,6 @@ def reform_decompose(
                 }
             )
     leader = reform.lead_leaders.order_by("id").first()
-    root = reform.item
     if root is None:
         ledger = ledger or reform_ledger(reform.year)
         if ledger is None or ledger.kind != LedgerKind.REFORM:
@@ -207,8 +209,7 @@ def reform_decompose(
             ],
             at=at,
         )
-        item_transition(actor=actor, item=root, action="assign", at=at)
-        reform.item = root
+        root = item_transition(actor=actor, item=root, action="assign", at=at)
         save_with_history(reform, actor=actor, reason="reforms.reform.decomposed")
     elif root.state in ENDED_STATES:
         raise ValidationError(_("This reform's item is closed; milestones cannot be added."))
@@ -241,10 +242,11 @@ def _item_spec(reform: Reform, **spec) -> dict:
 
 
 def reform_items(reform: Reform):
-    """The reform's item and its milestones, in ledger order."""
-    if reform.item_id is None:
+    """The reform's own item and its milestones beneath it, in ledger order."""
+    root = reform.item
+    if root is None:
         return Item.objects.none()
-    return Item.objects.filter(pk=reform.item_id) | Item.objects.filter(parent_id=reform.item_id)
+    return Item.objects.filter(pk=root.pk) | Item.objects.filter(parent_id=root.pk)
 
 
 #
@@ -296,7 +298,7 @@ def adjustment_decide(
     at, _today = moment(at)
     adjustment = ReformAdjustment.objects.select_for_update(of=("self",)).select_related("reform").get(pk=adjustment.pk)
     target = AdjustmentState.APPROVED if approve else AdjustmentState.REJECTED
-    check_transition(ADJUSTMENT_TRANSITIONS, adjustment.state, target, AdjustmentState)
+    ADJUSTMENT_MOVES.check_target(adjustment.state, target)
     if actor is not None and adjustment.requested_by_id == actor.pk:
         raise ValidationError(_("An adjustment is approved by someone other than who asked for it."))
     if not approve and not note.strip():
@@ -307,15 +309,16 @@ def adjustment_decide(
     adjustment.decision_note = note.strip()
     save_with_history(adjustment, actor=actor, reason=f"reforms.adjustment.{target}")
     if approve:
-        reform = Reform.objects.select_for_update(of=("self",)).select_related("item").get(pk=adjustment.reform_id)
+        reform = Reform.objects.select_for_update().get(pk=adjustment.reform_id)
         for name, (_before, after) in adjustment.changes.items():
             setattr(reform, name, dt.date.fromisoformat(after) if name == "deadline" else after)
         reform.full_clean()
         save_with_history(reform, actor=actor, reason="reforms.reform.adjusted")
-        if "deadline" in adjustment.changes and reform.item:
-            _move_item_deadline(actor, reform, adjustment, at)
-        if "goals" in adjustment.changes and reform.item and reform.item.state not in ENDED_STATES:
-            item_update(actor=None, item=Item.objects.get(pk=reform.item_id), data={"content": reform.goals})
+        root = reform.item
+        if "deadline" in adjustment.changes and root:
+            _move_item_deadline(actor, reform, root, adjustment, at)
+        if "goals" in adjustment.changes and root and root.state not in ENDED_STATES:
+            item_update(actor=actor, item=root, data={"content": reform.goals}, owner_rule=True)
     return adjustment
 
 
@@ -338,17 +341,24 @@ def _check_new_deadline(reform: Reform, deadline: dt.date, at: dt.datetime) -> N
         raise ValidationError({"deadline": _("The deadline has passed; it can no longer be extended.")})
 
 
-def _move_item_deadline(actor, reform: Reform, adjustment: ReformAdjustment, at: dt.datetime) -> None:
+def _move_item_deadline(actor, reform: Reform, item: Item, adjustment: ReformAdjustment, at: dt.datetime) -> None:
     """The ledger moves an assigned item's deadline only by an approved extension: the adjustment
-    is that extension, asked and granted in the same step, so the item's history shows it."""
-    item = reform.item
+    is that extension, asked (by whoever asked for the adjustment) and granted (by whoever approved
+    it) in the same step, so the item's history shows both."""
     if item.state == "draft":
-        item_update(actor=None, item=item, data={"deadline": reform.deadline})
+        item_update(actor=actor, item=item, data={"deadline": reform.deadline}, owner_rule=True)
         return
     request = extension_request(
-        actor=None, item=item, new_deadline=reform.deadline, reason=f"改革深化：{adjustment.reason}", at=at
+        actor=adjustment.requested_by,
+        item=item,
+        new_deadline=reform.deadline,
+        reason=f"改革深化：{adjustment.reason}",
+        at=at,
+        owner_rule=True,
     )
-    extension_decide(actor=actor, request=request, approve=True, note=_("Reform adjustment approved."), at=at)
+    extension_decide(
+        actor=actor, request=request, approve=True, note=_("Reform adjustment approved."), at=at, owner_rule=True
+    )
 
 
 def _plain(value):
@@ -395,7 +405,7 @@ def plan_approve(
     plan, _created = AnnualPlan.objects.select_for_update().get_or_create(
         year=plan.year, defaults={"title": plan.title}
     )
-    check_transition(PLAN_TRANSITIONS, plan.state, PlanState.APPROVED, PlanState)
+    PLAN_MOVES.check_target(plan.state, PlanState.APPROVED)
     reforms = plan_reforms(plan)
     if not reforms:
         raise ValidationError(_("The plan lists no reforms yet."))
@@ -492,7 +502,7 @@ def proposal_answer(
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if state not in ProposalState.values:
         raise ValidationError({"state": _("Adopt, merge or decline the proposal.")})
-    check_transition(PROPOSAL_TRANSITIONS, proposal.state, state, ProposalState)
+    PROPOSAL_MOVES.check_target(proposal.state, state)
     answer = answer.strip()
     if state == ProposalState.ADOPTED:
         if reform is None:
@@ -531,7 +541,7 @@ def summary(first_year: int, last_year: int) -> dict:
     micro-reforms, projects scored by third-party panels and the excellent ones; and per year."""
     from duban.reforms.models import ExpertPanel
 
-    reforms = Reform.objects.filter(year__range=(first_year, last_year)).select_related("item")
+    reforms = Reform.objects.filter(year__range=(first_year, last_year)).prefetch_related("items")
     panels = ExpertPanel.objects.filter(year__range=(first_year, last_year))
     years = []
     for year in range(first_year, last_year + 1):
@@ -545,7 +555,7 @@ def _figures(year, reforms: list[Reform], panels) -> dict:
     from duban.reforms.rounds import panel_results
 
     assigned = [r for r in reforms if r.level in ASSIGNED_LEVELS]
-    completed = [r for r in assigned if r.item_id and r.item.state == "closed"]
+    completed = [r for r in assigned if r.item is not None and r.item.state == "closed"]
     scored = excellent = 0
     for panel in panels:
         results = panel_results(panel)
@@ -610,7 +620,9 @@ def lookback_record(
         if not finished:
             raise ValidationError(_("The reform has no finished ledger items to reopen."))
         for item in finished:
-            item_transition(actor=actor, item=item, action="reopen", reason=f"回头看：{findings.strip()}", at=at)
+            item_transition(
+                actor=actor, item=item, action="reopen", reason=f"回头看：{findings.strip()}", at=at, owner_rule=True
+            )
         lookback.reopened = len(finished)
     lookback.save()
     return lookback

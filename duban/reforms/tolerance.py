@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from duban.core.errors import check_transition
 from duban.core.exports import official_docx
 from duban.core.history import save_with_history
 from duban.core.workdays import add_working_days, moment
@@ -21,11 +20,11 @@ from duban.orgs.models import Unit, User
 from duban.reforms.choices import (
     CONDITIONS,
     DISTINCTIONS,
-    TOLERANCE_TRANSITIONS,
+    TOLERANCE_MOVES,
     ToleranceDecision,
     ToleranceState,
 )
-from duban.reforms.models import ToleranceCase
+from duban.reforms.models import Reform, ToleranceCase
 
 APPEAL_WORKING_DAYS = 5
 
@@ -63,11 +62,10 @@ def tolerance_transition(*, actor: User | None, case: ToleranceCase, target: str
     """The one way a case changes state. Refused steps change nothing."""
     at, today = moment(at)
     case = ToleranceCase.objects.select_for_update().get(pk=case.pk)
-    check_transition(TOLERANCE_TRANSITIONS, case.state, target, ToleranceState)
-    applicant_step = target == ToleranceState.APPEALED
-    if applicant_step and not acts_for(actor, case.unit):
+    step = TOLERANCE_MOVES.check_target(case.state, target)
+    if step.actor == "applicant" and not acts_for(actor, case.unit):
         raise PermissionDenied(_("Only the applying unit appeals."))
-    if not applicant_step and not decides(actor):
+    if step.actor == "decider" and not decides(actor):
         raise PermissionDenied(_("Cases are accepted and decided by the discipline body or the office."))
     if target == ToleranceState.DECLINED:
         _require(data, "reasons", _("Say why the application is not accepted."))
@@ -131,14 +129,12 @@ def _decide(case: ToleranceCase, data: dict) -> None:
 
 
 def exempted_item_ids(year: int) -> set[int]:
-    """Ledger items whose setback was finally exempted, with their milestones below them: the
-    appraisal deducts nothing for them."""
-    exempted = set(
-        ToleranceCase.objects.filter(
-            year=year, state=ToleranceState.FINAL, decision=ToleranceDecision.EXEMPTED, item__isnull=False
-        ).values_list("item_id", flat=True)
-    )
-    return exempted | set(Item.objects.filter(parent_id__in=exempted).values_list("pk", flat=True))
+    """The ledger items of reforms whose setback in `year` was finally exempted (the reform's own
+    item and its milestones, in whichever year's ledger): the appraisal deducts nothing for them."""
+    exempted = ToleranceCase.objects.filter(
+        year=year, state=ToleranceState.FINAL, decision=ToleranceDecision.EXEMPTED, reform__isnull=False
+    ).values("reform_id")
+    return set(Item.objects.for_subjects(Reform.objects.filter(pk__in=exempted)).values_list("pk", flat=True))
 
 
 def notice_docx(case: ToleranceCase, today: dt.date) -> bytes:

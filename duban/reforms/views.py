@@ -66,7 +66,7 @@ from duban.reforms.models import (
 def reform_list(request):
     access.require_reader(request.user)
     form = ReformFilterForm(request.GET or None)
-    reforms = Reform.objects.select_related("lead_unit", "item").prefetch_related("lead_leaders")
+    reforms = Reform.objects.select_related("lead_unit").prefetch_related("lead_leaders", "items")
     if form.is_valid():
         if form.cleaned_data["year"]:
             reforms = reforms.filter(year=form.cleaned_data["year"])
@@ -123,13 +123,14 @@ def reform_detail(request, pk: int):
 def _reform_page(request, pk: int, **bound):
     """The reform page; `bound` holds a refused form, shown open with its errors and what was typed."""
     access.require_reader(request.user)
-    reform = get_object_or_404(Reform.objects.select_related("lead_unit", "domain", "item__ledger"), pk=pk)
-    items = list(services.reform_items(reform).select_related("lead_unit").order_by("seq"))
+    reform = get_object_or_404(Reform.objects.select_related("lead_unit", "domain"), pk=pk)
+    root = reform.item
+    items = list(services.reform_items(reform).select_related("lead_unit", "ledger").order_by("seq"))
     context = {
         "reform": reform,
         "problems": services.responsibility_problems(reform),
-        "root": next((item for item in items if item.pk == reform.item_id), None),
-        "milestones": [item for item in items if item.pk != reform.item_id],
+        "root": next((item for item in items if root and item.pk == root.pk), None),
+        "milestones": [item for item in items if not root or item.pk != root.pk],
         "notices": Notice.objects.filter(item__in=items).select_related("item").order_by("-created_at")[:50],
         "timeline": events.timeline(ItemEvent.objects.filter(item__in=items))[:100],
         "adjustments": reform.adjustments.select_related("requested_by", "decided_by"),
@@ -140,7 +141,7 @@ def _reform_page(request, pk: int, **bound):
         "lookback_form": bound.get("lookback_form") or LookBackForm(initial={"year": timezone.localdate().year}),
         "decision_form": DecisionForm(),
         "pending": AdjustmentState.PENDING,
-        "ledger": reform.item.ledger if reform.item else services.reform_ledger(reform.year),
+        "ledger": root.ledger if root else services.reform_ledger(reform.year),
     }
     return render(request, "reforms/reform_detail.html", context, status=400 if bound else 200)
 
@@ -572,7 +573,7 @@ def appraisal_detail(request, year: int):
 
 def _tolerance_case(user, pk: int) -> ToleranceCase:
     """A case its unit's people and the deciders see; to anyone else it does not exist."""
-    case = ToleranceCase.objects.select_related("unit", "reform", "item").filter(pk=pk).first()
+    case = ToleranceCase.objects.select_related("unit", "reform").filter(pk=pk).first()
     if case is None or not (tolerance.decides(user) or tolerance.acts_for(user, case.unit)):
         raise Http404
     return case
@@ -607,7 +608,6 @@ def tolerance_new(request):
                 facts=data["facts"],
                 year=data["year"],
                 reform=reform,
-                item=reform.item if reform else None,
             )
         except ValidationError as error:
             add_service_errors(form, error)

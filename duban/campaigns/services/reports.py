@@ -20,7 +20,7 @@ from duban.campaigns import access, geo, routing
 from duban.campaigns.choices import (
     OPEN_REPORT_STATES,
     REPORT_ACTIONS,
-    REPORT_TRANSITIONS,
+    ROUTING_ACTIONS,
     CoordinateSystem,
     PhotoKind,
     ReportActor,
@@ -41,7 +41,7 @@ from duban.campaigns.models import (
 from duban.campaigns.services.photos import clean_photos, photos_store
 from duban.campaigns.stats import tally_change, tally_key, tally_rows
 from duban.core.bulk import insert_linked, insert_many, update_many, writes_linked
-from duban.core.errors import TransitionError, check_transition
+from duban.core.errors import TransitionError
 from duban.core.workdays import moment, overrides_held
 from duban.ledger.choices import ItemState
 from duban.ledger.models import Item
@@ -356,7 +356,9 @@ def _locked(reports) -> list[Report]:
     attach("area", Unit.objects.all())
     attach("zone", StrictZone.objects.all())
     attach("chief", Chief.objects.select_related("person"))
-    attach("item", Item.objects.only("id", "state", "ledger_id"))  # the ledger reads its items itself
+    newest = Item.objects.for_subjects(locked).only("id", "state", "ledger_id", "subject_id").newest_by_subject()
+    for report in locked:
+        report.item = newest.get(report.pk)  # the ledger reads its items itself
     return locked
 
 
@@ -370,26 +372,23 @@ def _may(actor: User | None, report: Report, who: str) -> bool:
     return access.can_verify(actor, report)
 
 
-def _check(report: Report, action: str, actor: User | None, note: str, allowed: dict | None = None) -> None:
-    spec = REPORT_ACTIONS.get(action)
-    if spec is None:
-        raise TransitionError(_("Unknown action."))
-    if report.state not in spec.sources:
-        raise TransitionError(
-            _("“%(action)s” is not possible while the report is “%(state)s”.")
-            % {"action": spec.label, "state": ReportState(report.state).label}
-        )
-    check_transition(REPORT_TRANSITIONS, report.state, spec.target, ReportState)
+def _check(report: Report, action: str, actor: User | None, note: str | None, allowed: dict | None = None):
+    """The report's move for `action`, checked against the table and who may act (`allowed`
+    remembers answers: who may act depends on the campaign, unit and reporter, not the report)."""
     allowed = {} if allowed is None else allowed
-    key = (spec.actor, report.campaign_id, report.routed_unit_id, report.reporter_id)
-    if key not in allowed:
-        allowed[key] = _may(actor, report, spec.actor)
-    if not allowed[key]:
+
+    def may(spec) -> bool:
+        key = (spec.actor, report.campaign_id, report.routed_unit_id, report.reporter_id)
+        if key not in allowed:
+            allowed[key] = _may(actor, report, spec.actor)
+        return allowed[key]
+
+    def refusal(spec) -> str:
         if spec.actor == ReportActor.VERIFIER:
-            raise PermissionDenied(_("Verification needs the reporter, or an inspector outside the responsible unit."))
-        raise PermissionDenied(_("You cannot do this on this report."))
-    if spec.needs_note and not note.strip():
-        raise ValidationError({"note": _("Write a note for this step.")})
+            return _("Verification needs the reporter, or an inspector outside the responsible unit.")
+        return _("You cannot do this on this report.")
+
+    return REPORT_ACTIONS.check(report.state, action, may=may, refusal=refusal, reason=note, reason_field="note")
 
 
 def _items_step(reports: list[Report], action: str, actor, note: str, at) -> None:
@@ -397,11 +396,11 @@ def _items_step(reports: list[Report], action: str, actor, note: str, at) -> Non
     if not reports:
         return
     moved = items_transition_many(
-        actor=actor, items=[report.item for report in reports], action=action, reason=note, at=at, authorized=True
+        actor=actor, items=[report.item for report in reports], action=action, reason=note, at=at, owner_rule=True
     )
     by_pk = {item.pk: item for item in moved}
     for report in reports:
-        report.item = by_pk[report.item_id]
+        report.item = by_pk[report.item.pk]
 
 
 def _open_items(reports: list[Report], actor, at, *, deadline: dt.date | None = None) -> None:
@@ -422,7 +421,7 @@ def _open_items(reports: list[Report], actor, at, *, deadline: dt.date | None = 
         }
         spec.update({"deadline_working_days": days} if deadline is None else {"deadline": deadline})
         specs.append(spec)
-    items = items_register(actor=None, ledger=reports[0].campaign.ledger, specs=specs, at=at)
+    items = items_register(actor=actor, ledger=reports[0].campaign.ledger, specs=specs, at=at, owner_rule=True)
     for report, item in zip(reports, items, strict=True):
         report.item = item
     _items_step(reports, "assign", actor, "", at)
@@ -430,7 +429,7 @@ def _open_items(reports: list[Report], actor, at, *, deadline: dt.date | None = 
 
 def _close_items(reports: list[Report], actor, reason: str, at) -> None:
     _items_step(
-        [r for r in reports if r.item_id and r.item.state not in {ItemState.CLOSED, ItemState.CANCELLED}],
+        [r for r in reports if r.item is not None and r.item.state not in {ItemState.CLOSED, ItemState.CANCELLED}],
         "cancel",
         actor,
         reason,
@@ -439,7 +438,7 @@ def _close_items(reports: list[Report], actor, reason: str, at) -> None:
 
 
 REPORT_FIELDS = [
-    "state", "item", "accepted_at", "expected_on", "fixed_at", "closed_at", "on_time", "reopen_count", "status_note",
+    "state", "accepted_at", "expected_on", "fixed_at", "closed_at", "on_time", "reopen_count", "status_note",
     "duplicate_of", "transferred_to", "updated_at",
 ]  # fmt: skip
 _EVENT = {
@@ -475,6 +474,8 @@ def reports_transition_many(
     """Apply one action to reports (one, or a day's batch): check the transition table and who may
     act for each, lock them, move their ledger items along, write the events, and notify the
     followers after commit. Every report is checked before anything is written."""
+    if action in ROUTING_ACTIONS:
+        raise TransitionError(_("Re-route a report with its own form."))
     locked = _locked(reports)
     if not locked:
         return []
@@ -550,7 +551,7 @@ def reports_transition_many(
 
     rows = []
     for report in locked:
-        if spec.needs_note or action in {"verify", "duplicate"}:
+        if spec.needs_reason or action in {"verify", "duplicate"}:
             report.status_note = note
         report.state = spec.target
         report.updated_at = now
@@ -597,6 +598,13 @@ def _original(report: Report, duplicate_of: Report | None) -> Report:
     return original
 
 
+def report_follow_item(*, report: Report, item: Item) -> None:
+    """The date an open report is expected by follows its item's deadline (an approved extension,
+    a carry-over into the next year's ledger)."""
+    if report.state in OPEN_REPORT_STATES and report.expected_on != item.effective_deadline:
+        Report.objects.filter(pk=report.pk).update(expected_on=item.effective_deadline, updated_at=timezone.now())
+
+
 @transaction.atomic
 def report_reroute(
     *,
@@ -612,12 +620,7 @@ def report_reroute(
     category and area to the new unit says so (without such a rule, it restarts)."""
     report = _locked([report])[0]
     now, today = moment(at)
-    if actor is not None and not access.manages(actor, report.campaign):
-        raise PermissionDenied(_("Only the campaign office re-routes reports."))
-    if report.state not in {ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.IN_PROGRESS}:
-        raise TransitionError(
-            _("A report that is “%(state)s” can no longer be re-routed.") % {"state": ReportState(report.state).label}
-        )
+    step = _check(report, "route" if report.state == ReportState.SUBMITTED else "reroute", actor, None)
     note = _clean_text(note, "note", 500, required=report.routed_unit_id is not None)
     if not unit.is_active:
         raise ValidationError({"unit": _("A retired unit cannot be responsible for problems.")})
@@ -625,8 +628,6 @@ def report_reroute(
         raise ValidationError({"unit": _("The report is already routed there.")})
     if chief is not None and chief.campaign_id != report.campaign_id:
         raise ValidationError({"chief": _("This chief belongs to another campaign.")})
-    if report.item_id and report.state != ReportState.ACCEPTED:
-        check_transition(REPORT_TRANSITIONS, report.state, ReportState.ACCEPTED, ReportState)
     before, counted = _route_data(report.routed_unit, report.chief), tally_key(report)
     table = routing.RoutingTable.of(report.campaign)
     rule = table.best_rule(report.category, report.area, unit=unit)
@@ -634,13 +635,13 @@ def report_reroute(
     report.routed_unit, report.rule = unit, rule
     report.chief = chief or (rule.chief if rule else None) or table.chief_for(report.area)
     previous = report.state
-    if report.item_id:
+    if step.code == "reroute":
         old_deadline = report.item.effective_deadline
         _close_items([report], actor, _("Re-routed to %(unit)s") % {"unit": unit.name}, now)
         deadline = None if restart or old_deadline is None else max(old_deadline, today)
         _open_items([report], actor, now, deadline=deadline)
         report.expected_on = report.item.effective_deadline
-        report.state = ReportState.ACCEPTED
+    report.state = step.target_from(report.state)
     report.save()
     tally_change([(counted, tally_key(report))])
     _record(

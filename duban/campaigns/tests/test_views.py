@@ -216,7 +216,7 @@ class TestStaffPages:
         response = client.post(reverse("campaigns:inspect"), {**form_data(world), "photos": [make_photo()]})
         assert response.status_code == 302
         made = Report.objects.get()
-        assert made.source == ReportSource.INSPECTOR and made.state == ReportState.ACCEPTED and made.item_id
+        assert made.source == ReportSource.INSPECTOR and made.state == ReportState.ACCEPTED and made.item is not None
 
     def test_set_up_pages(self, client, world, personas):
         client.force_login(personas.office_admin)

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from duban.core.errors import check_transition
 from duban.core.workdays import moment
-from duban.ledger import access
-from duban.ledger.choices import EXTENSION_TRANSITIONS, ExtensionState, ItemState
+from duban.ledger import access, owners
+from duban.ledger.choices import EXTENSION_MOVES, ExtensionState, ItemState
 from duban.ledger.models import ExtensionRequest, Item
 from duban.ledger.services import events, notify
 from duban.ledger.services.errors import LedgerPermissionError
@@ -23,11 +22,19 @@ REQUESTABLE = {ItemState.ASSIGNED, ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS
 
 @transaction.atomic
 def extension_request(
-    *, actor: User | None, item: Item, new_deadline: dt.date, reason: str, at: dt.datetime | None = None
+    *,
+    actor: User | None,
+    item: Item,
+    new_deadline: dt.date,
+    reason: str,
+    at: dt.datetime | None = None,
+    owner_rule: bool = False,
 ) -> ExtensionRequest:
+    """Ask for a later deadline. `owner_rule`: the subject's owner asks as part of its own rule (a
+    reform's approved adjustment), having checked who may; the person is recorded all the same."""
     item = _lock(item)
     at, today = moment(at)
-    if actor is not None and not access.acts_for_unit(actor, item):
+    if actor is not None and not owner_rule and not access.acts_for_unit(actor, item):
         raise LedgerPermissionError(_("Only the responsible unit asks for an extension."))
     if item.state not in REQUESTABLE:
         raise ValidationError(_("An extension can only be asked for an open item that is not under review."))
@@ -37,9 +44,13 @@ def extension_request(
         raise ValidationError({"new_deadline": _("The new deadline must be later than the current one.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the extension.")})
+    found = None if owner_rule else owners.owned(item)
+    if found is not None:
+        owner, subject = found
+        owner.check_extension(subject, item, new_deadline)
     request = ExtensionRequest(
         item=item,
-        requested_by=actor,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         reason=reason.strip(),
         old_deadline=item.effective_deadline,
         new_deadline=new_deadline,
@@ -68,19 +79,25 @@ def extension_request(
 
 @transaction.atomic
 def extension_decide(
-    *, actor: User | None, request: ExtensionRequest, approve: bool, note: str = "", at: dt.datetime | None = None
+    *,
+    actor: User | None,
+    request: ExtensionRequest,
+    approve: bool,
+    note: str = "",
+    at: dt.datetime | None = None,
+    owner_rule: bool = False,
 ) -> ExtensionRequest:
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     item = _lock(request.item)
     at, today = moment(at)
     target = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
-    check_transition(EXTENSION_TRANSITIONS, request.state, target, ExtensionState)
-    if actor is not None and not access.can_review(actor, item):
+    EXTENSION_MOVES.check_target(request.state, target)
+    if actor is not None and not owner_rule and not access.can_review(actor, item):
         raise LedgerPermissionError(_("Extensions are decided by a supervisor outside the responsible unit."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Give the reason for refusing.")})
     request.state = target
-    request.decided_by = actor
+    request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     request.decided_at = at
     request.decision_note = note.strip()
     request.save()
@@ -88,6 +105,10 @@ def extension_decide(
         item.effective_deadline = request.new_deadline
         item.save(update_fields=["effective_deadline", "updated_at"])
         item_refresh_light(item, today, at)
+        found = owners.owned(item)
+        if found is not None:
+            owner, subject = found
+            owner.deadline_moved(subject, item)
     events.record(
         item,
         f"ledger.extension.{target}",

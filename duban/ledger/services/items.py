@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,8 @@ from duban.core.bulk import insert_many, update_many
 from duban.core.errors import TransitionError
 from duban.core.numbering import next_value
 from duban.core.workdays import add_working_days, moment, overrides_held
-from duban.ledger import access
-from duban.ledger.choices import ACTIONS, ENDED_STATES, LIGHT_RANK, OPEN_STATES, ItemState, Light
+from duban.ledger import access, owners
+from duban.ledger.choices import ACTIONS, ENDED_STATES, LIGHT_RANK, OPEN_STATES, Actor, ItemState, Light
 from duban.ledger.models import Item, ItemCoUnit, ItemEvent, Ledger, LightRecord, ProgressReport
 from duban.ledger.services import events, notify
 from duban.ledger.services.errors import LedgerPermissionError
@@ -41,19 +42,6 @@ DRAFT_ONLY_FIELDS = ("lead_unit", "deadline", "deadline_working_days")
 ITEM_FIELDS = [field.name for field in Item._meta.concrete_fields]
 ALWAYS_CHECKED = {"title", "external_id"}
 RELATED_GIVEN = {"seq", "number", "ledger", "lead_unit", "parent", "leader", "handler", "created_by", "subject_type"}
-
-EVENT_FOR_ACTION = {
-    "assign": "ledger.item.assigned",
-    "acknowledge": "ledger.item.acknowledged",
-    "start": "ledger.item.started",
-    "submit": "ledger.item.submitted",
-    "return": "ledger.item.returned",
-    "accept": "ledger.item.accepted",
-    "close": "ledger.item.closed",
-    "reopen": "ledger.item.reopened",
-    "cancel": "ledger.item.cancelled",
-    "carry_over": "ledger.item.carried_over",
-}
 
 
 def leaders_in_charge(units) -> dict[int, Person | None]:
@@ -97,23 +85,24 @@ def item_create(
     title: str,
     lead_unit: Unit,
     at: dt.datetime | None = None,
+    owner_rule: bool = False,
     **spec,
 ) -> Item:
     """Register one item (a draft); see `items_register`."""
-    return items_register(actor=actor, ledger=ledger, specs=[{"title": title, "lead_unit": lead_unit, **spec}], at=at)[
-        0
-    ]
+    spec = {"title": title, "lead_unit": lead_unit, **spec}
+    return items_register(actor=actor, ledger=ledger, specs=[spec], at=at, owner_rule=owner_rule)[0]
 
 
 @transaction.atomic
 def items_register(
-    *, actor: User | None, ledger: Ledger, specs: list[dict], at: dt.datetime | None = None
+    *, actor: User | None, ledger: Ledger, specs: list[dict], at: dt.datetime | None = None, owner_rule: bool = False
 ) -> list[Item]:
     """Register items (drafts) in one go: each is checked on its own, the block is numbered from the
     ledger's counter at once and written in bulk. A spec holds `title`, `lead_unit` and optionally
     `co_units` [(unit, part)], `parent`, `leader` (else the lead unit's leader in charge),
-    `subject`, `external_id` (unique in the ledger) and the editable fields."""
-    if actor is not None and not access.acts_for_office(actor, ledger):
+    `subject`, `external_id` (unique in the ledger) and the editable fields. A sub-item of an owned
+    item is the owner's to add, unless `owner_rule` says the caller applies the owner's rule."""
+    if actor is not None and not owner_rule and not access.acts_for_office(actor, ledger):
         raise LedgerPermissionError(_("Only the supervising office registers items in this ledger."))
     external_ids = [spec["external_id"] for spec in specs if spec.get("external_id")]
     taken = set(ledger.items.filter(external_id__in=external_ids).values_list("external_id", flat=True))
@@ -136,6 +125,8 @@ def items_register(
                 raise ValidationError({"parent": _("A sub-item belongs to the same ledger as its parent.")})
             if parent.state in ENDED_STATES:
                 raise ValidationError({"parent": _("Sub-items cannot be added to a closed or cancelled item.")})
+            if not owner_rule:
+                _check_sub_item(parent, subject)
         item = Item(
             ledger=ledger,
             title=spec.pop("title"),
@@ -180,12 +171,24 @@ def items_register(
     return items
 
 
+def _check_sub_item(parent: Item, subject) -> None:
+    """A sub-item of an owned item is registered by its owner (about the same subject), or allowed
+    by it."""
+    found = owners.owned(parent)
+    if found is None:
+        return
+    same = subject is not None and ContentType.objects.get_for_model(subject).pk == parent.subject_type_id
+    if not (same and subject.pk == parent.subject_id):
+        owner, parent_subject = found
+        owner.check_sub_item(parent_subject, parent)
+
+
 @transaction.atomic
-def item_update(*, actor: User | None, item: Item, data: dict) -> Item:
+def item_update(*, actor: User | None, item: Item, data: dict, owner_rule: bool = False) -> Item:
     """Change an item's details. Lead unit and deadline change only while it is a draft; after
     assignment the deadline moves only through an approved extension."""
     item = _lock(item)
-    if actor is not None and not access.acts_for_office(actor, item.ledger):
+    if actor is not None and not owner_rule and not access.acts_for_office(actor, item.ledger):
         raise LedgerPermissionError(_("Only the supervising office edits items."))
     if item.state in ENDED_STATES:
         raise ValidationError(_("A closed or cancelled item can no longer be edited."))
@@ -204,6 +207,10 @@ def item_update(*, actor: User | None, item: Item, data: dict) -> Item:
         item.leader_overridden = True
     if not changes:
         return item
+    found = None if owner_rule else owners.owned(item)
+    if found is not None:
+        owner, subject = found
+        owner.check_update(subject, item, changes)
     if "lead_unit" in changes and not item.leader_overridden:
         item.leader = leader_in_charge(item.lead_unit)
     item.full_clean()
@@ -219,21 +226,21 @@ def item_update(*, actor: User | None, item: Item, data: dict) -> Item:
 #
 
 
-def _check_action(item: Item, action: str, actor: User | None, reason: str, authorized: bool = False) -> None:
-    spec = ACTIONS.get(action)
-    if spec is None:
-        raise TransitionError(_("Unknown action."))
-    if item.state not in spec.sources:
-        raise TransitionError(
-            _("“%(action)s” is not possible while the item is “%(state)s”.")
-            % {"action": spec.label, "state": ItemState(item.state).label}
-        )
-    if actor is not None and not authorized and not access.can_perform(actor, item, spec.actor, action):
-        if spec.actor == "reviewer":
-            raise LedgerPermissionError(_("Review and close-out need a supervisor outside the responsible unit."))
-        raise LedgerPermissionError(_("You cannot do this on this item."))
-    if spec.needs_reason and not reason.strip():
-        raise ValidationError({"reason": _("Give a reason or a report for this step.")})
+def _check_action(item: Item, action: str, actor: User | None, reason: str, checked: bool = False) -> None:
+    """The table's check of `action` on `item`; `checked`: who may act was checked by the caller."""
+
+    def may(spec) -> bool:
+        return actor is None or checked or access.can_perform(actor, item, spec.actor, action)
+
+    def refusal(spec) -> str:
+        if spec.actor == Actor.REVIEWER:
+            return _("Review and close-out need a supervisor outside the responsible unit.")
+        return _("You cannot do this on this item.")
+
+    try:
+        ACTIONS.check(item.state, action, may=may, refusal=refusal, reason=reason)
+    except PermissionDenied as denied:
+        raise LedgerPermissionError(*denied.args) from None
 
 
 @dataclass
@@ -326,13 +333,14 @@ def item_transition(
     action: str,
     reason: str = "",
     at: dt.datetime | None = None,
-    authorized: bool = False,
+    owner_rule: bool = False,
 ) -> Item:
-    """The one way an item changes state: checks the transition table and who may act, locks the
-    row, applies the action, writes the event(s), and notifies the units after commit.
-    `authorized`: the calling context has already checked that `actor` may act (a campaign's
-    verifier, say, who is not a ledger reviewer); the events still name the actor."""
-    return items_transition_many(actor=actor, items=[item], action=action, reason=reason, at=at, authorized=authorized)[
+    """The one way an item changes state: checks the transition table and who may act, asks the
+    subject's owner (`duban.ledger.owners`), locks the row, applies the action, writes the
+    event(s), and notifies the units after commit. `owner_rule`: the call is the owning context's
+    own rule, which has checked who may act (a campaign's verifier, say, who is not a ledger
+    reviewer); the events still name the person."""
+    return items_transition_many(actor=actor, items=[item], action=action, reason=reason, at=at, owner_rule=owner_rule)[
         0
     ]
 
@@ -345,7 +353,6 @@ TRANSITION_FIELDS = [
 
 
 @transaction.atomic
-@overrides_held()
 def items_transition_many(
     *,
     actor: User | None,
@@ -353,14 +360,36 @@ def items_transition_many(
     action: str,
     reason: str = "",
     at: dt.datetime | None = None,
-    authorized: bool = False,
+    owner_rule: bool = False,
 ) -> list[Item]:
     """`item_transition` for a block of items at one instant (a campaign office dispatching a day's
     problems): the same table, checks and field changes, written in bulk; one notice per unit
-    (naming the item when there is one). Every item is checked before anything is written, so a
-    refusal changes nothing."""
+    (naming the item when there is one). Owned items go to their owners' rules first. Every item
+    is checked before anything is written, so a refusal changes nothing."""
     if not items:
         return []
+    spec = ACTIONS.get(action)
+    if spec is not None and spec.actor == Actor.YEAR_END:
+        raise TransitionError(_("Items are carried over by the office's year-end carry-over of their whole ledger."))
+    if owner_rule:
+        return _transition_block(actor, items, action, reason, at, checked=True)
+    fresh = list(Item.objects.filter(pk__in=[item.pk for item in items]).order_by("pk"))
+    for item in fresh:
+        ACTIONS.check(item.state, action)
+    left = [item for item in fresh if item.subject_type_id is None]
+    for owner, owned, subjects in owners.by_owner(fresh):
+        left += owner.take(action, owned, subjects, actor=actor, reason=reason, at=at)
+    owned_ids = {item.pk for item in fresh} - {item.pk for item in left}
+    left += [item for item in fresh if item.subject_type_id is not None and item.pk not in owned_ids]
+    done = {item.pk: item for item in _transition_block(actor, left, action, reason, at)} if left else {}
+    if owned_ids:
+        done.update(Item.objects.select_related("ledger", "lead_unit").in_bulk(owned_ids))
+    return [done[item.pk] for item in fresh]
+
+
+@overrides_held()
+def _transition_block(actor, items, action: str, reason: str, at, *, checked: bool = False) -> list[Item]:
+    """Apply `action` to items the ledger itself moves: lock, check, change, write in bulk."""
     now, today = moment(at)
     locked = list(Item.objects.select_for_update().filter(pk__in=[item.pk for item in items]).order_by("pk"))
     # Most blocks share one ledger and a few units: read each once, not once per row.
@@ -369,7 +398,7 @@ def items_transition_many(
     for item in locked:
         item.ledger, item.lead_unit = ledgers[item.ledger_id], units[item.lead_unit_id]
     for item in locked:
-        _check_action(item, action, actor, reason, authorized)
+        _check_action(item, action, actor, reason, checked)
     spec = ACTIONS[action]
     with_children = set()
     if action == "submit":
@@ -398,7 +427,7 @@ def items_transition_many(
             co_units=co_units,
         )
         item.updated_at = now
-        rows.append(events.build(item, EVENT_FOR_ACTION[action], actor=actor, from_state=previous,
+        rows.append(events.build(item, spec.event, actor=actor, from_state=previous,
                                  to_state=item.state, data=step.data, at=now))  # fmt: skip
         rows += [events.build(item, code, actor=actor, data=step.data, at=now) for code in step.extra_events]
         if step.report is not None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from duban.core.workdays import moment
-from duban.ledger import access
+from duban.ledger import access, owners
 from duban.ledger.choices import OPEN_STATES
 from duban.ledger.models import Item, Ledger
 from duban.ledger.services.errors import LedgerPermissionError
-from duban.ledger.services.items import item_create, item_transition
+from duban.ledger.services.items import _transition_block, item_create, recompute_progress
 from duban.orgs.models import User
 
 
@@ -37,20 +38,42 @@ def next_year_ledger(ledger: Ledger, year: int) -> Ledger:
     )
 
 
+def carry_over_plan(ledger: Ledger) -> list[Item]:
+    """The items a carry-over of `ledger` would continue: every open item, parents before their
+    sub-items (what the year-end page lists before the office confirms)."""
+    open_items = list(ledger.items.filter(state__in=OPEN_STATES).select_related("lead_unit", "leader").order_by("seq"))
+    by_pk = {item.pk: item for item in open_items}
+
+    def depth(item: Item) -> int:
+        n = 0
+        while item.parent_id in by_pk:
+            item, n = by_pk[item.parent_id], n + 1
+        return n
+
+    return sorted(open_items, key=lambda item: (depth(item), item.seq))
+
+
 @transaction.atomic
 def ledger_carry_over(
     *, actor: User | None, ledger: Ledger, year: int, deadline: dt.date, at: dt.datetime | None = None
 ) -> list[Item]:
     """Carry every open item of `ledger` into its `year` successor, all or none. Each old item ends
-    as "carried over" with its lateness frozen; the new one keeps its subject, unit and link."""
+    as "carried over" with its lateness frozen; the new one keeps its subject, unit, weight,
+    progress and link, and its parent's successor as its parent, so a decomposed reform keeps its
+    tree and roll-up. The subject's owner is told, so the subject follows its item."""
     if actor is not None and not access.acts_for_office(actor, ledger):
         raise LedgerPermissionError(_("Only the supervising office carries a ledger over."))
+    if year <= ledger.year:
+        raise ValidationError({"year": _("Carry the ledger over into a later year.")})
     at, today = moment(at)
     successor = next_year_ledger(ledger, year)
-    carried = []
-    for old in ledger.items.filter(state__in=OPEN_STATES).select_related("lead_unit").order_by("seq"):
-        reason = _("Carried over into %(ledger)s") % {"ledger": successor.name}
-        item_transition(actor=actor, item=old, action="carry_over", reason=reason, at=at)
+    reason = _("Carried over into %(ledger)s") % {"ledger": successor.name}
+    plan = carry_over_plan(ledger)
+    if not plan:
+        return []
+    _transition_block(actor, plan, "carry_over", reason, at, checked=True)
+    successors: dict[int, Item] = {}
+    for old in plan:
         new = item_create(
             actor=actor,
             ledger=successor,
@@ -60,14 +83,29 @@ def ledger_carry_over(
             basis_kind=old.basis_kind,
             basis_document=old.basis_document,
             category=old.category,
+            handler=old.handler,
             rectification_type=old.rectification_type,
+            report_cadence=old.report_cadence,
             urgency=old.urgency,
+            weight=old.weight,
             deadline=max(deadline, today),
             leader=old.leader if old.leader_overridden else None,
+            parent=successors.get(old.parent_id),
+            co_units=[(share.unit, share.part) for share in old.co_units.select_related("unit")],
             subject=old.subject,
             external_id=old.external_id,
             at=at,
+            owner_rule=True,
         )
         Item.objects.filter(pk=new.pk).update(carried_from=old, progress=old.progress)
-        carried.append(item_transition(actor=actor, item=new, action="assign", at=at))
-    return carried
+        successors[old.pk] = new
+    carried = _transition_block(actor, list(successors.values()), "assign", "", at, checked=True)
+    for parent in {new.parent_id for new in carried if new.parent_id}:
+        recompute_progress(Item(pk=parent), actor=actor)
+    for old in plan:
+        found = owners.owned(old)
+        if found is not None:
+            owner, subject = found
+            owner.item_continued(subject, old, successors[old.pk])
+    by_pk = {item.pk: item for item in carried}
+    return [by_pk[successors[old.pk].pk] for old in plan]

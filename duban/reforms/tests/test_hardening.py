@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from duban.core.workdays import on_day
 from duban.ledger.choices import LedgerKind
-from duban.ledger.models import Item
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.ledgers import ledger_create
 from duban.reforms import access
@@ -95,7 +94,7 @@ def test_goals_and_deadline_adjusted_together_both_reach_the_item(personas, make
     )
     adjustment_decide(actor=personas.supervisor, adjustment=adjustment, approve=True, at=june)
     reform.refresh_from_db()
-    item = Item.objects.get(pk=reform.item_id)
+    item = reform.item
     assert (item.content, item.effective_deadline) == ("半日办结", D(2025, 3, 31))
 
 

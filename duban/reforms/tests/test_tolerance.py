@@ -34,7 +34,7 @@ def case(personas, make_reform):
     reform.refresh_from_db()
     return tolerance_apply(
         actor=personas.unit_a_staff, unit=personas.unit_a, title="试点项目未达预期", facts="因政策调整，项目延期",
-        year=2024, reform=reform, item=reform.item, at=on_day(D(2024, 8, 1)),
+        year=2024, reform=reform, at=on_day(D(2024, 8, 1)),
     )  # fmt: skip
 
 
@@ -93,10 +93,10 @@ def test_an_exempted_setback_carries_no_deduction_in_the_appraisal(personas, cas
         milestones=[{"title": "节点", "deadline": D(2024, 9, 30)}],
         at=MARCH,
     )[0]
-    ItemEvent.objects.filter(item__in=[case.item, milestone]).update(points=-1, year=2024, unit=personas.unit_a)
-    ItemEvent.objects.filter(item=case.item, code="ledger.item.created").update(points=-1)
+    ItemEvent.objects.filter(item__in=[case.reform.item, milestone]).update(points=-1, year=2024, unit=personas.unit_a)
+    ItemEvent.objects.filter(item=case.reform.item, code="ledger.item.created").update(points=-1)
     east = next(r for r in rows(appraisal_of(2024)) if r.unit == personas.unit_a)
-    scored = ItemEvent.objects.filter(item__in=[case.item, milestone], points__lt=0).count()
+    scored = ItemEvent.objects.filter(item__in=[case.reform.item, milestone], points__lt=0).count()
     assert east.deductions == Decimal(scored) and scored >= 3  # the reform's item and its milestone
     tolerance_transition(actor=personas.supervisor, case=case, target="accepted")
     tolerance_transition(
@@ -109,7 +109,7 @@ def test_an_exempted_setback_carries_no_deduction_in_the_appraisal(personas, cas
         **ALL_HOLD,
     )
     tolerance_transition(actor=personas.supervisor, case=case, target="final", at=on_day(D(2024, 9, 20)))
-    assert exempted_item_ids(2024) == {case.item_id, milestone.pk}
+    assert exempted_item_ids(2024) == {case.reform.item.pk, milestone.pk}
     east = next(r for r in rows(appraisal_of(2024)) if r.unit == personas.unit_a)
     assert east.deductions == Decimal(0)
 
