@@ -2,7 +2,8 @@
 
 Authentication is the Django session (so unsafe methods need the CSRF token, as on the pages).
 Errors answer the same way for every context: 400 with field errors, 403, 404, and 409 for a
-state change the transition table refuses.
+state change the transition table refuses (with `link` to the subject's page when an owned item's step
+is done there).
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ def _messages(error: ValidationError) -> dict[str, list[str]]:
 
 @api.exception_handler(TransitionError)
 def transition_refused(request, exc: TransitionError):
-    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
+    body = {"detail": " ".join(exc.messages)}
+    if getattr(exc, "link", ""):  # an owned item's step, done on its subject's page (ledger.owners)
+        body["link"] = request.build_absolute_uri(exc.link)
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(ValidationError)

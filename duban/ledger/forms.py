@@ -156,6 +156,16 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CarryOverForm(forms.Form):
+    """年末结转: the office confirms, having read the list of what will be carried."""
+
+    year = forms.IntegerField(label=_("Into the ledger of year"), min_value=2000, max_value=2100)
+    deadline = forms.DateField(label=_("New deadline for carried items"), widget=DatePicker())
+    confirm = forms.BooleanField(
+        label=_("I have checked the list: carry these items over. This cannot be undone."), required=True
+    )
+
+
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("ledgers/new/", views.ledger_edit, name="ledger_new"),
     path("ledgers/<int:pk>/", views.ledger_edit, name="ledger_edit"),
+    path("ledgers/<int:pk>/carry-over/", views.ledger_carry_over, name="carry_over"),
     path("export.xlsx", views.item_export, name="item_export"),
     path("items/<int:pk>/assignment.docx", views.assignment_download, name="assignment_download"),
     path("notices/<int:pk>/document.docx", views.notice_download, name="notice_download"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,11 +21,12 @@ from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page
-from duban.ledger import access, documents
+from duban.ledger import access, documents, owners
 from duban.ledger import imports as import_rows
-from duban.ledger.choices import ACTIONS, ENDED_STATES, OPEN_STATES, ExtensionState, ItemState
+from duban.ledger.choices import ACTIONS, ENDED_STATES, OPEN_STATES, PRIMARY_ORDER, ExtensionState, ItemState
 from duban.ledger.forms import (
     AnswerForm,
+    CarryOverForm,
     CoUnitProgressForm,
     DecisionForm,
     ExtensionForm,
@@ -37,7 +41,8 @@ from duban.ledger.forms import (
     ReasonForm,
 )
 from duban.ledger.models import Attachment, ExtensionRequest, ImportJob, Item, Ledger, Notice, Notification
-from duban.ledger.services import events, extensions, instructions, notices
+from duban.ledger.owners import OwnedItemRefused
+from duban.ledger.services import events, extensions, instructions, notices, yearend
 from duban.ledger.services import imports as imports_services
 from duban.ledger.services import items as items_services
 from duban.ledger.services import ledgers as ledger_services
@@ -48,6 +53,8 @@ from duban.orgs.choices import Role
 from duban.orgs.models import Unit
 
 PAGE_SIZE = 50
+# Review and close-out (审核通过, 销号) record the reviewer's verification opinion (核验意见).
+OPINION_REQUIRED = {"accept", "close"}
 
 
 def _errors_text(error: ValidationError) -> str:
@@ -149,18 +156,27 @@ def queue(request):
 #
 
 
+def _refused(request, error: ValidationError) -> None:
+    """A refused step as an error message; an owned item's refusal links to its subject's page."""
+    if isinstance(error, OwnedItemRefused) and error.link:
+        text = format_html('{} <a href="{}">{}</a>', _errors_text(error), error.link, error.link_label)
+        messages.error(request, text)
+    else:
+        messages.error(request, _errors_text(error))
+
+
 @login_required
 def item_detail(request, pk: int):
     item = access.get_item_for_user(request.user, pk)
     user = request.user
-    available = [
-        spec
-        for spec in ACTIONS.values()
-        if item.state in spec.sources and access.can_perform(user, item, spec.actor, spec.code)
-    ]
+    moves = ACTIONS.available(item.state)
+    available = [spec for spec in moves if access.can_perform(user, item, spec.actor, spec.code)]
+    codes = {spec.code for spec in available}
     co_units = list(item.co_units.select_related("unit"))
     context = {
         "item": item,
+        "subject": owners.subject_link(item),
+        "primary": next((code for code in PRIMARY_ORDER if code in codes), None),
         "today": timezone.localdate(),
         "available": available,
         "co_units": co_units,
@@ -204,6 +220,12 @@ def item_act(request, pk: int, action: str):
     if not form.is_valid():
         messages.error(request, _errors_text(ValidationError(form.errors)))
         return _back(item)
+    spec = ACTIONS[action]
+    if action in OPINION_REQUIRED and not form.cleaned_data["reason"].strip():
+        if not access.can_perform(request.user, item, spec.actor, action):
+            raise PermissionDenied
+        messages.error(request, _("Write the verification opinion (核验意见)."))
+        return _back(item)
     try:
         with transaction.atomic():
             item = item_transition(actor=request.user, item=item, action=action, reason=form.cleaned_data["reason"])
@@ -211,9 +233,9 @@ def item_act(request, pk: int, action: str):
                 report = item.reports.filter(is_completion=True).first() if action == "submit" else None
                 attachments_add(actor=request.user, item=item, uploads=form.cleaned_data["files"], report=report)
     except (TransitionError, ValidationError) as error:
-        messages.error(request, _errors_text(error))
+        _refused(request, error)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})
+        messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
     return _back(item)
 
 
@@ -232,7 +254,7 @@ def item_progress(request, pk: int):
             )
             attachments_add(actor=request.user, item=item, uploads=form.cleaned_data["files"], report=report)
     except (TransitionError, ValidationError) as error:
-        messages.error(request, _errors_text(error))
+        _refused(request, error)
     else:
         messages.success(request, _("Progress reported."))
     return _back(item)
@@ -292,7 +314,7 @@ def item_extension(request, pk: int):
     try:
         extensions.extension_request(actor=request.user, item=item, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _errors_text(error))
+        _refused(request, error)
     else:
         messages.success(request, _("Extension requested; a supervisor will decide."))
     return _back(item)
@@ -315,7 +337,7 @@ def extension_decide(request, pk: int):
             note=form.cleaned_data.get("note", ""),
         )
     except ValidationError as error:
-        messages.error(request, _errors_text(error))
+        _refused(request, error)
     else:
         messages.success(request, _("Decision recorded."))
     return _back(item)
@@ -491,6 +513,31 @@ def ledger_edit(request, pk: int | None = None):
             return redirect("ledger:ledger_list")
     title = _("Settings of %(name)s") % {"name": ledger.name} if ledger else _("Open a ledger")
     return form_page(request, form, title=title, back_url=reverse("ledger:ledger_list"))
+
+
+@login_required
+def ledger_carry_over(request, pk: int):
+    """年末结转: what will be carried (every open item, its tree kept), then one confirmed action."""
+    ledger = access.get_ledger_for_user(request.user, pk, manage=True)
+    plan = yearend.carry_over_plan(ledger)
+    year = ledger.year + 1
+    form = CarryOverForm(request.POST or None, initial={"year": year, "deadline": dt.date(year, 12, 31)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            carried = yearend.ledger_carry_over(
+                actor=request.user,
+                ledger=ledger,
+                year=form.cleaned_data["year"],
+                deadline=form.cleaned_data["deadline"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s unfinished items carried over.") % {"count": len(carried)})
+            successor = carried[0].ledger_id if carried else ledger.pk
+            return redirect(reverse("ledger:item_list") + f"?ledger={successor}")
+    context = {"ledger": ledger, "plan": plan, "form": form, "today": timezone.localdate()}
+    return render(request, "ledger/carry_over.html", context, status=400 if form.is_bound else 200)
 
 
 #

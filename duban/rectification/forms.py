@@ -67,10 +67,6 @@ class PromptLettersForm(forms.Form):
     )
 
 
-class CarryOverForm(forms.Form):
-    deadline = forms.DateField(label=_("New deadline for carried items"), widget=DATE)
-
-
 class CoveragePlanForm(forms.ModelForm):
     class Meta:
         model = CoveragePlan

@@ -15,11 +15,9 @@ from duban.core.forms import add_service_errors
 from duban.core.views import form_page
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Ledger
-from duban.ledger.services.yearend import ledger_carry_over
 from duban.rectification import access, services
 from duban.rectification.choices import FindingStatus
 from duban.rectification.forms import (
-    CarryOverForm,
     CoverageForm,
     CoveragePlanForm,
     FindingForm,
@@ -228,26 +226,11 @@ def yearend(request, year: int):
             for row in rows
         )  # fmt: skip
         return xlsx_response(f"{year}年审计整改对账表.xlsx", f"{year}年对账", headers, data)
-    ledger = _audit_ledger(year)
-    form = CarryOverForm(request.POST or None)
-    if request.method == "POST":
-        access.require_manager(request.user)
-        if ledger is not None and form.is_valid():
-            try:
-                carried = ledger_carry_over(
-                    actor=request.user, ledger=ledger, year=year + 1, deadline=form.cleaned_data["deadline"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("%(count)s unfinished items carried over.") % {"count": len(carried)})
-                return redirect("rectification:yearend", year=year)
     context = {
         "year": year,
         "rows": rows,
         "statuses": FindingStatus.choices,
-        "ledger": ledger,
-        "form": form,
+        "ledger": _audit_ledger(year),
         "can_manage": access.can_manage_audits(request.user),
     }
     return render(request, "rectification/yearend.html", context)

@@ -258,8 +258,10 @@ def _apply(
 ) -> _Step:
     """Change the item's fields for `action` (already checked); the caller saves and records."""
     step = _Step(recipients=[item.lead_unit])
-    if reason:
-        step.data["reason"] = reason.strip()
+    spec = ACTIONS[action]
+    if reason.strip():
+        # An irreversible step asks for the verification opinion (核验意见) rather than a reason.
+        step.data["opinion" if spec.confirm and not spec.needs_reason else "reason"] = reason.strip()
     if action == "assign":
         if item.deadline_working_days:
             item.deadline = deadline_for(item.deadline_working_days)
@@ -309,7 +311,7 @@ def _apply(
         item.cancel_reason = reason.strip()
     elif action == "carry_over":
         item.late_days = max(0, (today - item.effective_deadline).days) if item.effective_deadline else 0
-    item.state = ACTIONS[action].target
+    item.state = spec.target
     item.light = _current_light(item, today)
     return step
 

@@ -85,11 +85,19 @@ def test_open_supervise_and_write_off_one_audit_finding(page, live_server, tmp_p
     _sign_in(page, live_server, "supervisor")
     page.goto(live_server.url + reverse("ledger:queue"))
     page.click(f"a:has-text('{item.number}')")
-    page.click("button[value=accept]")
+    assert page.locator("summary.btn-primary").inner_text() == "审核通过"  # the reviewer's next step
+    page.click("#action-accept summary")
+    page.fill("#reason-accept", "凭证齐全，资金已拨付")
+    page.click("#action-accept button[type=submit]")
     page.wait_for_selector(".item-head >> text=已办结")
-    page.click("button[value=close]")
+    page.click("#action-close summary")
+    page.click("#action-close button[type=submit]")  # no opinion: the browser asks for one first
+    assert Item.objects.get().state == ItemState.DONE
+    page.fill("#reason-close", "经核验整改到位，同意销号")
+    page.click("#action-close button[type=submit]")
     page.wait_for_selector(".item-head >> text=已销号")
     assert page.locator(".timeline li").count() == 9
+    assert page.locator(".timeline >> text=同意销号").count() == 1
 
     # 年末对账: the office records the money recovered; the year-end report counts the finding rectified.
     _sign_in(page, live_server, "office_admin")

@@ -95,16 +95,19 @@ def test_the_yearend_report_exports_to_excel(client, personas, finding, audit_le
     assert rows[1][5] == 1250000
 
 
-def test_carry_over_from_the_page(client, personas, finding, audit_ledger):
+def test_the_yearend_page_leads_to_the_ledgers_carry_over_and_carries_nothing_itself(
+    client, personas, finding, audit_ledger
+):
     finding_open_items(
         actor=None, finding=finding, ledger=audit_ledger, items=[{"deadline": dt.date(2024, 3, 1)}], at=JAN
     )
     client.force_login(personas.office_admin)
 
+    page = client.get(reverse("rectification:yearend", args=[2024])).content.decode()
     client.post(reverse("rectification:yearend", args=[2024]), {"deadline": "2031-03-31"})
 
-    assert Item.objects.filter(ledger__year=2025, state="assigned").count() == 1
-    assert Item.objects.filter(ledger__year=2024, state="carried_over").count() == 1
+    assert reverse("ledger:carry_over", args=[audit_ledger.pk]) in page
+    assert not Item.objects.filter(state="carried_over").exists()
 
 
 def test_planning_the_coverage(client, personas):
