@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
+from duban.ledger import owners
 from duban.ledger.choices import BasisKind, ItemState, RectificationType, Urgency
 from duban.ledger.models import Item, Ledger
 from duban.orgs.models import Unit
@@ -282,5 +283,23 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
                 )  # fmt: skip
             )
             continue
+        refusal = _owner_refusal(item, spec)
+        if refusal:
+            result.errors.append(RowError(number, "", refusal))
+            continue
         result.updates.append((item, spec))
     return result
+
+
+def _owner_refusal(item, spec: dict) -> str:
+    """Why the owner of the item's subject keeps this row's changes to itself ("" when it does not)."""
+    found = owners.owned(item)
+    if found is None:
+        return ""
+    owner, subject = found
+    changes = {name: value for name, value in spec.items() if hasattr(item, name) and getattr(item, name) != value}
+    try:
+        owner.check_update(subject, item, changes)
+    except owners.OwnedItemRefused as refused:
+        return f"{item.number}：{' '.join(refused.messages)}"
+    return ""

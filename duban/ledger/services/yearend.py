@@ -102,10 +102,11 @@ def ledger_carry_over(
     carried = _transition_block(actor, list(successors.values()), "assign", "", at, checked=True)
     for parent in {new.parent_id for new in carried if new.parent_id}:
         recompute_progress(Item(pk=parent), actor=actor)
-    for old in plan:
+    by_pk = {item.pk: item for item in carried}
+    continued = [(old, by_pk[successors[old.pk].pk]) for old in plan]
+    for old, new in continued:
         found = owners.owned(old)
         if found is not None:
             owner, subject = found
-            owner.item_continued(subject, old, successors[old.pk])
-    by_pk = {item.pk: item for item in carried}
-    return [by_pk[successors[old.pk].pk] for old in plan]
+            owner.item_continued(subject, old, new)
+    return [new for _old, new in continued]

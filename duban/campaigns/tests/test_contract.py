@@ -1,0 +1,102 @@
+"""A problem report and its ledger item never disagree, whatever acts on them, through any entry point."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import strategies as st
+from hypothesis.stateful import initialize, rule, run_state_machine_as_test
+
+from duban.campaigns.choices import REPORT_ACTIONS, ROUTING_ACTIONS, ReportSource, ReportState
+from duban.campaigns.models import Report
+from duban.campaigns.services.reports import report_reroute, report_submit, report_transition
+from duban.campaigns.tests.conftest import DONGMEN, GUIYUAN, make_photo
+from duban.ledger.choices import ItemState
+from duban.ledger.services.items import item_transition
+from duban.ledger.tests.contract import ANYONE, MACHINE_SETTINGS, PICK, ContractMachine
+
+pytestmark = pytest.mark.django_db
+
+REPORT_STEPS = set(REPORT_ACTIONS.by_code) - ROUTING_ACTIONS
+
+
+def test_reports_and_their_items_agree_whatever_acts_on_them(client, personas, world):
+    class Reports(ContractMachine):
+        @initialize(accepted=st.integers(1, 3))
+        def report_some_problems(self, accepted):
+            for n, place in enumerate([DONGMEN, GUIYUAN, DONGMEN, GUIYUAN][: accepted + 1]):
+                report = report_submit(
+                    actor=personas.resident,
+                    campaign=world.campaign,
+                    source=ReportSource.PORTAL,
+                    category=world.parking,
+                    description=f"共享单车堆在人行道上（{n}）",
+                    lat=place[0],
+                    lng=place[1],
+                )
+                if n < accepted:
+                    report = report_transition(actor=personas.office_admin, report=report, action="accept")
+                self.subjects.append(report)
+
+        @rule(index=st.integers(0, 5), pick=PICK, anyone=ANYONE, photo=st.booleans())
+        def on_the_reports_page(self, index, pick, anyone, photo):
+            report = Report.objects.get(pk=self.subject(index).pk)
+            moves = [m for m in REPORT_ACTIONS.available(report.state) if m.code not in ROUTING_ACTIONS]
+            action, user = self.pick(moves, pick, anyone, REPORT_STEPS, report.routed_unit)
+            original = next((s for s in self.subjects if s.pk != report.pk), None)
+            self.attempt(
+                report,
+                lambda: report_transition(
+                    actor=user,
+                    report=report,
+                    action=action,
+                    note="现场核查",
+                    photos=[make_photo()] if photo else [],
+                    duplicate_of=original,
+                    transferred_to="市交通运输局",
+                ),
+            )
+
+        @rule(index=st.integers(0, 5), to_b=st.booleans())
+        def reroute(self, index, to_b):
+            report = self.subject(index)
+            unit = personas.unit_b if to_b else personas.unit_a
+            self.attempt(
+                report,
+                lambda: report_reroute(actor=personas.office_admin, report=report, unit=unit, note="属地调整"),
+            )
+
+    Reports.personas, Reports.client = personas, client
+    run_state_machine_as_test(Reports, settings=MACHINE_SETTINGS)
+
+
+def test_done_from_the_ledger_page_runs_the_reports_rule_or_is_refused_with_a_link(client, personas, world):
+    report = report_submit(
+        actor=personas.resident,
+        campaign=world.campaign,
+        source=ReportSource.PORTAL,
+        category=world.parking,
+        description="共享单车堆在人行道上",
+        lat=DONGMEN[0],
+        lng=DONGMEN[1],
+    )
+    report = report_transition(actor=personas.office_admin, report=report, action="accept")
+    item = report.item
+    item_transition(actor=personas.unit_a_staff, item=item, action="acknowledge")
+
+    with pytest.raises(ValidationError) as refused:  # 报送办结 needs the report's after-photo
+        item_transition(actor=personas.unit_a_staff, item=item, action="submit", reason="已清理")
+    assert refused.value.link.endswith(f"/campaigns/reports/{report.pk}/")
+    report.refresh_from_db()
+    assert (report.state, report.item.state) == (ReportState.ACCEPTED, ItemState.ACKNOWLEDGED)
+
+    client.force_login(personas.office_admin)
+    response = client.post(f"/api/ledger/items/{item.pk}/transitions", {"action": "cancel", "reason": "x"},
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code == 409 and response.json()["link"].endswith(f"/campaigns/reports/{report.pk}/")
+
+    report_transition(actor=personas.unit_a_staff, report=report, action="start")
+    report_transition(actor=personas.unit_a_staff, report=report, action="fix", note="已清理", photos=[make_photo()])
+    item_transition(actor=personas.supervisor, item=item, action="accept", reason="经核验已整改")
+    report.refresh_from_db()
+    assert (report.state, report.item.state) == (ReportState.CLOSED, ItemState.CLOSED)
