@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from duban.core.errors import TransitionError
 
@@ -46,7 +46,7 @@ class Table:
     states: type
     moves: list[Move]
     # "“%(action)s” is not possible while the … is “%(state)s”.", naming what moves
-    not_now: str = _lazy("“%(action)s” is not possible in the state “%(state)s”.")
+    not_now: str = gettext_lazy("“%(action)s” is not possible in the state “%(state)s”.")
     by_code: dict[str, Move] = field(init=False)
 
     def __post_init__(self) -> None:

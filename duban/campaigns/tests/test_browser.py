@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from duban.campaigns.choices import ReportState
+from duban.campaigns.choices import ReportSource, ReportState
 from duban.campaigns.models import Report
+from duban.campaigns.services.reports import report_submit, report_transition
+from duban.campaigns.tests.conftest import DONGMEN
 from duban.conftest import sign_in
 from duban.ledger.choices import ItemState
 
@@ -88,3 +90,53 @@ def test_from_a_residents_photo_to_a_verified_close(page, live_server, world, pe
     assert "13800138000" not in page.content()
     page.goto(live_server.url + reverse("portal:my_problems"))
     assert "已结案" in page.inner_text("main")
+
+
+def test_acting_on_a_problems_item_from_the_ledger_moves_the_report_or_leads_to_it(page, live_server, world, personas):
+    report = report_submit(
+        actor=personas.resident,
+        campaign=world.campaign,
+        source=ReportSource.PORTAL,
+        category=world.parking,
+        description="共享单车堆在盲道上",
+        lat=DONGMEN[0],
+        lng=DONGMEN[1],
+    )
+    report = report_transition(actor=personas.office_admin, report=report, action="accept")
+    item = report.item
+
+    # 东门街道 signs for it in the ordinary ledger, then tries 报送办结 there without the after-photo.
+    sign_in(page, live_server, personas.unit_a_staff)
+    page.goto(live_server.url + reverse("ledger:item_detail", args=[item.pk]))
+    assert page.locator("#subject a").inner_text() == f"问题#{report.pk}"
+    page.click("button[value=acknowledge]")
+    page.wait_for_selector(".item-head >> text=已签收")
+    page.click("button[value=start]")
+    page.wait_for_selector(".item-head >> text=办理中")
+    report.refresh_from_db()
+    assert report.state == ReportState.IN_PROGRESS  # the report followed its item
+    page.click("#action-submit summary")
+    page.fill("#reason-submit", "已清理")
+    page.click("form[action$='/act/submit/'] button[type=submit]")
+    page.click(".messages a")  # the refusal leads to the report's own page
+    page.wait_for_url(live_server.url + reverse("campaigns:report_detail", args=[report.pk]))
+    report.refresh_from_db()
+    assert (report.state, report.item.state) == (ReportState.IN_PROGRESS, ItemState.IN_PROGRESS)
+    page.locator("#action-fix summary").click()
+    page.fill("#action-fix textarea[name=note]", "已清理并划定停放区")
+    page.set_input_files("#action-fix input[type=file]", _jpeg((60, 160, 80)))
+    page.click("#action-fix button[type=submit]")
+    page.wait_for_selector("text=问题已更新")
+
+    # A supervisor passes the review from the ledger page: the report is verified and closed with it.
+    sign_in(page, live_server, personas.supervisor)
+    page.goto(live_server.url + reverse("ledger:item_detail", args=[item.pk]))
+    page.click("#action-accept summary")
+    page.fill("#reason-accept", "现场核查已无单车堆放")
+    page.click("#action-accept button[type=submit]")
+    page.wait_for_selector(".item-head >> text=已销号")
+    report.refresh_from_db()
+    assert (report.state, report.item.state) == (ReportState.CLOSED, ItemState.CLOSED)
+    sign_in(page, live_server, personas.resident)
+    page.goto(live_server.url + reverse("portal:problem_detail", args=[report.pk]))
+    assert "已结案" in page.inner_text(".item-head")

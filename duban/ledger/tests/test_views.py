@@ -204,3 +204,39 @@ def test_the_list_escapes_what_people_typed(client, personas, make_item):
     html = _get(client, personas.office_admin, reverse("ledger:item_list")).content.decode()
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; 东门" in html
     assert "<img src=x" not in html
+
+
+@pytest.mark.parametrize(("persona", "status"), [("unit_a_staff", 403), ("unit_b_staff", 404), ("expert", 403)])
+def test_only_the_office_opens_the_year_end_carry_over(client, personas, make_item, persona, status):
+    url = reverse("ledger:carry_over", args=[make_item().ledger_id])  # unit A sees the ledger, unit B does not
+    assert _get(client, getattr(personas, persona), url).status_code == status
+
+
+def test_the_year_end_carry_over_lists_what_it_will_carry_and_waits_for_confirmation(client, personas, make_item):
+    kept, finished = make_item(title="推进老旧小区改造"), make_item(title="已完成的事项")
+    item_transition(actor=personas.office_admin, item=finished, action="cancel", reason="并入其他事项")
+    url = reverse("ledger:carry_over", args=[kept.ledger_id])
+    client.force_login(personas.office_admin)
+
+    page = client.get(url)
+    unconfirmed = client.post(url, {"year": 2025, "deadline": "2025-06-30"})
+
+    assert [item.pk for item in page.context["plan"]] == [kept.pk]
+    assert unconfirmed.status_code == 400 and not Item.objects.filter(ledger__year=2025).exists()
+    done = client.post(url, {"year": 2025, "deadline": "2025-06-30", "confirm": "on"})
+    carried = Item.objects.get(ledger__year=2025)
+    assert done.status_code == 302 and carried.carried_from_id == kept.pk and carried.state == ItemState.ASSIGNED
+    kept.refresh_from_db()
+    assert kept.state == ItemState.CARRIED_OVER
+
+
+def test_no_item_page_offers_carry_over_and_no_call_does_it_one_item_at_a_time(client, personas, make_item):
+    item = make_item()
+    client.force_login(personas.office_admin)
+
+    page = client.get(reverse("ledger:item_detail", args=[item.pk])).content.decode()
+    response = client.post(reverse("ledger:item_act", args=[item.pk, "carry_over"]), {"reason": "结转"})
+
+    assert "act/carry_over" not in page
+    item.refresh_from_db()
+    assert response.status_code == 302 and item.state == ItemState.ASSIGNED
