@@ -38,21 +38,26 @@ R = ReportState
 # The transition table: every state change of a report is one of these moves. Routing is too: a
 # new report is routed (or routed again) without changing state, and an accepted report re-routed
 # to another unit is accepted anew there (`report_reroute`).
+E = "campaigns.report."
 REPORT_ACTIONS = Table(
     ReportState,
     [
-        move("accept", _("Accept and dispatch"), {R.SUBMITTED}, R.ACCEPTED, ReportActor.OFFICE),
-        move("start", _("Start work"), {R.ACCEPTED}, R.IN_PROGRESS, ReportActor.UNIT),
-        move("fix", _("Report fixed"), {R.ACCEPTED, R.IN_PROGRESS}, R.FIXED, ReportActor.UNIT, needs_reason=True),
-        move("verify", _("Verify and close"), {R.FIXED}, R.CLOSED, ReportActor.VERIFIER),
+        move("accept", _("Accept and dispatch"), {R.SUBMITTED}, R.ACCEPTED, ReportActor.OFFICE, event=E + "accepted"),
+        move("start", _("Start work"), {R.ACCEPTED}, R.IN_PROGRESS, ReportActor.UNIT, event=E + "started"),
+        move("fix", _("Report fixed"), {R.ACCEPTED, R.IN_PROGRESS}, R.FIXED, ReportActor.UNIT, needs_reason=True,
+             event=E + "fixed"),
+        move("verify", _("Verify and close"), {R.FIXED}, R.CLOSED, ReportActor.VERIFIER, event=E + "verified"),
         move("not_fixed", _("Not fixed: reopen"), {R.FIXED, R.CLOSED}, R.IN_PROGRESS, ReportActor.VERIFIER,
-             needs_reason=True),
-        move("duplicate", _("Mark as duplicate"), {R.SUBMITTED, R.ACCEPTED}, R.DUPLICATE, ReportActor.OFFICE),
+             needs_reason=True, event=E + "not_fixed"),
+        move("duplicate", _("Mark as duplicate"), {R.SUBMITTED, R.ACCEPTED}, R.DUPLICATE, ReportActor.OFFICE,
+             event=E + "duplicate"),
         move("transfer", _("Transfer (not our responsibility)"), {R.SUBMITTED, R.ACCEPTED}, R.TRANSFERRED,
-             ReportActor.OFFICE, needs_reason=True),
-        move("reject", _("Reject"), {R.SUBMITTED, R.ACCEPTED}, R.REJECTED, ReportActor.OFFICE, needs_reason=True),
-        move("route", _("Re-route"), {R.SUBMITTED}, None, ReportActor.OFFICE),
-        move("reroute", _("Re-route"), {R.ACCEPTED, R.IN_PROGRESS}, R.ACCEPTED, ReportActor.OFFICE, needs_reason=True),
+             ReportActor.OFFICE, needs_reason=True, event=E + "transferred"),
+        move("reject", _("Reject"), {R.SUBMITTED, R.ACCEPTED}, R.REJECTED, ReportActor.OFFICE, needs_reason=True,
+             event=E + "rejected"),
+        move("route", _("Re-route"), {R.SUBMITTED}, None, ReportActor.OFFICE, event=E + "rerouted"),
+        move("reroute", _("Re-route"), {R.ACCEPTED, R.IN_PROGRESS}, R.ACCEPTED, ReportActor.OFFICE, needs_reason=True,
+             event=E + "rerouted"),
     ],
     not_now=_("“%(action)s” is not possible while the report is “%(state)s”."),
 )  # fmt: skip

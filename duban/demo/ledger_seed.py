@@ -20,10 +20,14 @@ from duban.core.workdays import add_working_days, on_day
 from duban.demo.reform_seed import GROUP_DOMAINS
 from duban.ledger.choices import ACTIONS, ItemState, LedgerKind, RectificationType
 from duban.ledger.models import Item, Ledger
-from duban.ledger.services.extensions import extension_decide, extension_request
-from duban.ledger.services.items import item_report_progress, item_transition
-from duban.ledger.services.notices import notice_answer
-from duban.ledger.services.sweep import sweep_run
+from duban.ledger.services import (
+    extension_decide,
+    extension_request,
+    item_report_progress,
+    item_transition,
+    notice_answer,
+    sweep_run,
+)
 from duban.orgs.models import Domain, Unit, User
 from duban.rectification.choices import AuditType, FindingType
 from duban.rectification.models import AuditProject, CoveragePlan

@@ -16,7 +16,7 @@ from decimal import Decimal
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState, LedgerKind
 from duban.ledger.models import Item, Ledger
-from duban.ledger.services.items import item_transition
+from duban.ledger.services import item_transition
 from duban.orgs.choices import AccountType, UnitKind
 from duban.orgs.models import Domain, Unit, User
 from duban.orgs.verification import resident_account_verified

@@ -39,6 +39,9 @@ OPEN_STATES = {
     ItemState.RETURNED,
 }
 FINISHED_STATES = {ItemState.DONE, ItemState.CLOSED}
+# What year-end carry-over continues: open items not awaiting review (a submitted completion report
+# is reviewed, and closed out, in the ledger it was submitted to).
+CARRIED_STATES = OPEN_STATES - {ItemState.SUBMITTED}
 # States after which an item no longer changes, except a closed item reopened by a look-back.
 ENDED_STATES = {ItemState.CLOSED, ItemState.CANCELLED, ItemState.CARRIED_OVER}
 
@@ -72,8 +75,8 @@ ACTIONS = Table(
         move("close", _("Close (销号)"), {S.DONE}, S.CLOSED, Actor.REVIEWER, confirm=True, event="ledger.item.closed"),
         move("reopen", _("Reopen after look-back"), {S.DONE, S.CLOSED}, S.IN_PROGRESS, Actor.REVIEWER,
              needs_reason=True, event="ledger.item.reopened"),
-        move("carry_over", _("Carry over to next year"), OPEN_STATES, S.CARRIED_OVER, Actor.YEAR_END, confirm=True,
-             event="ledger.item.carried_over"),
+        move("carry_over", _("Carry over to next year"), CARRIED_STATES, S.CARRIED_OVER, Actor.YEAR_END,
+             confirm=True, event="ledger.item.carried_over"),
         move("cancel", _("Cancel the item"), {S.DRAFT, S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
              S.CANCELLED, Actor.OFFICE, needs_reason=True, confirm=True, event="ledger.item.cancelled"),
     ],

@@ -536,7 +536,12 @@ def ledger_carry_over(request, pk: int):
             messages.success(request, _("%(count)s unfinished items carried over.") % {"count": len(carried)})
             successor = carried[0].ledger_id if carried else ledger.pk
             return redirect(reverse("ledger:item_list") + f"?ledger={successor}")
-    context = {"ledger": ledger, "plan": plan, "form": form, "today": timezone.localdate()}
+    context = {
+        "ledger": ledger,
+        "plan": plan,
+        "under_review": ledger.items.filter(state=ItemState.SUBMITTED).select_related("lead_unit").order_by("seq"),
+        "form": form,
+    }
     return render(request, "ledger/carry_over.html", context, status=400 if form.is_bound else 200)
 
 

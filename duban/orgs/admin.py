@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from duban.core.admin import ServiceWrittenAdmin
 from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, User
 
 
@@ -36,45 +37,24 @@ class DubanUserAdmin(UserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(SimpleHistoryAdmin, ServiceWrittenAdmin):
     """Read-mostly: units change through the organisation pages, which enforce the tree rules."""
 
     list_display = ["name", "kind", "code", "parent", "state"]
     list_filter = ["kind", "state"]
     search_fields = ["name", "code"]
-    readonly_fields = [f.name for f in Unit._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(SimpleHistoryAdmin, ServiceWrittenAdmin):
     list_display = ["name", "state", "user"]
     search_fields = ["name"]
-    readonly_fields = [f.name for f in Person._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Position)
-class PositionAdmin(SimpleHistoryAdmin):
+class PositionAdmin(SimpleHistoryAdmin, ServiceWrittenAdmin):
     list_display = ["unit", "person", "role", "title", "started_on", "ended_on"]
     list_filter = ["role"]
-    readonly_fields = [f.name for f in Position._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LeaderPortfolio)

@@ -18,9 +18,7 @@ from duban.core.workdays import moment
 from duban.ledger import access as ledger_access
 from duban.ledger.choices import FINISHED_STATES, OPEN_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, Ledger
-from duban.ledger.services.errors import LedgerPermissionError
-from duban.ledger.services.items import _lock, item_create, item_transition
-from duban.ledger.services.notices import issue
+from duban.ledger.services import LedgerPermissionError, item_create, item_transition, notice_issue
 from duban.orgs.models import Unit, User
 from duban.rectification import access
 from duban.rectification.choices import AuditType, FindingStatus
@@ -173,14 +171,13 @@ def midyear_prompt_letters(
     key = f"midyear:{today.year}"
     issued = 0
     for item in ledger.items.filter(state__in=OPEN_STATES, light__in=lights).exclude(notices__auto_key=key):
-        item = _lock(item)
         reason = _("Mid-year supervision (年中督办): %(light)s, progress %(progress)s%%, due %(deadline)s.") % {
             "light": Light(item.light).label,
             "progress": item.progress,
             "deadline": item.effective_deadline,
         }
-        issue(
-            item=item, level=NoticeLevel.REMINDER, reason=reason, actor=actor, auto_rule="midyear", auto_key=key, at=at
+        notice_issue(
+            actor=actor, item=item, level=NoticeLevel.REMINDER, reason=reason, auto_rule="midyear", auto_key=key, at=at
         )
         issued += 1
     return issued

@@ -11,11 +11,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from duban.ledger.choices import LedgerKind
-from duban.ledger.models import ItemEvent
+from duban.ledger.services import scoring_feed
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
 from duban.reforms.choices import PanelState
@@ -74,14 +73,8 @@ def rows(appraisal: Appraisal) -> list[Row]:
         for result in panel_results(panel):
             if result.excellent:
                 excellent[result.reform.lead_unit_id].append(result.reform.title)
-    feed = dict(
-        ItemEvent.objects.filter(
-            year=appraisal.year, points__lt=0, item__ledger__kind=LedgerKind.REFORM, unit__isnull=False
-        )
-        .exclude(item_id__in=exempted_item_ids(appraisal.year))  # 容错: an exempted setback costs nothing
-        .values("unit_id")
-        .annotate(points=Sum("points"))
-        .values_list("unit_id", "points")
+    feed = scoring_feed(  # 容错: an exempted setback costs nothing
+        year=appraisal.year, kind=LedgerKind.REFORM, sign=-1, excluding_items=exempted_item_ids(appraisal.year)
     )
     recorded = defaultdict(list)
     for bonus in AppraisalBonus.objects.filter(appraisal__year=appraisal.year):

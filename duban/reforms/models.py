@@ -82,9 +82,18 @@ class Reform(BaseModel):
 
     @property
     def item(self) -> Item | None:
-        """The reform's own item: the newest of its items without a parent (after a carry-over,
-        the one in the new year's ledger). Reads `items` once; prefetch it for a list."""
-        roots = [item for item in self.items.all() if item.parent_id is None]
+        """The reform's own item: the newest of its items that is no milestone (after a carry-over,
+        the one in the new year's ledger; a milestone carried on its own is still a milestone).
+        Reads `items` once; prefetch it for a list."""
+        items = list(self.items.all())
+        known = {item.pk for item in items}
+
+        def is_milestone(item) -> bool:
+            while item.carried_from_id in known and item.parent_id is None:
+                item = next(i for i in items if i.pk == item.carried_from_id)
+            return item.parent_id is not None
+
+        roots = [item for item in items if not is_milestone(item)]
         return max(roots, key=lambda item: item.pk) if roots else None
 
     @property

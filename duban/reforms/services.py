@@ -14,8 +14,7 @@ from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.ledger.choices import ENDED_STATES, BasisKind, LedgerKind
 from duban.ledger.models import Item, Ledger
-from duban.ledger.services.extensions import extension_decide, extension_request
-from duban.ledger.services.items import item_transition, item_update, items_register
+from duban.ledger.services import extension_decide, extension_request, item_transition, item_update, items_register
 from duban.orgs import access as org_access
 from duban.orgs.choices import LeaderRank, PositionRole, UnitKind
 from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, User

@@ -45,8 +45,7 @@ from duban.core.errors import TransitionError
 from duban.core.workdays import moment, overrides_held
 from duban.ledger.choices import ItemState
 from duban.ledger.models import Item
-from duban.ledger.services import notify
-from duban.ledger.services.items import items_register, items_transition_many
+from duban.ledger.services import items_register, items_transition_many, notify
 from duban.orgs.models import Unit, User
 
 MAX_DESCRIPTION = 4000
@@ -441,16 +440,6 @@ REPORT_FIELDS = [
     "state", "accepted_at", "expected_on", "fixed_at", "closed_at", "on_time", "reopen_count", "status_note",
     "duplicate_of", "transferred_to", "updated_at",
 ]  # fmt: skip
-_EVENT = {
-    "accept": "accepted",
-    "start": "started",
-    "fix": "fixed",
-    "verify": "verified",
-    "not_fixed": "not_fixed",
-    "duplicate": "duplicate",
-    "transfer": "transferred",
-    "reject": "rejected",
-}
 
 
 def report_transition(*, actor: User | None, report: Report, action: str, **kwargs) -> Report:
@@ -555,7 +544,7 @@ def reports_transition_many(
             report.status_note = note
         report.state = spec.target
         report.updated_at = now
-        rows.append(_event(report, f"campaigns.report.{_EVENT[action]}", actor=actor, from_state=previous[report.pk][0],
+        rows.append(_event(report, spec.event, actor=actor, from_state=previous[report.pk][0],
                            to_state=report.state, note=note, data=data[report.pk], at=now))  # fmt: skip
     update_many(Report, locked, REPORT_FIELDS)
     tally_change([(previous[report.pk][1], tally_key(report)) for report in locked])
@@ -646,7 +635,7 @@ def report_reroute(
     tally_change([(counted, tally_key(report))])
     _record(
         report,
-        "campaigns.report.rerouted",
+        step.event,
         actor=actor,
         from_state=previous,
         to_state=report.state,

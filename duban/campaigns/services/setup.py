@@ -14,7 +14,7 @@ from duban.campaigns import access, routing
 from duban.campaigns.models import AreaShape, Campaign, Category, Chief, Open311Client, RoutingRule, StrictZone
 from duban.core.history import save_with_history
 from duban.ledger.choices import LedgerKind
-from duban.ledger.services.ledgers import ledger_create
+from duban.ledger.services import ledger_create
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
 
@@ -29,7 +29,7 @@ def campaign_create(*, actor: User | None, owner_unit: Unit, number_prefix: str 
     campaign = Campaign(**fields)
     campaign.full_clean(exclude=["ledger"])
     campaign.ledger = ledger_create(
-        actor=None,
+        actor=actor,
         name=campaign.name,
         year=campaign.starts_on.year,
         kind=LedgerKind.CAMPAIGN,

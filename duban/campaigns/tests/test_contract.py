@@ -12,7 +12,7 @@ from duban.campaigns.models import Report
 from duban.campaigns.services.reports import report_reroute, report_submit, report_transition
 from duban.campaigns.tests.conftest import DONGMEN, GUIYUAN, make_photo
 from duban.ledger.choices import ItemState
-from duban.ledger.services.items import item_transition
+from duban.ledger.services import item_transition
 from duban.ledger.tests.contract import ANYONE, MACHINE_SETTINGS, PICK, ContractMachine
 
 pytestmark = pytest.mark.django_db

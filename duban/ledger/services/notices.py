@@ -38,7 +38,7 @@ def unit_head(unit) -> Person | None:
     return position.person if position else None
 
 
-def issue(
+def _issue(
     *,
     item: Item,
     level: str,
@@ -96,9 +96,12 @@ def notice_issue(
     reason: str,
     required_response: str = "",
     due_date: dt.date | None = None,
+    auto_rule: str = "",
+    auto_key: str = "",
     at: dt.datetime | None = None,
 ) -> Notice:
-    """A supervisor issues any step of the ladder by hand."""
+    """A supervisor issues any step of the ladder (by hand, or in one action for many items: then
+    `auto_rule` names the action and `auto_key` makes it once per item)."""
     item = _lock(item)
     at, today = moment(at)
     if actor is not None and not access.can_supervise(actor, item):
@@ -111,13 +114,15 @@ def notice_issue(
         raise ValidationError({"reason": _("Give the reason for the notice.")})
     if due_date is not None and due_date < today:
         raise ValidationError({"due_date": _("The response date cannot be in the past.")})
-    return issue(
+    return _issue(
         item=item,
         level=level,
         reason=reason.strip(),
         actor=actor,
         required_response=required_response.strip(),
         due_date=due_date,
+        auto_rule=auto_rule,
+        auto_key=auto_key,
         at=at,
     )
 

@@ -25,7 +25,7 @@ from duban.ledger.choices import OPEN_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, ItemEvent, Ledger, LightRecord, Notice, SweepRun
 from duban.ledger.services.items import item_refresh_light
 from duban.ledger.services.lights import period_of
-from duban.ledger.services.notices import issue
+from duban.ledger.services.notices import _issue
 from duban.orgs.models import Unit
 
 
@@ -82,7 +82,9 @@ def escalate(item: Item, today: dt.date, at: dt.datetime | None = None) -> int:
         if due is None or due[0] in existing:
             continue
         key, reason = due
-        notices.append(issue(item=item, level=rule["level"], reason=reason, auto_rule=rule["key"], auto_key=key, at=at))
+        notices.append(
+            _issue(item=item, level=rule["level"], reason=reason, auto_rule=rule["key"], auto_key=key, at=at)
+        )
         existing.add(key)
         issued += 1
     return issued

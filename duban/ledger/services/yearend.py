@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from duban.core.workdays import moment
 from duban.ledger import access, owners
-from duban.ledger.choices import OPEN_STATES
+from duban.ledger.choices import CARRIED_STATES, ItemState
 from duban.ledger.models import Item, Ledger
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.items import _transition_block, item_create, recompute_progress
@@ -39,9 +39,24 @@ def next_year_ledger(ledger: Ledger, year: int) -> Ledger:
 
 
 def carry_over_plan(ledger: Ledger) -> list[Item]:
-    """The items a carry-over of `ledger` would continue: every open item, parents before their
-    sub-items (what the year-end page lists before the office confirms)."""
-    open_items = list(ledger.items.filter(state__in=OPEN_STATES).select_related("lead_unit", "leader").order_by("seq"))
+    """The items a carry-over of `ledger` would continue: every open item not awaiting review,
+    parents before their sub-items (what the year-end page lists before the office confirms). A
+    sub-item of an item under review stays with it."""
+    open_items = list(
+        ledger.items.filter(state__in=CARRIED_STATES).select_related("lead_unit", "leader").order_by("seq")
+    )
+    staying = set(ledger.items.filter(state=ItemState.SUBMITTED).values_list("pk", flat=True))
+    parents = dict(ledger.items.filter(children__isnull=False).values_list("pk", "parent_id").distinct())
+
+    def stays(item: Item) -> bool:
+        parent = item.parent_id
+        while parent is not None:
+            if parent in staying:
+                return True
+            parent = parents.get(parent)
+        return False
+
+    open_items = [item for item in open_items if not stays(item)]
     by_pk = {item.pk: item for item in open_items}
 
     def depth(item: Item) -> int:
@@ -57,7 +72,8 @@ def carry_over_plan(ledger: Ledger) -> list[Item]:
 def ledger_carry_over(
     *, actor: User | None, ledger: Ledger, year: int, deadline: dt.date, at: dt.datetime | None = None
 ) -> list[Item]:
-    """Carry every open item of `ledger` into its `year` successor, all or none. Each old item ends
+    """Carry every open item of `ledger` not awaiting review into its `year` successor, all or none
+    (items under review stay to be reviewed and closed out where they are). Each old item ends
     as "carried over" with its lateness frozen; the new one keeps its subject, unit, weight,
     progress and link, and its parent's successor as its parent, so a decomposed reform keeps its
     tree and roll-up. The subject's owner is told, so the subject follows its item."""

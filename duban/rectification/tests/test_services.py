@@ -7,10 +7,7 @@ from django.core.exceptions import PermissionDenied
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, Notice
-from duban.ledger.services.items import item_transition
-from duban.ledger.services.notices import interview_record, notice_issue
-from duban.ledger.services.sweep import sweep_run
-from duban.ledger.services.yearend import ledger_carry_over
+from duban.ledger.services import interview_record, item_transition, ledger_carry_over, notice_issue, sweep_run
 from duban.rectification.choices import FindingStatus
 from duban.rectification.models import CoveragePlan
 from duban.rectification.services import (

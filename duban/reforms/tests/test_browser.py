@@ -10,7 +10,7 @@ from django.utils import timezone
 from duban.conftest import build_personas, sign_in
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Item, Ledger, Notice
-from duban.ledger.services.sweep import sweep_run
+from duban.ledger.services import sweep_run
 from duban.orgs import services as org_services
 from duban.orgs.choices import LeaderRank
 from duban.reforms.models import Proposal, Reform

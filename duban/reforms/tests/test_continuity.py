@@ -10,9 +10,13 @@ from django.urls import reverse
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState
 from duban.ledger.owners import OwnedItemRefused
-from duban.ledger.services.extensions import extension_request
-from duban.ledger.services.items import item_report_progress, item_transition, item_update
-from duban.ledger.services.yearend import ledger_carry_over
+from duban.ledger.services import (
+    extension_request,
+    item_report_progress,
+    item_transition,
+    item_update,
+    ledger_carry_over,
+)
 from duban.reforms.services import reform_decompose, reform_items
 from duban.reforms.tests.conftest import MARCH
 

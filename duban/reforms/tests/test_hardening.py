@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from duban.core.workdays import on_day
 from duban.ledger.choices import LedgerKind
-from duban.ledger.services.errors import LedgerPermissionError
-from duban.ledger.services.ledgers import ledger_create
+from duban.ledger.services import LedgerPermissionError, ledger_create
 from duban.reforms import access
 from duban.reforms.choices import ReformLevel
 from duban.reforms.models import AnnualPlan, Appraisal, Score

@@ -7,7 +7,7 @@ from django.urls import reverse
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState
 from duban.ledger.models import Item, ItemEvent
-from duban.ledger.services.items import item_transition
+from duban.ledger.services import item_transition
 from duban.reforms.models import Case, LookBack
 from duban.reforms.services import case_save, lookback_record, reform_decompose
 from duban.reforms.tests.conftest import MARCH

@@ -7,7 +7,7 @@ from duban.core.errors import TransitionError
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState
 from duban.ledger.models import ExtensionRequest, Item, ItemEvent
-from duban.ledger.services.items import item_report_progress, item_transition
+from duban.ledger.services import item_report_progress, item_transition
 from duban.orgs import services as org_services
 from duban.orgs.choices import LeaderRank
 from duban.reforms.choices import AdjustmentState, ReformLevel
