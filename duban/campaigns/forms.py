@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from duban.campaigns.choices import CoordinateSystem
 from duban.campaigns.models import Campaign, Category, Chief, RoutingRule, StrictZone
 from duban.campaigns.services.photos import MAX_PHOTOS
-from duban.campaigns.services.reports import report_submit
 from duban.campaigns.services.setup import AREA_KINDS
+from duban.campaigns.services.submitting import report_submit
 from duban.core.forms import DatePicker
 from duban.orgs.models import Person, Unit
 

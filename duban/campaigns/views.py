@@ -35,7 +35,9 @@ from duban.campaigns.forms import (
 from duban.campaigns.models import AreaShape, Campaign, Category, Chief, Open311Client, Report, RoutingRule, StrictZone
 from duban.campaigns.routing import map_settings
 from duban.campaigns.services import setup
-from duban.campaigns.services.reports import nearby_open, report_reroute, report_transition, reports_transition_many
+from duban.campaigns.services.reports import report_transition, reports_transition_many
+from duban.campaigns.services.rerouting import report_reroute
+from duban.campaigns.services.submitting import nearby_open
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator

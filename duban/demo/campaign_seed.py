@@ -19,7 +19,8 @@ from PIL import Image, ImageDraw
 from duban.campaigns.choices import ChiefKind, ReportSource
 from duban.campaigns.models import Campaign, Report
 from duban.campaigns.services import setup
-from duban.campaigns.services.reports import reports_submit_many, reports_transition_many
+from duban.campaigns.services.reports import reports_transition_many
+from duban.campaigns.services.submitting import reports_submit_many
 from duban.campaigns.stats import tally_fold
 from duban.core.workdays import add_working_days, is_workday, on_day
 from duban.orgs.choices import PositionRole, UnitKind

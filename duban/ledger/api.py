@@ -17,7 +17,9 @@ from duban.ledger import access
 from duban.ledger.choices import OPEN_STATES
 from duban.ledger.models import ExtensionRequest, Item, ItemEvent, Notice
 from duban.ledger.services import extensions, notices
-from duban.ledger.services.items import item_create, item_report_progress, item_transition
+from duban.ledger.services.items import item_create
+from duban.ledger.services.progress import item_report_progress
+from duban.ledger.services.transitions import item_transition
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit
 

@@ -23,7 +23,8 @@ from duban.campaigns.choices import EVENT_LABELS, OPEN_REPORT_STATES, ReportSour
 from duban.campaigns.forms import ReportForm
 from duban.campaigns.models import Campaign, Category, Follower, Report
 from duban.campaigns.routing import map_settings
-from duban.campaigns.services.reports import nearby_open, report_follow, report_transition, resolve_location
+from duban.campaigns.services.reports import report_transition
+from duban.campaigns.services.submitting import nearby_open, report_follow, resolve_location
 from duban.core.exports import xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator

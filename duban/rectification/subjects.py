@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from duban.ledger.choices import ItemState
 from duban.ledger.models import Item
 from duban.ledger.owners import SubjectOwner, refused_elsewhere
 from duban.rectification.models import AuditFinding
@@ -19,7 +18,6 @@ from duban.rectification.models import AuditFinding
 
 class FindingOwner(SubjectOwner):
     model = AuditFinding
-    url_name = "rectification:project_detail"
 
     def url(self, subject) -> str:
         return reverse("rectification:project_detail", args=[subject.project_id]) + f"#finding-{subject.pk}"
@@ -31,13 +29,5 @@ class FindingOwner(SubjectOwner):
         raise refused_elsewhere(self, subject, _("open another rectification measure"))
 
     def disagreements(self, subject) -> list[str]:
-        problems = []
-        for item in Item.objects.for_subject(subject).select_related("ledger"):
-            if item.ledger.year < subject.project.year:
-                problems.append(f"finding {subject.pk}: {item.number} is in a ledger before the audit")
-            if (
-                item.state == ItemState.CARRIED_OVER
-                and not Item.objects.for_subject(subject).filter(carried_from=item).exists()
-            ):
-                problems.append(f"finding {subject.pk}: {item.number} was carried over but continues nowhere")
-        return problems
+        early = Item.objects.for_subject(subject).filter(ledger__year__lt=subject.project.year)
+        return [f"finding {subject.pk}: {item.number} is in a ledger before the audit" for item in early]

@@ -9,6 +9,7 @@ from duban.ledger import access as ledger_access
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Ledger
 from duban.orgs import access as org_access
+from duban.orgs.models import User
 
 
 def can_manage_reforms(user) -> bool:
@@ -20,6 +21,12 @@ def can_manage_reforms(user) -> bool:
 def require_manager(user) -> None:
     if not can_manage_reforms(user):
         raise PermissionDenied
+
+
+def check_manager(actor: User | None) -> None:
+    """`None` is the system (the demo); a person must be allowed to manage reforms."""
+    if actor is not None:
+        require_manager(actor)
 
 
 def require_reader(user) -> None:

@@ -17,10 +17,10 @@ from duban.ledger.choices import LedgerKind
 from duban.ledger.services import scoring_feed
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
+from duban.reforms.access import check_manager
 from duban.reforms.choices import PanelState
 from duban.reforms.models import Appraisal, AppraisalBonus, ExpertPanel, Reform
 from duban.reforms.rounds import panel_results
-from duban.reforms.services import check_manager
 from duban.reforms.tolerance import exempted_item_ids
 
 

@@ -14,6 +14,8 @@ class ReformLevel(models.TextChoices):
 
 # Tasks assigned from above: the three-level rule puts them under the leader in charge of the domain.
 ASSIGNED_LEVELS = (ReformLevel.NATIONAL, ReformLevel.PROVINCIAL, ReformLevel.MUNICIPAL)
+# The levels the annual plan lists: micro-reforms are run by units, not listed in the plan.
+PLAN_LEVELS = (*ASSIGNED_LEVELS, ReformLevel.KEY)
 
 
 class SpecialGroup(models.TextChoices):

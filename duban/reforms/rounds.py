@@ -19,6 +19,7 @@ from duban.orgs import access as org_access
 from duban.orgs.choices import AccountType, UnitKind
 from duban.orgs.models import Unit, User
 from duban.reforms import evaluation
+from duban.reforms.access import check_manager
 from duban.reforms.choices import PANEL_MOVES, PanelState, ReformLevel, Satisfaction
 from duban.reforms.models import (
     ExpertPanel,
@@ -30,7 +31,6 @@ from duban.reforms.models import (
     Vote,
     VoteRound,
 )
-from duban.reforms.services import check_manager
 
 CRITERIA_MESSAGES = {
     "empty": gettext_lazy("The index needs at least one criterion."),

@@ -1,1 +1,3 @@
-"""Campaign use-cases: setting a campaign up (`setup`), photos (`photos`) and reports (`reports`)."""
+"""Campaign use-cases: setting a campaign up (`setup`), photos (`photos`), submitting reports
+(`submitting`), the report loop (`reports`), re-routing (`rerouting`), and what the report services
+share (`common`)."""

@@ -1,46 +1,32 @@
-"""Problem reports through their life: submitted (by a resident, an inspector or an Open311
-client), routed, accepted into the campaign's ledger, fixed, verified and closed; or marked
-duplicate, transferred or rejected. Every state change is `report_transition`: it checks the
-transition table and who may act, locks the report, moves its ledger item along, writes a
-`ReportEvent`, and notifies followers after commit."""
+"""Problem reports after submitting: accepted into the campaign's ledger, fixed, verified and
+closed; or marked duplicate, transferred or rejected. Every such change is `report_transition`
+(`reports_transition_many` for a batch): it checks the transition table and who may act, locks
+the reports, moves their ledger items along, writes the events, and notifies followers after
+commit. Routing has its own service (`rerouting`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duban.campaigns import access, geo, routing
+from duban.campaigns import access
 from duban.campaigns.choices import (
     OPEN_REPORT_STATES,
     REPORT_ACTIONS,
     ROUTING_ACTIONS,
-    CoordinateSystem,
     PhotoKind,
     ReportActor,
-    ReportSource,
     ReportState,
 )
-from duban.campaigns.models import (
-    Campaign,
-    Category,
-    Chief,
-    Follower,
-    Report,
-    ReportEvent,
-    ReportPhoto,
-    ReportTally,
-    StrictZone,
-)
+from duban.campaigns.models import Campaign, Category, Chief, Follower, Report, ReportEvent, ReportPhoto, StrictZone
+from duban.campaigns.services.common import build_event, clean_text, public_url, route_data, user_of
 from duban.campaigns.services.photos import clean_photos, photos_store
-from duban.campaigns.stats import tally_change, tally_key, tally_rows
-from duban.core.bulk import insert_linked, insert_many, update_many, writes_linked
+from duban.campaigns.stats import tally_change, tally_key
+from duban.core.bulk import insert_many, update_many
 from duban.core.errors import TransitionError
 from duban.core.workdays import moment, overrides_held
 from duban.ledger.choices import ItemState
@@ -48,296 +34,8 @@ from duban.ledger.models import Item
 from duban.ledger.services import items_register, items_transition_many, notify
 from duban.orgs.models import Unit, User
 
-MAX_DESCRIPTION = 4000
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:|\x00", re.IGNORECASE)
-_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}$")
-_URL = URLValidator(schemes=["http", "https"])
 
-
-def _clean_text(value: str, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("This field is required.")})
-    if len(value) > limit:
-        raise ValidationError({field: _("At most %(n)s characters.") % {"n": limit}})
-    if _MARKUP.search(value):
-        raise ValidationError({field: _("HTML and scripts are not allowed; write plain text.")})
-    return value
-
-
-def _user(actor) -> User | None:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _event(report: Report, code: str, *, actor=None, from_state="", to_state="", note="", data=None, at=None):
-    return ReportEvent(
-        report=report,
-        at=at or timezone.now(),
-        actor=_user(actor),
-        code=code,
-        from_state=from_state,
-        to_state=to_state,
-        note=note[:500],
-        data=data or {},
-    )
-
-
-def _record(report: Report, code: str, **kwargs) -> ReportEvent:
-    event = _event(report, code, **kwargs)
-    event.save()
-    return event
-
-
-def public_url(report: Report) -> str:
-    return reverse("portal:problem_detail", args=[report.pk])
-
-
-#
-# Submitting
-#
-
-
-def resolve_location(
-    *, lat, lng, address: str = "", coordinate_system: str = CoordinateSystem.WGS84
-) -> tuple[float, float]:
-    """A WGS-84 point from map coordinates (converted from GCJ-02 when flagged) or, failing
-    those, from an address naming a known place."""
-    if lat in (None, "") and lng in (None, ""):
-        placed = routing.place_address(address)
-        if placed is None:
-            if (address or "").strip():
-                raise ValidationError(
-                    {"location": _("We could not place this address; pick the place on the map instead.")}
-                )
-            raise ValidationError({"location": _("Give the location: click the map or enter an address.")})
-        return placed
-    try:
-        lat, lng = float(lat), float(lng)
-    except (TypeError, ValueError):
-        raise ValidationError({"location": _("Latitude and longitude must both be numbers.")}) from None
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180) or lat != lat or lng != lng:
-        raise ValidationError({"location": _("Latitude and longitude are out of range.")})
-    if coordinate_system == CoordinateSystem.GCJ02:
-        lat, lng = geo.gcj02_to_wgs84(lat, lng)
-    elif coordinate_system != CoordinateSystem.WGS84:
-        raise ValidationError({"location": _("Unknown coordinate system.")})
-    return round(lat, 7), round(lng, 7)
-
-
-def _check_media_url(url: str) -> str:
-    url = url.strip()
-    if url:
-        try:
-            _URL(url)
-        except ValidationError:
-            raise ValidationError({"media_url": _("media_url must be an http or https address.")}) from None
-        if len(url) > 500:
-            raise ValidationError({"media_url": _("At most %(n)s characters.") % {"n": 500}})
-    return url
-
-
-def _check_contact(name: str, phone: str, email: str) -> tuple[str, str, str]:
-    name = _clean_text(name, "contact_name", 60)
-    phone = (phone or "").strip()
-    if phone and not _PHONE.match(phone):
-        raise ValidationError({"contact_phone": _("Enter a valid phone number.")})
-    email = (email or "").strip()
-    if len(email) > 254:
-        raise ValidationError({"contact_email": _("At most %(n)s characters.") % {"n": 254}})
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise ValidationError({"contact_email": _("Enter a valid email address.")}) from None
-    return name, phone, email
-
-
-SPEC_FIELDS = (
-    "category", "description", "lat", "lng", "address", "coordinate_system", "photos", "contact_name",
-    "contact_phone", "contact_email", "client", "device_id", "account_id", "media_url",
-)  # fmt: skip
-SOURCES = frozenset(ReportSource.values)
-SYSTEMS = frozenset(CoordinateSystem.values)
-
-
-def report_submit(
-    *, actor: User | None, campaign: Campaign, source: str, accept: bool = False, at=None, table=None, **spec
-):
-    """A new report, located and routed (see `reports_submit_many`)."""
-    return reports_submit_many(
-        actor=actor, campaign=campaign, source=source, specs=[spec], accept=accept, at=at, table=table
-    )[0]
-
-
-def _prepare(spec: dict, *, actor, campaign: Campaign, source: str, table, now, today):
-    """A checked, unsaved report and its checked photos; raises ValidationError naming the field."""
-    unknown = set(spec) - set(SPEC_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown report fields: {sorted(unknown)}")
-    category = spec.get("category")
-    if category is None:
-        raise ValidationError({"category": _("Choose a category.")})
-    if category.campaign_id != campaign.pk or not category.is_active:
-        raise ValidationError({"category": _("This category does not take reports in this campaign.")})
-    if not campaign.is_running(today):
-        raise ValidationError({"category": _("This campaign is not taking reports now.")})
-    if source not in SOURCES:
-        raise ValidationError({"source": _("Unknown source.")})
-    description = _clean_text(
-        spec.get("description", ""), "description", MAX_DESCRIPTION, required=source != ReportSource.OPEN311
-    )
-    address = _clean_text(spec.get("address", ""), "address", 200)
-    contact_name, contact_phone, contact_email = _check_contact(
-        spec.get("contact_name", ""), spec.get("contact_phone", ""), spec.get("contact_email", "")
-    )
-    lat, lng = resolve_location(
-        lat=spec.get("lat"),
-        lng=spec.get("lng"),
-        address=address,
-        coordinate_system=spec.get("coordinate_system", CoordinateSystem.WGS84),
-    )
-    route = table.route(category, lat, lng)
-    cleaned = clean_photos(spec.get("photos", ()))
-    report = Report(
-        campaign=campaign,
-        category=category,
-        description=description,
-        address=address,
-        lat=lat,
-        lng=lng,
-        area=route.area,
-        street=route.street,
-        zone=route.zone,
-        source=source,
-        reporter=_user(actor) if source == ReportSource.PORTAL else None,
-        client=spec.get("client"),
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        contact_email=contact_email,
-        device_id=_clean_text((spec.get("device_id") or "")[:60], "device_id", 60),
-        account_id=_clean_text((spec.get("account_id") or "")[:60], "account_id", 60),
-        media_url=_check_media_url(spec.get("media_url") or ""),
-        routed_unit=route.unit,
-        chief=route.chief,
-        rule=route.rule,
-        created_at=now,
-        updated_at=now,
-    )
-    # Every field was checked above, or is ours, or was sliced to fit; no uniqueness query for the
-    # token, which is 96 random bits.
-    return report, cleaned
-
-
-def reports_submit_many(
-    *,
-    actor: User | None,
-    campaign: Campaign,
-    source: str,
-    specs: list[dict],
-    accept: bool = False,
-    at: dt.datetime | None = None,
-    table: routing.RoutingTable | None = None,
-) -> list[Report]:
-    """New reports, located and routed, each spec checked before anything is written. A signed-in
-    resident reporting on the portal follows the report. Inspectors' reports (`accept=True`) are
-    accepted and dispatched at once when a rule routes them; the others wait in the office's queue.
-    `table` is the campaign's routing table when the caller holds it already."""
-    now, today = moment(at)
-    if campaign is None:
-        raise ValidationError({"category": _("Choose a category.")})
-    table = table or routing.RoutingTable.of(campaign)
-    prepared = [_prepare(spec, actor=actor, campaign=campaign, source=source, table=table, now=now, today=today)
-                for spec in specs]  # fmt: skip
-    reports = [report for report, _photos in prepared]
-    submitter = _user(actor)
-    tallies = tally_rows([tally_key(report) for report in reports])
-    if len(reports) == 1 and not accept and not prepared[0][1] and not reports[0].reporter_id and writes_linked(Report):
-        # One report with nothing but its events and tally (an Open311 post): one statement.
-        insert_linked(reports[0], _submitted_events(reports[0], submitter, source, now), tallies)
-        return reports
-    with transaction.atomic():
-        insert_many(Report, reports)
-        insert_many(ReportTally, tallies)
-        insert_many(ReportEvent, [e for report in reports for e in _submitted_events(report, submitter, source, now)])
-        for report, cleaned in prepared:
-            if cleaned:
-                photos_store([report], PhotoKind.BEFORE, cleaned, submitter)
-        followers = [
-            Follower(report=report, user=report.reporter, created_at=now) for report in reports if report.reporter_id
-        ]
-        Follower.objects.bulk_create(followers)
-        routed = [report for report in reports if report.routed_unit_id is not None]
-        if accept and routed:
-            # Inspectors' reports are dispatched by the system on the rule's say-so, not by the office.
-            accepted = {r.pk: r for r in reports_transition_many(actor=None, reports=routed, action="accept", at=now)}
-            reports = [accepted.get(report.pk, report) for report in reports]
-    return reports
-
-
-def _submitted_events(report: Report, submitter: User | None, source: str, now: dt.datetime) -> list[ReportEvent]:
-    events = [_event(report, "campaigns.report.submitted", actor=submitter, to_state=report.state,
-                     data={"source": source}, at=now)]  # fmt: skip
-    if report.routed_unit_id is not None:
-        events.append(
-            _event(report, "campaigns.report.routed", data=_route_data(report.routed_unit, report.chief), at=now)
-        )
-    return events
-
-
-def _route_data(unit: Unit | None, chief: Chief | None) -> dict:
-    return {"unit": unit.name if unit else "", "chief": str(chief.person) if chief else ""}
-
-
-@transaction.atomic
-def report_follow(*, actor: User, report: Report, follow: bool = True) -> bool:
-    """Follow (or stop following) a report; True when something changed."""
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(_("Sign in to follow a report."))
-    if not follow:
-        return Follower.objects.filter(report=report, user=actor).delete()[0] > 0
-    _follower, created = Follower.objects.get_or_create(report=report, user=actor)
-    if created:
-        _record(report, "campaigns.report.followed", actor=actor)
-    return created
-
-
-def nearby_open(
-    category: Category, lat: float, lng: float, *, limit: int = 5, exclude: int | None = None
-) -> list[Report]:
-    """Open reports of the category within its duplicate radius, nearest first (at most `limit`)."""
-    radius = category.radius_m
-    min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, radius)
-    candidates = Report.objects.filter(
-        category=category,
-        state__in=sorted(OPEN_REPORT_STATES),
-        lat__range=(min_lat, max_lat),
-        lng__range=(min_lng, max_lng),
-    ).order_by()
-    if exclude:
-        candidates = candidates.exclude(pk=exclude)
-    # Rank plain tuples (a busy corner may hold hundreds), then read the few that are shown.
-    ranked = sorted(
-        (distance, -pk)
-        for pk, report_lat, report_lng in candidates.values_list("id", "lat", "lng")[:2000]
-        if (distance := round(geo.distance_m(lat, lng, report_lat, report_lng))) <= radius
-    )[:limit]
-    shown = Report.objects.only(
-        "id", "lat", "lng", "description", "address", "state", "created_at", "category_id", "campaign_id"
-    ).in_bulk([-negated for _distance, negated in ranked])
-    found = []
-    for distance, negated in ranked:
-        report = shown[-negated]
-        report.distance_m = distance
-        found.append(report)
-    return found
-
-
-#
-# The loop
-#
-
-
-def _locked(reports) -> list[Report]:
+def lock_reports(reports) -> list[Report]:
     """The reports locked and read afresh, with what the services use attached; a batch shares a
     campaign, a few categories and units, so each is read once rather than joined into every row."""
     locked = list(Report.objects.select_for_update().filter(pk__in=[r.pk for r in reports]).order_by("pk"))
@@ -371,7 +69,7 @@ def _may(actor: User | None, report: Report, who: str) -> bool:
     return access.can_verify(actor, report)
 
 
-def _check(report: Report, action: str, actor: User | None, note: str | None, allowed: dict | None = None):
+def check_action(report: Report, action: str, actor: User | None, note: str | None, allowed: dict | None = None):
     """The report's move for `action`, checked against the table and who may act (`allowed`
     remembers answers: who may act depends on the campaign, unit and reporter, not the report)."""
     allowed = {} if allowed is None else allowed
@@ -402,7 +100,7 @@ def _items_step(reports: list[Report], action: str, actor, note: str, at) -> Non
         report.item = by_pk[report.item.pk]
 
 
-def _open_items(reports: list[Report], actor, at, *, deadline: dt.date | None = None) -> None:
+def open_items(reports: list[Report], actor, at, *, deadline: dt.date | None = None) -> None:
     """Register and assign a ledger item for each report's responsible unit."""
     specs = []
     for report in reports:
@@ -426,7 +124,7 @@ def _open_items(reports: list[Report], actor, at, *, deadline: dt.date | None = 
     _items_step(reports, "assign", actor, "", at)
 
 
-def _close_items(reports: list[Report], actor, reason: str, at) -> None:
+def close_items(reports: list[Report], actor, reason: str, at) -> None:
     _items_step(
         [r for r in reports if r.item is not None and r.item.state not in {ItemState.CLOSED, ItemState.CANCELLED}],
         "cancel",
@@ -465,14 +163,14 @@ def reports_transition_many(
     followers after commit. Every report is checked before anything is written."""
     if action in ROUTING_ACTIONS:
         raise TransitionError(_("Re-route a report with its own form."))
-    locked = _locked(reports)
+    locked = lock_reports(reports)
     if not locked:
         return []
     now, _today = moment(at)
-    note = _clean_text(note, "note", 500)
+    note = clean_text(note, "note", 500)
     allowed: dict[tuple, bool] = {}  # who may act depends on the campaign, unit and reporter, not the report
     for report in locked:
-        _check(report, action, actor, note, allowed)
+        check_action(report, action, actor, note, allowed)
     spec = REPORT_ACTIONS[action]
     cleaned = clean_photos(photos)
     previous = {report.pk: (report.state, tally_key(report)) for report in locked}
@@ -481,11 +179,11 @@ def reports_transition_many(
     if action == "accept":
         if any(report.routed_unit_id is None for report in locked):
             raise ValidationError({"unit": _("Route the report to a responsible unit before accepting it.")})
-        _open_items(locked, actor, now)
+        open_items(locked, actor, now)
         for report in locked:
             report.accepted_at = now
             report.expected_on = report.item.effective_deadline
-            data[report.pk] = _route_data(report.routed_unit, report.chief)
+            data[report.pk] = route_data(report.routed_unit, report.chief)
     elif action == "start":
         _items_step([r for r in locked if r.item.state == ItemState.ASSIGNED], "acknowledge", actor, "", now)
         _items_step(locked, "start", actor, "", now)
@@ -525,18 +223,18 @@ def reports_transition_many(
             original = _original(report, duplicate_of)
             report.duplicate_of = original
             data[report.pk] = {"original": original.pk}
-        _close_items(locked, actor, _("Duplicate of report #%(n)s") % {"n": locked[0].duplicate_of_id}, now)
+        close_items(locked, actor, _("Duplicate of report #%(n)s") % {"n": locked[0].duplicate_of_id}, now)
         moved = Follower.objects.filter(report__in=locked).values_list("user_id", flat=True)
         for user_id in set(moved):
             Follower.objects.get_or_create(report=locked[0].duplicate_of, user_id=user_id)
     elif action == "transfer":
-        transferred_to = _clean_text(transferred_to, "transferred_to", 100, required=True)
-        _close_items(locked, actor, note, now)
+        transferred_to = clean_text(transferred_to, "transferred_to", 100, required=True)
+        close_items(locked, actor, note, now)
         for report in locked:
             report.transferred_to = transferred_to
             data[report.pk] = {"to": transferred_to}
     elif action == "reject":
-        _close_items(locked, actor, note, now)
+        close_items(locked, actor, note, now)
 
     rows = []
     for report in locked:
@@ -544,14 +242,14 @@ def reports_transition_many(
             report.status_note = note
         report.state = spec.target
         report.updated_at = now
-        rows.append(_event(report, spec.event, actor=actor, from_state=previous[report.pk][0],
+        rows.append(build_event(report, spec.event, actor=actor, from_state=previous[report.pk][0],
                            to_state=report.state, note=note, data=data[report.pk], at=now))  # fmt: skip
     update_many(Report, locked, REPORT_FIELDS)
     tally_change([(previous[report.pk][1], tally_key(report)) for report in locked])
     insert_many(ReportEvent, rows)
     if cleaned:
         photos_store(locked, PhotoKind.AFTER if action == "fix" else PhotoKind.VERIFICATION, cleaned, actor)
-    _notify_followers_many(locked, skip=_user(actor))
+    _notify_followers_many(locked, skip=user_of(actor))
     return locked
 
 
@@ -592,55 +290,3 @@ def report_follow_item(*, report: Report, item: Item) -> None:
     a carry-over into the next year's ledger)."""
     if report.state in OPEN_REPORT_STATES and report.expected_on != item.effective_deadline:
         Report.objects.filter(pk=report.pk).update(expected_on=item.effective_deadline, updated_at=timezone.now())
-
-
-@transaction.atomic
-def report_reroute(
-    *,
-    actor: User | None,
-    report: Report,
-    unit: Unit,
-    chief: Chief | None = None,
-    note: str = "",
-    at: dt.datetime | None = None,
-) -> Report:
-    """Send a wrongly routed report to another unit. An accepted report's item is cancelled and a
-    new one opened for the new unit; its deadline restarts only when the rule routing this
-    category and area to the new unit says so (without such a rule, it restarts)."""
-    report = _locked([report])[0]
-    now, today = moment(at)
-    step = _check(report, "route" if report.state == ReportState.SUBMITTED else "reroute", actor, None)
-    note = _clean_text(note, "note", 500, required=report.routed_unit_id is not None)
-    if not unit.is_active:
-        raise ValidationError({"unit": _("A retired unit cannot be responsible for problems.")})
-    if unit.pk == report.routed_unit_id and (chief is None or chief.pk == report.chief_id):
-        raise ValidationError({"unit": _("The report is already routed there.")})
-    if chief is not None and chief.campaign_id != report.campaign_id:
-        raise ValidationError({"chief": _("This chief belongs to another campaign.")})
-    before, counted = _route_data(report.routed_unit, report.chief), tally_key(report)
-    table = routing.RoutingTable.of(report.campaign)
-    rule = table.best_rule(report.category, report.area, unit=unit)
-    restart = rule.restart_deadline if rule else True
-    report.routed_unit, report.rule = unit, rule
-    report.chief = chief or (rule.chief if rule else None) or table.chief_for(report.area)
-    previous = report.state
-    if step.code == "reroute":
-        old_deadline = report.item.effective_deadline
-        _close_items([report], actor, _("Re-routed to %(unit)s") % {"unit": unit.name}, now)
-        deadline = None if restart or old_deadline is None else max(old_deadline, today)
-        _open_items([report], actor, now, deadline=deadline)
-        report.expected_on = report.item.effective_deadline
-    report.state = step.target_from(report.state)
-    report.save()
-    tally_change([(counted, tally_key(report))])
-    _record(
-        report,
-        step.event,
-        actor=actor,
-        from_state=previous,
-        to_state=report.state,
-        note=note,
-        data={"before": before, "after": _route_data(unit, report.chief), "deadline_restarted": restart},
-        at=now,
-    )
-    return report

@@ -12,7 +12,8 @@ from PIL import Image
 
 from duban.campaigns.choices import ReportSource, ReportState
 from duban.campaigns.models import Report
-from duban.campaigns.services.reports import report_submit, report_transition
+from duban.campaigns.services.reports import report_transition
+from duban.campaigns.services.submitting import report_submit
 from duban.campaigns.tests.conftest import DONGMEN
 from duban.conftest import sign_in
 from duban.ledger.choices import ItemState

@@ -9,7 +9,9 @@ from hypothesis.stateful import initialize, rule, run_state_machine_as_test
 
 from duban.campaigns.choices import REPORT_ACTIONS, ROUTING_ACTIONS, ReportSource, ReportState
 from duban.campaigns.models import Report
-from duban.campaigns.services.reports import report_reroute, report_submit, report_transition
+from duban.campaigns.services.reports import report_transition
+from duban.campaigns.services.rerouting import report_reroute
+from duban.campaigns.services.submitting import report_submit
 from duban.campaigns.tests.conftest import DONGMEN, GUIYUAN, make_photo
 from duban.ledger.choices import ItemState
 from duban.ledger.services import item_transition

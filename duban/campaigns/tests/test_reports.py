@@ -13,7 +13,9 @@ from duban.campaigns import geo
 from duban.campaigns.choices import ReportSource, ReportState
 from duban.campaigns.models import Follower, Report, ReportEvent, ReportTally
 from duban.campaigns.services import setup
-from duban.campaigns.services.reports import nearby_open, report_reroute, report_submit, report_transition
+from duban.campaigns.services.reports import report_transition
+from duban.campaigns.services.rerouting import report_reroute
+from duban.campaigns.services.submitting import nearby_open, report_submit
 from duban.campaigns.tests.conftest import CHENGDONG, DONGMEN, GUIYUAN, OUTSIDE, make_photo
 from duban.core.errors import TransitionError
 from duban.core.workdays import add_working_days
@@ -368,12 +370,12 @@ class TestOneStatementWrite:
     def test_a_row_that_fails_leaves_nothing_written(self, world, personas, monkeypatch):
         from django.db import DataError, transaction
 
-        from duban.campaigns.services import reports
+        from duban.campaigns.services import common, submitting
 
         def too_long(report, *args):
-            return [reports._event(report, "x" * 61)]  # the code column holds 60
+            return [common.build_event(report, "x" * 61)]  # the code column holds 60
 
-        monkeypatch.setattr(reports, "_submitted_events", too_long)
+        monkeypatch.setattr(submitting, "_submitted_events", too_long)
         with pytest.raises(DataError), transaction.atomic():
             submit(world, personas, actor=None, source=ReportSource.OPEN311, photos=[])
         assert (Report.objects.count(), ReportEvent.objects.count(), ReportTally.objects.count()) == (0, 0, 0)

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from duban.campaigns.choices import ReportSource, ReportState
 from duban.campaigns.models import Open311Client, Report
-from duban.campaigns.services.reports import report_submit, report_transition
+from duban.campaigns.services.reports import report_transition
+from duban.campaigns.services.submitting import report_submit
 from duban.campaigns.tests.conftest import DONGMEN, GUIYUAN, OUTSIDE, make_photo
 from duban.ledger.choices import ItemState
 

@@ -12,22 +12,13 @@ from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.extensions import extension_decide, extension_request
 from duban.ledger.services.imports import job_check, job_run, job_start
 from duban.ledger.services.instructions import instruction_add
-from duban.ledger.services.items import (
-    co_unit_acknowledge,
-    co_unit_report,
-    item_create,
-    item_report_progress,
-    item_transition,
-    item_update,
-    items_register,
-    items_transition_many,
-    leader_in_charge,
-    leaders_in_charge,
-)
+from duban.ledger.services.items import item_create, item_update, items_register, leader_in_charge, leaders_in_charge
 from duban.ledger.services.ledgers import ledger_create, ledger_update
 from duban.ledger.services.notices import interview_record, notice_answer, notice_issue
+from duban.ledger.services.progress import co_unit_acknowledge, co_unit_report, item_report_progress
 from duban.ledger.services.scoring import scoring_feed
 from duban.ledger.services.sweep import SweepResult, sweep_run
+from duban.ledger.services.transitions import item_transition, items_transition_many
 from duban.ledger.services.yearend import carry_over_plan, ledger_carry_over
 
 __all__ = [

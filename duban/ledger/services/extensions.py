@@ -14,7 +14,8 @@ from duban.ledger.choices import EXTENSION_MOVES, ExtensionState, ItemState
 from duban.ledger.models import ExtensionRequest, Item
 from duban.ledger.services import events, notify
 from duban.ledger.services.errors import LedgerPermissionError
-from duban.ledger.services.items import _lock, item_refresh_light
+from duban.ledger.services.items import _lock
+from duban.ledger.services.lights import item_refresh_light
 from duban.orgs.models import User
 
 REQUESTABLE = {ItemState.ASSIGNED, ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED}

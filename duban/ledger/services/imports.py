@@ -24,7 +24,8 @@ from duban.ledger import access
 from duban.ledger.imports import CheckedWorkbook, check_workbook
 from duban.ledger.models import ImportJob, ImportState, Ledger
 from duban.ledger.services.errors import LedgerPermissionError
-from duban.ledger.services.items import item_transition, item_update, items_register
+from duban.ledger.services.items import item_update, items_register
+from duban.ledger.services.transitions import item_transition
 from duban.orgs.models import Unit, User
 
 CHUNK = 1000

@@ -23,8 +23,7 @@ from duban.core.workdays import add_working_days, on_day, working_days_between
 from duban.ledger import counts
 from duban.ledger.choices import OPEN_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, ItemEvent, Ledger, LightRecord, Notice, SweepRun
-from duban.ledger.services.items import item_refresh_light
-from duban.ledger.services.lights import period_of
+from duban.ledger.services.lights import item_refresh_light, period_of
 from duban.ledger.services.notices import _issue
 from duban.orgs.models import Unit
 

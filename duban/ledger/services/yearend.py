@@ -14,7 +14,8 @@ from duban.ledger import access, owners
 from duban.ledger.choices import CARRIED_STATES, ItemState
 from duban.ledger.models import Item, Ledger
 from duban.ledger.services.errors import LedgerPermissionError
-from duban.ledger.services.items import _transition_block, item_create, recompute_progress
+from duban.ledger.services.items import item_create, recompute_progress
+from duban.ledger.services.transitions import _transition_block
 from duban.orgs.models import User
 
 

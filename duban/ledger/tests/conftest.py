@@ -5,7 +5,8 @@ import pytest
 from duban.core.workdays import on_day
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Ledger
-from duban.ledger.services.items import item_create, item_transition
+from duban.ledger.services.items import item_create
+from duban.ledger.services.transitions import item_transition
 
 D = dt.date
 MONDAY = D(2024, 6, 3)

@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from duban.ledger import owners
-from duban.ledger.choices import ACTIONS, OPEN_STATES
+from duban.ledger.choices import ACTIONS, OPEN_STATES, ItemState
 from duban.ledger.models import Item, ItemEvent
 from duban.ledger.services.extensions import extension_decide, extension_request
-from duban.ledger.services.items import item_create, item_transition, item_update
+from duban.ledger.services.items import item_create, item_update
 from duban.ledger.services.sweep import sweep_run
+from duban.ledger.services.transitions import item_transition
 from duban.ledger.services.yearend import ledger_carry_over
 
 PEOPLE = ["office_admin", "unit_a_head", "unit_a_staff", "unit_b_staff", "supervisor", "resident"]
@@ -185,6 +186,13 @@ class ContractMachine(RuleBasedStateMachine):
             ledger = item.ledger
             deadline = timezone.localdate() + dt.timedelta(days=60)
             ledger_carry_over(actor=self.personas.office_admin, ledger=ledger, year=ledger.year + 1, deadline=deadline)
+
+    @invariant()
+    def a_carried_item_continues_about_the_same_subject(self):
+        for subject in self.subjects:
+            items = Item.objects.for_subject(subject)
+            carried = set(items.filter(state=ItemState.CARRIED_OVER).values_list("pk", flat=True))
+            assert carried <= set(items.values_list("carried_from_id", flat=True))
 
     @invariant()
     def subjects_agree_with_their_items(self):

@@ -9,7 +9,7 @@ from duban.api import api
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState
 from duban.ledger.models import Item, ItemEvent, Notice
-from duban.ledger.services.items import item_transition
+from duban.ledger.services.transitions import item_transition
 from duban.ledger.tests.conftest import MONDAY
 
 pytestmark = pytest.mark.django_db

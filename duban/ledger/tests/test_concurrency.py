@@ -8,8 +8,8 @@ from duban.core.testing import run_together
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState, NoticeLevel
 from duban.ledger.models import ItemEvent, Notice
-from duban.ledger.services.items import item_transition
 from duban.ledger.services.sweep import sweep_run
+from duban.ledger.services.transitions import item_transition
 from duban.ledger.tests.conftest import MONDAY
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -10,14 +10,9 @@ from duban.ledger import counts
 from duban.ledger.choices import ItemState, Light
 from duban.ledger.models import Item, ItemEvent, Notification
 from duban.ledger.services.errors import LedgerPermissionError
-from duban.ledger.services.items import (
-    co_unit_acknowledge,
-    co_unit_report,
-    item_create,
-    item_report_progress,
-    item_transition,
-    item_update,
-)
+from duban.ledger.services.items import item_create, item_update
+from duban.ledger.services.progress import co_unit_acknowledge, co_unit_report, item_report_progress
+from duban.ledger.services.transitions import item_transition
 from duban.ledger.tests.conftest import MONDAY
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,11 @@ from duban.ledger.models import ItemEvent, LightRecord, Notice, SweepRun
 from duban.ledger.services import sweep as sweep_module
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.extensions import extension_decide, extension_request
-from duban.ledger.services.items import item_report_progress, item_transition
 from duban.ledger.services.lights import compute_light
 from duban.ledger.services.notices import notice_answer, notice_issue
+from duban.ledger.services.progress import item_report_progress
 from duban.ledger.services.sweep import SweepResult, sweep_run
+from duban.ledger.services.transitions import item_transition
 from duban.ledger.tests.conftest import MONDAY
 
 pytestmark = pytest.mark.django_db

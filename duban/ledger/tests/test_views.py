@@ -7,7 +7,7 @@ from django.urls import reverse
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState
 from duban.ledger.models import Attachment, Item, ItemEvent, Notice
-from duban.ledger.services.items import item_transition
+from duban.ledger.services.transitions import item_transition
 from duban.ledger.tests.conftest import MONDAY
 
 pytestmark = pytest.mark.django_db

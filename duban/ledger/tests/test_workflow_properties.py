@@ -12,7 +12,9 @@ from duban.ledger import access
 from duban.ledger.choices import ACTIONS, ItemState
 from duban.ledger.models import Item, ItemEvent
 from duban.ledger.services.extensions import extension_request
-from duban.ledger.services.items import item_create, item_report_progress, item_transition
+from duban.ledger.services.items import item_create
+from duban.ledger.services.progress import item_report_progress
+from duban.ledger.services.transitions import item_transition
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from duban.reforms.models import AnnualPlan, Appraisal, Score
 from duban.reforms.rounds import panel_add_member, panel_create, rating_round_create, score_submit
 from duban.reforms.services import adjustment_decide, adjustment_request, reform_decompose
 from duban.reforms.tests.conftest import MARCH
+from duban.reforms.tolerance import tolerance_apply
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -66,8 +67,6 @@ def test_a_score_that_is_not_a_number_is_refused(personas, make_reform):
 
 
 def test_an_unknown_step_is_refused_with_a_message(client, personas):
-    from duban.reforms.tolerance import tolerance_apply
-
     case = tolerance_apply(actor=None, unit=personas.unit_a, title="失误", facts="经过", year=2024)
     client.force_login(personas.supervisor)
     response = client.post(reverse("reforms:tolerance_detail", args=[case.pk]), {"target": "nonsense"}, follow=True)

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from duban.campaigns.models import Campaign, Report
 from duban.campaigns.services import setup
-from duban.campaigns.services.reports import nearby_open
+from duban.campaigns.services.submitting import nearby_open
 from duban.demo.campaign_seed import CATEGORIES, STREET_CENTRES, _map_areas
 from duban.demo.seed import seed_organisation
 from duban.orgs.models import Unit

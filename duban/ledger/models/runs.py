@@ -1,0 +1,62 @@
+"""Background work and its record: sweep runs and import jobs."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from duban.core.models import BaseModel
+from duban.ledger.models.items import USER
+from duban.ledger.models.ledgers import Ledger
+
+
+class ImportState(models.TextChoices):
+    CHECKED = "checked", _("Checked")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class SweepRun(models.Model):
+    """One run of the sweep: when it ran, for which day, and what it did. A run without
+    `finished_at` was killed or is still going; the next run does its work again (idempotently)."""
+
+    day = models.DateField(_("swept as of"), db_index=True)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    items = models.PositiveIntegerField(_("open items"), default=0)
+    lights_changed = models.PositiveIntegerField(_("lights changed"), default=0)
+    notices = models.PositiveIntegerField(_("notices issued"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.started_at:%H:%M}"
+
+
+class ImportJob(BaseModel):
+    """An uploaded .xlsx ledger: checked row by row before anything is written, then imported whole."""
+
+    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="imports")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    state = models.CharField(_("state"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKED)
+    total_rows = models.PositiveIntegerField(default=0)
+    to_create = models.PositiveIntegerField(default=0)
+    to_update = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    assign = models.BooleanField(_("assign the new items at once"), default=False)
+    failure = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+
+    def __str__(self) -> str:
+        return self.name

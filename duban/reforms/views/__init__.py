@@ -1,0 +1,1 @@
+"""The reform office's pages, by subject; `duban.reforms.urls` maps them."""
