@@ -71,16 +71,16 @@ class ReportSource(models.TextChoices):
 
 
 class PhotoKind(models.TextChoices):
-    BEFORE = "before", _("Before")
-    AFTER = "after", _("After")
+    BEFORE = "before", pgettext_lazy("photo", "Before")
+    AFTER = "after", pgettext_lazy("photo", "After")
     VERIFICATION = "verification", _("At verification")
 
 
 class ChiefKind(models.TextChoices):
-    ROAD = "road", _("Road chief (路长)")
-    GRID = "grid", _("Grid chief (网格长)")
-    AREA = "area", _("Area chief (片长)")
-    VENUE = "venue", _("Venue chief (场长)")
+    ROAD = "road", _("Road chief")
+    GRID = "grid", _("Grid chief")
+    AREA = "area", _("Area chief")
+    VENUE = "venue", _("Venue chief")
 
 
 class CoordinateSystem(models.TextChoices):

@@ -308,7 +308,7 @@ def _queue_xlsx(campaign: Campaign, reports):
                 "" if on_time is None else (_("yes") if on_time else _("no")),
             ]  # fmt: skip
 
-    return xlsx_response(f"{campaign.code}-reports.xlsx", _("Reports"), headers, rows())
+    return xlsx_response(f"{campaign.code}-reports.xlsx", _("Problem reports"), headers, rows())
 
 
 def _detail_context(request, report: Report, **extra) -> dict:

@@ -72,7 +72,7 @@ ACTIONS = Table(
              confirm=True, event="ledger.item.returned"),
         move("accept", _("Accept as done"), {S.SUBMITTED}, S.DONE, Actor.REVIEWER, confirm=True,
              event="ledger.item.accepted"),
-        move("close", _("Close (销号)"), {S.DONE}, S.CLOSED, Actor.REVIEWER, confirm=True, event="ledger.item.closed"),
+        move("close", _("Close"), {S.DONE}, S.CLOSED, Actor.REVIEWER, confirm=True, event="ledger.item.closed"),
         move("reopen", _("Reopen after look-back"), {S.DONE, S.CLOSED}, S.IN_PROGRESS, Actor.REVIEWER,
              needs_reason=True, event="ledger.item.reopened"),
         move("carry_over", _("Carry over to next year"), CARRIED_STATES, S.CARRIED_OVER, Actor.YEAR_END,
@@ -87,15 +87,15 @@ PRIMARY_ORDER = ["acknowledge", "start", "submit", "assign", "accept", "close"]
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Normal (一般)")
-    URGENT = "urgent", _("Urgent (急办)")
-    EXTRA_URGENT = "extra_urgent", _("Extra urgent (特急)")
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    EXTRA_URGENT = "extra_urgent", _("Extra urgent")
 
 
 class BasisKind(models.TextChoices):
     DECISION = "decision", _("Decision")
     MEETING = "meeting", _("Meeting")
-    INSTRUCTION = "instruction", _("Leader instruction (批示)")
+    INSTRUCTION = "instruction", _("Leader instruction")
     UPPER = "upper", _("Upper-level assignment")
     AUDIT = "audit", _("Audit report")
     PROPOSAL = "proposal", _("NPC/CPPCC proposal")
@@ -104,9 +104,9 @@ class BasisKind(models.TextChoices):
 
 
 class RectificationType(models.TextChoices):
-    IMMEDIATE = "immediate", _("Immediate (立行立改)")
-    PHASED = "phased", _("Phased (分阶段)")
-    CONTINUOUS = "continuous", _("Continuous (持续整改)")
+    IMMEDIATE = "immediate", _("Immediate")
+    PHASED = "phased", _("Phased")
+    CONTINUOUS = "continuous", _("Continuous")
 
 
 class ReportCadence(models.TextChoices):
@@ -129,15 +129,15 @@ LIGHT_RANK = {Light.NONE: 0, Light.GREEN: 1, Light.YELLOW: 2, Light.RED: 3}
 class NoticeLevel(models.TextChoices):
     """The supervision ladder, lowest first."""
 
-    REMINDER = "reminder", _("Reminder (提醒)")
-    URGING = "urging", _("Urging (催办)")
+    REMINDER = "reminder", _("Reminder")
+    URGING = "urging", _("Urging")
     BLUE = "blue", _("Blue supervision notice")
     YELLOW = "yellow", _("Yellow supervision notice")
-    RED = "red", _("Red supervision notice (督查令)")
+    RED = "red", _("Red supervision notice")
     ONSITE = "onsite", _("On-site supervision")
-    INTERVIEW = "interview", _("Interview of the unit head (约谈)")
-    PUBLIC_NOTICE = "public_notice", _("Public notice (通报)")
-    REFERRAL = "referral", _("Referral for accountability (问责)")
+    INTERVIEW = "interview", _("Interview of the unit head")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    REFERRAL = "referral", _("Referral for accountability")
 
 
 NOTICE_PREFIX = {
@@ -187,7 +187,7 @@ EVENT_LABELS: dict[str, str] = {
     "ledger.item.progress": _("Progress reported"),
     "ledger.item.rolled_up": _("Progress recomputed from sub-items"),
     "ledger.item.light": _("Light changed"),
-    "ledger.item.instruction": _("Leader instruction (批示)"),
+    "ledger.item.instruction": _("Leader instruction"),
     "ledger.co_unit.acknowledged": _("Co-unit acknowledged"),
     "ledger.co_unit.progress": _("Co-unit reported"),
     "ledger.extension.requested": _("Extension requested"),

@@ -51,7 +51,7 @@ RECORD_MOVES = Table(
 
 
 class PositionRole(models.TextChoices):
-    HEAD = "head", _("Head (一把手)")
+    HEAD = "head", _("Head")
     DEPUTY = "deputy", _("Deputy / member of the leadership")
     STAFF = "staff", _("Staff")
     LIAISON = "liaison", _("Liaison")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import DatePicker
 from duban.orgs.choices import PositionRole, UnitKind
@@ -54,7 +55,7 @@ class PersonForm(forms.ModelForm):
 class PositionForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.active())
     role = forms.ChoiceField(label=_("Role"), choices=PositionRole.choices)
-    title = forms.CharField(label=_("Title"), max_length=60, required=False)
+    title = forms.CharField(label=pgettext_lazy("position", "Title"), max_length=60, required=False)
     started_on = forms.DateField(label=_("Started on"), widget=DatePicker())
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import BaseModel
@@ -185,7 +186,12 @@ class Position(BaseModel):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions")
     role = models.CharField(_("role"), max_length=10, choices=PositionRole.choices)
-    title = models.CharField(_("title"), max_length=60, blank=True, help_text=_("For example 街道党工委书记 or 科员."))
+    title = models.CharField(
+        pgettext_lazy("position", "title"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example 街道党工委书记 or 科员."),
+    )
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
@@ -250,8 +256,10 @@ class LeaderPortfolio(BaseModel):
     the domain, micro-reforms to the heads of streets and departments."""
 
     leader = models.ForeignKey(Person, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="portfolios")
-    title = models.CharField(_("title"), max_length=60, help_text=_("For example 区长 or 副区长."))
-    rank = models.CharField(_("rank"), max_length=10, choices=LeaderRank.choices)
+    title = models.CharField(
+        pgettext_lazy("position", "title"), max_length=60, help_text=_("For example 区长 or 副区长.")
+    )
+    rank = models.CharField(pgettext_lazy("leader", "rank"), max_length=10, choices=LeaderRank.choices)
     domains = models.ManyToManyField(Domain, verbose_name=_("domains"), blank=True, related_name="portfolios")
     units = models.ManyToManyField(Unit, verbose_name=_("units in charge"), blank=True, related_name="portfolios")
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)

@@ -230,14 +230,14 @@ def position_add(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Position assigned."))
+            messages.success(request, _("Appointed."))
             return redirect("orgs:unit_detail", pk=unit.pk)
     return form_page(
         request,
         form,
         title=_("Post a person to %(name)s") % {"name": unit.name},
         back_url=reverse("orgs:unit_detail", args=[unit.pk]),
-        submit_label=_("Assign"),
+        submit_label=_("Appoint"),
     )
 
 

@@ -171,7 +171,7 @@ def midyear_prompt_letters(
     key = f"midyear:{today.year}"
     issued = 0
     for item in ledger.items.filter(state__in=OPEN_STATES, light__in=lights).exclude(notices__auto_key=key):
-        reason = _("Mid-year supervision (年中督办): %(light)s, progress %(progress)s%%, due %(deadline)s.") % {
+        reason = _("Mid-year supervision: %(light)s, progress %(progress)s%%, due %(deadline)s.") % {
             "light": Light(item.light).label,
             "progress": item.progress,
             "deadline": item.effective_deadline,

@@ -27,7 +27,7 @@ from duban.reforms.models import (
 )
 
 MILESTONE_ROWS = 5
-DECOMPOSED_HELP = _("Changed by an adjustment (改革深化) now that the reform is decomposed.")
+DECOMPOSED_HELP = _("Changed by an adjustment now that the reform is decomposed.")
 
 
 def _leaders():
@@ -83,9 +83,7 @@ class ReformForm(forms.ModelForm):
             if self.instance.item is not None:
                 for name in (*ADJUSTABLE_FIELDS, "lead_unit"):
                     self.fields[name].disabled = True
-                    self.fields[name].help_text = _(
-                        "Changed by an adjustment (改革深化) now that the reform is decomposed."
-                    )
+                    self.fields[name].help_text = _("Changed by an adjustment now that the reform is decomposed.")
 
 
 class MilestonesForm(forms.Form):
@@ -314,7 +312,7 @@ class ToleranceDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=ToleranceDecision.choices)
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
     correction_plan = forms.CharField(
-        label=_("Correction required (纠错)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Correction required"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, **kwargs):

@@ -32,7 +32,7 @@ class ReformOwner(SubjectOwner):
 
     def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
         if action == "reopen":
-            raise refused_elsewhere(self, subjects[items[0].subject_id], _("record a look-back (回头看)"))
+            raise refused_elsewhere(self, subjects[items[0].subject_id], _("record a look-back"))
         return items
 
     def check_update(self, subject, item, changes: dict) -> None:
@@ -41,7 +41,7 @@ class ReformOwner(SubjectOwner):
 
     def check_extension(self, subject, item, new_deadline) -> None:
         if item.parent_id is None:
-            raise refused_elsewhere(self, subject, _("ask for an adjustment (改革深化) of its deadline"))
+            raise refused_elsewhere(self, subject, _("ask for an adjustment of its deadline"))
         if new_deadline > subject.deadline:
             raise refused_elsewhere(
                 self,

@@ -118,7 +118,7 @@ def _decide(case: ToleranceCase, data: dict) -> None:
     if decision == ToleranceDecision.EXEMPTED and not (all(distinctions.values()) and all(conditions.values())):
         raise ValidationError({"decision": _("Exemption needs every condition and every distinction to hold.")})
     if decision != ToleranceDecision.EXEMPTED:
-        _require(data, "correction_plan", _("Set the correction required (纠错)."))
+        _require(data, "correction_plan", _("Set the correction required."))
     case.findings = data["findings"].strip()
     case.meeting = data["meeting"].strip()
     case.reasons = data["reasons"].strip()

@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('road', 'Road chief (路长)'), ('grid', 'Grid chief (网格长)'), ('area', 'Area chief (片长)'), ('venue', 'Venue chief (场长)')], max_length=8, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('road', 'Road chief'), ('grid', 'Grid chief'), ('area', 'Area chief'), ('venue', 'Venue chief')], max_length=8, verbose_name='kind')),
                 ('road', models.CharField(blank=True, max_length=60, verbose_name='road or venue')),
                 ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chiefs', to='orgs.unit', verbose_name='area')),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chiefs', to='campaigns.campaign', verbose_name='campaign')),
@@ -153,7 +153,7 @@ class Migration(migrations.Migration):
             name='HistoricalChief',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('road', 'Road chief (路长)'), ('grid', 'Grid chief (网格长)'), ('area', 'Area chief (片长)'), ('venue', 'Venue chief (场长)')], max_length=8, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('road', 'Road chief'), ('grid', 'Grid chief'), ('area', 'Area chief'), ('venue', 'Venue chief')], max_length=8, verbose_name='kind')),
                 ('road', models.CharField(blank=True, max_length=60, verbose_name='road or venue')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),

@@ -98,7 +98,7 @@ class ProgressReport(BaseModel):
     reported_on = models.DateField(_("date"), default=timezone.localdate)
     percent = models.PositiveSmallIntegerField(_("progress %"))
     text = models.TextField(_("progress"))
-    is_completion = models.BooleanField(_("completion report (办结报告)"), default=False)
+    is_completion = models.BooleanField(_("completion report"), default=False)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.core import search
 from duban.core.models import BaseModel
@@ -77,7 +78,7 @@ class Item(BaseModel):
     ledger = models.ForeignKey(Ledger, verbose_name=_("ledger"), on_delete=models.PROTECT, related_name="items")
     seq = models.PositiveIntegerField(_("sequence"), editable=False)
     number = models.CharField(_("number"), max_length=60, editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("item", "title"), max_length=200)
     content = models.TextField(_("content"), blank=True)
     basis_kind = models.CharField(_("basis"), max_length=16, choices=BasisKind.choices, default=BasisKind.DECISION)
     basis_document = models.CharField(_("basis document number"), max_length=100, blank=True)

@@ -112,7 +112,7 @@ def item_act(request, pk: int, action: str):
     if action in OPINION_REQUIRED and not form.cleaned_data["reason"].strip():
         if not access.can_perform(request.user, item, spec.actor, action):
             raise PermissionDenied
-        messages.error(request, _("Write the verification opinion (核验意见)."))
+        messages.error(request, _("Write the verification opinion."))
         return _back(item)
     try:
         with transaction.atomic():

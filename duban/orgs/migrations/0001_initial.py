@@ -267,7 +267,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('head', 'Head (一把手)'), ('deputy', 'Deputy / member of the leadership'), ('staff', 'Staff'), ('liaison', 'Liaison')], max_length=10, verbose_name='role')),
+                ('role', models.CharField(choices=[('head', 'Head'), ('deputy', 'Deputy / member of the leadership'), ('staff', 'Staff'), ('liaison', 'Liaison')], max_length=10, verbose_name='role')),
                 ('title', models.CharField(blank=True, help_text='For example 街道党工委书记 or 科员.', max_length=60, verbose_name='title')),
                 ('started_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='started on')),
                 ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
@@ -319,7 +319,7 @@ class Migration(migrations.Migration):
             name='HistoricalPosition',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('head', 'Head (一把手)'), ('deputy', 'Deputy / member of the leadership'), ('staff', 'Staff'), ('liaison', 'Liaison')], max_length=10, verbose_name='role')),
+                ('role', models.CharField(choices=[('head', 'Head'), ('deputy', 'Deputy / member of the leadership'), ('staff', 'Staff'), ('liaison', 'Liaison')], max_length=10, verbose_name='role')),
                 ('title', models.CharField(blank=True, help_text='For example 街道党工委书记 or 科员.', max_length=60, verbose_name='title')),
                 ('started_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='started on')),
                 ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),

@@ -52,7 +52,12 @@ def responsibility_problems(reform: Reform) -> list[str]:
     current = LeaderPortfolio.objects.current().filter(leader__in=leaders)
     problems = []
     if reform.level == ReformLevel.KEY and not current.filter(rank=LeaderRank.MAIN).exists():
-        problems.append(_("A district key reform is led by a main district leader (区委书记 or 区长)."))
+        problems.append(
+            _(
+                "A district key reform is led by a main district leader "
+                "(the district Party secretary or the district mayor)."
+            )
+        )
     elif reform.level in ASSIGNED_LEVELS:
         suggested = set(suggest_leaders(reform.level, reform.domain, reform.lead_unit))
         if not suggested & set(leaders):
@@ -108,9 +113,7 @@ def reform_update(*, actor: User | None, reform: Reform, data: dict) -> Reform:
     allowed = DESCRIPTIVE_FIELDS + (() if root else ADJUSTABLE_FIELDS + ("lead_unit",))
     refused = [name for name in data if name not in allowed + ("lead_leaders", "co_units")]
     if refused:
-        raise ValidationError(
-            _("Once a reform is decomposed, its goals, plan and deadline change by an adjustment (改革深化).")
-        )
+        raise ValidationError(_("Once a reform is decomposed, its goals, plan and deadline change by an adjustment."))
     for name in allowed:
         if name in data:
             setattr(reform, name, data[name])

@@ -43,7 +43,7 @@ def test_a_key_reform_is_led_by_a_main_leader_by_default(make_reform, main_leade
 def test_breaking_the_three_level_rule_is_flagged(personas, make_reform, domain):
     in_charge = personas.district_leader.person
     key = make_reform(lead_leaders=[in_charge])
-    assert responsibility_problems(key) == ["区级重点改革应由区主要领导牵头（区委书记或区长）。"]
+    assert responsibility_problems(key) == ["区级重点改革应由区主要领导（区委书记或区长）牵头。"]
 
     domain_leader = org_services.person_create(actor=None, name="测试分管领导")
     org_services.portfolio_create(

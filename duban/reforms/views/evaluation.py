@@ -35,9 +35,9 @@ def evaluation(request):
 
 
 EVALUATION_FORMS = {
-    "rating": (RatingRoundForm, rounds.rating_round_create, "reforms", gettext_lazy("Open a rating round (群众评)")),
-    "vote": (VoteRoundForm, rounds.vote_round_create, "candidates", gettext_lazy("Open a voting round (大家评)")),
-    "panel": (PanelForm, rounds.panel_create, "candidates", gettext_lazy("Set up an expert panel (第三方评估)")),
+    "rating": (RatingRoundForm, rounds.rating_round_create, "reforms", gettext_lazy("Open a rating round")),
+    "vote": (VoteRoundForm, rounds.vote_round_create, "candidates", gettext_lazy("Open a voting round")),
+    "panel": (PanelForm, rounds.panel_create, "candidates", gettext_lazy("Set up an expert panel")),
 }
 EVALUATION_PAGES = {"rating": "reforms:rating_round", "vote": "reforms:vote_round", "panel": "reforms:panel_detail"}
 

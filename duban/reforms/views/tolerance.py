@@ -68,7 +68,7 @@ def tolerance_new(request):
     return form_page(
         request,
         form,
-        title=_("Apply for error tolerance (容错)"),
+        title=_("Apply for error tolerance"),
         back_url=reverse("reforms:tolerance_list"),
         submit_label=_("Apply"),
     )
