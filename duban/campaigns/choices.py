@@ -53,8 +53,8 @@ REPORT_ACTIONS = Table(
              event=E + "duplicate"),
         move("transfer", _("Transfer (not our responsibility)"), {R.SUBMITTED, R.ACCEPTED}, R.TRANSFERRED,
              ReportActor.OFFICE, needs_reason=True, event=E + "transferred"),
-        move("reject", _("Reject"), {R.SUBMITTED, R.ACCEPTED}, R.REJECTED, ReportActor.OFFICE, needs_reason=True,
-             event=E + "rejected"),
+        move("reject", pgettext_lazy("problem report", "Reject"), {R.SUBMITTED, R.ACCEPTED}, R.REJECTED,
+             ReportActor.OFFICE, needs_reason=True, event=E + "rejected"),
         move("route", _("Re-route"), {R.SUBMITTED}, None, ReportActor.OFFICE, event=E + "rerouted"),
         move("reroute", _("Re-route"), {R.ACCEPTED, R.IN_PROGRESS}, R.ACCEPTED, ReportActor.OFFICE, needs_reason=True,
              event=E + "rerouted"),
@@ -99,6 +99,6 @@ EVENT_LABELS = {
     "campaigns.report.not_fixed": _("Not fixed: reopened"),
     "campaigns.report.duplicate": _("Marked as duplicate"),
     "campaigns.report.transferred": _("Transferred"),
-    "campaigns.report.rejected": _("Rejected"),
+    "campaigns.report.rejected": pgettext_lazy("problem report", "Rejected"),
     "campaigns.report.followed": _("Followed"),
 }

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from duban.campaigns import access
@@ -273,8 +274,8 @@ def _accept_many(request, campaign: Campaign):
 def _queue_xlsx(campaign: Campaign, reports):
     headers = [
         _("No."), _("Category"), _("Description"), _("Address"), _("Street"), _("Area"), _("Latitude"),
-        _("Longitude"), _("Source"), _("Status"), _("Responsible unit"), _("Reported"), _("Expected by"),
-        _("Closed"), _("On time"),
+        _("Longitude"), _("Source"), _("Status"), _("Responsible unit"), pgettext("date column", "Reported"),
+        _("Expected by"), pgettext("problem report", "Closed at"), _("On time"),
     ]  # fmt: skip
     labels, sources = dict(ReportState.choices), dict(ReportSource.choices)
 
@@ -305,7 +306,7 @@ def _queue_xlsx(campaign: Campaign, reports):
                 str(labels.get(state, state)), unit or "", timezone.localtime(created).strftime("%Y-%m-%d %H:%M"),
                 expected.isoformat() if expected else "",
                 timezone.localtime(closed).strftime("%Y-%m-%d %H:%M") if closed else "",
-                "" if on_time is None else (_("yes") if on_time else _("no")),
+                "" if on_time is None else (pgettext("yes/no", "yes") if on_time else pgettext("yes/no", "no")),
             ]  # fmt: skip
 
     return xlsx_response(f"{campaign.code}-reports.xlsx", _("Problem reports"), headers, rows())

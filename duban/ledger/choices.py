@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.core.transitions import Table, move
 
@@ -93,7 +94,7 @@ class Urgency(models.TextChoices):
 
 
 class BasisKind(models.TextChoices):
-    DECISION = "decision", _("Decision")
+    DECISION = "decision", pgettext_lazy("basis", "Decision")
     MEETING = "meeting", _("Meeting")
     INSTRUCTION = "instruction", _("Leader instruction")
     UPPER = "upper", _("Upper-level assignment")

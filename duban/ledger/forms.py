@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import (
     DatePicker,
@@ -144,7 +145,7 @@ class ReasonForm(forms.Form):
 
 class CoUnitProgressForm(forms.Form):
     percent = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
-    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=pgettext_lazy("progress text", "Progress"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ProgressForm(CoUnitProgressForm):

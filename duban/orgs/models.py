@@ -157,7 +157,7 @@ class Person(BaseModel):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=RecordState.choices, default=RecordState.ACTIVE)
-    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_at = models.DateTimeField(pgettext_lazy("person", "retired at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
     objects = PersonQuerySet.as_manager()
@@ -235,7 +235,7 @@ class Domain(BaseModel):
     class Meta:
         ordering = ["sort_order", "id"]
         verbose_name = _("domain")
-        verbose_name_plural = _("domains")
+        verbose_name_plural = pgettext_lazy("model", "domains")
 
     def __str__(self) -> str:
         return self.name

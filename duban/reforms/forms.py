@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import DatePicker
 from duban.orgs.models import Domain, Person, Unit, User
@@ -166,7 +167,7 @@ class ProposalForm(forms.Form):
 
 class AnswerForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("proposal", "Decision"),
         choices=[(code, label) for code, label in ProposalState.choices if code != ProposalState.SUBMITTED],
     )
     answer = forms.CharField(label=_("Public answer"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -309,7 +310,7 @@ class ToleranceDecisionForm(forms.Form):
 
     findings = forms.CharField(label=_("Investigation findings"), widget=forms.Textarea(attrs={"rows": 3}))
     meeting = forms.CharField(label=_("Deciding meeting"), max_length=100)
-    decision = forms.ChoiceField(label=_("Decision"), choices=ToleranceDecision.choices)
+    decision = forms.ChoiceField(label=pgettext_lazy("tolerance", "Decision"), choices=ToleranceDecision.choices)
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
     correction_plan = forms.CharField(
         label=_("Correction required"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -76,6 +76,6 @@ def test_a_form_error_is_shown_next_to_the_field(page, live_server):
     page.click("button[type=submit].btn-primary")
 
     error = page.locator("input[name=name]").locator("xpath=..").locator(".errorlist")
-    assert error.inner_text() == "这个字段是必填项。"
+    assert error.inner_text() == "此项为必填项。"
     personas.unit_a.refresh_from_db()
     assert personas.unit_a.name == "东门街道"

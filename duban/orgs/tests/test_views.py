@@ -72,7 +72,7 @@ def test_a_missing_field_is_shown_in_chinese_next_to_it_and_nothing_is_saved(cli
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert "这个字段是必填项。" in html
+    assert "此项为必填项。" in html
     assert "输入整数。" in html
     personas.unit_a.refresh_from_db()
     assert personas.unit_a.name == "东门街道"

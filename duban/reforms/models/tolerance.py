@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import BaseModel
@@ -42,7 +43,7 @@ class ToleranceCase(BaseModel):
     reasons = models.TextField(_("reasons"), blank=True)
     meeting = models.CharField(_("deciding meeting"), max_length=100, blank=True)
     correction_plan = models.TextField(_("correction plan"), blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("tolerance", "decided at"), null=True, blank=True)
     appeal = models.TextField(_("appeal"), blank=True)
     appeal_due = models.DateField(_("appeal due"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from duban.core.exports import xlsx_response
@@ -86,7 +87,7 @@ def call_new(request):
         form,
         title=_("Open a call for proposals"),
         back_url=reverse("reforms:call_list"),
-        submit_label=_("Open"),
+        submit_label=pgettext("button", "Open"),
     )
 
 
