@@ -166,6 +166,9 @@ class CarryOverForm(forms.Form):
         label=_("I have checked the list: carry these items over. This cannot be undone."), required=True
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)  # the confirmation is a sentence
+
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)

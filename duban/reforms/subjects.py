@@ -28,7 +28,8 @@ class ReformOwner(SubjectOwner):
     url_name = "reforms:reform_detail"
 
     def describe(self, subject) -> str:
-        return _("reform “%(title)s”") % {"title": subject.title}
+        inner = subject.title.replace("“", "‘").replace("”", "’")  # quotes inside quotes are single
+        return _("reform “%(title)s”") % {"title": inner}
 
     def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
         if action == "reopen":

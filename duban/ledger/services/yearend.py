@@ -41,7 +41,7 @@ def next_year_ledger(ledger: Ledger, year: int) -> Ledger:
 
 def carry_over_plan(ledger: Ledger) -> list[Item]:
     """The items a carry-over of `ledger` would continue: every open item not awaiting review,
-    parents before their sub-items (what the year-end page lists before the office confirms). A
+    each parent followed by its sub-items (what the year-end page lists before the office confirms). A
     sub-item of an item under review stays with it."""
     open_items = list(
         ledger.items.filter(state__in=CARRIED_STATES).select_related("lead_unit", "leader").order_by("seq")
@@ -60,13 +60,14 @@ def carry_over_plan(ledger: Ledger) -> list[Item]:
     open_items = [item for item in open_items if not stays(item)]
     by_pk = {item.pk: item for item in open_items}
 
-    def depth(item: Item) -> int:
-        n = 0
+    def path(item: Item) -> tuple[int, ...]:
+        seqs = [item.seq]
         while item.parent_id in by_pk:
-            item, n = by_pk[item.parent_id], n + 1
-        return n
+            item = by_pk[item.parent_id]
+            seqs.append(item.seq)
+        return tuple(reversed(seqs))
 
-    return sorted(open_items, key=lambda item: (depth(item), item.seq))
+    return sorted(open_items, key=path)
 
 
 @transaction.atomic

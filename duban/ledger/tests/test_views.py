@@ -7,8 +7,9 @@ from django.urls import reverse
 from duban.core.workdays import on_day
 from duban.ledger.choices import ItemState
 from duban.ledger.models import Attachment, Item, ItemEvent, Notice
+from duban.ledger.services.items import item_create
 from duban.ledger.services.transitions import item_transition
-from duban.ledger.tests.conftest import MONDAY
+from duban.ledger.tests.conftest import END_OF_JUNE, MONDAY
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +241,38 @@ def test_no_item_page_offers_carry_over_and_no_call_does_it_one_item_at_a_time(c
     assert "act/carry_over" not in page
     item.refresh_from_db()
     assert response.status_code == 302 and item.state == ItemState.ASSIGNED
+
+
+def test_an_empty_verification_opinion_reopens_its_form_and_changes_nothing(client, personas, make_item):
+    item = make_item()
+    item_transition(actor=personas.unit_a_staff, item=item, action="acknowledge", at=on_day(MONDAY))
+    item_transition(actor=personas.unit_a_staff, item=item, action="submit", reason="报告", at=on_day(MONDAY))
+    client.force_login(personas.supervisor)
+
+    response = client.post(reverse("ledger:item_act", args=[item.pk, "accept"]), {"reason": "  "}, follow=True)
+
+    item.refresh_from_db()
+    assert item.state == ItemState.SUBMITTED
+    assert response.redirect_chain[-1][0].endswith("?open=accept#action-accept")
+    html = response.content.decode()
+    assert '<details class="action-form" id="action-accept" open>' in html
+    assert '<details class="action-form" id="action-return">' in html
+
+
+def test_the_carry_over_list_shows_each_sub_item_under_its_parent(client, personas, make_item):
+    first, second = make_item(title="第一项"), make_item(title="第二项")
+    child = item_create(
+        actor=personas.office_admin,
+        ledger=first.ledger,
+        title="第一项的子任务",
+        lead_unit=personas.unit_a,
+        deadline=END_OF_JUNE,
+        parent=first,
+        at=on_day(MONDAY),
+    )
+    item_transition(actor=personas.office_admin, item=child, action="assign", at=on_day(MONDAY))
+    client.force_login(personas.office_admin)
+
+    page = client.get(reverse("ledger:carry_over", args=[first.ledger_id]))
+
+    assert [item.pk for item in page.context["plan"]] == [first.pk, child.pk, second.pk]

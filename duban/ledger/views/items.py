@@ -107,13 +107,13 @@ def item_act(request, pk: int, action: str):
     form = ReasonForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _errors_text(ValidationError(form.errors)))
-        return _back(item)
+        return _back(item, reopen=action)
     spec = ACTIONS[action]
     if action in OPINION_REQUIRED and not form.cleaned_data["reason"].strip():
         if not access.can_perform(request.user, item, spec.actor, action):
             raise PermissionDenied
         messages.error(request, _("Write the verification opinion."))
-        return _back(item)
+        return _back(item, reopen=action)
     try:
         with transaction.atomic():
             item = item_transition(actor=request.user, item=item, action=action, reason=form.cleaned_data["reason"])
