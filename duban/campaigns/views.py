@@ -339,7 +339,7 @@ def _detail_context(request, report: Report, **extra) -> dict:
         "nearby": nearby_open(report.category, report.lat, report.lng, exclude=report.pk)
         if manages and report.state in {ReportState.SUBMITTED, ReportState.ACCEPTED}
         else [],
-        "map": map_settings(),
+        "map": map_settings(point=(report.lat, report.lng)),
         "posted": {},
         "errors": [],
         **extra,
