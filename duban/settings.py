@@ -203,12 +203,11 @@ DUBAN_ANONYMOUS_REPORTS_PER_HOUR = env_int("DUBAN_ANONYMOUS_REPORTS_PER_HOUR", 1
 # tile sources (AutoNavi/AMap, Tencent; the default for their hosts), else "wgs84".
 DUBAN_MAP_TILES = env_str("DUBAN_MAP_TILES", "")
 DUBAN_MAP_ATTRIBUTION = env_str("DUBAN_MAP_ATTRIBUTION", "")
-DUBAN_MAP_SUBDOMAINS = env_str("DUBAN_MAP_SUBDOMAINS", "abc")
-_TILE_HOST = urlsplit(DUBAN_MAP_TILES).hostname or ""
+DUBAN_MAP_SUBDOMAINS = env_str("DUBAN_MAP_SUBDOMAINS") or "abc"
 _GCJ02_HOSTS = (".autonavi.com", ".amap.com", ".gtimg.com")
-DUBAN_MAP_COORDINATES = env_str(
-    "DUBAN_MAP_COORDINATES", "gcj02" if _TILE_HOST.endswith(_GCJ02_HOSTS) else "wgs84"
-).lower()
+DUBAN_MAP_COORDINATES = env_str("DUBAN_MAP_COORDINATES").lower() or (
+    "gcj02" if (urlsplit(DUBAN_MAP_TILES).hostname or "").endswith(_GCJ02_HOSTS) else "wgs84"
+)
 if DUBAN_MAP_COORDINATES not in ("wgs84", "gcj02"):
     raise ImproperlyConfigured("DUBAN_MAP_COORDINATES must be wgs84 or gcj02.")
 if DUBAN_MAP_TILES:

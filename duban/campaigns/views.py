@@ -419,7 +419,7 @@ def areas(request):
     units = Unit.objects.active().filter(kind__in=setup.AREA_KINDS).order_by("path")
     shapes = {shape.unit_id: shape for shape in AreaShape.objects.all()}
     rows = [{"unit": unit, "shape": shapes.get(unit.pk), "indent": "　" * unit.depth} for unit in units]
-    return render(request, "campaigns/areas.html", {"rows": rows})
+    return render(request, "campaigns/areas.html", {"rows": rows, "map": map_settings()})
 
 
 @login_required

@@ -175,6 +175,6 @@ class TestGcj02Tiles:
         )
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)  # noqa: S603
         assert out.stdout.split() == ["gcj02", "https://*.is.autonavi.com"], out.stderr
-        env.update(DUBAN_MAP_TILES="https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+        env.update(DUBAN_MAP_TILES="https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", DUBAN_MAP_COORDINATES="")
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)  # noqa: S603
         assert out.stdout.split() == ["wgs84", "https://*.tile.openstreetmap.org"], out.stderr

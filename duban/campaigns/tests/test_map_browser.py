@@ -11,6 +11,7 @@ from duban.campaigns.choices import ReportSource
 from duban.campaigns.models import Report
 from duban.campaigns.services.submitting import report_submit
 from duban.campaigns.tests.conftest import GUIYUAN
+from duban.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +72,7 @@ def test_without_tiles_the_form_draws_the_streets_and_a_click_names_the_place(pa
     assert failed == []
 
 
-def test_the_map_page_and_a_report_page_draw_without_tiles_and_nothing_fails(page, live_server, world, personas):
+def test_the_map_report_and_areas_pages_draw_without_tiles_and_nothing_fails(page, live_server, world, personas):
     report = report_submit(
         actor=personas.resident,
         campaign=world.campaign,
@@ -91,4 +92,9 @@ def test_the_map_page_and_a_report_page_draw_without_tiles_and_nothing_fails(pag
     page.wait_for_selector(".leaflet-container.map-no-tiles")
     assert page.locator("path.map-street").count() == 2
     page.goto(live_server.url + "/favicon.ico")
+    # The office sees the areas as residents do.
+    sign_in(page, live_server, personas.office_admin)
+    page.goto(live_server.url + reverse("campaigns:areas"))
+    page.wait_for_selector(".leaflet-container.map-no-tiles")
+    assert page.locator("path.map-street").count() == 2
     assert failed == []

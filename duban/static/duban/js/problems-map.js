@@ -196,6 +196,7 @@
       if (kind === "points") { pointsMap(element); }
       else if (kind === "pick") { pickMap(element); }
       else if (kind === "one") { oneMap(element); }
+      else if (kind === "areas") { baseMap(element); }
     });
   });
 })();
