@@ -198,13 +198,23 @@ DUBAN_OPEN311_JURISDICTION = env_str("DUBAN_OPEN311_JURISDICTION", "luohu.sz.gov
 DUBAN_OPEN311_CONTACT = env_str("DUBAN_OPEN311_CONTACT", "")
 # Residents reporting without signing in: reports per client address per hour.
 DUBAN_ANONYMOUS_REPORTS_PER_HOUR = env_int("DUBAN_ANONYMOUS_REPORTS_PER_HOUR", 10, minimum=1)
-# The map: a tile URL template (empty: the map draws without tiles) and its attribution.
+# The map: a tile URL template (empty: the map draws without tiles), its attribution, the letters
+# or digits its {s} stands for, and the coordinates the tiles are drawn in: "gcj02" for Chinese
+# tile sources (AutoNavi/AMap, Tencent; the default for their hosts), else "wgs84".
 DUBAN_MAP_TILES = env_str("DUBAN_MAP_TILES", "")
 DUBAN_MAP_ATTRIBUTION = env_str("DUBAN_MAP_ATTRIBUTION", "")
+DUBAN_MAP_SUBDOMAINS = env_str("DUBAN_MAP_SUBDOMAINS") or "abc"
+_GCJ02_HOSTS = (".autonavi.com", ".amap.com", ".gtimg.com")
+DUBAN_MAP_COORDINATES = env_str("DUBAN_MAP_COORDINATES").lower() or (
+    "gcj02" if (urlsplit(DUBAN_MAP_TILES).hostname or "").endswith(_GCJ02_HOSTS) else "wgs84"
+)
+if DUBAN_MAP_COORDINATES not in ("wgs84", "gcj02"):
+    raise ImproperlyConfigured("DUBAN_MAP_COORDINATES must be wgs84 or gcj02.")
 if DUBAN_MAP_TILES:
-    DUBAN_CSP_EXTRA_IMG_SRC = [
-        f"{urlsplit(DUBAN_MAP_TILES).scheme}://{urlsplit(DUBAN_MAP_TILES).netloc.replace('{s}', '*')}"
-    ]
+    # A CSP source may only wildcard a whole leading label: webrd0{s}.is.autonavi.com → *.is.autonavi.com.
+    _labels = urlsplit(DUBAN_MAP_TILES).netloc.split(".")
+    _labels[0] = "*" if "{s}" in _labels[0] else _labels[0]
+    DUBAN_CSP_EXTRA_IMG_SRC = [f"{urlsplit(DUBAN_MAP_TILES).scheme}://{'.'.join(_labels)}"]
 MEDIA_URL = "media/"
 
 # --- logging --------------------------------------------------------------------------------

@@ -3,11 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from duban.api import api
-from duban.orgs.auth_views import resident_login
+from duban.core.views import favicon
+from duban.orgs.auth_views import StaffLoginView, resident_login
 
 urlpatterns = [
     path("", include("duban.portal.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("accounts/login/", StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/resident/", resident_login, name="resident_login"),
     path("org/", include("duban.orgs.urls")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from duban.campaigns.choices import CoordinateSystem
@@ -73,6 +74,8 @@ class ReportForm(forms.Form):
         self.fields["category"].queryset = Category.objects.taking_reports().order_by(
             "campaign__starts_on", "sort_order", "id"
         )
+        # The map's clicks give coordinates in the system its tiles are drawn in.
+        self.fields["coordinate_system"].initial = settings.DUBAN_MAP_COORDINATES
         if not with_contact:
             del self.fields["contact_name"], self.fields["contact_phone"]
 

@@ -1,5 +1,6 @@
-"""Plain geometry on WGS-84 coordinates: distances, bounding boxes, polygons, and the GCJ-02
-offset that Chinese map SDKs (AMap, Tencent) apply, converted back to WGS-84."""
+"""Plain geometry on WGS-84 coordinates: distances, bounding boxes, polygons, the areas nearest to
+each of several centres, and the GCJ-02 offset that Chinese map SDKs and tiles (AMap, Tencent)
+apply, both ways."""
 
 from __future__ import annotations
 
@@ -37,6 +38,51 @@ def contains(polygon: list[list[float]], lat: float, lng: float) -> bool:
             if lng < x_cross:
                 inside = not inside
     return inside
+
+
+def _clip(polygon: list[tuple[float, float]], a: float, b: float, c: float) -> list[tuple[float, float]]:
+    """The part of a polygon (x, y points) where a·x + b·y <= c (one Sutherland–Hodgman step)."""
+    kept: list[tuple[float, float]] = []
+    n = len(polygon)
+    for i in range(n):
+        p, q = polygon[i], polygon[(i + 1) % n]
+        fp, fq = a * p[0] + b * p[1] - c, a * q[0] + b * q[1] - c
+        if fp <= 0:
+            kept.append(p)
+        if (fp < 0 < fq) or (fq < 0 < fp):
+            t = fp / (fp - fq)
+            kept.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
+    return kept
+
+
+def nearest_cells(centres: list[tuple[float, float]], within: list[list[float]]) -> list[list[list[float]]]:
+    """For each (lat, lng) centre, the part of the `within` polygon ([[lat, lng], …]) nearer to it
+    than to any other centre: its Voronoi cell, on a plane local to the district (longitude scaled
+    by the cosine of the latitude), so a point in a cell has that centre as its nearest one.
+    A cell that the polygon leaves empty is []."""
+    if not centres or len(within) < 3:
+        return [[] for _ in centres]
+    scale = math.cos(math.radians(sum(lat for lat, _lng in centres) / len(centres)))
+    points = [(lng * scale, lat) for lat, lng in centres]
+    bounds = [(lng * scale, lat) for lat, lng in within]
+    cells = []
+    for i, (xi, yi) in enumerate(points):
+        cell = bounds
+        for j, (xj, yj) in enumerate(points):
+            if j == i or (xj, yj) == (xi, yi) or not cell:
+                continue
+            # Nearer to i than to j: 2(pj - pi)·q <= |pj|² - |pi|².
+            cell = _clip(cell, 2 * (xj - xi), 2 * (yj - yi), xj * xj + yj * yj - xi * xi - yi * yi)
+        cells.append([[round(y, 6), round(x / scale, 6)] for x, y in cell] if len(cell) >= 3 else [])
+    return cells
+
+
+def box_around(points: list[tuple[float, float]], margin_m: float) -> list[list[float]]:
+    """A rectangle ([[lat, lng], …]) holding every point with `margin_m` to spare on each side."""
+    lats, lngs = [lat for lat, _lng in points], [lng for _lat, lng in points]
+    south, _n, west, _e = bounding_box(min(lats), min(lngs), margin_m)
+    _s, north, _w, east = bounding_box(max(lats), max(lngs), margin_m)
+    return [[south, west], [north, west], [north, east], [south, east]]
 
 
 def _out_of_china(lat: float, lng: float) -> bool:

@@ -12,6 +12,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from duban.campaigns import geo
+from duban.campaigns.choices import CoordinateSystem
 from duban.campaigns.models import AreaShape, Campaign, Category, Chief, RoutingRule, StrictZone
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit
@@ -47,6 +48,7 @@ class _Map:
         self.version = None
         self.by_parent: dict[int | None, list[_Area]] = {}
         self.districts: list[_Area] = []
+        self.drawn: list[dict] | None = None  # the areas map_areas() draws, derived once per version
 
     def current(self) -> _Map:
         version = tuple(AreaShape.objects.aggregate(n=Count("id"), at=Max("updated_at")).values()) + tuple(
@@ -78,7 +80,7 @@ class _Map:
                 districts.append(area)
             else:
                 by_parent.setdefault(parent_id, []).append(area)
-        self.by_parent, self.districts = by_parent, districts
+        self.by_parent, self.districts, self.drawn = by_parent, districts, None
 
 
 _MAP = _Map()
@@ -91,9 +93,9 @@ def _pick(candidates: list[_Area], lat: float, lng: float) -> _Area:
     return min(candidates, key=lambda a: geo.distance_m(lat, lng, a.lat, a.lng))
 
 
-def locate(lat: float, lng: float, areas: _Map | None = None) -> tuple[int, int]:
-    """(deepest mapped area id, street id) of a WGS-84 point; refuses a point outside the district."""
-    areas = areas or _MAP.current()
+def _chain(lat: float, lng: float, areas: _Map) -> list[_Area]:
+    """The mapped areas holding a WGS-84 point, street first, deepest last; refuses a point outside
+    the district."""
     district = next((d for d in areas.districts if d.outline and geo.contains(list(d.outline), lat, lng)), None)
     if district is None:
         if any(d.outline for d in areas.districts):
@@ -101,12 +103,26 @@ def locate(lat: float, lng: float, areas: _Map | None = None) -> tuple[int, int]
         district = areas.districts[0] if areas.districts else None
     if district is None or not areas.by_parent.get(district.unit_id):
         raise ValidationError({"location": _("The district's streets are not mapped yet; the office must map them.")})
-    current, street = district, None
+    chain, current = [], district
     while children := areas.by_parent.get(current.unit_id):
         current = _pick(children, lat, lng)
-        if street is None:
-            street = current
-    return current.unit_id, street.unit_id
+        chain.append(current)
+    return chain
+
+
+def locate(lat: float, lng: float, areas: _Map | None = None) -> tuple[int, int]:
+    """(deepest mapped area id, street id) of a WGS-84 point; refuses a point outside the district."""
+    chain = _chain(lat, lng, areas or _MAP.current())
+    return chain[-1].unit_id, chain[0].unit_id
+
+
+def place_names(lat: float, lng: float) -> dict:
+    """The street and community a WGS-84 point lies in, and the two as an address ("东门街道城东社区");
+    refuses a point outside the district."""
+    chain = _chain(lat, lng, _MAP.current())
+    street = chain[0].name
+    community = next((area.name for area in chain[1:] if area.kind == UnitKind.COMMUNITY), "")
+    return {"street": street, "community": community, "address": f"{street}{community}"}
 
 
 def place_address(text: str) -> tuple[float, float] | None:
@@ -247,19 +263,72 @@ def _lineage(area: Unit) -> list[int]:
     return [int(part) for part in area.path.strip("/").split("/") if part]
 
 
-def map_areas() -> dict:
-    """The district outline and the streets' names at their centres, drawn on maps for orientation
-    (the map stays useful without tiles)."""
-    areas = _MAP.current()
-    outlines = [list(map(list, d.outline)) for d in areas.districts if d.outline]
-    labels = []
+def to_map(lat: float, lng: float) -> list[float]:
+    """A stored WGS-84 point in the coordinates of the configured map tiles."""
+    if settings.DUBAN_MAP_COORDINATES == CoordinateSystem.GCJ02:
+        lat, lng = geo.wgs84_to_gcj02(lat, lng)
+    return [round(lat, 7), round(lng, 7)]
+
+
+# Without a district outline, the streets' approximate outlines end this far beyond their centres.
+_UNBOUNDED_MARGIN_M = 1500
+
+
+def _drawn_areas(areas: _Map) -> list[dict]:
+    """Streets and the communities in them, each with its outline: the one the office mapped, or
+    else the part of its parent nearer to its centre than to its siblings' (`approximate`), which
+    is where `locate` places a point."""
+    drawn = []
+
+    def level(parent_outline: list, children: list[_Area], kind: str) -> None:
+        centres = [(area.lat, area.lng) for area in children]
+        within = parent_outline or geo.box_around(centres, _UNBOUNDED_MARGIN_M)
+        for area, cell in zip(children, geo.nearest_cells(centres, within), strict=True):
+            outline = [list(point) for point in area.outline] or cell
+            drawn.append(
+                {
+                    "name": area.name,
+                    "kind": kind,
+                    "at": [area.lat, area.lng],
+                    "outline": outline,
+                    "approximate": not area.outline,
+                }
+            )
+            if kind == "street":
+                communities = [a for a in areas.by_parent.get(area.unit_id, []) if a.kind == UnitKind.COMMUNITY]
+                level(outline, sorted(communities, key=lambda a: a.name), "community")
+
     for district in areas.districts:
-        for street in areas.by_parent.get(district.unit_id, []):
-            outlines += [list(map(list, street.outline))] if street.outline else []
-            labels.append({"name": street.name, "at": [street.lat, street.lng]})
-    return {"outlines": outlines, "labels": labels}
+        streets = sorted(areas.by_parent.get(district.unit_id, []), key=lambda a: a.name)
+        level([list(point) for point in district.outline], streets, "street")
+    return drawn
 
 
-def map_settings() -> dict:
-    """What the map pages need: the tile URL (empty: no tiles), its attribution and the areas."""
-    return {"tiles": settings.DUBAN_MAP_TILES, "attribution": settings.DUBAN_MAP_ATTRIBUTION, "areas": map_areas()}
+def map_areas() -> dict:
+    """The district outline, and its streets and communities with their (mapped or approximate)
+    outlines and names, in the map's coordinates: the map stays usable without tiles."""
+    areas = _MAP.current()
+    if areas.drawn is None:
+        areas.drawn = _drawn_areas(areas)
+    districts = [[to_map(*point) for point in d.outline] for d in areas.districts if d.outline]
+    if settings.DUBAN_MAP_COORDINATES == CoordinateSystem.WGS84:
+        return {"districts": districts, "areas": areas.drawn}
+    shown = [
+        {**area, "at": to_map(*area["at"]), "outline": [to_map(*point) for point in area["outline"]]}
+        for area in areas.drawn
+    ]
+    return {"districts": districts, "areas": shown}
+
+
+def map_settings(point: tuple[float, float] | None = None) -> dict:
+    """What the map pages need: the tile URL (empty: no tiles), its attribution and subdomains, the
+    coordinate system the tiles are drawn in (what the map's clicks give), the areas, and `point` (a stored
+    WGS-84 place) in the map's coordinates."""
+    return {
+        "tiles": settings.DUBAN_MAP_TILES,
+        "attribution": settings.DUBAN_MAP_ATTRIBUTION,
+        "subdomains": settings.DUBAN_MAP_SUBDOMAINS,
+        "coordinates": settings.DUBAN_MAP_COORDINATES,
+        "areas": map_areas(),
+        "point": to_map(*point) if point else None,
+    }

@@ -340,7 +340,7 @@ def _detail_context(request, report: Report, **extra) -> dict:
         "nearby": nearby_open(report.category, report.lat, report.lng, exclude=report.pk)
         if manages and report.state in {ReportState.SUBMITTED, ReportState.ACCEPTED}
         else [],
-        "map": map_settings(),
+        "map": map_settings(point=(report.lat, report.lng)),
         "posted": {},
         "errors": [],
         **extra,
@@ -420,7 +420,7 @@ def areas(request):
     units = Unit.objects.active().filter(kind__in=setup.AREA_KINDS).order_by("path")
     shapes = {shape.unit_id: shape for shape in AreaShape.objects.all()}
     rows = [{"unit": unit, "shape": shapes.get(unit.pk), "indent": "　" * unit.depth} for unit in units]
-    return render(request, "campaigns/areas.html", {"rows": rows})
+    return render(request, "campaigns/areas.html", {"rows": rows, "map": map_settings()})
 
 
 @login_required

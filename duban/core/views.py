@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 
@@ -39,3 +40,10 @@ def year_or_404(year: int) -> int:
     if not 2000 <= year <= 2100:
         raise Http404
     return year
+
+
+def favicon(request):
+    """Browsers and bots ask for /favicon.ico whatever the page says: send them to the SVG icon."""
+    response = HttpResponseRedirect(static("duban/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

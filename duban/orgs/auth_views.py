@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +13,19 @@ from django.utils.translation import gettext as _
 from duban.core.forms import add_service_errors
 from duban.orgs.forms import CodeForm, DestinationForm
 from duban.orgs.verification import verification_confirm, verification_request
+
+
+class StaffLoginView(LoginView):
+    """Django's password sign-in. Django puts the current site's name in `site_name` (without the
+    sites framework, the host name); dropping it lets the page carry the platform's name."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.pop("site_name", None)
+        context.pop("site", None)
+        return context
 
 
 def _safe_next(request) -> str:
@@ -25,9 +39,10 @@ def resident_login(request):
     """Step 1 asks for a phone or email and sends a code; step 2 checks the code and signs in."""
     next_url = _safe_next(request)
     step = request.POST.get("step", "destination")
-    destination_form = DestinationForm(request.POST if step == "destination" else None)
+    posted = request.method == "POST"
+    destination_form = DestinationForm(request.POST if posted and step == "destination" else None)
     code_form = None
-    if request.method == "POST" and step == "destination" and destination_form.is_valid():
+    if posted and step == "destination" and destination_form.is_valid():
         try:
             verification_request(destination=destination_form.cleaned_data["destination"])
         except ValidationError as error:
@@ -35,7 +50,7 @@ def resident_login(request):
         else:
             messages.info(request, _("A verification code has been sent. It is valid for a few minutes."))
             code_form = CodeForm(initial={"destination": destination_form.cleaned_data["destination"]})
-    elif request.method == "POST" and step == "code":
+    elif posted and step == "code":
         code_form = CodeForm(request.POST)
         if code_form.is_valid():
             try:

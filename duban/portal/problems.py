@@ -19,10 +19,10 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from duban.campaigns import access, stats, throttle
-from duban.campaigns.choices import EVENT_LABELS, OPEN_REPORT_STATES, ReportSource, ReportState
+from duban.campaigns.choices import EVENT_LABELS, OPEN_REPORT_STATES, CoordinateSystem, ReportSource, ReportState
 from duban.campaigns.forms import ReportForm
 from duban.campaigns.models import Campaign, Category, Follower, Report
-from duban.campaigns.routing import map_settings
+from duban.campaigns.routing import map_settings, place_names, to_map
 from duban.campaigns.services.reports import report_transition
 from duban.campaigns.services.submitting import nearby_open, report_follow, resolve_location
 from duban.core.exports import xlsx_sheets_response
@@ -32,6 +32,7 @@ from duban.core.views import pk_or_404, whole_number
 from duban.ledger.models import Notification
 
 MAP_POINTS = 3000
+_UNESCAPED = {"ensure_ascii": False}
 RECENT_DAYS = 30
 
 
@@ -81,7 +82,7 @@ def problems(request):
 
 
 def problem_points(request):
-    """GeoJSON of open problems and those closed in the last 30 days, for the map."""
+    """GeoJSON of open problems and those closed in the last 30 days, for the map (in its coordinates)."""
     reports, _campaign, _category = _filtered(request)
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
     rows = (
@@ -93,7 +94,7 @@ def problem_points(request):
     features = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lng, lat]},
+            "geometry": {"type": "Point", "coordinates": to_map(lat, lng)[::-1]},
             "properties": {
                 "id": pk,
                 "state": state,
@@ -104,7 +105,7 @@ def problem_points(request):
         }
         for pk, lat, lng, state, name in rows
     ]
-    return JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params=_UNESCAPED)
 
 
 def problem_new(request):
@@ -135,11 +136,33 @@ def problem_nearby(request):
     """Open reports of the chosen category near the chosen point (the duplicate suggestions)."""
     category = Category.objects.select_related("campaign").filter(pk=pk_or_404(request.GET.get("category"))).first()
     try:
-        lat, lng = resolve_location(lat=request.GET.get("lat"), lng=request.GET.get("lng"))
+        lat, lng = resolve_location(
+            lat=request.GET.get("lat"),
+            lng=request.GET.get("lng"),
+            coordinate_system=request.GET.get("coordinate_system", CoordinateSystem.WGS84),
+        )
     except ValidationError:  # no point yet, or not a usable one: nothing to suggest
         lat = lng = None
     found = nearby_open(category, lat, lng) if category and lat is not None else []
     return render(request, "portal/problems/_nearby.html", {"found": found, "category": category})
+
+
+def problem_place(request):
+    """The street and community of a point on the map, to fill the address: `lat`, `lng` in the
+    `coordinate_system` given (the map's, or WGS-84 from the device's location), and the point in
+    the map's coordinates (`at`) to place the marker."""
+    try:
+        lat, lng = resolve_location(
+            lat=request.GET.get("lat"),
+            lng=request.GET.get("lng"),
+            coordinate_system=request.GET.get("coordinate_system", CoordinateSystem.WGS84),
+        )
+        place = place_names(lat, lng)
+    except ValidationError as refusal:
+        return JsonResponse(
+            {"error": " ".join(refusal.messages)}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    return JsonResponse({**place, "at": to_map(lat, lng)}, json_dumps_params={"ensure_ascii": False})
 
 
 def _timeline(report: Report) -> list[dict]:
@@ -166,7 +189,7 @@ def problem_detail(request, pk: int):
         "is_reporter": is_reporter,
         "may_confirm": is_reporter and report.state == ReportState.FIXED,
         "may_reopen": is_reporter and report.state in {ReportState.FIXED, ReportState.CLOSED},
-        "map": map_settings(),
+        "map": map_settings(point=(report.lat, report.lng)),
     }
     return render(request, "portal/problems/detail.html", context)
 
@@ -208,7 +231,7 @@ def problem_photo(request, pk: int, photo_pk: int):
     return response
 
 
-@login_required
+@login_required(login_url="resident_login")
 def my_problems(request):
     """Everything the user reported or follows, and what changed."""
     user = request.user

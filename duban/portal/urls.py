@@ -18,6 +18,7 @@ urlpatterns = [
     path("participate/problems/points.json", problems.problem_points, name="problem_points"),
     path("participate/problems/new/", problems.problem_new, name="problem_new"),
     path("participate/problems/nearby/", problems.problem_nearby, name="problem_nearby"),
+    path("participate/problems/place.json", problems.problem_place, name="problem_place"),
     path("participate/problems/mine/", problems.my_problems, name="my_problems"),
     path("participate/problems/statistics/", problems.problem_stats, name="problem_stats"),
     path("participate/problems/statistics.xlsx", problems.problem_stats_xlsx, name="problem_stats_xlsx"),
