@@ -1,4 +1,5 @@
-"""Helpers for tests that need real concurrency (PostgreSQL)."""
+"""Helpers for tests: real concurrency (PostgreSQL), and a page's layout on a phone and a desktop in
+a real browser (for every persona-walk that checks the pages it passes through)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,99 @@ def run_together(*calls: Callable[[], object]) -> list[object]:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+# --- page layout in a real browser (Playwright) -------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+MIN_TAP = 44  # px: the smallest button a thumb hits reliably
+MAX_HEADER_SHARE = 0.2  # of the viewport's height, with the menu folded
+
+_MEASURE = """() => {
+  const width = window.innerWidth;
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  // The outermost elements sticking out on the right (their parent fits): the cause, not its children.
+  const sticking = [...document.querySelectorAll("body *")].filter((el) => {
+    const right = el.getBoundingClientRect().right;
+    return right > width + 1 && el.parentElement.getBoundingClientRect().right <= width + 1;
+  }).slice(0, 5).map((el) => `${name(el)} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`);
+  const small = [...document.querySelectorAll(
+    "main .btn, main button:not(.link), main input[type=submit], .menu-toggle")].filter(shown).filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.height < MIN_TAP - 0.5 || box.width < MIN_TAP - 0.5;
+  }).slice(0, 5).map((el) => {
+    const box = el.getBoundingClientRect();
+    return `${name(el)} "${el.textContent.trim().slice(0, 20)}" ${Math.round(box.width)}×${Math.round(box.height)} px`;
+  });
+  const toggle = document.querySelector(".menu-toggle");
+  const menu = document.getElementById("site-menu");
+  const nav = document.querySelector(".mainnav");
+  return {
+    scrollWidth: document.documentElement.scrollWidth, innerWidth: width, innerHeight: window.innerHeight,
+    header: document.querySelector("header").getBoundingClientRect().height,
+    toggleShown: Boolean(toggle && shown(toggle)), menuShown: Boolean(menu && shown(menu)),
+    navShown: Boolean(nav && shown(nav)),
+    expanded: toggle ? toggle.getAttribute("aria-expanded") : null, sticking, small,
+  };
+}""".replace("MIN_TAP", str(MIN_TAP))
+
+
+def _measure(page) -> dict:
+    return page.evaluate(_MEASURE)
+
+
+def phone_layout_problems(page) -> list[str]:
+    """What keeps the page open in `page` (sized to PHONE) from working on a phone: sideways scrolling,
+    a header taller than a fifth of the screen with the menu folded, a menu button that does not
+    unfold and fold the navigation (by click and by keyboard), buttons under 44 px. Empty when fit."""
+    problems = []
+    m = _measure(page)
+    if m["scrollWidth"] > m["innerWidth"]:
+        problems.append(
+            f"the page scrolls sideways ({m['scrollWidth']} px wide in a {m['innerWidth']} px screen): "
+            + "; ".join(m["sticking"])
+        )
+    if m["header"] > MAX_HEADER_SHARE * m["innerHeight"]:
+        problems.append(f"the header is {m['header']:.0f} px high in a {m['innerHeight']} px screen")
+    problems += [f"too small to tap: {small}" for small in m["small"]]
+    if not m["toggleShown"]:
+        return [*problems, "no menu button"]
+    if m["expanded"] != "false" or m["menuShown"]:
+        problems.append("the menu is not folded when the page opens")
+
+    toggle = page.locator(".menu-toggle")
+    toggle.click()
+    opened = _measure(page)
+    if opened["expanded"] != "true" or not opened["menuShown"]:
+        problems.append("the menu button does not unfold the menu")
+    elif page.locator(".mainnav a").count() and not page.locator(".mainnav a").first.is_visible():
+        problems.append("the unfolded menu does not show the navigation")
+    page.keyboard.press("Escape")
+    if _measure(page)["menuShown"]:
+        problems.append("Escape does not fold the menu")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    if not _measure(page)["menuShown"]:
+        problems.append("the menu button does not work from the keyboard")
+    page.keyboard.press("Escape")
+    if not toggle.evaluate("el => el === document.activeElement"):
+        problems.append("folding the menu with Escape does not give the focus back to its button")
+    return problems
+
+
+def desktop_layout_problems(page) -> list[str]:
+    """What is wrong with the page in `page` (sized to DESKTOP): sideways scrolling, a menu button
+    shown, or the navigation hidden behind one."""
+    problems = []
+    m = _measure(page)
+    if m["scrollWidth"] > m["innerWidth"]:
+        problems.append(f"the page scrolls sideways: {'; '.join(m['sticking'])}")
+    if m["toggleShown"]:
+        problems.append("a menu button is shown on a wide screen")
+    links = page.locator(".mainnav a")
+    if not m["navShown"] or (links.count() and not links.first.is_visible()):
+        problems.append("the navigation is not visible on a wide screen")
+    return problems

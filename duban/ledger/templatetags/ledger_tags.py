@@ -29,6 +29,14 @@ def item_rows(items, today):
     template nodes cost about half the page's time. Every value is escaped here (`html.escape`:
     Django's `escape` checks each argument for lazy text, which adds up over 500 cells)."""
     late_text = gettext("%(late)s days late")
+    # On a phone each row is a card whose cells are labelled (data-label) like the table's headers.
+    label = {
+        "unit": escape(gettext("Lead unit")),
+        "leader": escape(gettext("Leader in charge")),
+        "deadline": escape(gettext("Deadline")),
+        "progress": escape(gettext("Progress")),
+        "state": escape(gettext("State")),
+    }
     # One reverse() for the page: each call looks up the language, prefix and URLconf again.
     link_of = reverse("ledger:item_detail", args=[PK_MARK]).replace(str(PK_MARK), "{}").format
     badges = {}  # a page holds a handful of state × light pairs
@@ -43,9 +51,12 @@ def item_rows(items, today):
         leader = escape(item.leader.name) if item.leader else "—"
         rows.append(
             f'<tr><td class="nowrap"><a href="{link}">{escape(item.number)}</a></td>'
-            f'<td><a href="{link}">{escape(item.title)}</a></td><td>{escape(item.lead_unit.name)}</td><td>{leader}</td>'
-            f'<td class="nowrap">{deadline}{overdue}</td>'
-            f'<td><progress max="100" value="{item.progress:d}"></progress> {item.progress:d}%</td>'
-            f'<td class="nowrap">{badges[item.state, item.light]}</td></tr>'
+            f'<td><a href="{link}">{escape(item.title)}</a></td>'
+            f'<td data-label="{label["unit"]}">{escape(item.lead_unit.name)}</td>'
+            f'<td class="nowrap" data-label="{label["leader"]}">{leader}</td>'
+            f'<td class="nowrap" data-label="{label["deadline"]}">{deadline}{overdue}</td>'
+            f'<td class="nowrap" data-label="{label["progress"]}">'
+            f'<progress max="100" value="{item.progress:d}"></progress> {item.progress:d}%</td>'
+            f'<td class="nowrap" data-label="{label["state"]}">{badges[item.state, item.light]}</td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above

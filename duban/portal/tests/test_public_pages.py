@@ -37,7 +37,7 @@ class TestHome:
         entries = re.search(r'<nav class="entry-points".*?</nav>', html, re.S).group(0)
         wanted = ("portal:problem_new", "portal:problems", "portal:my_problems")
         assert _links(entries, *wanted) == {reverse(name) for name in wanted}
-        assert "我要报告问题" in entries and "我的报告" in entries
+        assert "反映问题" in entries and "我的报告" in entries
 
     def test_my_reports_sends_a_visitor_to_the_residents_sign_in(self, client):
         response = client.get(reverse("portal:my_problems"))

@@ -7,4 +7,22 @@ document.addEventListener("DOMContentLoaded", () => {
       event.preventDefault();
     }
   });
+
+  // On a narrow screen the navigation folds behind a menu button (the stylesheet hides the menu
+  // while the button says it is collapsed). Without this script the button stays hidden and the
+  // menu stays open.
+  const toggle = document.querySelector(".menu-toggle");
+  const menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (menu) {
+    const setOpen = (open) => toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.hidden = false;
+    toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
+    // Escape closes the open menu and gives the focus back to its button.
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        if (menu.contains(document.activeElement)) toggle.focus();
+      }
+    });
+  }
 });
