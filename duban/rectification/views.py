@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duban.core.exports import xlsx_response
+from duban.core.exports import amount, count, xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.views import form_page
 from duban.ledger.choices import LedgerKind
@@ -215,10 +215,10 @@ def yearend(request, year: int):
         labels = dict(FindingStatus.choices)
         headers = [
             "责任单位",
-            *[str(labels[s]) for s in FindingStatus.values],
-            "涉及金额(元)",
-            "整改金额(元)",
-            "建章立制(项)",
+            *[count(str(labels[s])) for s in FindingStatus.values],
+            amount("涉及金额"),
+            amount("整改金额"),
+            count("建章立制(项)"),
         ]
         data = (
             [row.unit.name, *[row.counts[s] for s in FindingStatus.values], row.amount_involved, row.amount_recovered,

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from duban.core.exports import official_docx, xlsx_response
+from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
+from duban.core.official import official_docx
 from duban.core.views import form_page, year_or_404
 from duban.reforms import access, appraisal, services
 from duban.reforms import summary as figures
