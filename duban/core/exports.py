@@ -68,10 +68,11 @@ def display_width(text: str) -> int:
 
 
 def excel_value(value):
-    """A value openpyxl writes as the reader expects: aware datetimes as Beijing wall-clock time
-    (Excel has no time zones), lazy translations as text."""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
+    """A value openpyxl writes as the reader expects: aware datetimes as Beijing wall-clock time to
+    the second (Excel has no time zones), lazy translations as text."""
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.replace(tzinfo=None, microsecond=0)  # Excel keeps milliseconds inexactly
     if value is None or isinstance(value, str | int | float | Decimal | dt.date | dt.time | bool):
         return value
     return str(value)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections.abc import Callable
+from html import unescape
+from urllib.parse import urljoin
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -64,3 +67,12 @@ def official_document(content: bytes):
         assert run.element.rPr.rFonts.get(qn("w:eastAsia")) == run.font.name, run.text
         assert run.font.name in ("仿宋_GB2312", "方正小标宋简体"), run.text
     return document
+
+
+def link_href(html: str, marker: str, page_url: str = "/") -> str:
+    """Where the first link whose tag holds `marker` (an id, part of the address) leads from
+    `page_url`, as a browser would follow it."""
+    for tag in re.findall(r"<a\s[^>]*>", html):
+        if marker in tag:
+            return urljoin(page_url, unescape(re.search(r'href="([^"]*)"', tag).group(1)))
+    raise AssertionError(f"no link with {marker!r}")

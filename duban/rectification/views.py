@@ -108,6 +108,7 @@ def project_detail(request, pk: int):
     context = {
         "project": project,
         "rows": rows,
+        "total": services.findings_total(findings),
         "can_manage": access.can_manage_audits(request.user),
         "finding_form": FindingForm(),
         "open_form": OpenItemsForm(year=project.year, initial={"ledger": ledger}),
@@ -229,6 +230,7 @@ def yearend(request, year: int):
     context = {
         "year": year,
         "rows": rows,
+        "total": services.yearend_total(rows),
         "statuses": FindingStatus.choices,
         "ledger": _audit_ledger(year),
         "can_manage": access.can_manage_audits(request.user),

@@ -43,16 +43,20 @@ def item_list(request):
     form, items = _filtered_items(request, today)
     items = items.select_related("lead_unit", "leader").only(*LIST_COLUMNS)
     page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    unsorted = request.GET.copy()
-    for key in ("sort", "page"):
-        unsorted.pop(key, None)
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    unsorted = filters.copy()
+    unsorted.pop("sort", None)
     context = {
         "form": form,
         "page": page,
         "today": today,
-        "query": request.GET.urlencode(),
+        # The export link and the pages carry exactly the filter the list was drawn with; after an
+        # htmx filter the export link is swapped in again with the table (out of band).
+        "filters": filters.urlencode(),
         "unsorted": unsorted.urlencode(),
         "sort": request.GET.get("sort", "number"),
+        "swapped": bool(request.htmx),
     }
     template = "ledger/_item_table.html" if request.htmx else "ledger/item_list.html"
     return render(request, template, context)
