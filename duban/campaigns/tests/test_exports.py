@@ -68,3 +68,22 @@ def test_the_statistics_download_follows_the_chosen_campaign(client, world, pers
     assert [row[0] for row in xlsx_data_rows(book.worksheets[0])] == [r["name"] for r in figures.by_category]
     assert [row[0] for row in xlsx_data_rows(book.worksheets[4])] == [r["unit"] for r in figures.exposure]
     assert f"campaign={world.campaign.pk}" in link_href(page.content.decode(), "statistics.xlsx")
+
+
+def test_my_reports_and_followed_ones_page_apart(client, world, personas):
+    base = report(world, personas)
+    for n in range(33):  # copies of one report: many of them, quickly
+        base.pk = base.id = None
+        base.token = f"copy{n}"
+        base._state.adding = True
+        base.save()
+    client.force_login(personas.resident)
+    url = reverse("portal:my_problems")
+
+    first = client.get(url)
+    following = link_href(first.content.decode(), 'rel="next"', url)
+    second = client.get(following + "&followed=1")
+
+    assert first.context["mine"].paginator.count == 34 and len(first.context["mine"]) == 30
+    assert following.endswith("?page=2")
+    assert len(second.context["mine"]) == 4 and second.context["followed"].number == 1

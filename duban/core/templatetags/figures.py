@@ -1,7 +1,6 @@
-"""`{{ amount|money }}`: an amount of money as people read it, 9,440,000.00 元, on every page.
-
-Decimal all the way (no float rounding), two decimals, thousands separators, and the unit kept on
-the same line as the number.
+"""Figures as people read them, in every language: `{{ amount|money }}` is 9,440,000.00 元 (Decimal
+all the way, two decimals, the unit on the same line as the number) and `{{ n|thousands }}` is
+22,294 (zh-Hans number formats leave it ungrouped).
 """
 
 from __future__ import annotations
@@ -13,6 +12,15 @@ from django.utils.translation import gettext
 
 register = template.Library()
 CENT = Decimal("0.01")
+
+
+@register.filter
+def thousands(value) -> str:
+    """A whole number grouped by thousands."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return "—"
 
 
 @register.filter
