@@ -12,6 +12,20 @@ from django import template
 register = template.Library()
 
 
+def _total(paginator) -> str:
+    """How many rows, grouped by thousands in every language (zh-Hans formats leave 22294 ungrouped);
+    "10,000+" past the cap."""
+    if getattr(paginator, "is_capped", False):
+        return f"{paginator.cap:,}+"
+    return f"{paginator.count:,}"
+
+
+@register.simple_tag
+def page_total(page) -> str:
+    """`{% page_total page %}`: the list's count as the pager says it, for a heading."""
+    return _total(page.paginator)
+
+
 @register.inclusion_tag("pager.html", takes_context=True)
 def pager(context, page, param: str = "page", show_count: bool = True):
     """`param` names the page in the query string, so two lists on one page turn their pages apart."""
@@ -19,12 +33,10 @@ def pager(context, page, param: str = "page", show_count: bool = True):
     query.pop(param, None)
     filters = query.urlencode()
     paginator = page.paginator
-    capped = getattr(paginator, "is_capped", False)
     return {
         "page": page,
         "prefix": f"?{filters}&{param}=" if filters else f"?{param}=",
-        "capped": capped,
-        # Grouped by thousands in every language (zh-Hans formats leave 22294 ungrouped).
-        "total": f"{paginator.cap if capped else paginator.count:,}" if show_count else "",
+        "capped": getattr(paginator, "is_capped", False),
+        "total": _total(paginator) if show_count else "",
         "show_count": show_count,
     }

@@ -16,6 +16,7 @@ from duban.orgs import access as org_access
 from duban.orgs.models import Unit
 
 PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 30
 
 
 # What a row of the list shows (and `Item.overdue_days` reads).
@@ -90,17 +91,22 @@ def inbox(request):
 def queue(request):
     """The supervisor's queue: to review, to close, extension requests."""
     org_access.require_official(request.user)
-    visible = access.visible_items(request.user).select_related("ledger", "lead_unit")
-    reviewable = [item for item in visible.filter(state=ItemState.SUBMITTED) if access.can_review(request.user, item)]
-    closable = [item for item in visible.filter(state=ItemState.DONE) if access.can_close(request.user, item)]
-    pending = [
-        request_
-        for request_ in ExtensionRequest.objects.filter(state=ExtensionState.PENDING, item__in=visible).select_related(
-            "item", "item__lead_unit", "item__ledger"
-        )
-        if access.can_review(request.user, request_.item)
-    ]
-    return render(request, "ledger/queue.html", {"reviewable": reviewable, "closable": closable, "pending": pending})
+    user = request.user
+    visible = access.visible_items(user)
+    waiting = ("effective_deadline", "seq")  # the most pressing first
+    reviewable = access.reviewable(user, visible.filter(state=ItemState.SUBMITTED)).order_by(*waiting)
+    closable = access.closable(user, visible.filter(state=ItemState.DONE)).order_by(*waiting)
+    pending = (
+        ExtensionRequest.objects.filter(state=ExtensionState.PENDING, item__in=access.reviewable(user, visible))
+        .select_related("item", "item__lead_unit", "item__ledger")
+        .order_by("created_at", "id")
+    )
+    context = {
+        "reviewable": CappedPaginator(reviewable, QUEUE_PAGE_SIZE).get_page(request.GET.get("review")),
+        "closable": CappedPaginator(closable, QUEUE_PAGE_SIZE).get_page(request.GET.get("close")),
+        "pending": CappedPaginator(pending, QUEUE_PAGE_SIZE).get_page(request.GET.get("extensions")),
+    }
+    return render(request, "ledger/queue.html", context)
 
 
 @login_required
