@@ -50,6 +50,11 @@ def findings(personas, project, finding):
     )
 
 
+def _money(amount: str, cells: list[str]) -> bool:
+    """A cell reads `amount` followed by its unit on the same line (元, or yuan in English)."""
+    return any(re.fullmatch(re.escape(amount) + NBSP + "(元|yuan)", cell) for cell in cells)
+
+
 def _cells(html: str) -> list[list[str]]:
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S)
     return [
@@ -62,11 +67,11 @@ def test_the_page_shows_amounts_as_money_with_a_total_line(client, personas, fin
     html = client.get(reverse("rectification:yearend", args=[2024])).content.decode()
 
     rows = {row[0]: row for row in _cells(html) if row}
-    assert f"9,440,000.00{NBSP}yuan" in rows["东门街道"]
-    assert f"600,000.50{NBSP}yuan" in rows["东门街道"]
-    assert f"30,000.00{NBSP}yuan" in rows["桂园街道"]
+    assert _money("9,440,000.00", rows["东门街道"])
+    assert _money("600,000.50", rows["东门街道"])
+    assert _money("30,000.00", rows["桂园街道"])
     total = next(row for label, row in rows.items() if label in ("Total", "合计"))
-    assert f"9,470,000.00{NBSP}yuan" in total and f"600,000.50{NBSP}yuan" in total
+    assert _money("9,470,000.00", total) and _money("600,000.50", total)
     assert total[-1] == "2"  # rules built
     assert "9440000" not in html
 
@@ -92,6 +97,6 @@ def test_a_projects_findings_show_money_and_their_total(client, personas, projec
     client.force_login(personas.supervisor)
     html = client.get(reverse("rectification:project_detail", args=[project.pk])).content.decode()
 
-    assert f"8,190,000.00{NBSP}yuan" in html
+    assert _money("8,190,000.00", [cell for row in _cells(html) for cell in row])
     total = next(row for row in _cells(html) if row and row[0] in ("Total", "合计"))
-    assert f"9,440,000.00{NBSP}yuan" in total
+    assert _money("9,440,000.00", total)
