@@ -56,3 +56,20 @@ def test_a_long_queue_pages_each_list_apart(client, personas, make_item):
     assert following == f"{url}?close=1&review=2"
     assert len(second.context["reviewable"]) == 5
     assert "(35)" in first.content.decode()
+
+
+def test_a_units_long_to_do_list_pages_each_card_apart(client, personas, make_item):
+    for n in range(25):
+        make_item(title=f"待签收{n}")
+    client.force_login(personas.unit_a_staff)
+    url = reverse("ledger:inbox")
+
+    first = client.get(url, {"overdue": "1"})
+    following = link_href(first.content.decode(), 'rel="next"', url)
+    second = client.get(following)
+
+    assert len(first.context["to_acknowledge"]) == 20 and "(25)" in first.content.decode()
+    assert following == f"{url}?overdue=1&ack=2"
+    assert len(second.context["to_acknowledge"]) == 5
+    shown = {i.pk for i in [*first.context["to_acknowledge"], *second.context["to_acknowledge"]]}
+    assert len(shown) == 25

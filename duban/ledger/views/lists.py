@@ -17,6 +17,7 @@ from duban.orgs.models import Unit
 
 PAGE_SIZE = 50
 QUEUE_PAGE_SIZE = 30
+INBOX_PAGE_SIZE = 20
 
 
 # What a row of the list shows (and `Item.overdue_days` reads).
@@ -71,15 +72,18 @@ def inbox(request):
     roots = org_access.scope_roots(request.user)
     mine = Item.objects.filter(lead_unit__in=Unit.objects.subtrees(roots)).select_related("ledger", "lead_unit")
     soon = today + timezone.timedelta(days=10)
+    to_report = mine.filter(state__in=[ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED])
+    notices = Notice.objects.unanswered().filter(item__in=mine.open()).select_related("item")
+
+    def paged(items, param: str, order=("effective_deadline", "id")):  # each card pages on its own parameter
+        return CappedPaginator(items.order_by(*order), INBOX_PAGE_SIZE).get_page(request.GET.get(param))
+
     context = {
-        "to_acknowledge": mine.filter(state=ItemState.ASSIGNED),
-        "to_report": mine.filter(state__in=[ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED]),
-        "due_soon": mine.open().filter(effective_deadline__gte=today, effective_deadline__lte=soon),
-        "overdue": mine.overdue(today),
-        "open_notices": Notice.objects.unanswered()
-        .filter(item__in=mine.open())
-        .select_related("item")
-        .order_by("due_date"),
+        "to_acknowledge": paged(mine.filter(state=ItemState.ASSIGNED), "ack"),
+        "to_report": paged(to_report, "report"),
+        "due_soon": paged(mine.open().filter(effective_deadline__gte=today, effective_deadline__lte=soon), "soon"),
+        "overdue": paged(mine.overdue(today), "overdue"),
+        "open_notices": paged(notices, "notices", order=("due_date", "id")),
         "notifications": Notification.objects.filter(user=request.user).select_related("item")[:30],
         "today": today,
     }
