@@ -284,29 +284,11 @@ def _queue_xlsx(campaign: Campaign, reports):
             "pk", "category__name", "description", "address", "street__name", "area__name", "lat", "lng", "source",
             "state", "routed_unit__name", "created_at", "expected_on", "closed_at", "on_time",
         )  # fmt: skip
-        for (
-            pk,
-            cat,
-            text,
-            address,
-            street,
-            area,
-            lat,
-            lng,
-            source,
-            state,
-            unit,
-            created,
-            expected,
-            closed,
-            on_time,
-        ) in values.iterator(chunk_size=2000):
+        for row in values.iterator(chunk_size=2000):
+            *head, source, state, unit, created, expected, closed, on_time = row
             yield [
-                pk, cat, text, address, street, area, lat, lng, str(sources.get(source, source)),
-                str(labels.get(state, state)), unit or "", timezone.localtime(created).strftime("%Y-%m-%d %H:%M"),
-                expected.isoformat() if expected else "",
-                timezone.localtime(closed).strftime("%Y-%m-%d %H:%M") if closed else "",
-                "" if on_time is None else (pgettext("yes/no", "yes") if on_time else pgettext("yes/no", "no")),
+                *head, str(sources.get(source, source)), str(labels.get(state, state)), unit or "", created, expected,
+                closed, "" if on_time is None else (pgettext("yes/no", "yes") if on_time else pgettext("yes/no", "no")),
             ]  # fmt: skip
 
     return xlsx_response(f"{campaign.code}-reports.xlsx", _("Problem reports"), headers, rows())

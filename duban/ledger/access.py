@@ -68,6 +68,28 @@ def can_close(user, item: Item) -> bool:
     return is_supervisor(user) and is_outside(user, item.lead_unit)
 
 
+def _outside_units(user):
+    """The units `is_outside` admits, as a query: neither within the user's units nor above them."""
+    roots = _own_roots(user)
+    above = {pk for root in roots for pk in Unit.objects.ancestors_of(root).values_list("pk", flat=True)}
+    return Unit.objects.exclude(pk__in=Unit.objects.subtrees(roots).values("pk")).exclude(pk__in=above)
+
+
+def reviewable(user, items):
+    """The `items` the user may review (`can_review`), filtered in the database so a long queue pages."""
+    items = items.filter(lead_unit__in=_outside_units(user))
+    if is_supervisor(user):
+        return items
+    return items.filter(ledger__owner_unit__in=Unit.objects.subtrees(_own_roots(user)))
+
+
+def closable(user, items):
+    """The `items` the user may close (`can_close`), filtered in the database."""
+    if not is_supervisor(user):
+        return items.none()
+    return items.filter(lead_unit__in=_outside_units(user))
+
+
 def can_perform(user, item: Item, actor: str, action: str = "") -> bool:
     if actor == Actor.YEAR_END:
         return False  # the office carries a whole ledger over, on its year-end page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from duban.core.exports import official_docx
+from duban.core.official import chinese_date, official_docx
 from duban.ledger.choices import FINISHED_STATES, OPEN_STATES, ItemState, LedgerKind, Light, NoticeLevel
 from duban.ledger.models import Item, Notice
 
@@ -47,6 +47,10 @@ def item_rows(items, today):
                str(states[state]), str(lights[light]), overdue, external)  # fmt: skip
 
 
+def _date(day) -> str:
+    return chinese_date(day) if day else "未定"
+
+
 def notice_title(notice: Notice) -> str:
     """The document's title; a red notice on a reform tasks ledger is the 改革督查令."""
     if notice.level == NoticeLevel.RED and notice.item.ledger.kind == LedgerKind.REFORM:
@@ -58,10 +62,10 @@ def notice_docx(notice: Notice) -> bytes:
     item: Item = notice.item
     head = f"（主要负责人：{notice.recipient_head.name}）" if notice.recipient_head else ""
     paragraphs = [
-        f"事项：{item.number}《{item.title}》，办理期限{item.effective_deadline or '未定'}，当前进度{item.progress}%。",
+        f"事项：{item.number}《{item.title}》，办理期限{_date(item.effective_deadline)}，当前进度{item.progress}%。",
         f"督办事由：{notice.reason}",
         f"办理要求：{notice.required_response}",
-        f"请于{notice.due_date.year}年{notice.due_date.month}月{notice.due_date.day}日前书面回复{head}。",
+        f"请于{chinese_date(notice.due_date)}前书面回复{head}。",
     ]
     return official_docx(
         title=notice_title(notice),
@@ -80,7 +84,7 @@ def assignment_docx(item: Item) -> bytes:
         f"现将《{item.title}》交由你单位牵头办理{('，' + co_units + '协办') if co_units else ''}。",
         item.content or "",
         f"任务来源：{item.get_basis_kind_display()} {item.basis_document}".strip(),
-        f"办理期限：{item.effective_deadline}；分管领导：{item.leader.name if item.leader else '—'}。",
+        f"办理期限：{_date(item.effective_deadline)}；分管领导：{item.leader.name if item.leader else '—'}。",
         "请于签收后按要求报送进展，办结后报送办结报告及佐证材料。",
     ]
     assigned = timezone.localtime(item.assigned_at).date() if item.assigned_at else timezone.localdate()

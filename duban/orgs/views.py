@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core.forms import add_service_errors
 from duban.core.history import history_entries
+from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page
 from duban.orgs import access, services
 from duban.orgs.choices import CHANGE_LABELS, PositionRole, RecordState, UnitKind
@@ -267,14 +268,14 @@ def person_list(request):
     people = Person.objects.all() if show_retired else Person.objects.active()
     if query:
         people = people.filter(Q(name__icontains=query) | Q(positions__unit__name__icontains=query)).distinct()
-    people = people.prefetch_related("positions__unit")[:200]
+    people = people.prefetch_related("positions__unit").order_by("name", "id")
     context = {
-        "people": people,
+        "page": CappedPaginator(people, 50).get_page(request.GET.get("page")),
         "query": query,
         "show_retired": show_retired,
         "can_create": access.is_office_admin(request.user),
     }
-    template = "orgs/_people_rows.html" if request.htmx else "orgs/person_list.html"
+    template = "orgs/_people_table.html" if request.htmx else "orgs/person_list.html"
     return render(request, template, context)
 
 

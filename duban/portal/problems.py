@@ -244,7 +244,12 @@ def my_problems(request):
     )
     notes = list(Notification.objects.filter(user=user, kind="campaigns.report")[:30])
     Notification.objects.filter(user=user, kind="campaigns.report", read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "portal/problems/mine.html", {"mine": mine, "followed": followed, "notes": notes})
+    context = {
+        "mine": CappedPaginator(mine.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page")),
+        "followed": CappedPaginator(followed.order_by("-updated_at", "-id"), 30).get_page(request.GET.get("followed")),
+        "notes": notes,
+    }
+    return render(request, "portal/problems/mine.html", context)
 
 
 def _stats_campaign(request) -> Campaign | None:

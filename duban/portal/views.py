@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duban.core.forms import add_service_errors
+from duban.core.paginator import CappedPaginator
 from duban.core.views import pk_or_404
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit
@@ -17,6 +18,8 @@ from duban.reforms import services as reform_services
 from duban.reforms.choices import PanelState, Satisfaction
 from duban.reforms.forms import ProposalForm, RatingForm
 from duban.reforms.models import Case, ExpertPanel, ProposalCall, RatingRound, Reform, VoteRound
+
+PROPOSALS_PAGE = 30
 
 
 def home(request):
@@ -71,7 +74,9 @@ def call_detail(request, pk: int):
     context = {
         "call": call,
         "is_open": call.is_open(today),
-        "proposals": call.proposals.select_related("unit", "reform", "merged_into"),
+        "page": CappedPaginator(
+            call.proposals.select_related("unit", "reform", "merged_into").order_by("created_at", "id"), PROPOSALS_PAGE
+        ).get_page(request.GET.get("page")),
         "form": form,
         "may_propose": may_propose,
         "why_not": why_not,
@@ -91,7 +96,7 @@ def reforms(request):
     context = {
         "year": year,
         "years": years,
-        "reforms": shown,
+        "page": CappedPaginator(shown, 50).get_page(request.GET.get("page")),
         "rating_rounds": RatingRound.objects.all()[:5],
         "vote_rounds": VoteRound.objects.all()[:5],
         "panels": ExpertPanel.objects.filter(state=PanelState.PUBLISHED)[:5],
@@ -188,8 +193,12 @@ def panel_results(request, pk: int):
 
 def cases(request):
     """The published case library (成果提炼)."""
-    published = Case.objects.filter(published_at__isnull=False).select_related("reform")
-    return render(request, "portal/cases.html", {"cases": published})
+    published = (
+        Case.objects.filter(published_at__isnull=False).select_related("reform").order_by("-published_at", "-id")
+    )
+    return render(
+        request, "portal/cases.html", {"page": CappedPaginator(published, 20).get_page(request.GET.get("page"))}
+    )
 
 
 def case_detail(request, pk: int):

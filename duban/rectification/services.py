@@ -185,7 +185,7 @@ def midyear_prompt_letters(
 
 @dataclass
 class UnitYearend:
-    unit: Unit
+    unit: Unit | None  # None on the 合计 line
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FindingStatus.values, 0))
     amount_involved: Decimal = Decimal(0)
     amount_recovered: Decimal = Decimal(0)
@@ -210,6 +210,28 @@ def yearend_report(year: int, today: dt.date) -> list[UnitYearend]:
         row.rules_built += finding.rules_built
         row.findings.append((finding, status))
     return sorted(rows.values(), key=lambda r: (-r.counts[FindingStatus.NOT_RECTIFIED], r.unit.name))
+
+
+def findings_total(findings: list[AuditFinding]) -> UnitYearend:
+    """The 合计 line under a project's findings: money involved and recovered, rules built."""
+    total = UnitYearend(unit=None)
+    for finding in findings:
+        total.amount_involved += finding.amount_involved
+        total.amount_recovered += finding.amount_recovered
+        total.rules_built += finding.rules_built
+    return total
+
+
+def yearend_total(rows: list[UnitYearend]) -> UnitYearend:
+    """The 合计 line of the year-end report: every unit's counts, money and rules added up."""
+    total = UnitYearend(unit=None)
+    for row in rows:
+        for status, n in row.counts.items():
+            total.counts[status] += n
+        total.amount_involved += row.amount_involved
+        total.amount_recovered += row.amount_recovered
+        total.rules_built += row.rules_built
+    return total
 
 
 #

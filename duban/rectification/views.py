@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duban.core.exports import xlsx_response
+from duban.core.exports import amount, count, xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.views import form_page
 from duban.ledger.choices import LedgerKind
@@ -108,6 +108,7 @@ def project_detail(request, pk: int):
     context = {
         "project": project,
         "rows": rows,
+        "total": services.findings_total(findings),
         "can_manage": access.can_manage_audits(request.user),
         "finding_form": FindingForm(),
         "open_form": OpenItemsForm(year=project.year, initial={"ledger": ledger}),
@@ -215,10 +216,10 @@ def yearend(request, year: int):
         labels = dict(FindingStatus.choices)
         headers = [
             "责任单位",
-            *[str(labels[s]) for s in FindingStatus.values],
-            "涉及金额(元)",
-            "整改金额(元)",
-            "建章立制(项)",
+            *[count(str(labels[s])) for s in FindingStatus.values],
+            amount("涉及金额"),
+            amount("整改金额"),
+            count("建章立制(项)"),
         ]
         data = (
             [row.unit.name, *[row.counts[s] for s in FindingStatus.values], row.amount_involved, row.amount_recovered,
@@ -229,6 +230,7 @@ def yearend(request, year: int):
     context = {
         "year": year,
         "rows": rows,
+        "total": services.yearend_total(rows),
         "statuses": FindingStatus.choices,
         "ledger": _audit_ledger(year),
         "can_manage": access.can_manage_audits(request.user),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from duban.core.exports import official_docx
+from duban.core.official import official_docx
 from duban.reforms.choices import PlanState, ReformLevel, SpecialGroup
 from duban.reforms.models import AnnualPlan, Reform
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from duban.core.exports import official_docx
 from duban.core.history import save_with_history
+from duban.core.official import chinese_date, official_docx
 from duban.core.workdays import add_working_days, moment
 from duban.ledger import access as ledger_access
 from duban.ledger.models import Item
@@ -146,9 +146,7 @@ def notice_docx(case: ToleranceCase, today: dt.date) -> bytes:
     if case.correction_plan:
         paragraphs.append(f"纠错要求：{case.correction_plan}")
     if case.appeal_due:
-        paragraphs.append(
-            f"如对认定结果有异议，可于{case.appeal_due.year}年{case.appeal_due.month}月{case.appeal_due.day}日前书面提出申诉。"
-        )
+        paragraphs.append(f"如对认定结果有异议，可于{chinese_date(case.appeal_due)}前书面提出申诉。")
     return official_docx(
         title="容错纠错认定结果告知书",
         number="",

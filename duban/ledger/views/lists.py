@@ -16,6 +16,8 @@ from duban.orgs import access as org_access
 from duban.orgs.models import Unit
 
 PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 30
+INBOX_PAGE_SIZE = 20
 
 
 # What a row of the list shows (and `Item.overdue_days` reads).
@@ -43,16 +45,20 @@ def item_list(request):
     form, items = _filtered_items(request, today)
     items = items.select_related("lead_unit", "leader").only(*LIST_COLUMNS)
     page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    unsorted = request.GET.copy()
-    for key in ("sort", "page"):
-        unsorted.pop(key, None)
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    unsorted = filters.copy()
+    unsorted.pop("sort", None)
     context = {
         "form": form,
         "page": page,
         "today": today,
-        "query": request.GET.urlencode(),
+        # The export link and the pages carry exactly the filter the list was drawn with; after an
+        # htmx filter the export link is swapped in again with the table (out of band).
+        "filters": filters.urlencode(),
         "unsorted": unsorted.urlencode(),
         "sort": request.GET.get("sort", "number"),
+        "swapped": bool(request.htmx),
     }
     template = "ledger/_item_table.html" if request.htmx else "ledger/item_list.html"
     return render(request, template, context)
@@ -66,15 +72,18 @@ def inbox(request):
     roots = org_access.scope_roots(request.user)
     mine = Item.objects.filter(lead_unit__in=Unit.objects.subtrees(roots)).select_related("ledger", "lead_unit")
     soon = today + timezone.timedelta(days=10)
+    to_report = mine.filter(state__in=[ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED])
+    notices = Notice.objects.unanswered().filter(item__in=mine.open()).select_related("item")
+
+    def paged(items, param: str, order=("effective_deadline", "id")):  # each card pages on its own parameter
+        return CappedPaginator(items.order_by(*order), INBOX_PAGE_SIZE).get_page(request.GET.get(param))
+
     context = {
-        "to_acknowledge": mine.filter(state=ItemState.ASSIGNED),
-        "to_report": mine.filter(state__in=[ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED]),
-        "due_soon": mine.open().filter(effective_deadline__gte=today, effective_deadline__lte=soon),
-        "overdue": mine.overdue(today),
-        "open_notices": Notice.objects.unanswered()
-        .filter(item__in=mine.open())
-        .select_related("item")
-        .order_by("due_date"),
+        "to_acknowledge": paged(mine.filter(state=ItemState.ASSIGNED), "ack"),
+        "to_report": paged(to_report, "report"),
+        "due_soon": paged(mine.open().filter(effective_deadline__gte=today, effective_deadline__lte=soon), "soon"),
+        "overdue": paged(mine.overdue(today), "overdue"),
+        "open_notices": paged(notices, "notices", order=("due_date", "id")),
         "notifications": Notification.objects.filter(user=request.user).select_related("item")[:30],
         "today": today,
     }
@@ -86,17 +95,22 @@ def inbox(request):
 def queue(request):
     """The supervisor's queue: to review, to close, extension requests."""
     org_access.require_official(request.user)
-    visible = access.visible_items(request.user).select_related("ledger", "lead_unit")
-    reviewable = [item for item in visible.filter(state=ItemState.SUBMITTED) if access.can_review(request.user, item)]
-    closable = [item for item in visible.filter(state=ItemState.DONE) if access.can_close(request.user, item)]
-    pending = [
-        request_
-        for request_ in ExtensionRequest.objects.filter(state=ExtensionState.PENDING, item__in=visible).select_related(
-            "item", "item__lead_unit", "item__ledger"
-        )
-        if access.can_review(request.user, request_.item)
-    ]
-    return render(request, "ledger/queue.html", {"reviewable": reviewable, "closable": closable, "pending": pending})
+    user = request.user
+    visible = access.visible_items(user)
+    waiting = ("effective_deadline", "seq")  # the most pressing first
+    reviewable = access.reviewable(user, visible.filter(state=ItemState.SUBMITTED)).order_by(*waiting)
+    closable = access.closable(user, visible.filter(state=ItemState.DONE)).order_by(*waiting)
+    pending = (
+        ExtensionRequest.objects.filter(state=ExtensionState.PENDING, item__in=access.reviewable(user, visible))
+        .select_related("item", "item__lead_unit", "item__ledger")
+        .order_by("created_at", "id")
+    )
+    context = {
+        "reviewable": CappedPaginator(reviewable, QUEUE_PAGE_SIZE).get_page(request.GET.get("review")),
+        "closable": CappedPaginator(closable, QUEUE_PAGE_SIZE).get_page(request.GET.get("close")),
+        "pending": CappedPaginator(pending, QUEUE_PAGE_SIZE).get_page(request.GET.get("extensions")),
+    }
+    return render(request, "ledger/queue.html", context)
 
 
 @login_required

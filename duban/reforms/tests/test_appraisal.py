@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from duban.core.testing import official_document
 from duban.ledger.models import ItemEvent
 from duban.reforms.appraisal import appraisal_of, bonus_add, grade, rows, total
 from duban.reforms.choices import DEFAULT_APPRAISAL_RULES, ReformLevel
@@ -69,4 +70,6 @@ def test_a_years_rows_add_excellent_reforms_and_bonuses_and_deduct_for_no_reform
     response = client.get(reverse("reforms:appraisal_detail", args=[2024]), {"format": "xlsx"})
     sheet = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
     assert sheet[1][:9] == ("街道", 1, "东门街道", 1, 100, 6, 4, 102, "较好")
-    assert client.get(reverse("reforms:appraisal_detail", args=[2024]), {"format": "docx"}).status_code == 200
+    docx = client.get(reverse("reforms:appraisal_detail", args=[2024]), {"format": "docx"})
+    text = [p.text for p in official_document(docx.content).paragraphs]
+    assert "街道第1名：东门街道，总分102，等次较好。" in text

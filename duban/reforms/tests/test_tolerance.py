@@ -6,8 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from duban.core.errors import TransitionError
+from duban.core.official import chinese_date
+from duban.core.testing import official_document
 from duban.core.workdays import on_day
 from duban.ledger.models import ItemEvent
 from duban.reforms.appraisal import appraisal_of, rows
@@ -133,6 +136,8 @@ def test_the_pages_take_a_case_from_application_to_the_written_notice(client, pe
     assert (case.state, case.decision) == (ToleranceState.DECIDED, "exempted")
     notice = client.get(reverse("reforms:tolerance_notice", args=[case.pk]))
     assert notice["Content-Type"].startswith("application/vnd.openxmlformats")
+    text = [p.text for p in official_document(notice.content).paragraphs]
+    assert text[-1] == chinese_date(timezone.localdate()) and "容错纠错认定结果告知书" in text
     client.force_login(personas.unit_b_staff)
     assert client.get(reverse("reforms:tolerance_detail", args=[case.pk])).status_code == 404
 

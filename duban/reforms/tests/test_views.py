@@ -4,9 +4,9 @@ import io
 import pytest
 import time_machine
 from django.urls import reverse
-from docx import Document
 from openpyxl import load_workbook
 
+from duban.core.testing import official_document
 from duban.core.workdays import on_day
 from duban.ledger.models import Item
 from duban.reforms.models import Reform, ReformAdjustment
@@ -105,7 +105,7 @@ def test_the_annual_plan_downloads_as_word_and_excel(client, personas, make_refo
     make_reform(co_units=[personas.unit_b])
     client.force_login(personas.unit_a_staff)
     docx = client.get(reverse("reforms:plan_detail", args=[2024]), {"format": "docx"})
-    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    text = "\n".join(p.text for p in official_document(docx.content).paragraphs)
     assert "2024年工作要点" in text and "一、产业发展和营商环境" in text
     assert (
         "1. 商事登记“秒批”改革。企业开办全程网办，一日办结。"

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from duban.core.exports import official_docx, xlsx_response
+from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
+from duban.core.official import official_docx
+from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page, year_or_404
 from duban.reforms import access, appraisal, services
 from duban.reforms import summary as figures
@@ -40,7 +42,11 @@ def summary(request):
 @login_required
 def case_list(request):
     access.require_reader(request.user)
-    context = {"cases": Case.objects.select_related("reform"), "can_manage": access.can_manage_reforms(request.user)}
+    cases = Case.objects.select_related("reform")
+    context = {
+        "page": CappedPaginator(cases, 50).get_page(request.GET.get("page")),
+        "can_manage": access.can_manage_reforms(request.user),
+    }
     return render(request, "reforms/case_list.html", context)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,11 +17,14 @@ from django.views.decorators.http import require_POST
 
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
+from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page, year_or_404
 from duban.reforms import access, documents, services
 from duban.reforms.choices import PlanState, ProposalState
 from duban.reforms.forms import AnswerForm, CallForm, PlanApprovalForm
 from duban.reforms.models import Proposal, ProposalCall
+
+PROPOSALS_PAGE = 30
 
 
 @login_required
@@ -97,12 +100,13 @@ def call_detail(request, pk: int):
     access.require_reader(request.user)
     call = get_object_or_404(ProposalCall, pk=pk)
     can_manage = access.can_manage_reforms(request.user)
-    proposals = call.proposals.select_related("unit", "author", "reform", "merged_into")
+    proposals = call.proposals.select_related("unit", "author", "reform", "merged_into").order_by("created_at", "id")
+    page = CappedPaginator(proposals, PROPOSALS_PAGE).get_page(request.GET.get("page"))
     rows = [
         {"proposal": p, "form": AnswerForm(proposal=p) if can_manage and p.state == ProposalState.SUBMITTED else None}
-        for p in proposals
+        for p in page
     ]
-    context = {"call": call, "rows": rows, "today": timezone.localdate(), "can_manage": can_manage}
+    context = {"call": call, "page": page, "rows": rows, "today": timezone.localdate(), "can_manage": can_manage}
     return render(request, "reforms/call_detail.html", context)
 
 
@@ -121,4 +125,8 @@ def proposal_answer(request, pk: int):
             messages.success(request, _("Answer published."))
     else:
         messages.error(request, " ".join(ValidationError(form.errors).messages))
-    return redirect(reverse("reforms:call_detail", args=[proposal.call_id]) + f"#proposal-{proposal.pk}")
+    earlier = Proposal.objects.filter(call_id=proposal.call_id).filter(
+        Q(created_at__lt=proposal.created_at) | Q(created_at=proposal.created_at, pk__lt=proposal.pk)
+    )
+    page = earlier.count() // PROPOSALS_PAGE + 1  # back to the page the answered proposal is on
+    return redirect(f"{reverse('reforms:call_detail', args=[proposal.call_id])}?page={page}#proposal-{proposal.pk}")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duban.core.forms import add_service_errors
+from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page
 from duban.ledger.models import ItemEvent, Notice
 from duban.ledger.services import events
@@ -20,6 +21,8 @@ from duban.reforms import access, services
 from duban.reforms.choices import AdjustmentState
 from duban.reforms.forms import AdjustmentForm, DecisionForm, LookBackForm, MilestonesForm, ReformFilterForm, ReformForm
 from duban.reforms.models import Reform, ReformAdjustment
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -35,7 +38,7 @@ def reform_list(request):
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
     context = {
         "form": form,
-        "reforms": reforms[:500],
+        "page": CappedPaginator(reforms.order_by("-year", "level", "id"), PAGE_SIZE).get_page(request.GET.get("page")),
         "year": year,
         "can_manage": access.can_manage_reforms(request.user),
     }

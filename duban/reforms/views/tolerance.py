@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from duban.core.forms import add_service_errors
+from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit
@@ -36,7 +37,8 @@ def tolerance_list(request):
     cases = ToleranceCase.objects.select_related("unit", "reform")
     if not tolerance.decides(request.user):
         cases = cases.filter(unit__in=Unit.objects.subtrees(org_access.scope_roots(request.user)))
-    return render(request, "reforms/tolerance_list.html", {"cases": cases})
+    page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
+    return render(request, "reforms/tolerance_list.html", {"page": page})
 
 
 @login_required

@@ -1,0 +1,42 @@
+import pytest
+from django.core.paginator import Paginator
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from duban.core.paginator import CappedPaginator
+from duban.orgs.models import Person
+
+PAGER = Template("{% load pagination %}{% pager page %}")
+
+
+def _render(query: str, page) -> str:
+    request = RequestFactory().get(f"/list/?{query}")
+    return PAGER.render(Context({"request": request, "page": page}))
+
+
+def test_page_links_keep_every_filter_including_repeated_ones_and_change_only_the_page():
+    page = Paginator(list(range(120)), 50).get_page(2)
+
+    html = _render("state=open&unit=3&unit=4&page=2&q=%E8%B7%AF", page)
+
+    assert 'href="?state=open&amp;unit=3&amp;unit=4&amp;q=%E8%B7%AF&amp;page=1"' in html
+    assert 'href="?state=open&amp;unit=3&amp;unit=4&amp;q=%E8%B7%AF&amp;page=3"' in html
+    assert "120" in html and html.count("href=") == 2
+
+
+@pytest.mark.django_db
+def test_a_list_past_the_cap_says_so_instead_of_counting():
+    Person.objects.bulk_create(Person(name=f"人员{n}") for n in range(1205))
+    capped = CappedPaginator(Person.objects.order_by("id"), 50)
+    capped.cap = 1000
+
+    html = _render("", capped.get_page(2))
+
+    assert capped.is_capped and "1,000+" in html
+    assert "1,205" not in html and "1205" not in html
+    assert [p.name for p in capped.get_page(2)][0] == "人员50"
+
+
+def test_one_page_has_no_pager_links():
+    html = _render("q=x", Paginator([1, 2], 50).get_page(1))
+    assert "href" not in html and "2" in html
