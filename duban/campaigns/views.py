@@ -239,7 +239,7 @@ def report_queue(request, pk: int):
     reports = _queue_filters(request, campaign)
     if request.method == "POST":
         if not manages:
-            raise PermissionDenied
+            raise PermissionDenied(access.NOT_MANAGER)
         return _accept_many(request, campaign)
     if request.GET.get("format") == "xlsx":
         return _queue_xlsx(campaign, reports)

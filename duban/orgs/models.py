@@ -178,6 +178,11 @@ class PositionQuerySet(models.QuerySet):
     def current(self) -> PositionQuerySet:
         return self.filter(ended_on__isnull=True)
 
+    def official(self) -> PositionQuerySet:
+        """Current posts in the district's own bodies. A post at an external body (a third-party
+        evaluator) never makes anyone an official: it gives no unit head or staff powers."""
+        return self.current().exclude(unit__kind=UnitKind.EXTERNAL)
+
 
 class Position(BaseModel):
     """A person's post in a unit: head (一把手), deputy, staff or liaison."""

@@ -16,7 +16,7 @@ def _sign_in(page, live_server, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit].btn-primary")
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(lambda url: reverse("login") not in url)  # on to their work
 
 
 def test_open_supervise_and_write_off_one_audit_finding(page, live_server, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -34,7 +34,7 @@ from duban.ledger.services import events, extensions, instructions, notices
 from duban.ledger.services import progress as progress_services
 from duban.ledger.services.attachments import attachments_add
 from duban.ledger.services.progress import item_report_progress
-from duban.ledger.services.transitions import item_transition
+from duban.ledger.services.transitions import item_check, item_transition
 from duban.ledger.views.common import _back, _errors_text
 from duban.orgs import access as org_access
 from duban.orgs.choices import Role
@@ -110,9 +110,12 @@ def item_act(request, pk: int, action: str):
         return _back(item)
     spec = ACTIONS[action]
     if action in OPINION_REQUIRED and not form.cleaned_data["reason"].strip():
-        if not access.can_perform(request.user, item, spec.actor, action):
-            raise PermissionDenied
-        messages.error(request, _("Write the verification opinion (核验意见)."))
+        try:
+            item_check(actor=request.user, item=item, action=action)  # a refusal says why, not this
+        except TransitionError as error:
+            _refused(request, error)
+        else:
+            messages.error(request, _("Write the verification opinion (核验意见)."))
         return _back(item)
     try:
         with transaction.atomic():

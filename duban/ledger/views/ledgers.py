@@ -51,7 +51,7 @@ def ledger_edit(request, pk: int | None = None):
     ledger = access.get_ledger_for_user(request.user, pk, manage=True) if pk else None
     owners = _ledger_owners(request.user)
     if ledger is None and not owners.exists():
-        raise PermissionDenied
+        raise PermissionDenied(_("You can only open ledgers for your own office."))
     form = LedgerForm(request.POST or None, instance=Ledger.objects.get(pk=pk) if pk else None, owners=owners)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "light_policy": form.light_policy()}

@@ -44,7 +44,7 @@ def tolerance_new(request):
     org_access.require_official(request.user)
     roots = org_access.scope_roots(request.user)
     if not roots:
-        raise PermissionDenied
+        raise PermissionDenied(_("A unit applies for its own setbacks."))
     form = ToleranceApplyForm(
         request.POST or None, units=Unit.objects.subtrees(roots), initial={"year": timezone.localdate().year}
     )
