@@ -168,6 +168,14 @@ def sign_in(page, live_server, user) -> None:
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
+def pick(page, name: str, text: str, *, within: str = "") -> None:
+    """Choose in a unit or people picker as a user does: type part of the name, press Enter."""
+    box = page.locator(f"{within} .picker:has(+ select[name={name}]) .picker-input".strip())
+    box.click()
+    page.keyboard.type(text)
+    page.locator(f"#{box.get_attribute('aria-controls')} [role=option]:visible", has_text=text).first.click()
+
+
 @pytest.fixture
 def page(browser, live_server):
     # An English-speaking browser: the site must still open in Chinese until the user switches.

@@ -72,6 +72,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "duban.urls"
+FORM_RENDERER = "duban.core.forms.FormRenderer"  # required fields marked (asterisk, aria-required)
 WSGI_APPLICATION = "duban.wsgi.application"
 
 TEMPLATES = [

@@ -137,6 +137,10 @@ class PersonQuerySet(models.QuerySet):
     def active(self) -> PersonQuerySet:
         return self.filter(state=RecordState.ACTIVE)
 
+    def leaders(self) -> PersonQuerySet:
+        """District leaders: people with a current portfolio."""
+        return self.filter(pk__in=LeaderPortfolio.objects.current().values("leader_id"))
+
 
 class Person(BaseModel):
     """Someone named in the organisation, with or without a login (a unit head named on items)."""

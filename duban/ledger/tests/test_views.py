@@ -240,3 +240,15 @@ def test_no_item_page_offers_carry_over_and_no_call_does_it_one_item_at_a_time(c
     assert "act/carry_over" not in page
     item.refresh_from_db()
     assert response.status_code == 302 and item.state == ItemState.ASSIGNED
+
+
+def test_the_leader_in_charge_is_chosen_among_district_leaders_only(client, personas, ledger):
+    """People without a portfolio are not leaders (a filter on portfolios__ended_on__isnull took them)."""
+    import re
+
+    html = _get(client, personas.office_admin, reverse("ledger:item_new")).content.decode()
+
+    leader_select = re.search(r'<select name="leader".*?</select>', html, re.S).group(0)
+    assert re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", leader_select) == ["测试区领导"]
+    handler_select = re.search(r'<select name="handler".*?</select>', html, re.S).group(0)
+    assert "测试unit_a_staff" in handler_select and "测试区领导" in handler_select
