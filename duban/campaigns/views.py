@@ -43,6 +43,7 @@ from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page, pk_or_404, whole_number
+from duban.ledger import access as ledger_access
 from duban.orgs import access as org_access
 from duban.orgs.choices import AccountType, UnitKind
 from duban.orgs.models import Unit
@@ -334,6 +335,8 @@ def _detail_context(request, report: Report, **extra) -> dict:
         "actions": actions,
         "manages": manages,
         "sees_contact": sees_contact,
+        "item_visible": report.item is not None
+        and ledger_access.visible_items(user).filter(pk=report.item.pk).exists(),
         "may_reroute": any(action.code in ROUTING_ACTIONS for action in moves),
         "reroute_unit": unit_select(
             "unit",

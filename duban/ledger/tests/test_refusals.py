@@ -5,6 +5,7 @@ import logging
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from duban.ledger.choices import ItemState
 from duban.ledger.services.transitions import item_transition
@@ -51,7 +52,10 @@ def test_a_refused_page_names_the_reason_in_english_too(client, personas):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.unit_b_staff)
 
-    response = client.get(reverse("orgs:unit_edit", args=[personas.unit_a.pk]))
+    try:
+        response = client.get(reverse("orgs:unit_edit", args=[personas.unit_a.pk]))
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the middleware left English on this thread
 
     assert response.status_code == 403
     assert "You may change only your own unit and the units below it." in response.content.decode()

@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from duban.campaigns.models import Campaign, Report
 from duban.campaigns.services import setup
+from duban.ledger.choices import LedgerKind
+from duban.ledger.models import Ledger, Notification
+from duban.ledger.services import item_create, item_transition
 from duban.orgs import access
 from duban.orgs.choices import Role
 from duban.orgs.models import Position
@@ -89,3 +92,20 @@ def test_the_experts_scoring_page_opens_and_is_in_their_menu(client, personas):
     menu = [item["url"] for item in response.context["nav_items"]]
     assert reverse("reforms:my_panels") in menu
     assert f'href="{reverse("reforms:my_panels")}"' in response.content.decode()
+
+
+def test_the_expert_is_not_notified_of_ledger_items_they_cannot_open(personas, django_capture_on_commit_callbacks):
+    ledger = Ledger.objects.create(
+        name="台账", year=2024, kind=LedgerKind.REFORM, owner_unit=personas.reform_office, number_prefix="罗改"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        item = item_create(
+            actor=personas.office_admin,
+            ledger=ledger,
+            title="委托第三方评估",
+            lead_unit=personas.evaluator,
+            deadline=timezone.localdate() + dt.timedelta(days=30),
+        )
+        item_transition(actor=personas.office_admin, item=item, action="assign")
+
+    assert not Notification.objects.filter(user=personas.expert).exists()

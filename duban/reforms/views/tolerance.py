@@ -36,7 +36,9 @@ def tolerance_list(request):
     cases = ToleranceCase.objects.select_related("unit", "reform")
     if not tolerance.decides(request.user):
         cases = cases.filter(unit__in=Unit.objects.subtrees(org_access.scope_roots(request.user)))
-    return render(request, "reforms/tolerance_list.html", {"cases": cases})
+    # A unit applies for its own setbacks (tolerance_apply): someone posted in one.
+    may_apply = bool(org_access.scope_roots(request.user))
+    return render(request, "reforms/tolerance_list.html", {"cases": cases, "may_apply": may_apply})
 
 
 @login_required

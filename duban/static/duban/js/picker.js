@@ -15,7 +15,10 @@
     const readOnly = select.disabled; // a field the form does not let change: shown, not editable
     const multiple = select.multiple;
     const remote = select.dataset.picker === "people";
-    const id = select.id || `picker-${++counter}`;
+    // The same form may be on a page several times (one per row): ids must stay unique.
+    const unique = select.id && document.querySelectorAll(`#${CSS.escape(select.id)}`).length === 1;
+    const id = unique ? select.id : `${select.id || "picker"}-${++counter}`;
+    const label = select.id && select.form && select.form.querySelector(`label[for="${CSS.escape(select.id)}"]`);
 
     const wrapper = document.createElement("div");
     wrapper.className = "picker";
@@ -43,6 +46,9 @@
     // The field's label, help text and error now belong to the box one types in.
     select.id = `${id}-select`;
     input.id = id;
+    if (label) {
+      label.htmlFor = id;
+    }
     for (const name of ["aria-describedby", "aria-invalid", "aria-required"]) {
       if (select.hasAttribute(name)) {
         input.setAttribute(name, select.getAttribute(name));
