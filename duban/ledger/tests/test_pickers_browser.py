@@ -87,6 +87,7 @@ def test_pick_the_lead_unit_co_units_and_handler_with_the_keyboard(page, live_se
     page.keyboard.type("晓明")
     result = page.locator("#id_handler-list [role=option]", has_text="黄晓明")
     result.wait_for()
+    assert page.locator("#id_handler").input_value() == "晓明"  # the answer keeps what was typed
     assert "城东社区 网格员" in result.inner_text()
     assert "13911112222" not in page.locator("#id_handler-list").inner_html()
     page.keyboard.press("ArrowDown")

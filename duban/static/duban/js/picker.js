@@ -97,6 +97,11 @@
         const [option] = chosen();
         input.value = option ? nameOf(option) : "";
       }
+      markChosen();
+    }
+
+    // The list marks what is chosen; the box keeps what is being typed.
+    function markChosen() {
       const values = new Set(chosen().map((o) => o.value));
       for (const li of entries()) {
         li.setAttribute("aria-selected", values.has(li.dataset.value) ? "true" : "false");
@@ -231,7 +236,7 @@
         for (const li of entries()) {
           li.id = `${id}-option-${li.dataset.value}`;
         }
-        showChosen();
+        markChosen();
         setActive(visible()[0] || null);
       });
     }
