@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from duban.core.errors import TransitionError
+from duban.core.middleware import log_refusal, refusal_reason
 
 api = NinjaAPI(
     title="Duban API",
@@ -47,8 +48,10 @@ def invalid(request, exc: ValidationError):
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc: PermissionDenied):
-    detail = str(exc) or "You are not allowed to do this."
-    return api.create_response(request, {"detail": detail}, status=403)
+    reason = refusal_reason(exc)
+    response = api.create_response(request, {"detail": reason or "You are not allowed to do this."}, status=403)
+    log_refusal(request, reason, response)
+    return response
 
 
 api.add_router("/ledger", "duban.ledger.api.router")

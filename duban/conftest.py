@@ -40,7 +40,8 @@ def _postgres_only(request):
 class Personas:
     """A small district with the fixed personas every permission test uses.
 
-    Unit A is 东门街道 (with 城东社区 below it), unit B is 桂园街道.
+    Unit A is 东门街道 (with 城东社区 below it), unit B is 桂园街道. The expert is a researcher
+    posted at the third-party evaluator (an external body), as in the demo.
     """
 
     district: Unit
@@ -82,7 +83,9 @@ def build_personas() -> Personas:
         actor=None, leader=leader_person, title="副区长", rank=LeaderRank.IN_CHARGE, units=[unit_a]
     )
     leader = services.official_account_create(actor=None, person=leader_person, username="leader", password=PASSWORD)
-    expert_person = services.person_create(actor=None, name="测试专家")
+    # The demo's expert is a researcher at the third-party evaluator: a posting at an external body.
+    expert_person = services.person_create(actor=None, name="测试专家", mobile="13900009999")
+    services.position_assign(actor=None, person=expert_person, unit=evaluator, role=PositionRole.STAFF, title="研究员")
     expert = services.official_account_create(
         actor=None,
         person=expert_person,
@@ -163,6 +166,14 @@ def sign_in(page, live_server, user) -> None:
     page.context.clear_cookies()
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def pick(page, name: str, text: str, *, within: str = "") -> None:
+    """Choose in a unit or people picker as a user does: type part of the name, press Enter."""
+    box = page.locator(f"{within} .picker:has(+ select[name={name}]) .picker-input".strip())
+    box.click()
+    page.keyboard.type(text)
+    page.locator(f"#{box.get_attribute('aria-controls')} [role=option]:visible", has_text=text).first.click()
 
 
 @pytest.fixture

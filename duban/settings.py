@@ -68,9 +68,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "duban.core.middleware.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "duban.urls"
+FORM_RENDERER = "duban.core.forms.FormRenderer"  # required fields marked (asterisk, aria-required)
 WSGI_APPLICATION = "duban.wsgi.application"
 
 TEMPLATES = [
@@ -117,7 +119,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "portal:landing"  # each person's work (duban.portal.landing)
 LOGOUT_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

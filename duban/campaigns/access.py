@@ -16,10 +16,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from duban.campaigns.models import Campaign, Chief, Report
 from duban.ledger import access as ledger_access
 from duban.orgs import access as org_access
+
+NOT_MANAGER = _("Only the campaign's office sets up and runs the campaign.")
 
 
 def manages(user, campaign: Campaign) -> bool:
@@ -27,9 +30,12 @@ def manages(user, campaign: Campaign) -> bool:
 
 
 def require_manager(user, campaign: Campaign | None = None) -> None:
-    allowed = manages(user, campaign) if campaign is not None else org_access.is_office_admin(user)
-    if not allowed:
-        raise PermissionDenied
+    """The campaign's office for a campaign; office administrators for new campaigns, the map of
+    areas and Open311 keys."""
+    if campaign is None:
+        org_access.require_office_admin(user)
+    elif not manages(user, campaign):
+        raise PermissionDenied(NOT_MANAGER)
 
 
 def acts_for_unit(user, report: Report) -> bool:
@@ -60,8 +66,7 @@ def sees_contact(user, report: Report) -> bool:
 
 
 def get_report_for_staff(user, pk: int) -> Report:
-    if not org_access.is_official(user):
-        raise PermissionDenied
+    org_access.require_official(user)
     report = (
         Report.objects.select_related("campaign__ledger__owner_unit", "category", "routed_unit", "street", "area")
         .filter(pk=pk)

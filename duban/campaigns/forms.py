@@ -13,6 +13,7 @@ from duban.campaigns.services.setup import AREA_KINDS
 from duban.campaigns.services.submitting import report_submit
 from duban.core.forms import DatePicker
 from duban.orgs.models import Person, Unit
+from duban.orgs.pickers import PersonPicker, UnitPicker
 
 
 class PhotoInput(forms.ClearableFileInput):
@@ -107,6 +108,21 @@ class CampaignForm(forms.ModelForm):
         widgets = {"starts_on": DatePicker, "ends_on": DatePicker, "description": forms.Textarea(attrs={"rows": 3})}
 
 
+class CampaignNewForm(CampaignForm):
+    """A new campaign and the office that runs it (its ledger's owner)."""
+
+    owner_unit = forms.ModelChoiceField(
+        label=_("Run by"),
+        queryset=Unit.objects.none(),
+        widget=UnitPicker,
+        error_messages={"required": _("Choose the office that runs the campaign.")},
+    )
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = owners
+
+
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
@@ -132,17 +148,13 @@ def _areas():
     return Unit.objects.active().filter(kind__in=AREA_KINDS).order_by("path")
 
 
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return "　" * obj.depth + obj.name
-
-
 class ChiefForm(forms.ModelForm):
-    area = AreaChoiceField(label=_("Area"), queryset=Unit.objects.none())
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Unit.objects.none(), widget=UnitPicker)
 
     class Meta:
         model = Chief
         fields = ["kind", "person", "area", "road"]
+        widgets = {"person": PersonPicker}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,11 +163,12 @@ class ChiefForm(forms.ModelForm):
 
 
 class RuleForm(forms.ModelForm):
-    area = AreaChoiceField(label=_("Area"), queryset=Unit.objects.none())
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Unit.objects.none(), widget=UnitPicker)
 
     class Meta:
         model = RoutingRule
         fields = ["category", "area", "unit", "chief", "restart_deadline"]
+        widgets = {"unit": UnitPicker}
 
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)

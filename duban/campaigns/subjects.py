@@ -27,7 +27,7 @@ from duban.campaigns.choices import PhotoKind, ReportState
 from duban.campaigns.models import Report
 from duban.campaigns.services.reports import report_follow_item, reports_transition_many
 from duban.ledger.choices import ItemState
-from duban.ledger.owners import SubjectOwner, refused_elsewhere
+from duban.ledger.owners import OwnedItemRefused, SubjectOwner, refused_elsewhere
 
 # The item states a report's newest item may be in, for each report state.
 AGREEING: dict[str, set[str]] = {
@@ -61,6 +61,13 @@ class ReportOwner(SubjectOwner):
             return "verify"
         if action in {"close", "cancel"}:
             raise refused_elsewhere(self, report, _("verify, reject, transfer or mark it a duplicate"))
+        return None
+
+    def refuses(self, action: str, subject, item) -> OwnedItemRefused | None:
+        try:
+            self._report_action(action, subject)
+        except OwnedItemRefused as refusal:
+            return refusal
         return None
 
     def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:

@@ -26,6 +26,7 @@ from duban.campaigns.choices import (
 from duban.campaigns.forms import (
     AreaShapeForm,
     CampaignForm,
+    CampaignNewForm,
     CategoryForm,
     ChiefForm,
     ClientForm,
@@ -43,9 +44,11 @@ from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page, pk_or_404, whole_number
+from duban.ledger import access as ledger_access
 from duban.orgs import access as org_access
 from duban.orgs.choices import AccountType, UnitKind
 from duban.orgs.models import Unit
+from duban.orgs.pickers import unit_select
 
 
 def _campaign(request, pk: int, *, manage: bool = False) -> Campaign:
@@ -75,26 +78,19 @@ def campaign_list(request):
 @login_required
 def campaign_new(request):
     access.require_manager(request.user)
-    form = CampaignForm(request.POST or None)
-    owners = Unit.objects.active().filter(kind__in=["department", "commission", "district"]).order_by("path")
+    owners = Unit.objects.active().filter(kind__in=["department", "commission", "district"])
+    form = CampaignNewForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
-        owner = owners.filter(pk=pk_or_404(request.POST.get("owner_unit"))).first()
-        if owner is None:
-            form.add_error(None, _("Choose the office that runs the campaign."))
+        data = dict(form.cleaned_data)
+        owner = data.pop("owner_unit")
+        try:
+            campaign = setup.campaign_create(actor=request.user, owner_unit=owner, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            try:
-                campaign = setup.campaign_create(actor=request.user, owner_unit=owner, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Campaign created; add its categories and routing rules."))
-                return redirect("campaigns:campaign_detail", pk=campaign.pk)
-    return render(
-        request,
-        "campaigns/campaign_new.html",
-        {"form": form, "owners": owners},
-        status=400 if form.errors else 200,
-    )
+            messages.success(request, _("Campaign created; add its categories and routing rules."))
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    return render(request, "campaigns/campaign_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -240,7 +236,7 @@ def report_queue(request, pk: int):
     reports = _queue_filters(request, campaign)
     if request.method == "POST":
         if not manages:
-            raise PermissionDenied
+            raise PermissionDenied(access.NOT_MANAGER)
         return _accept_many(request, campaign)
     if request.GET.get("format") == "xlsx":
         return _queue_xlsx(campaign, reports)
@@ -251,7 +247,13 @@ def report_queue(request, pk: int):
         "manages": manages,
         "states": ReportState.choices,
         "categories": campaign.categories.all(),
-        "streets": Unit.objects.active().filter(kind=UnitKind.STREET).order_by("sort_order", "id"),
+        "street_picker": unit_select(
+            "street",
+            Unit.objects.active().filter(kind=UnitKind.STREET),
+            whole_number(request.GET.get("street")),
+            empty_label=_("All"),
+            id="queue-street",
+        ),
         "query": request.GET,
     }
     return render(request, "campaigns/report_queue.html", context)
@@ -316,8 +318,16 @@ def _detail_context(request, report: Report, **extra) -> dict:
         "actions": actions,
         "manages": manages,
         "sees_contact": sees_contact,
+        "item_visible": report.item is not None
+        and ledger_access.visible_items(user).filter(pk=report.item.pk).exists(),
         "may_reroute": any(action.code in ROUTING_ACTIONS for action in moves),
-        "units": Unit.objects.active().exclude(kind__in=["compound", "grid", "external"]).order_by("path"),
+        "reroute_unit": unit_select(
+            "unit",
+            Unit.objects.active().exclude(kind__in=["compound", "grid", "external"]),
+            whole_number(extra.get("posted", {}).get("unit")),
+            required=True,
+            id="reroute-unit",
+        ),
         "chiefs": report.campaign.chiefs.select_related("person", "area"),
         "nearby": nearby_open(report.category, report.lat, report.lng, exclude=report.pk)
         if manages and report.state in {ReportState.SUBMITTED, ReportState.ACCEPTED}

@@ -4,9 +4,46 @@ import html
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+REQUIRED_MARK = '<span class="required-mark" aria-hidden="true">*</span>'
+
+
+class MarkedBoundField(BoundField):
+    """A required field says so: an asterisk after its label and aria-required on its control."""
+
+    @property
+    def marked_required(self) -> bool:
+        return self.field.required and not self.field.disabled and not self.is_hidden
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.marked_required:
+            attrs["aria-required"] = "true"
+        return attrs
+
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
+        if not self.marked_required:
+            return super().label_tag(contents, attrs, label_suffix, tag)
+        contents = contents or self.label
+        if label_suffix is None:
+            label_suffix = self.field.label_suffix if self.field.label_suffix is not None else self.form.label_suffix
+        # Django's rule: no suffix after a label ending in punctuation; the mark goes before the suffix.
+        if not label_suffix or not contents or contents[-1] in gettext(":?.!"):
+            label_suffix = ""
+        contents = format_html("{}{}{}", contents, mark_safe(REQUIRED_MARK), label_suffix)  # noqa: S308 - constant
+        return super().label_tag(contents, attrs, label_suffix="", tag=tag)
+
+
+class FormRenderer(DjangoTemplates):
+    """Every form of the project marks its required fields (`FORM_RENDERER`)."""
+
+    bound_field_class = MarkedBoundField
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

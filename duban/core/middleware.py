@@ -1,13 +1,16 @@
-"""Security headers that Django 5.2 does not set by itself."""
+"""Security headers that Django 5.2 does not set by itself, the language, and refusals."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views.defaults import permission_denied
 
 # No inline script anywhere: every script is a file under /static/. Map tiles come from a
 # configurable host (later contexts) and are added to img-src there.
@@ -62,4 +65,36 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+refusals = logging.getLogger("duban.refusals")
+
+
+def refusal_reason(exception: PermissionDenied) -> str:
+    return " ".join(str(arg) for arg in exception.args if arg)
+
+
+def log_refusal(request: HttpRequest, reason: str, response: HttpResponse) -> None:
+    """One line per refusal (path, user, reason): a refusal is expected behaviour, not a crash."""
+    user = getattr(request, "user", None)
+    who = user.get_username() if getattr(user, "is_authenticated", False) else "anonymous"
+    refusals.warning("403 %s %s user=%s reason=%s", request.method, request.path, who, reason or "-")
+    response._has_been_logged = True  # Django would log it again, with a traceback
+
+
+class RefusalMiddleware:
+    """A refused page or action answers with the reason the service gave, logged on one line."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, PermissionDenied):
+            return None
+        response = permission_denied(request, exception)
+        log_refusal(request, refusal_reason(exception), response)
         return response

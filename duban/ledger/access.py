@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from duban.ledger.choices import Actor
 from duban.ledger.models import Item, Ledger
@@ -45,6 +46,14 @@ def is_supervisor(user) -> bool:
 
 def acts_for_office(user, ledger: Ledger) -> bool:
     return is_supervisor(user) or _within_own(user, ledger.owner_unit)
+
+
+def reviews_for_an_office(user) -> bool:
+    """Has a review queue: supervisors, office admins, and staff of a unit that owns a ledger."""
+    if is_supervisor(user):
+        return True
+    roots = _own_roots(user)
+    return bool(roots) and Ledger.objects.filter(owner_unit__in=Unit.objects.subtrees(roots)).exists()
 
 
 def acts_for_unit(user, item: Item) -> bool:
@@ -124,8 +133,7 @@ def visible_items(user):
 
 
 def get_item_for_user(user, pk: int) -> Item:
-    if not org_access.is_official(user):
-        raise PermissionDenied
+    org_access.require_official(user)
     item = visible_items(user).select_related("ledger", "lead_unit", "leader", "handler").filter(pk=pk).first()
     if item is None:
         raise Http404
@@ -145,9 +153,8 @@ def visible_ledgers(user):
 def get_ledger_for_user(user, pk: int, *, manage: bool = False) -> Ledger:
     ledger = visible_ledgers(user).filter(pk=pk).first()
     if ledger is None:
-        if not org_access.is_official(user):
-            raise PermissionDenied
+        org_access.require_official(user)
         raise Http404
     if manage and not acts_for_office(user, ledger):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the owning office changes this ledger."))
     return ledger

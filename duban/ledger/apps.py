@@ -8,11 +8,15 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledger")
 
     def nav_items(self):
-        from duban.ledger.access import is_supervisor
-        from duban.orgs.access import is_official
+        from duban.ledger.access import reviews_for_an_office
+        from duban.orgs.access import is_official, scope_roots
+
+        def has_a_unit(user) -> bool:
+            """Their unit's to-do list: people posted in a district body."""
+            return bool(scope_roots(user))
 
         return [
-            ("ledger:inbox", _("My work"), is_official),
+            ("ledger:inbox", _("My work"), has_a_unit),
             ("ledger:item_list", _("Ledger"), is_official),
-            ("ledger:queue", _("Review queue"), is_supervisor),
+            ("ledger:queue", _("Review queue"), reviews_for_an_office),
         ]

@@ -16,6 +16,9 @@ from duban.core.forms import (
 from duban.ledger.choices import ENDED_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, Ledger
 from duban.orgs.models import Person, Unit
+from duban.orgs.pickers import PersonPicker, UnitPicker, UnitsPicker
+
+LEADERS = PersonPicker(scope="leaders")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -48,7 +51,7 @@ SORTS = {
 class ItemFilterForm(forms.Form):
     q = forms.CharField(label=_("Text"), required=False, widget=QuickTextInput)
     ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none(), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, widget=UnitPicker)
     state = forms.ChoiceField(
         label=_("State"), choices=[("", _("Any state"))] + ItemState.choices, required=False, widget=QuickSelect
     )
@@ -56,7 +59,9 @@ class ItemFilterForm(forms.Form):
         label=_("Light"), choices=[("", _("Any light"))] + Light.choices, required=False, widget=QuickSelect
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False, widget=QuickCheckboxInput)
-    leader = forms.ModelChoiceField(label=_("Leader in charge"), queryset=Person.objects.none(), required=False)
+    leader = forms.ModelChoiceField(
+        label=_("Leader in charge"), queryset=Person.objects.none(), required=False, widget=LEADERS
+    )
     due_from = forms.DateField(label=_("Due from"), required=False, widget=QuickDateInput)
     due_to = forms.DateField(label=_("Due to"), required=False, widget=QuickDateInput)
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False, widget=QuickHiddenInput)
@@ -64,8 +69,8 @@ class ItemFilterForm(forms.Form):
     def __init__(self, *args, ledgers, units, **kwargs):
         super().__init__(*args, **kwargs)
         quick_choices(self.fields["ledger"], ledgers)
-        quick_choices(self.fields["unit"], units)
-        quick_choices(self.fields["leader"], Person.objects.filter(portfolios__ended_on__isnull=True).distinct())
+        self.fields["unit"].queryset = units
+        self.fields["leader"].queryset = Person.objects.leaders()
 
     def apply(self, items, today):
         if not self.is_valid():
@@ -94,10 +99,7 @@ class ItemFilterForm(forms.Form):
 
 class ItemForm(forms.ModelForm):
     co_units = forms.ModelMultipleChoiceField(
-        label=_("Co-units"),
-        queryset=Unit.objects.active(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Co-units"), queryset=Unit.objects.active(), required=False, widget=UnitsPicker
     )
 
     class Meta:
@@ -120,16 +122,24 @@ class ItemForm(forms.ModelForm):
             "parent",
             "weight",
         ]
-        widgets = {"deadline": DatePicker(), "content": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "deadline": DatePicker(),
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "lead_unit": UnitPicker,
+            "leader": LEADERS,
+            "handler": PersonPicker,
+        }
 
     def __init__(self, *args, ledgers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ledger"].queryset = ledgers
         self.fields["lead_unit"].queryset = Unit.objects.active()
-        self.fields["leader"].queryset = Person.objects.filter(portfolios__ended_on__isnull=True).distinct()
+        self.fields["leader"].queryset = Person.objects.leaders()
         self.fields["leader"].help_text = _("Leave empty to take the leader in charge of the lead unit.")
         self.fields["handler"].queryset = Person.objects.active()
         self.fields["parent"].queryset = Item.objects.filter(ledger__in=ledgers).exclude(state__in=ENDED_STATES)
+        if self.instance.pk:
+            self.initial.setdefault("co_units", list(self.instance.co_units.values_list("unit_id", flat=True)))
 
     def clean(self):
         data = super().clean()
@@ -197,11 +207,11 @@ class InterviewForm(forms.Form):
 
 class InstructionForm(forms.Form):
     text = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}))
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none(), required=False)
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none(), required=False, widget=LEADERS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = Person.objects.filter(portfolios__ended_on__isnull=True).distinct()
+        self.fields["leader"].queryset = Person.objects.leaders()
 
 
 class LedgerForm(forms.ModelForm):
@@ -227,6 +237,7 @@ class LedgerForm(forms.ModelForm):
         widgets = {
             "escalation_policy": forms.Textarea(attrs={"rows": 8, "class": "code"}),
             "scoring_scheme": forms.Textarea(attrs={"rows": 6, "class": "code"}),
+            "owner_unit": UnitPicker,
         }
 
     def __init__(self, *args, owners, **kwargs):

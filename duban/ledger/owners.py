@@ -8,7 +8,8 @@ carry-over — the ledger's services ask the subject's owner before they act on 
 
 - `take(action, items, ...)` runs the owner's rule for an item action (a campaign item's 办结 is
   the report's "fixed", with its after-photo) and returns the items it left to the ledger; or it
-  raises `OwnedItemRefused`, whose message links to the owner's page;
+  raises `OwnedItemRefused`, whose message links to the owner's page; `refuses(action, ...)` says
+  so beforehand, without acting, so the item page shows no button for such a step;
 - `check_update`, `check_extension` and `check_sub_item` refuse edits, extensions and sub-items
   the owner keeps to itself; `deadline_moved` follows an approved extension;
 - `item_continued(old, new)` follows an item into next year's ledger;
@@ -64,6 +65,11 @@ class SubjectOwner:
         """Run the owner's rule for `action` on these items (`subjects`: subject id → subject);
         return the items whose action the ledger is to apply itself."""
         return items
+
+    def refuses(self, action: str, subject, item) -> OwnedItemRefused | None:
+        """The refusal `take` would raise for `action` on this item now, without acting: the item
+        page shows no button for a step the subject keeps to its own page."""
+        return None
 
     def check_update(self, subject, item, changes: dict) -> None:
         """Refuse (raise OwnedItemRefused) a change of an owned item's details the owner keeps."""

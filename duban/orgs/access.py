@@ -5,12 +5,15 @@ object the user may see but not change is a 403. The unit directory is visible t
 so editing another street's unit is a 403. Contact details (mobile, email) are shown only to office
 admins, supervisors, the person themself, and officials whose scope includes one of the person's
 units (district leaders' scope is the whole district); never to residents or external experts.
+Only posts in the district's own bodies make someone unit head or staff: a researcher posted at the
+third-party evaluator (an external body) is an expert, not an official (`Position.objects.official`).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from duban.orgs.choices import AccountType, PositionRole, Role
 from duban.orgs.models import LeaderPortfolio, Person, Position, Unit
@@ -42,7 +45,7 @@ def roles_of(user) -> set[str]:
         roles.add(Role.EXPERT)
     person = person_of(user)
     if person is not None and person.is_active:
-        for role in person.positions.current().values_list("role", flat=True):
+        for role in person.positions.official().values_list("role", flat=True):
             roles.add(Role.UNIT_HEAD if role == PositionRole.HEAD else Role.UNIT_STAFF)
         if person.portfolios.current().exists():
             roles.add(Role.DISTRICT_LEADER)
@@ -66,11 +69,11 @@ def is_official(user) -> bool:
 
 
 def scope_roots(user) -> list[Unit]:
-    """The units whose subtrees a unit head or staff member acts on."""
+    """The units whose subtrees a unit head or staff member acts on (never an external body)."""
     person = person_of(user)
     if person is None or not person.is_active or not user.is_active:
         return []
-    return list(Unit.objects.filter(positions__in=Position.objects.current().filter(person=person)).distinct())
+    return list(Unit.objects.filter(positions__in=Position.objects.official().filter(person=person)).distinct())
 
 
 def scoped_units(user):
@@ -133,10 +136,22 @@ def can_manage_person(user, person: Person) -> bool:
 # Object getters for views
 #
 
+# Why a refusal happened; the 403 page shows it.
+NOT_OFFICIAL = _("This page is for the officials of the district's units.")
+NOT_OWN_UNIT = _("You may change only your own unit and the units below it.")
+NOT_FROM_ABOVE = _("A unit is moved or retired from the unit above it.")
+NOT_OWN_PEOPLE = _("You may change only the people of your own unit and the units below it.")
+ADMINS_ONLY = _("Only office administrators do this.")
+
 
 def require_official(user) -> None:
     if not is_official(user):
-        raise PermissionDenied
+        raise PermissionDenied(NOT_OFFICIAL)
+
+
+def require_office_admin(user) -> None:
+    if not is_office_admin(user):
+        raise PermissionDenied(ADMINS_ONLY)
 
 
 def get_unit_for_user(user, pk: int, *, manage: bool = False, restructure: bool = False) -> Unit:
@@ -145,9 +160,9 @@ def get_unit_for_user(user, pk: int, *, manage: bool = False, restructure: bool 
     if unit is None:
         raise Http404
     if manage and not can_manage_unit(user, unit):
-        raise PermissionDenied
+        raise PermissionDenied(NOT_OWN_UNIT)
     if restructure and not can_restructure_unit(user, unit):
-        raise PermissionDenied
+        raise PermissionDenied(NOT_FROM_ABOVE)
     return unit
 
 
@@ -157,7 +172,7 @@ def get_person_for_user(user, pk: int, *, manage: bool = False) -> Person:
     if person is None:
         raise Http404
     if manage and not can_manage_person(user, person):
-        raise PermissionDenied
+        raise PermissionDenied(NOT_OWN_PEOPLE)
     return person
 
 
@@ -167,7 +182,7 @@ def get_position_for_user(user, pk: int) -> Position:
     if position is None:
         raise Http404
     if not can_manage_unit(user, position.unit):
-        raise PermissionDenied
+        raise PermissionDenied(NOT_OWN_UNIT)
     return position
 
 
@@ -177,5 +192,5 @@ def get_portfolio_for_user(user, pk: int, *, manage: bool = False) -> LeaderPort
     if portfolio is None:
         raise Http404
     if manage and not can_manage_portfolios(user):
-        raise PermissionDenied
+        raise PermissionDenied(ADMINS_ONLY)
     return portfolio

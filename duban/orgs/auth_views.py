@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
@@ -62,6 +63,6 @@ def resident_login(request):
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("You are signed in."))
-                return redirect(next_url or "portal:home")
+                return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     context = {"destination_form": destination_form, "code_form": code_form, "next": next_url}
     return render(request, "registration/resident_login.html", context)

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from duban.core.forms import DatePicker
 from duban.orgs.choices import PositionRole, UnitKind
 from duban.orgs.models import Domain, LeaderPortfolio, Person, Unit
+from duban.orgs.pickers import PersonPicker, UnitPicker, UnitsPicker
 
 
 class UnitForm(forms.ModelForm):
@@ -35,7 +36,7 @@ class UnitCreateForm(UnitForm):
 
 
 class UnitMoveForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("New parent unit"), queryset=Unit.objects.none())
+    parent = forms.ModelChoiceField(label=_("New parent unit"), queryset=Unit.objects.none(), widget=UnitPicker)
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +54,7 @@ class PersonForm(forms.ModelForm):
 
 
 class PositionForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.active())
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.active(), widget=PersonPicker)
     role = forms.ChoiceField(label=_("Role"), choices=PositionRole.choices)
     title = forms.CharField(label=pgettext_lazy("position", "Title"), max_length=60, required=False)
     started_on = forms.DateField(label=_("Started on"), widget=DatePicker())
@@ -67,12 +68,13 @@ class PortfolioForm(forms.ModelForm):
         label=_("Units in charge"),
         queryset=Unit.objects.active().exclude(kind__in=[UnitKind.COMMUNITY, UnitKind.COMPOUND, UnitKind.GRID]),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        widget=UnitsPicker,
     )
 
     class Meta:
         model = LeaderPortfolio
         fields = ["leader", "title", "rank", "sort_order", "domains", "units"]
+        widgets = {"leader": PersonPicker}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

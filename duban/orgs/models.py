@@ -138,6 +138,10 @@ class PersonQuerySet(models.QuerySet):
     def active(self) -> PersonQuerySet:
         return self.filter(state=RecordState.ACTIVE)
 
+    def leaders(self) -> PersonQuerySet:
+        """District leaders: people with a current portfolio."""
+        return self.filter(pk__in=LeaderPortfolio.objects.current().values("leader_id"))
+
 
 class Person(BaseModel):
     """Someone named in the organisation, with or without a login (a unit head named on items)."""
@@ -178,6 +182,11 @@ class Person(BaseModel):
 class PositionQuerySet(models.QuerySet):
     def current(self) -> PositionQuerySet:
         return self.filter(ended_on__isnull=True)
+
+    def official(self) -> PositionQuerySet:
+        """Current posts in the district's own bodies. A post at an external body (a third-party
+        evaluator) never makes anyone an official: it gives no unit head or staff powers."""
+        return self.current().exclude(unit__kind=UnitKind.EXTERNAL)
 
 
 class Position(BaseModel):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duban.orgs import views
+from duban.orgs import pickers, views
 
 app_name = "orgs"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("positions/<int:pk>/end/", views.position_end, name="position_end"),
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create, name="person_create"),
+    path("people/search/", pickers.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/retire/", views.person_retire, name="person_retire"),

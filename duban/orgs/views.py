@@ -111,10 +111,9 @@ def unit_create(request):
     parent_id = request.GET.get("parent") or request.POST.get("parent")
     if parent_id:
         parent = access.get_unit_for_user(request.user, int(parent_id), manage=True)
-    elif access.is_office_admin(request.user):
-        parent = None
     else:
-        raise PermissionDenied
+        access.require_office_admin(request.user)  # a unit at the top of the tree
+        parent = None
     form = UnitCreateForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -281,8 +280,7 @@ def person_list(request):
 
 @login_required
 def person_create(request):
-    if not access.is_office_admin(request.user):
-        raise PermissionDenied
+    access.require_office_admin(request.user)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -335,8 +333,7 @@ def person_edit(request, pk: int):
 @require_POST
 def person_retire(request, pk: int):
     person = access.get_person_for_user(request.user, pk)
-    if not access.is_office_admin(request.user):
-        raise PermissionDenied
+    access.require_office_admin(request.user)
     try:
         services.person_retire(actor=request.user, person=person)
     except ValidationError as error:
@@ -350,8 +347,7 @@ def person_retire(request, pk: int):
 @require_POST
 def person_restore(request, pk: int):
     person = access.get_person_for_user(request.user, pk)
-    if not access.is_office_admin(request.user):
-        raise PermissionDenied
+    access.require_office_admin(request.user)
     try:
         services.person_restore(actor=request.user, person=person)
     except ValidationError as error:
@@ -416,7 +412,7 @@ def _portfolio_save(request, form, portfolio):
 def portfolio_edit(request, pk: int | None = None):
     if pk is None:
         if not access.can_manage_portfolios(request.user):
-            raise PermissionDenied
+            raise PermissionDenied(access.ADMINS_ONLY)
         portfolio = None
     else:
         portfolio = access.get_portfolio_for_user(request.user, pk, manage=True)

@@ -177,6 +177,15 @@ def _timeline(report: Report) -> list[dict]:
     return rows
 
 
+def _reopenable(report: Report) -> bool:
+    """As the service checks: fixed, or closed within the campaign's days for reopening."""
+    if report.state == ReportState.FIXED:
+        return True
+    if report.state != ReportState.CLOSED:
+        return False
+    return report.closed_at is None or (timezone.now() - report.closed_at).days <= report.campaign.reopen_days
+
+
 def problem_detail(request, pk: int):
     report = access.get_public_report(request.user, pk)
     user = request.user
@@ -188,7 +197,7 @@ def problem_detail(request, pk: int):
         "following": user.is_authenticated and Follower.objects.filter(report=report, user=user).exists(),
         "is_reporter": is_reporter,
         "may_confirm": is_reporter and report.state == ReportState.FIXED,
-        "may_reopen": is_reporter and report.state in {ReportState.FIXED, ReportState.CLOSED},
+        "may_reopen": is_reporter and _reopenable(report),
         "map": map_settings(point=(report.lat, report.lng)),
     }
     return render(request, "portal/problems/detail.html", context)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from duban.portal import problems, views
+from duban.portal import landing, problems, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", landing.landing, name="landing"),
     path("participate/reforms/", views.reforms, name="reforms"),
     path("participate/ratings/<int:pk>/", views.rating_round, name="rating_round"),
     path("participate/votes/<int:pk>/", views.vote_round, name="vote_round"),

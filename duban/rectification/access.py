@@ -4,6 +4,7 @@ owns an audit rectification ledger (the audit bureau). Every official may read t
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from duban.ledger import access as ledger_access
 from duban.ledger.choices import LedgerKind
@@ -19,7 +20,7 @@ def can_manage_audits(user) -> bool:
 
 def require_manager(user) -> None:
     if not can_manage_audits(user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the audit rectification office and supervisors manage audits."))
 
 
 def require_reader(user) -> None:

@@ -7,6 +7,7 @@ from duban.core.forms import DatePicker
 from duban.ledger.choices import LedgerKind, RectificationType
 from duban.ledger.models import Ledger
 from duban.orgs.models import Unit
+from duban.orgs.pickers import UnitPicker
 from duban.rectification.models import AuditFinding, AuditProject, CoveragePlan
 
 DATE = DatePicker()
@@ -16,7 +17,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = AuditProject
         fields = ["year", "name", "audit_type", "audited_unit", "report_number", "report_date"]
-        widgets = {"report_date": DATE}
+        widgets = {"report_date": DATE, "audited_unit": UnitPicker}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,7 +28,11 @@ class FindingForm(forms.ModelForm):
     class Meta:
         model = AuditFinding
         fields = ["title", "finding_type", "amount_involved", "requirement", "responsible_unit", "description"]
-        widgets = {"requirement": forms.Textarea(attrs={"rows": 2}), "description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "requirement": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "responsible_unit": UnitPicker,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +46,9 @@ class OpenItemsForm(forms.Form):
     title = forms.CharField(
         label=_("Measure"), max_length=200, required=False, help_text=_("Leave empty for the finding itself.")
     )
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False)
+    lead_unit = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=Unit.objects.none(), required=False, widget=UnitPicker
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
     rectification_type = forms.ChoiceField(label=_("Rectification type"), choices=RectificationType.choices)
 
@@ -74,7 +81,7 @@ class CoveragePlanForm(forms.ModelForm):
 
 
 class CoverageForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), widget=UnitPicker)
     years = forms.TypedMultipleChoiceField(
         label=_("Years"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )

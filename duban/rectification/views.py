@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from duban.core.exports import amount, count, xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.views import form_page
+from duban.ledger import access as ledger_access
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Ledger
 from duban.rectification import access, services
@@ -201,7 +202,8 @@ def midyear(request, year: int):
         "ledger": ledger,
         "rows": services.midyear_report(ledger) if ledger else [],
         "form": form,
-        "can_manage": access.can_manage_audits(request.user),
+        # Prompt letters come from the office that keeps this year's ledger (midyear_prompt_letters).
+        "can_manage": ledger is not None and ledger_access.acts_for_office(request.user, ledger),
     }
     return render(request, "rectification/midyear.html", context)
 
@@ -212,6 +214,7 @@ def yearend(request, year: int):
     access.require_reader(request.user)
     today = timezone.localdate()
     rows = services.yearend_report(year, today)
+    ledger = _audit_ledger(year)
     if request.GET.get("format") == "xlsx":
         labels = dict(FindingStatus.choices)
         headers = [
@@ -232,8 +235,9 @@ def yearend(request, year: int):
         "rows": rows,
         "total": services.yearend_total(rows),
         "statuses": FindingStatus.choices,
-        "ledger": _audit_ledger(year),
-        "can_manage": access.can_manage_audits(request.user),
+        "ledger": ledger,
+        # The carry-over is the ledger's, done by the office that keeps it (ledger_carry_over).
+        "can_manage": ledger is not None and ledger_access.acts_for_office(request.user, ledger),
     }
     return render(request, "rectification/yearend.html", context)
 

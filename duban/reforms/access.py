@@ -4,6 +4,7 @@ reform tasks ledger (the reform office, 区委改革办). Every official may rea
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from duban.ledger import access as ledger_access
 from duban.ledger.choices import LedgerKind
@@ -20,7 +21,7 @@ def can_manage_reforms(user) -> bool:
 
 def require_manager(user) -> None:
     if not can_manage_reforms(user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the reform office and supervisors manage reforms."))
 
 
 def check_manager(actor: User | None) -> None:

@@ -8,17 +8,20 @@ class ReformsConfig(AppConfig):
     verbose_name = _("Reforms")
 
     def nav_items(self):
-        from duban.orgs.access import is_official
+        from duban.orgs.access import is_official, roles_of
+        from duban.orgs.choices import Role
 
-        def sits_on_a_panel(user) -> bool:
-            """Experts on a panel (officials reach theirs from the evaluation pages)."""
+        def scores(user) -> bool:
+            """Experts, and anyone else who sits on an expert panel."""
             from duban.reforms.models import PanelMember
 
-            return getattr(user, "is_expert", False) and PanelMember.objects.filter(user=user).exists()
+            if Role.EXPERT in roles_of(user):
+                return True
+            return getattr(user, "is_authenticated", False) and PanelMember.objects.filter(user=user).exists()
 
         return [
             ("reforms:reform_list", _("Reforms"), is_official),
-            ("reforms:my_panels", _("Expert scoring"), sits_on_a_panel),
+            ("reforms:my_panels", _("Expert scoring"), scores),
         ]
 
     def ledger_owners(self):

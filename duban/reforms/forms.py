@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import DatePicker
 from duban.orgs.models import Domain, Person, Unit, User
+from duban.orgs.pickers import PeoplePicker, PersonPicker, UnitPicker, UnitsPicker
 from duban.reforms.choices import (
     CONDITIONS,
     DISTINCTIONS,
@@ -32,7 +33,7 @@ DECOMPOSED_HELP = _("Changed by an adjustment now that the reform is decomposed.
 
 
 def _leaders():
-    return Person.objects.filter(portfolios__ended_on__isnull=True).distinct()
+    return Person.objects.leaders()
 
 
 class ReformForm(forms.ModelForm):
@@ -41,13 +42,10 @@ class ReformForm(forms.ModelForm):
         queryset=Person.objects.none(),
         required=False,
         help_text=_("Leave empty to take the leaders the three-level responsibility rule suggests."),
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=PeoplePicker(scope="leaders"),
     )
     co_units = forms.ModelMultipleChoiceField(
-        label=_("Co-units"),
-        queryset=Unit.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Co-units"), queryset=Unit.objects.none(), required=False, widget=UnitsPicker
     )
 
     class Meta:
@@ -69,6 +67,7 @@ class ReformForm(forms.ModelForm):
             "goals": forms.Textarea(attrs={"rows": 3}),
             "plan": forms.Textarea(attrs={"rows": 4}),
             "expected_results": forms.Textarea(attrs={"rows": 3}),
+            "lead_unit": UnitPicker,
         }
 
     def __init__(self, *args, **kwargs):
@@ -247,7 +246,9 @@ class CriteriaForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Expert"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(
+        label=_("Expert"), queryset=User.objects.none(), widget=PersonPicker(scope="accounts")
+    )
     affiliation = forms.CharField(label=_("Affiliation"), max_length=100, help_text=_("For example 市委改革办."))
 
     def __init__(self, *args, **kwargs):
@@ -285,7 +286,7 @@ class CaseForm(forms.ModelForm):
 
 
 class BonusForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), widget=UnitPicker)
     kind = forms.ChoiceField(label=_("Bonus"), choices=BonusKind.choices)
     note = forms.CharField(label=_("What for"), max_length=200)
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from duban.ledger.choices import ENDED_STATES, ItemState
 from duban.ledger.models import Item
-from duban.ledger.owners import SubjectOwner, refused_elsewhere
+from duban.ledger.owners import OwnedItemRefused, SubjectOwner, refused_elsewhere
 from duban.reforms.models import Reform
 
 
@@ -31,9 +31,15 @@ class ReformOwner(SubjectOwner):
         inner = subject.title.replace("“", "‘").replace("”", "’")  # quotes inside quotes are single
         return _("reform “%(title)s”") % {"title": inner}
 
-    def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
+    def refuses(self, action: str, subject, item) -> OwnedItemRefused | None:
         if action == "reopen":
-            raise refused_elsewhere(self, subjects[items[0].subject_id], _("record a look-back"))
+            return refused_elsewhere(self, subject, _("record a look-back"))
+        return None
+
+    def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
+        for item in items:
+            if refusal := self.refuses(action, subjects[item.subject_id], item):
+                raise refusal
         return items
 
     def check_update(self, subject, item, changes: dict) -> None:

@@ -51,6 +51,8 @@ def _one_login_per_persona(rf):
         user = authenticate(rf.post("/accounts/login/"), username=username, password=DEMO_PASSWORD)
         assert user is not None, username
         assert role in access.roles_of(user), username
+    # The expert is a researcher posted at the third-party evaluator: an expert, not unit staff.
+    assert access.roles_of(User.objects.get(username="expert")) == {Role.EXPERT}
     resident = User.objects.get(phone=PERSONAS[-1][0])
     assert access.roles_of(resident) == {Role.RESIDENT}
     assert Person.objects.get(user__username="staff_dongmen").positions.get().unit.name == "东门街道"

@@ -15,18 +15,19 @@ logger = logging.getLogger(__name__)
 
 
 def unit_users(unit: Unit) -> list[User]:
-    """The active logins of everyone currently posted to the unit."""
+    """The active logins of everyone currently posted to the unit as an official (a post at an
+    external body opens no ledger item, so it brings no notices about them)."""
     return list(
         User.objects.filter(
             is_active=True,
-            person__positions__in=Position.objects.current().filter(unit=unit),
+            person__positions__in=Position.objects.official().filter(unit=unit),
         ).distinct()
     )
 
 
 def users_of_units(units: list[Unit]) -> dict[int, list[User]]:
     """`unit_users` for several units in one query."""
-    positions = Position.objects.current().filter(unit__in=units, person__user__is_active=True)
+    positions = Position.objects.official().filter(unit__in=units, person__user__is_active=True)
     found: dict[int, dict[int, User]] = {unit.pk: {} for unit in units}
     for position in positions.select_related("person__user"):
         found[position.unit_id][position.person.user.pk] = position.person.user

@@ -40,6 +40,12 @@ def _check_action(item: Item, action: str, actor: User | None, reason: str, chec
         raise LedgerPermissionError(*denied.args) from None
 
 
+def item_check(*, actor: User | None, item: Item, action: str) -> None:
+    """Whether `actor` may take `action` on `item` now, refused as `item_transition` would refuse it
+    (TransitionError, LedgerPermissionError); changes nothing."""
+    _check_action(item, action, actor, reason=None)
+
+
 @dataclass
 class _Step:
     """What applying an action to an item produced, besides the item's own fields."""

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from duban.conftest import PASSWORD, build_personas
+from duban.conftest import PASSWORD, build_personas, pick
 from duban.ledger.choices import ItemState, LedgerKind
 from duban.ledger.models import Item, Ledger, Notice
 
@@ -16,7 +16,7 @@ def _sign_in(page, live_server, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit].btn-primary")
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(lambda url: reverse("login") not in url)  # on to their work
 
 
 def test_open_supervise_and_write_off_one_audit_finding(page, live_server, tmp_path):
@@ -35,7 +35,7 @@ def test_open_supervise_and_write_off_one_audit_finding(page, live_server, tmp_p
     page.fill("input[name=year]", "2030")
     page.fill("input[name=name]", "2030年度东门街道预算执行审计")
     page.select_option("select[name=audit_type]", "budget")
-    page.select_option("select[name=audited_unit]", str(personas.unit_a.pk))
+    pick(page, "audited_unit", "东门街道")
     page.fill("input[name=report_number]", "罗审报〔2030〕3号")
     page.fill("input[name=report_date]", "2030-03-15")
     page.click("button[type=submit].btn-primary")

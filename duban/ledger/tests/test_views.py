@@ -276,3 +276,15 @@ def test_the_carry_over_list_shows_each_sub_item_under_its_parent(client, person
     page = client.get(reverse("ledger:carry_over", args=[first.ledger_id]))
 
     assert [item.pk for item in page.context["plan"]] == [first.pk, child.pk, second.pk]
+
+
+def test_the_leader_in_charge_is_chosen_among_district_leaders_only(client, personas, ledger):
+    """People without a portfolio are not leaders (a filter on portfolios__ended_on__isnull took them)."""
+    import re
+
+    html = _get(client, personas.office_admin, reverse("ledger:item_new")).content.decode()
+
+    leader_select = re.search(r'<select name="leader".*?</select>', html, re.S).group(0)
+    assert re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", leader_select) == ["测试区领导"]
+    handler_select = re.search(r'<select name="handler".*?</select>', html, re.S).group(0)
+    assert "测试unit_a_staff" in handler_select and "测试区领导" in handler_select

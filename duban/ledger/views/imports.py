@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from duban.core.forms import add_service_errors
 from duban.ledger import access
@@ -23,7 +24,7 @@ from duban.orgs import access as org_access
 def import_new(request):
     ledgers = _office_ledgers(request.user)
     if not ledgers.exists():
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the supervising office imports into its ledgers."))
     form = ImportForm(request.POST or None, request.FILES or None, ledgers=ledgers)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -34,7 +36,7 @@ from duban.ledger.services import events, extensions, instructions, notices
 from duban.ledger.services import progress as progress_services
 from duban.ledger.services.attachments import attachments_add
 from duban.ledger.services.progress import item_report_progress
-from duban.ledger.services.transitions import item_transition
+from duban.ledger.services.transitions import item_check, item_transition
 from duban.ledger.views.common import _back, _errors_text
 from duban.orgs import access as org_access
 from duban.orgs.choices import Role
@@ -53,23 +55,48 @@ def _refused(request, error: ValidationError) -> None:
         messages.error(request, _errors_text(error))
 
 
+def _may_extend(user, item: Item, found, today) -> bool:
+    """As `extension_request` checks: the responsible unit, an open item, before its deadline, and
+    not an extension the subject decides in its own way (whatever the new date)."""
+    if not (access.acts_for_unit(user, item) and item.state in extensions.REQUESTABLE):
+        return False
+    if item.effective_deadline is None or today > item.effective_deadline:
+        return False
+    if found is not None:
+        try:
+            found[0].check_extension(found[1], item, item.effective_deadline + dt.timedelta(days=1))
+        except OwnedItemRefused:
+            return False
+    return True
+
+
 @login_required
 def item_detail(request, pk: int):
+    """The item and the steps the viewer may take now: a button is shown only where the service
+    would act (who may, the state, and what the item's subject keeps to its own page)."""
     item = access.get_item_for_user(request.user, pk)
     user = request.user
+    today = timezone.localdate()
+    found = owners.owned(item)
     moves = ACTIONS.available(item.state)
-    available = [spec for spec in moves if access.can_perform(user, item, spec.actor, spec.code)]
+    available = [
+        spec
+        for spec in moves
+        if access.can_perform(user, item, spec.actor, spec.code)
+        and (found is None or found[0].refuses(spec.code, found[1], item) is None)
+    ]
     codes = {spec.code for spec in available}
     co_units = list(item.co_units.select_related("unit"))
+    children = list(item.children.select_related("lead_unit"))
     context = {
         "item": item,
-        "subject": owners.subject_link(item),
+        "subject": None if found is None else (found[0].url(found[1]), found[0].describe(found[1])),
         "primary": next((code for code in PRIMARY_ORDER if code in codes), None),
-        "today": timezone.localdate(),
+        "today": today,
         "available": available,
         "co_units": co_units,
-        "my_co_units": [c for c in co_units if access.acts_for_co_unit(user, c.unit)],
-        "children": item.children.select_related("lead_unit"),
+        "my_co_units": [c for c in co_units if item.state in OPEN_STATES and access.acts_for_co_unit(user, c.unit)],
+        "children": children,
         "reports": item.reports.select_related("unit", "created_by").prefetch_related("attachments"),
         "attachments": item.attachments.filter(report__isnull=True),
         "notices": item.notices.select_related("recipient_unit", "recipient_head", "interview"),
@@ -77,11 +104,14 @@ def item_detail(request, pk: int):
         "extensions": item.extensions.select_related("requested_by", "decided_by"),
         "instructions": item.instructions.select_related("leader"),
         "timeline": events.timeline(item.events.all()),
+        # An item with sub-items rolls its progress up from them.
         "can_report": access.acts_for_unit(user, item)
-        and item.state in {ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED},
-        "can_extend": access.acts_for_unit(user, item) and item.state in extensions.REQUESTABLE,
+        and item.state in {ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED}
+        and all(child.state == ItemState.CANCELLED for child in children),
+        "can_extend": _may_extend(user, item, found, today),
         "can_decide": access.can_review(user, item),
         "can_notice": access.can_supervise(user, item) and item.state in OPEN_STATES,
+        "can_interview": access.can_supervise(user, item),
         "can_answer": access.acts_for_unit(user, item),
         "can_instruct": access.acts_for_office(user, item.ledger) or Role.DISTRICT_LEADER in org_access.roles_of(user),
         "can_edit": access.acts_for_office(user, item.ledger) and item.state not in ENDED_STATES,
@@ -110,9 +140,12 @@ def item_act(request, pk: int, action: str):
         return _back(item, reopen=action)
     spec = ACTIONS[action]
     if action in OPINION_REQUIRED and not form.cleaned_data["reason"].strip():
-        if not access.can_perform(request.user, item, spec.actor, action):
-            raise PermissionDenied
-        messages.error(request, _("Write the verification opinion."))
+        try:
+            item_check(actor=request.user, item=item, action=action)  # a refusal says why, not this
+        except TransitionError as error:
+            _refused(request, error)
+        else:
+            messages.error(request, _("Write the verification opinion."))
         return _back(item, reopen=action)
     try:
         with transaction.atomic():

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,17 +33,22 @@ def ledger_list(request):
         .select_related("owner_unit")
         .annotate(count=Count("items", distinct=True))
     )
-    context = {
-        "ledgers": ledgers.order_by("-year", "name"),
-        "can_create": bool(_ledger_owners(request.user).exists()),
-    }
+    ledgers = list(ledgers.order_by("-year", "name"))
+    for ledger in ledgers:
+        ledger.manages = access.acts_for_office(request.user, ledger)  # settings and carry-over
+    context = {"ledgers": ledgers, "can_create": _ledger_owners(request.user).exists()}
     return render(request, "ledger/ledger_list.html", context)
 
 
 def _ledger_owners(user):
+    """The offices the user may open a ledger for, as `ledger_create` checks: any for office
+    admins, their own units and those below for everyone else (seeing the whole district, as
+    supervisors and district leaders do, is not running an office)."""
     if org_access.is_office_admin(user):
-        return Unit.objects.active().exclude(kind__in=["community", "compound", "grid", "external"])
-    return org_access.scoped_units(user).active().exclude(kind__in=["community", "compound", "grid", "external"])
+        units = Unit.objects.all()
+    else:
+        units = Unit.objects.subtrees(org_access.scope_roots(user))
+    return units.active().exclude(kind__in=["community", "compound", "grid", "external"])
 
 
 @login_required
@@ -51,7 +56,9 @@ def ledger_edit(request, pk: int | None = None):
     ledger = access.get_ledger_for_user(request.user, pk, manage=True) if pk else None
     owners = _ledger_owners(request.user)
     if ledger is None and not owners.exists():
-        raise PermissionDenied
+        raise PermissionDenied(_("You can only open ledgers for your own office."))
+    if ledger is not None:  # its office stays a choice for whoever may change its settings
+        owners = Unit.objects.filter(Q(pk__in=owners.values("pk")) | Q(pk=ledger.owner_unit_id))
     form = LedgerForm(request.POST or None, instance=Ledger.objects.get(pk=pk) if pk else None, owners=owners)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "light_policy": form.light_policy()}

@@ -12,6 +12,7 @@ from duban.ledger import access, documents
 from duban.ledger.choices import ExtensionState, ItemState
 from duban.ledger.forms import ItemFilterForm
 from duban.ledger.models import ExtensionRequest, Item, Notice, Notification
+from duban.ledger.views.common import _office_ledgers
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit
 
@@ -59,6 +60,7 @@ def item_list(request):
         "unsorted": unsorted.urlencode(),
         "sort": request.GET.get("sort", "number"),
         "swapped": bool(request.htmx),
+        "can_register": _office_ledgers(request.user).exists(),  # import and register, as the services check
     }
     template = "ledger/_item_table.html" if request.htmx else "ledger/item_list.html"
     return render(request, template, context)

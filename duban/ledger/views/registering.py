@@ -23,7 +23,7 @@ from duban.ledger.views.common import _back, _office_ledgers
 def item_new(request):
     ledger_qs = _office_ledgers(request.user)
     if not ledger_qs.exists():
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the supervising office registers items in its ledgers."))
     form = ItemForm(request.POST or None, ledgers=ledger_qs)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -44,7 +44,7 @@ def item_new(request):
 def item_edit(request, pk: int):
     item = access.get_item_for_user(request.user, pk)
     if not access.acts_for_office(request.user, item.ledger):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the supervising office edits items."))
     form = ItemForm(
         request.POST or None, instance=Item.objects.get(pk=item.pk), ledgers=Ledger.objects.filter(pk=item.ledger_id)
     )

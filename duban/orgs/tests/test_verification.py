@@ -107,4 +107,4 @@ def test_an_outside_next_address_is_ignored(client, django_capture_on_commit_cal
         reverse("resident_login"),
         {"step": "code", "destination": "13800139005", "code": SENT[-1][1], "next": "https://evil.example/"},
     )
-    assert response.url == reverse("portal:home")
+    assert response.url == reverse("portal:landing")

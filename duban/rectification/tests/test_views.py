@@ -123,3 +123,22 @@ def test_planning_the_coverage(client, personas):
     assert sorted(CoverageEntry.objects.values_list("year", flat=True)) == [2024, 2025]
     html = client.get(reverse("rectification:coverage_plan", args=[plan.pk])).content.decode()
     assert "桂园街道" in html
+
+
+def test_the_year_end_carry_over_is_offered_only_to_the_office_keeping_that_years_ledger(
+    client, personas, audit_ledger
+):
+    """Staff of an office keeping another year's audit ledger manage audits, but not this carry-over."""
+    from duban.ledger.models import Ledger
+
+    Ledger.objects.create(
+        name="2023年审计整改台账", year=2023, kind="audit", owner_unit=personas.unit_b, number_prefix="桂审整"
+    )
+    carry_over = reverse("ledger:carry_over", args=[audit_ledger.pk])
+    for persona, offered in [("office_admin", True), ("unit_b_staff", False)]:
+        client.force_login(getattr(personas, persona))
+
+        html = client.get(reverse("rectification:yearend", args=[2024])).content.decode()
+
+        assert (carry_over in html) is offered, persona
+        assert (client.get(carry_over).status_code == 200) is offered, persona

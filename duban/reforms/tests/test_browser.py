@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from duban.conftest import build_personas, sign_in
+from duban.conftest import build_personas, pick, sign_in
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Item, Ledger, Notice
 from duban.ledger.services import sweep_run
@@ -52,7 +52,7 @@ def test_from_a_residents_proposal_to_the_published_ranking(page, live_server):
     page.fill("input[name=title]", "社区长者饭堂全覆盖")
     page.fill("textarea[name=goals]", "每个社区建成长者饭堂")
     page.fill("input[name=deadline]", (today + dt.timedelta(days=60)).isoformat())
-    page.select_option("select[name=lead_unit]", str(personas.unit_a.pk))
+    pick(page, "lead_unit", "东门街道")
     page.click("button[type=submit].btn-primary")
     page.wait_for_selector("h1:has-text('社区长者饭堂全覆盖')")
     reform = Reform.objects.get()

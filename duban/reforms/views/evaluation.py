@@ -126,7 +126,7 @@ def panel_score(request, pk: int):
     panel = get_object_or_404(ExpertPanel, pk=pk)
     member = panel.members.filter(user=request.user).select_related("unit").first()
     if member is None:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the panel's experts score."))
     candidates = list(panel.candidates.select_related("lead_unit"))
     errors = {}
     if request.method == "POST":

@@ -37,8 +37,10 @@ def tolerance_list(request):
     cases = ToleranceCase.objects.select_related("unit", "reform")
     if not tolerance.decides(request.user):
         cases = cases.filter(unit__in=Unit.objects.subtrees(org_access.scope_roots(request.user)))
+    # A unit applies for its own setbacks (tolerance_apply): someone posted in one.
+    may_apply = bool(org_access.scope_roots(request.user))
     page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "reforms/tolerance_list.html", {"page": page})
+    return render(request, "reforms/tolerance_list.html", {"page": page, "may_apply": may_apply})
 
 
 @login_required
@@ -46,7 +48,7 @@ def tolerance_new(request):
     org_access.require_official(request.user)
     roots = org_access.scope_roots(request.user)
     if not roots:
-        raise PermissionDenied
+        raise PermissionDenied(_("A unit applies for its own setbacks."))
     form = ToleranceApplyForm(
         request.POST or None, units=Unit.objects.subtrees(roots), initial={"year": timezone.localdate().year}
     )
