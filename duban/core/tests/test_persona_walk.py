@@ -117,7 +117,9 @@ def _walk(page, live_server, user, pages: list[tuple[str, list[str]]], *, phone:
             problems = [] if response.status == 200 else [f"answers {response.status}"]
             if page.locator("html").get_attribute("lang") != "zh-hans":
                 problems.append("not in Chinese")
-            problems += glossary.violations(_text(page), words)
+            wrong = glossary.violations(_text(page), words)
+            # A phone shows lists as cards without column headers: only the wrong words count there.
+            problems += wrong if size is DESKTOP else [p for p in wrong if not p.startswith("missing")]
             if size is DESKTOP:
                 problems += desktop_layout_problems(page)
                 problems += _unusable_links(page, live_server)
@@ -194,6 +196,8 @@ def test_the_district_leader_lands_on_the_portfolio(page, live_server, personas,
 def test_the_expert_lands_on_scoring_and_sees_no_official_pages(page, live_server, personas, day):
     assert _land(page, live_server, personas.expert) == reverse("reforms:my_panels")
     assert _walk(page, live_server, personas.expert, [(reverse("reforms:my_panels"), [])]) == {}
+    page.set_viewport_size(DESKTOP)
+    page.reload()
     menu = page.locator("header").inner_text()
     assert "专家评分" in menu and "人员" not in menu and "台账" not in menu
     assert page.goto(live_server.url + reverse("orgs:person_list")).status == 403
@@ -204,7 +208,7 @@ def test_a_resident_lands_on_their_reports_and_reports_from_a_phone(page, live_s
     form = reverse("portal:problem_new")
     pages = [(reverse("portal:my_problems"), ["我的报告"]), (form, ["反映问题"])]
     assert _walk(page, live_server, personas.resident, pages, phone={form}) == {}
-    assert "共享单车堆在盲道上" in page.goto(live_server.url + reverse("portal:my_problems")).text()
+    assert "非机动车乱停放" in page.goto(live_server.url + reverse("portal:my_problems")).text()
 
 
 def test_a_visitor_is_led_to_reporting_the_map_and_their_reports(page, live_server, personas, day):
