@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from duban.orgs import services
 from duban.orgs.choices import AccountType, LeaderRank, PositionRole, UnitKind
@@ -24,6 +25,9 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # A request leaves its language active on the thread (as Django's LocaleMiddleware does); every
+    # test starts in the default language whatever the test before it asked for.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -139,6 +139,12 @@ APPRAISAL_HEADERS = [
 ]
 
 
+def points(value) -> str:
+    """A score as people write it: 102, 6.5 (PostgreSQL returns 102.00 where SQLite returns 102)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def export_rows(appraisal: Appraisal):
     for row in rows(appraisal):
         yield (
@@ -151,6 +157,6 @@ def export_rows(appraisal: Appraisal):
             row.deductions,
             row.score,
             row.grade,
-            "；".join(f"{label}（+{points}）" for label, points in row.bonus_items),
-            "；".join(f"{label}（-{points}）" for label, points in row.deduction_items),
+            "；".join(f"{label}（+{points(value)}）" for label, value in row.bonus_items),
+            "；".join(f"{label}（-{points(value)}）" for label, value in row.deduction_items),
         )

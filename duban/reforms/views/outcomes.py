@@ -83,7 +83,7 @@ def appraisal_detail(request, year: int):
         )
     if fmt == "docx":
         lines = [
-            f"{'街道' if r[0] == '街道' else '部门'}第{r[1]}名：{r[2]}，总分{r[7]}，等次{r[8]}。"
+            f"{'街道' if r[0] == '街道' else '部门'}第{r[1]}名：{r[2]}，总分{appraisal.points(r[7])}，等次{r[8]}。"
             for r in appraisal.export_rows(record)
         ]
         content = official_docx(
