@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from duban.campaigns.choices import ChiefKind
+from duban.campaigns.choices import ChiefKind, ReportSource
 from duban.campaigns.models import Campaign, Category, Chief
 from duban.campaigns.services import setup
+from duban.campaigns.services.submitting import report_submit
 from duban.orgs import services as org_services
 from duban.orgs.choices import PositionRole, UnitKind
 from duban.orgs.models import Unit
@@ -51,6 +52,22 @@ def make_photo(*, size=(64, 48), fmt="JPEG", name="photo.jpg", gps=False) -> Sim
         kwargs["exif"] = exif
     image.save(out, format=fmt, **kwargs)
     return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def submit_report(world, personas, category="parking", at=DONGMEN, actor=None, **fields):
+    """A resident's report of a parking problem at 东门 with a photo, unless told otherwise."""
+    values = {
+        "actor": actor or personas.resident,
+        "campaign": world.campaign,
+        "category": world.parking if category == "parking" else category,
+        "description": "共享单车堆在人行道上，挡住盲道",
+        "source": ReportSource.PORTAL,
+        "lat": at[0],
+        "lng": at[1],
+        "photos": [make_photo()],
+        **fields,
+    }
+    return report_submit(**values)
 
 
 @pytest.fixture

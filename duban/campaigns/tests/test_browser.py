@@ -10,11 +10,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from duban.campaigns.choices import ReportSource, ReportState
+from duban.campaigns.choices import ReportState
 from duban.campaigns.models import Report
 from duban.campaigns.services.reports import report_transition
-from duban.campaigns.services.submitting import report_submit
-from duban.campaigns.tests.conftest import DONGMEN
+from duban.campaigns.tests.conftest import submit_report
 from duban.conftest import sign_in
 from duban.ledger.choices import ItemState
 
@@ -94,15 +93,7 @@ def test_from_a_residents_photo_to_a_verified_close(page, live_server, world, pe
 
 
 def test_acting_on_a_problems_item_from_the_ledger_moves_the_report_or_leads_to_it(page, live_server, world, personas):
-    report = report_submit(
-        actor=personas.resident,
-        campaign=world.campaign,
-        source=ReportSource.PORTAL,
-        category=world.parking,
-        description="共享单车堆在盲道上",
-        lat=DONGMEN[0],
-        lng=DONGMEN[1],
-    )
+    report = submit_report(world, personas, photos=[])
     report = report_transition(actor=personas.office_admin, report=report, action="accept")
     item = report.item
 

@@ -10,10 +10,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from duban.campaigns.choices import ReportSource
 from duban.campaigns.services.reports import report_transition
-from duban.campaigns.services.submitting import report_submit
-from duban.campaigns.tests.conftest import DONGMEN, make_photo
+from duban.campaigns.tests.conftest import make_photo, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +23,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def accepted(world, personas):
-    report = report_submit(
-        actor=personas.resident,
-        campaign=world.campaign,
-        category=world.parking,
-        description="单车堆在盲道上",
-        source=ReportSource.PORTAL,
-        lat=DONGMEN[0],
-        lng=DONGMEN[1],
-        photos=[make_photo()],
-    )
+    report = submit_report(world, personas)
     return report_transition(actor=personas.office_admin, report=report, action="accept")
 
 

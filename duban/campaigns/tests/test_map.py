@@ -15,10 +15,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from duban.campaigns import geo, routing
-from duban.campaigns.choices import ReportSource
 from duban.campaigns.services import setup
-from duban.campaigns.services.submitting import report_submit
-from duban.campaigns.tests.conftest import CHENGDONG, DISTRICT_OUTLINE, DONGMEN, GUIYUAN, OUTSIDE
+from duban.campaigns.tests.conftest import CHENGDONG, DISTRICT_OUTLINE, DONGMEN, GUIYUAN, OUTSIDE, submit_report
 
 # Inside the district, nearer 桂园 than 东门 and far from both centres.
 WEST_OF_GUIYUAN = (22.5440, 114.0990)
@@ -134,15 +132,7 @@ class TestGcj02Tiles:
         dongmen = next(a for a in shown["areas"]["areas"] if a["name"] == "东门街道")
         assert geo.distance_m(*dongmen["at"], *geo.wgs84_to_gcj02(*DONGMEN)) < 0.05
 
-        report = report_submit(
-            actor=personas.resident,
-            campaign=world.campaign,
-            category=world.parking,
-            description="单车堆在盲道上",
-            source=ReportSource.PORTAL,
-            lat=DONGMEN[0],
-            lng=DONGMEN[1],
-        )
+        report = submit_report(world, personas, photos=[])
         lng, lat = client.get(reverse("portal:problem_points")).json()["features"][0]["geometry"]["coordinates"]
         assert geo.distance_m(lat, lng, *geo.wgs84_to_gcj02(report.lat, report.lng)) < 0.05
         page = client.get(reverse("portal:problem_detail", args=[report.pk])).content.decode()

@@ -7,10 +7,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from duban.campaigns.choices import ReportSource
 from duban.campaigns.models import Report
-from duban.campaigns.services.submitting import report_submit
-from duban.campaigns.tests.conftest import GUIYUAN
+from duban.campaigns.tests.conftest import GUIYUAN, submit_report
 from duban.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,15 +71,7 @@ def test_without_tiles_the_form_draws_the_streets_and_a_click_names_the_place(pa
 
 
 def test_the_map_report_and_areas_pages_draw_without_tiles_and_nothing_fails(page, live_server, world, personas):
-    report = report_submit(
-        actor=personas.resident,
-        campaign=world.campaign,
-        category=world.parking,
-        description="单车堆在盲道上",
-        source=ReportSource.PORTAL,
-        lat=GUIYUAN[0],
-        lng=GUIYUAN[1],
-    )
+    report = submit_report(world, personas, at=GUIYUAN, photos=[])
     failed, _images = _watch(page)
     page.goto(live_server.url + reverse("portal:problems"))
     page.wait_for_selector(".leaflet-container.map-no-tiles")

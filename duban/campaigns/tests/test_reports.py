@@ -15,28 +15,14 @@ from duban.campaigns.models import Follower, Report, ReportEvent, ReportTally
 from duban.campaigns.services import setup
 from duban.campaigns.services.reports import report_transition
 from duban.campaigns.services.rerouting import report_reroute
-from duban.campaigns.services.submitting import nearby_open, report_submit
+from duban.campaigns.services.submitting import nearby_open
 from duban.campaigns.tests.conftest import CHENGDONG, DONGMEN, GUIYUAN, OUTSIDE, make_photo
+from duban.campaigns.tests.conftest import submit_report as submit
 from duban.core.errors import TransitionError
 from duban.core.workdays import add_working_days
 from duban.ledger.choices import ItemState
 from duban.ledger.models import Notification
 from duban.orgs.models import Unit
-
-
-def submit(world, personas, category="parking", at=DONGMEN, actor=None, **kwargs):
-    values = {
-        "actor": actor or personas.resident,
-        "campaign": world.campaign,
-        "category": world.parking if category == "parking" else category,
-        "description": "共享单车堆在人行道上，挡住盲道",
-        "source": ReportSource.PORTAL,
-        "lat": at[0],
-        "lng": at[1],
-        "photos": [make_photo()],
-        **kwargs,
-    }
-    return report_submit(**values)
 
 
 def offset(point, metres_north):

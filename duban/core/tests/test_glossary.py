@@ -8,9 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from duban.campaigns.choices import ReportSource
-from duban.campaigns.services.submitting import report_submit
-from duban.campaigns.tests.conftest import DONGMEN, make_photo
+from duban.campaigns.tests.conftest import submit_report
 from duban.campaigns.tests.conftest import world as world  # noqa: F401 - a fixture
 from duban.core import glossary
 from duban.ledger.choices import LedgerKind
@@ -78,16 +76,7 @@ def test_ledger_pages_speak_the_loops_words(client, personas, items):
 
 
 def test_problem_report_pages_say_problem_report_and_before_rectification(client, personas, world):  # noqa: F811
-    report = report_submit(
-        actor=personas.resident,
-        campaign=world.campaign,
-        category=world.parking,
-        description="单车堆在盲道上",
-        lat=DONGMEN[0],
-        lng=DONGMEN[1],
-        photos=[make_photo()],
-        source=ReportSource.PORTAL,
-    )
+    report = submit_report(world, personas)
     detail = page_text(client, personas.office_admin, reverse("campaigns:report_detail", args=[report.pk]))
     assert glossary.violations(detail, ["问题报告", "整改前"]) == []
     queue = page_text(client, personas.office_admin, reverse("campaigns:report_queue", args=[world.campaign.pk]))

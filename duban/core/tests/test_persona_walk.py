@@ -15,9 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from duban.campaigns.choices import ReportSource
-from duban.campaigns.services.submitting import report_submit
-from duban.campaigns.tests.conftest import DONGMEN, make_photo
+from duban.campaigns.tests.conftest import submit_report
 from duban.campaigns.tests.conftest import world as world  # noqa: F401 - a fixture
 from duban.conftest import sign_in
 from duban.core import glossary
@@ -63,16 +61,7 @@ def day(personas, world):  # noqa: F811 - the campaign world fixture
     item_transition(actor=p.unit_a_staff, item=to_review, action="acknowledge")
     item_transition(actor=p.unit_a_staff, item=to_review, action="submit", reason="已全部完成，附验收材料")
     assigned("桂园街道老旧小区加装电梯", p.unit_b)
-    report = report_submit(
-        actor=p.resident,
-        campaign=world.campaign,
-        category=world.parking,
-        description="共享单车堆在盲道上",
-        lat=DONGMEN[0],
-        lng=DONGMEN[1],
-        photos=[make_photo()],
-        source=ReportSource.PORTAL,
-    )
+    report = submit_report(world, personas)
     return {"ledger": ledger, "to_sign": to_sign, "to_review": to_review, "report": report}
 
 
