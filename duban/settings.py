@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "duban.core.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "duban.urls"
@@ -103,9 +104,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": env_int("DUBAN_DB_PREPARE_THRESHOLD", 5, minimum=0) or None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One writer at a time: a transaction takes the write lock as it begins (IMMEDIATE, so it
+    # never has to give up half-way), and a request waits up to `timeout` seconds for it before
+    # answering 503 (duban.core.busy). Services keep slow work (hashing, images, sending) out of
+    # their transactions, so the lock is held for milliseconds.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("DUBAN_SQLITE_TIMEOUT_SECONDS", 20, minimum=1, maximum=120),
     }
     DATABASES["default"]["TEST"] = {"NAME": env_str("DUBAN_TEST_SQLITE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - used to write XML, never to p
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.utils import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -23,6 +24,7 @@ from duban.campaigns.models import Category, Open311Client, Report
 from duban.campaigns.services.common import public_url
 from duban.campaigns.services.setup import hash_key
 from duban.campaigns.services.submitting import SYSTEMS, report_submit
+from duban.core import busy
 from duban.core.prepared import prepared_cursor
 from duban.core.views import whole_number
 
@@ -111,7 +113,8 @@ def _stamp(value: dt.datetime | None) -> str | None:
 
 
 def endpoint(view):
-    """Answer every refusal in the spec's error format, in the format asked for."""
+    """Answer every refusal in the spec's error format, in the format asked for (a database too
+    busy to answer in time too: 503 with Retry-After)."""
 
     def wrapped(request, fmt: str, **kwargs):
         try:
@@ -121,6 +124,12 @@ def endpoint(view):
             return view(request, fmt, **kwargs)
         except Open311Error as refusal:
             return error(fmt, refusal.status, refusal.description)
+        except OperationalError as failure:
+            if not busy.is_busy(failure):
+                raise
+            response = error(fmt, 503, busy.busy_message())
+            response["Retry-After"] = str(busy.RETRY_AFTER_SECONDS)
+            return response
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__

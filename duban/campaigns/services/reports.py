@@ -145,8 +145,6 @@ def report_transition(*, actor: User | None, report: Report, action: str, **kwar
     return reports_transition_many(actor=actor, reports=[report], action=action, **kwargs)[0]
 
 
-@transaction.atomic
-@overrides_held()
 def reports_transition_many(
     *,
     actor: User | None,
@@ -163,6 +161,18 @@ def reports_transition_many(
     followers after commit. Every report is checked before anything is written."""
     if action in ROUTING_ACTIONS:
         raise TransitionError(_("Re-route a report with its own form."))
+    # Decoding and re-encoding photos takes a while: before the transaction, which holds the write
+    # lock on SQLite from its first statement.
+    cleaned = clean_photos(photos)
+    return _transition_many(
+        actor=actor, reports=reports, action=action, note=note, cleaned=cleaned, duplicate_of=duplicate_of,
+        transferred_to=transferred_to, at=at,
+    )  # fmt: skip
+
+
+@transaction.atomic
+@overrides_held()
+def _transition_many(*, actor, reports, action, note, cleaned, duplicate_of, transferred_to, at) -> list[Report]:
     locked = lock_reports(reports)
     if not locked:
         return []
@@ -172,7 +182,6 @@ def reports_transition_many(
     for report in locked:
         check_action(report, action, actor, note, allowed)
     spec = REPORT_ACTIONS[action]
-    cleaned = clean_photos(photos)
     previous = {report.pk: (report.state, tally_key(report)) for report in locked}
     data: dict[int, dict] = {report.pk: {} for report in locked}
 
