@@ -116,6 +116,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env_str("DUBAN_TEST_SQLITE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- cache ----------------------------------------------------------------------------------
+# Shared by every worker process, so rate limits hold across workers and restarts: Redis when
+# REDIS_URL is set (production), else a table in the database (`duban migrate` creates it).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "duban.core.cache.DatabaseCache",
+            "LOCATION": "duban_cache",
+            # Past this many rows a write first deletes the expired ones (counters of past windows);
+            # live counters go only in a flood of more distinct clients than this in one window.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
 # --- accounts and security -------------------------------------------------------------------
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from duban.campaigns import routing, throttle
+from duban.campaigns import routing
 from duban.campaigns.choices import OPEN_REPORT_STATES, CoordinateSystem, PhotoKind, ReportSource, ReportState
 from duban.campaigns.models import Category, Open311Client, Report
 from duban.campaigns.services.common import public_url
 from duban.campaigns.services.setup import hash_key
 from duban.campaigns.services.submitting import SYSTEMS, report_submit
-from duban.core import busy
+from duban.core import busy, throttle
 from duban.core.prepared import prepared_cursor
 from duban.core.views import whole_number
 

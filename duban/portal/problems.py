@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from duban.campaigns import access, stats, throttle
+from duban.campaigns import access, stats
 from duban.campaigns.choices import EVENT_LABELS, OPEN_REPORT_STATES, CoordinateSystem, ReportSource, ReportState
 from duban.campaigns.forms import ReportForm
 from duban.campaigns.models import Campaign, Category, Follower, Report
 from duban.campaigns.routing import map_settings, place_names, to_map
 from duban.campaigns.services.reports import report_transition
 from duban.campaigns.services.submitting import nearby_open, report_follow, resolve_location
+from duban.core import throttle
 from duban.core.exports import xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator

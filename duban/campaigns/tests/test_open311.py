@@ -7,7 +7,6 @@ import datetime as dt
 import xml.etree.ElementTree as ET  # noqa: S405 - parsing our own responses in tests
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from duban.campaigns.choices import ReportState
@@ -18,11 +17,6 @@ from duban.campaigns.tests.conftest import DONGMEN, GUIYUAN, OUTSIDE
 
 KEY = "open311-test-key-0123456789"
 BASE = "/open311/v2"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""Fixed-window rate limits kept in the cache: cheap enough to refuse a flood before any database work."""
+"""Fixed-window rate limits kept in the shared cache (the database's, or Redis when `REDIS_URL`
+is set): every worker process counts in the same place, so a limit holds across workers and
+restarts. A window's counter is created with `cache.add` and counted with `cache.incr`, both
+atomic. Cheap enough to refuse a flood before any other database work."""
 
 from __future__ import annotations
 
@@ -23,9 +26,11 @@ def allow(key: str, limit: int, window_seconds: int) -> bool:
 
 
 def client_address(request) -> str:
-    """The client's address; the first X-Forwarded-For hop only behind a trusted proxy."""
+    """The client's address. Behind the proxy (`DUBAN_BEHIND_PROXY`, which also sets
+    SECURE_PROXY_SSL_HEADER) it is the last X-Forwarded-For hop, the one the proxy appended: the
+    hops before it are whatever the client sent, and a client could name a new one each time."""
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
