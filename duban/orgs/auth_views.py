@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from duban.core import throttle
 from duban.core.forms import add_service_errors
 from duban.orgs.forms import CodeForm, DestinationForm
 from duban.orgs.verification import verification_confirm, verification_request
@@ -44,7 +45,9 @@ def resident_login(request):
     code_form = None
     if posted and step == "destination" and destination_form.is_valid():
         try:
-            verification_request(destination=destination_form.cleaned_data["destination"])
+            verification_request(
+                destination=destination_form.cleaned_data["destination"], client=throttle.client_address(request)
+            )
         except ValidationError as error:
             add_service_errors(destination_form, error)
         else:

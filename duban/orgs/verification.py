@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from duban.core import throttle
 from duban.core.history import save_with_history
 from duban.orgs.choices import AccountType
 from duban.orgs.models import User, VerificationCode
@@ -32,6 +33,8 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_ATTEMPTS = 5
 RESEND_AFTER = timedelta(seconds=60)
 MAX_PER_HOUR = 5
+# Codes one client address may ask for, whatever the destinations: (window in seconds, how many).
+CLIENT_LIMITS = ((60, 3), (3600, 10))
 
 
 class ConsoleCodeSender:
@@ -74,8 +77,14 @@ def normalise_destination(raw: str) -> str:
     return value.lower()
 
 
-def verification_request(*, destination: str) -> None:
+def verification_request(*, destination: str, client: str) -> None:
+    """Send a code to `destination`, asked for by `client` (its address, `throttle.client_address`):
+    one a minute and five an hour per destination, and a few per client whatever the destination,
+    so no one can make the platform text a list of numbers."""
     destination = normalise_destination(destination)
+    counted = [throttle.allow(f"codes:{client}:{span}", limit, span) for span, limit in CLIENT_LIMITS]
+    if not all(counted):
+        raise ValidationError(_("Too many codes were requested from this connection. Try again later."))
     _check_frequency(destination, timezone.now(), lock=False)  # refuse before paying for a hash
     code = f"{secrets.randbelow(1_000_000):06d}"
     # Hashing takes a good part of a second by design: it happens before the transaction, which on

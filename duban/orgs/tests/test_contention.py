@@ -33,7 +33,7 @@ def test_codes_are_hashed_and_checked_outside_any_transaction(monkeypatch, setti
     hashed = watched(monkeypatch, verification, "make_password")
     checked = watched(monkeypatch, verification, "check_password")
 
-    verification.verification_request(destination="13800139100")
+    verification.verification_request(destination="13800139100", client="198.51.100.21")
     code = SENT[-1][1]
     with pytest.raises(ValidationError):
         verification.verification_confirm(destination="13800139100", code="000000" if code != "000000" else "111111")
