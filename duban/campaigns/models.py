@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.campaigns.choices import (
+    HIDDEN_REPORT_STATES,
     OPEN_REPORT_STATES,
     ChiefKind,
     PhotoKind,
@@ -266,8 +267,8 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(state__in=OPEN_REPORT_STATES)
 
     def public(self) -> ReportQuerySet:
-        """What anyone may see: everything except rejected reports."""
-        return self.exclude(state=ReportState.REJECTED)
+        """What anyone may see, on the portal and through Open311: everything except rejected reports."""
+        return self.exclude(state__in=sorted(HIDDEN_REPORT_STATES))
 
 
 class Report(BaseModel):
@@ -398,6 +399,11 @@ class Report(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_REPORT_STATES
+
+    @property
+    def is_public(self) -> bool:
+        """The same rule as `Report.objects.public()`, for one report at hand."""
+        return self.state not in HIDDEN_REPORT_STATES
 
     @property
     def item(self) -> Item | None:

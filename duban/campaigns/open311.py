@@ -333,7 +333,6 @@ def _parse_moment(value: str, name: str) -> dt.datetime:
 def _request_rows(request, reports) -> list[dict]:
     rows = []
     for report in reports:
-        rejected = report.state == ReportState.REJECTED
         photo = next((p for p in report.photos.all() if p.kind == PhotoKind.BEFORE), None)
         media = request.build_absolute_uri(f"{public_url(report)}photos/{photo.pk}/") if photo else report.media_url
         rows.append(
@@ -343,7 +342,7 @@ def _request_rows(request, reports) -> list[dict]:
                 "status_notes": _status_notes(report),
                 "service_name": report.category.name,
                 "service_code": report.category.service_code,
-                "description": "" if rejected else report.description,
+                "description": report.description,
                 "agency_responsible": report.routed_unit.name if report.routed_unit_id else "",
                 "service_notice": "",
                 "requested_datetime": _stamp(report.created_at),
@@ -358,7 +357,7 @@ def _request_rows(request, reports) -> list[dict]:
                 "zipcode": "",
                 "lat": report.lat,
                 "long": report.lng,
-                "media_url": "" if rejected else media,
+                "media_url": media,
             }
         )
     return rows
@@ -374,7 +373,8 @@ def _status_notes(report: Report) -> str:
 
 
 def _reports():
-    return Report.objects.select_related("category", "routed_unit", "area").prefetch_related("photos")
+    """The reports Open311 shows: the public ones, as on the portal (never a rejected report)."""
+    return Report.objects.public().select_related("category", "routed_unit", "area").prefetch_related("photos")
 
 
 def _list(request, fmt: str) -> HttpResponse:

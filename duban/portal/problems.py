@@ -227,7 +227,7 @@ def problem_photo(request, pk: int, photo_pk: int):
         raise Http404
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
     # A rejected report's photos are for the reporter and officials only: no shared caches.
-    shared = "private" if report.state == ReportState.REJECTED else "public"
+    shared = "public" if report.is_public else "private"
     response["Cache-Control"] = f"{shared}, max-age=86400"
     return response
 
