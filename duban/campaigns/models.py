@@ -350,7 +350,9 @@ class Report(BaseModel):
         db_index=False,
     )
     transferred_to = models.CharField(_("transferred to"), max_length=100, blank=True)
-    status_note = models.CharField(_("public note"), max_length=500, blank=True)
+    # The office's public reply given with the latest change (the portal, Open311 `status_notes`);
+    # staff notes stay on the events (`ReportEvent.note`) and are never published.
+    status_note = models.CharField(_("public reply"), max_length=500, blank=True)
     expected_on = models.DateField(_("expected by"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
@@ -448,7 +450,8 @@ class ReportPhoto(BaseModel):
 
 
 class ReportEvent(models.Model):
-    """Append-only: one row per state change or other public happening on a report."""
+    """Append-only: one row per state change or other happening on a report. `note` is internal
+    (staff pages only); `public_note` is the reply the portal and Open311 show, given separately."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(default=timezone.now)
@@ -456,7 +459,8 @@ class ReportEvent(models.Model):
     code = models.CharField(max_length=60)
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12, blank=True)
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(_("internal note"), max_length=500, blank=True)
+    public_note = models.CharField(_("public reply"), max_length=500, blank=True, default="", db_default="")
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -167,13 +167,14 @@ def problem_place(request):
 
 
 def _timeline(report: Report) -> list[dict]:
+    """What happened, as the public sees it: each change with the office's public reply, never the
+    staff's internal note."""
     rows = []
     for event in report.events.all():
         if event.code == "campaigns.report.followed":
             continue
-        rows.append(
-            {"at": event.at, "label": EVENT_LABELS.get(event.code, event.code), "note": event.note, "data": event.data}
-        )
+        label = EVENT_LABELS.get(event.code, event.code)
+        rows.append({"at": event.at, "label": label, "reply": event.public_note, "data": event.data})
     rows.reverse()
     return rows
 
