@@ -10,11 +10,15 @@ from django.core.cache import cache
 from django.utils import timezone
 
 
+def _slot(key: str, window_seconds: int) -> str:
+    return f"throttle:{key}:{int(timezone.now().timestamp() // window_seconds)}"
+
+
 def allow(key: str, limit: int, window_seconds: int) -> bool:
     """Count one hit on `key`; False once `limit` hits fell in the current window."""
     if limit <= 0:
         return True
-    slot = f"throttle:{key}:{int(timezone.now().timestamp() // window_seconds)}"
+    slot = _slot(key, window_seconds)
     if cache.add(slot, 1, window_seconds + 5):
         return True
     try:
@@ -23,6 +27,11 @@ def allow(key: str, limit: int, window_seconds: int) -> bool:
         cache.set(slot, 1, window_seconds + 5)
         return True
     return count <= limit
+
+
+def hits(key: str, window_seconds: int) -> int:
+    """The hits counted on `key` in the current window (counting none)."""
+    return cache.get(_slot(key, window_seconds)) or 0
 
 
 def client_address(request) -> str:
