@@ -31,6 +31,20 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Every test starts with no rate-limit counters. A test in a transaction rolls its cache rows
+    back; a transactional test's flush leaves the cache table alone, so it is emptied here."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        from django.core.cache import cache
+
+        from duban.core.cache import DatabaseCache
+
+        request.getfixturevalue("transactional_db")
+        if isinstance(cache, DatabaseCache):
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _postgres_only(request):
     """Tests marked `postgres` need real concurrency; they run in the PostgreSQL pass of `make test`."""
     if request.node.get_closest_marker("postgres"):

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "duban.core.middleware.RefusalMiddleware",
+    "duban.core.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "duban.urls"
@@ -105,12 +106,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": env_int("DUBAN_DB_PREPARE_THRESHOLD", 5, minimum=0) or None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One writer at a time: a transaction takes the write lock as it begins (IMMEDIATE, so it
+    # never has to give up half-way), and a request waits up to `timeout` seconds for it before
+    # answering 503 (duban.core.busy). Services keep slow work (hashing, images, sending) out of
+    # their transactions, so the lock is held for milliseconds.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("DUBAN_SQLITE_TIMEOUT_SECONDS", 20, minimum=1, maximum=120),
     }
     DATABASES["default"]["TEST"] = {"NAME": env_str("DUBAN_TEST_SQLITE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache ----------------------------------------------------------------------------------
+# Shared by every worker process, so rate limits hold across workers and restarts: Redis when
+# REDIS_URL is set (production), else a table in the database (`duban migrate` creates it).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "duban.core.cache.DatabaseCache",
+            "LOCATION": "duban_cache",
+            # Past this many rows a write first deletes the expired ones (counters of past windows);
+            # live counters go only in a flood of more distinct clients than this in one window.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 
 # --- accounts and security -------------------------------------------------------------------
 AUTH_USER_MODEL = "orgs.User"
@@ -131,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env_int("DUBAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("DUBAN_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client address as every other limit reads it: behind the proxy, the hop the proxy added.
+AXES_CLIENT_IP_CALLABLE = "duban.core.throttle.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

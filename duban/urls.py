@@ -22,3 +22,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler500 = "duban.core.busy.server_error"

@@ -86,6 +86,6 @@ def get_public_report(user, pk: int) -> Report:
     )
     if report is None:
         raise Http404
-    if report.state == "rejected" and not (is_reporter(user, report) or org_access.is_official(user)):
+    if not report.is_public and not (is_reporter(user, report) or org_access.is_official(user)):
         raise Http404
     return report

@@ -26,6 +26,9 @@ OPEN_REPORT_STATES = frozenset(
     {ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.IN_PROGRESS, ReportState.FIXED}
 )
 ENDED_REPORT_STATES = frozenset({ReportState.DUPLICATE, ReportState.TRANSFERRED, ReportState.REJECTED})
+# The one rule for what the public sees (portal pages, map, Open311): every report but these; a
+# rejected report is seen by its reporter and by officials only (`Report.is_public`, `.public()`).
+HIDDEN_REPORT_STATES = frozenset({ReportState.REJECTED})
 
 
 class ReportActor(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.campaigns.choices import (
+    HIDDEN_REPORT_STATES,
     OPEN_REPORT_STATES,
     ChiefKind,
     PhotoKind,
@@ -266,8 +267,8 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(state__in=OPEN_REPORT_STATES)
 
     def public(self) -> ReportQuerySet:
-        """What anyone may see: everything except rejected reports."""
-        return self.exclude(state=ReportState.REJECTED)
+        """What anyone may see, on the portal and through Open311: everything except rejected reports."""
+        return self.exclude(state__in=sorted(HIDDEN_REPORT_STATES))
 
 
 class Report(BaseModel):
@@ -349,7 +350,9 @@ class Report(BaseModel):
         db_index=False,
     )
     transferred_to = models.CharField(_("transferred to"), max_length=100, blank=True)
-    status_note = models.CharField(_("public note"), max_length=500, blank=True)
+    # The office's public reply given with the latest change (the portal, Open311 `status_notes`);
+    # staff notes stay on the events (`ReportEvent.note`) and are never published.
+    status_note = models.CharField(_("public reply"), max_length=500, blank=True)
     expected_on = models.DateField(_("expected by"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
@@ -400,6 +403,11 @@ class Report(BaseModel):
         return self.state in OPEN_REPORT_STATES
 
     @property
+    def is_public(self) -> bool:
+        """The same rule as `Report.objects.public()`, for one report at hand."""
+        return self.state not in HIDDEN_REPORT_STATES
+
+    @property
     def item(self) -> Item | None:
         """The ledger item the report stands at now: its newest (`Item.subject` is the one link;
         a re-routed report has a cancelled item and a new one). Services attach it when they
@@ -442,7 +450,8 @@ class ReportPhoto(BaseModel):
 
 
 class ReportEvent(models.Model):
-    """Append-only: one row per state change or other public happening on a report."""
+    """Append-only: one row per state change or other happening on a report. `note` is internal
+    (staff pages only); `public_note` is the reply the portal and Open311 show, given separately."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(default=timezone.now)
@@ -450,7 +459,8 @@ class ReportEvent(models.Model):
     code = models.CharField(max_length=60)
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12, blank=True)
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(_("internal note"), max_length=500, blank=True)
+    public_note = models.CharField(_("public reply"), max_length=500, blank=True, default="", db_default="")
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - used to write XML, never to p
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.utils import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -17,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from duban.campaigns import routing, throttle
+from duban.campaigns import routing
 from duban.campaigns.choices import OPEN_REPORT_STATES, CoordinateSystem, PhotoKind, ReportSource, ReportState
 from duban.campaigns.models import Category, Open311Client, Report
 from duban.campaigns.services.common import public_url
 from duban.campaigns.services.setup import hash_key
 from duban.campaigns.services.submitting import SYSTEMS, report_submit
+from duban.core import busy, throttle
 from duban.core.prepared import prepared_cursor
 from duban.core.views import whole_number
 
@@ -111,7 +113,8 @@ def _stamp(value: dt.datetime | None) -> str | None:
 
 
 def endpoint(view):
-    """Answer every refusal in the spec's error format, in the format asked for."""
+    """Answer every refusal in the spec's error format, in the format asked for (a database too
+    busy to answer in time too: 503 with Retry-After)."""
 
     def wrapped(request, fmt: str, **kwargs):
         try:
@@ -121,6 +124,12 @@ def endpoint(view):
             return view(request, fmt, **kwargs)
         except Open311Error as refusal:
             return error(fmt, refusal.status, refusal.description)
+        except OperationalError as failure:
+            if not busy.is_busy(failure):
+                raise
+            response = error(fmt, 503, busy.busy_message())
+            response["Retry-After"] = str(busy.RETRY_AFTER_SECONDS)
+            return response
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -324,7 +333,6 @@ def _parse_moment(value: str, name: str) -> dt.datetime:
 def _request_rows(request, reports) -> list[dict]:
     rows = []
     for report in reports:
-        rejected = report.state == ReportState.REJECTED
         photo = next((p for p in report.photos.all() if p.kind == PhotoKind.BEFORE), None)
         media = request.build_absolute_uri(f"{public_url(report)}photos/{photo.pk}/") if photo else report.media_url
         rows.append(
@@ -334,7 +342,7 @@ def _request_rows(request, reports) -> list[dict]:
                 "status_notes": _status_notes(report),
                 "service_name": report.category.name,
                 "service_code": report.category.service_code,
-                "description": "" if rejected else report.description,
+                "description": report.description,
                 "agency_responsible": report.routed_unit.name if report.routed_unit_id else "",
                 "service_notice": "",
                 "requested_datetime": _stamp(report.created_at),
@@ -349,7 +357,7 @@ def _request_rows(request, reports) -> list[dict]:
                 "zipcode": "",
                 "lat": report.lat,
                 "long": report.lng,
-                "media_url": "" if rejected else media,
+                "media_url": media,
             }
         )
     return rows
@@ -365,7 +373,8 @@ def _status_notes(report: Report) -> str:
 
 
 def _reports():
-    return Report.objects.select_related("category", "routed_unit", "area").prefetch_related("photos")
+    """The reports Open311 shows: the public ones, as on the portal (never a rejected report)."""
+    return Report.objects.public().select_related("category", "routed_unit", "area").prefetch_related("photos")
 
 
 def _list(request, fmt: str) -> HttpResponse:

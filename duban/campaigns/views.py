@@ -354,7 +354,14 @@ def report_detail(request, pk: int):
             chief = report.campaign.chiefs.filter(pk=chief_pk).first() if chief_pk is not None else None
             if unit is None:
                 raise ValidationError({"unit": _("Choose the unit.")})
-            report_reroute(actor=request.user, report=report, unit=unit, chief=chief, note=post.get("note", ""))
+            report_reroute(
+                actor=request.user,
+                report=report,
+                unit=unit,
+                chief=chief,
+                note=post.get("note", ""),
+                public_reply=post.get("public_reply", ""),
+            )
         elif action in REPORT_ACTIONS and action not in ROUTING_ACTIONS:
             duplicate_of = None
             if action == "duplicate":
@@ -366,6 +373,7 @@ def report_detail(request, pk: int):
                 report=report,
                 action=action,
                 note=post.get("note", ""),
+                public_reply=post.get("public_reply", ""),
                 photos=request.FILES.getlist("photos"),
                 duplicate_of=duplicate_of,
                 transferred_to=post.get("transferred_to", ""),

@@ -284,8 +284,9 @@ def seed_campaign_now(rng: random.Random, logins: dict[str, User], streets, bran
         if fix_at.date() >= today:
             continue
         fixed = reports_transition_many(
-            actor=None, reports=others, action="fix", note="已整改", photos=[after], at=fix_at
-        )
+            actor=None, reports=others, action="fix", note="已整改", public_reply="已整改到位，感谢您的监督。",
+            photos=[after], at=fix_at,
+        )  # fmt: skip
         verify_at = on_day(add_working_days(fix_at.date(), 1), 10)
         if verify_at.date() < today:
             reports_transition_many(actor=supervisor, reports=fixed, action="verify", note="核查通过", at=verify_at)
@@ -307,7 +308,8 @@ def seed_campaign_now(rng: random.Random, logins: dict[str, User], streets, bran
             actor=None,
             reports=mine,
             action="fix",
-            note="单车已清理归位",
+            note="片区网格员现场清理，已约谈共享单车运营企业",
+            public_reply="共享单车已清理归位，请您确认是否解决。",
             photos=[after],
             at=on_day(today - dt.timedelta(days=5), 10),
         )

@@ -11,9 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from duban.core import throttle
 from duban.core.forms import add_service_errors
 from duban.orgs.forms import CodeForm, DestinationForm
 from duban.orgs.verification import verification_confirm, verification_request
+
+# Failed staff sign-ins one client address may make in a window, whatever the usernames (django-axes
+# locks a username tried from one address; this stops one address trying many usernames).
+ADDRESS_FAILURES = (900, 20)
 
 
 class StaffLoginView(LoginView):
@@ -21,6 +26,17 @@ class StaffLoginView(LoginView):
     sites framework, the host name); dropping it lets the page carry the platform's name."""
 
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        window, limit = ADDRESS_FAILURES
+        if throttle.hits(f"login-failures:{throttle.client_address(request)}", window) >= limit:
+            return render(request, "registration/locked_out.html", {"from_this_connection": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        window, limit = ADDRESS_FAILURES
+        throttle.allow(f"login-failures:{throttle.client_address(self.request)}", limit, window)
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -45,7 +61,9 @@ def resident_login(request):
     code_form = None
     if posted and step == "destination" and destination_form.is_valid():
         try:
-            verification_request(destination=destination_form.cleaned_data["destination"])
+            verification_request(
+                destination=destination_form.cleaned_data["destination"], client=throttle.client_address(request)
+            )
         except ValidationError as error:
             add_service_errors(destination_form, error)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -314,7 +315,6 @@ def portfolio_end(
 #
 
 
-@transaction.atomic
 def official_account_create(
     *,
     actor: User | None,
@@ -327,23 +327,27 @@ def official_account_create(
     account_type: str = "official",
 ) -> User:
     """Give a person a staff login."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.user_id:
-        raise ValidationError(_("This person already has a login account."))
-    user = User(
-        username=username,
-        display_name=person.name,
-        email=person.email,
-        account_type=account_type,
-        is_office_admin=is_office_admin,
-        is_supervisor=is_supervisor,
-        is_expert=is_expert,
-        is_staff=is_office_admin,
-        is_superuser=is_office_admin,
-    )
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    save_with_history(user, actor=actor, reason="orgs.user.created")
-    person.user = user
-    save_with_history(person, actor=actor, reason="orgs.person.updated", update_fields=["user", "updated_at"])
+    # Hashing takes a good part of a second by design: before the transaction, which holds the
+    # write lock on SQLite from its first statement.
+    hashed = make_password(password)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.user_id:
+            raise ValidationError(_("This person already has a login account."))
+        user = User(
+            username=username,
+            display_name=person.name,
+            email=person.email,
+            account_type=account_type,
+            is_office_admin=is_office_admin,
+            is_supervisor=is_supervisor,
+            is_expert=is_expert,
+            is_staff=is_office_admin,
+            is_superuser=is_office_admin,
+            password=hashed,
+        )
+        user.full_clean(exclude=["password"])
+        save_with_history(user, actor=actor, reason="orgs.user.created")
+        person.user = user
+        save_with_history(person, actor=actor, reason="orgs.person.updated", update_fields=["user", "updated_at"])
     return user

@@ -17,10 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from duban.core import throttle
 from duban.core.history import save_with_history
 from duban.orgs.choices import AccountType
 from duban.orgs.models import User, VerificationCode
@@ -31,6 +33,8 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_ATTEMPTS = 5
 RESEND_AFTER = timedelta(seconds=60)
 MAX_PER_HOUR = 5
+# Codes one client address may ask for, whatever the destinations: (window in seconds, how many).
+CLIENT_LIMITS = ((60, 3), (3600, 10))
 
 
 class ConsoleCodeSender:
@@ -73,25 +77,39 @@ def normalise_destination(raw: str) -> str:
     return value.lower()
 
 
-@transaction.atomic
-def verification_request(*, destination: str) -> None:
+def verification_request(*, destination: str, client: str) -> None:
+    """Send a code to `destination`, asked for by `client` (its address, `throttle.client_address`):
+    one a minute and five an hour per destination, and a few per client whatever the destination,
+    so no one can make the platform text a list of numbers."""
     destination = normalise_destination(destination)
-    now = timezone.now()
-    recent = VerificationCode.objects.select_for_update().filter(
-        destination=destination, created_at__gte=now - timedelta(hours=1)
-    )
+    counted = [throttle.allow(f"codes:{client}:{span}", limit, span) for span, limit in CLIENT_LIMITS]
+    if not all(counted):
+        raise ValidationError(_("Too many codes were requested from this connection. Try again later."))
+    _check_frequency(destination, timezone.now(), lock=False)  # refuse before paying for a hash
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    # Hashing takes a good part of a second by design: it happens before the transaction, which on
+    # SQLite holds the database's only write lock from its first statement.
+    code_hash = make_password(code)
+    with transaction.atomic():
+        now = timezone.now()
+        _check_frequency(destination, now, lock=True)
+        VerificationCode.objects.create(
+            destination=destination,
+            code_hash=code_hash,
+            expires_at=now + timedelta(minutes=settings.DUBAN_CODE_TTL_MINUTES),
+        )
+        sender = import_string(settings.DUBAN_CODE_SENDER)()
+        transaction.on_commit(lambda: sender.send(destination, code))
+
+
+def _check_frequency(destination: str, now, *, lock: bool) -> None:
+    recent = VerificationCode.objects.filter(destination=destination, created_at__gte=now - timedelta(hours=1))
+    if lock:
+        recent = recent.select_for_update()
     if recent.filter(created_at__gte=now - RESEND_AFTER).exists():
         raise ValidationError(_("A code was sent less than a minute ago. Please wait before asking again."))
     if recent.count() >= MAX_PER_HOUR:
         raise ValidationError(_("Too many codes were requested for this address. Try again in an hour."))
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    VerificationCode.objects.create(
-        destination=destination,
-        code_hash=make_password(code),
-        expires_at=now + timedelta(minutes=settings.DUBAN_CODE_TTL_MINUTES),
-    )
-    sender = import_string(settings.DUBAN_CODE_SENDER)()
-    transaction.on_commit(lambda: sender.send(destination, code))
 
 
 def _wrong_code_error() -> ValidationError:
@@ -102,27 +120,23 @@ def verification_confirm(*, destination: str, code: str) -> User:
     """Check the code; return the resident's account, creating it on first use."""
     destination = normalise_destination(destination)
     now = timezone.now()
-    with transaction.atomic():
-        pending = (
-            VerificationCode.objects.select_for_update()
-            .filter(destination=destination, used_at__isnull=True, expires_at__gt=now, attempts__lt=MAX_ATTEMPTS)
-            .order_by("-created_at")
-            .first()
-        )
-        if pending is None:
-            raise _wrong_code_error()
-        if not check_password((code or "").strip(), pending.code_hash):
-            # Count the failed attempt in its own committed write, then refuse.
-            VerificationCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
-            wrong = True
-        else:
-            wrong = False
-            pending.used_at = now
-            pending.save(update_fields=["used_at", "updated_at"])
-            user = resident_account_verified(destination=destination, at=now)
-    if wrong:
+    live = VerificationCode.objects.filter(
+        destination=destination, used_at__isnull=True, expires_at__gt=now, attempts__lt=MAX_ATTEMPTS
+    )
+    pending = live.order_by("-created_at").only("pk", "code_hash").first()
+    if pending is None:
         raise _wrong_code_error()
-    return user
+    # Each check spends one attempt first, in one statement of its own: guesses sent together
+    # cannot share an attempt, and the hashing below holds no lock (it takes a good part of a
+    # second by design; inside a transaction it would hold SQLite's only write lock that long).
+    if not live.filter(pk=pending.pk).update(attempts=F("attempts") + 1, updated_at=now):
+        raise _wrong_code_error()
+    if not check_password((code or "").strip(), pending.code_hash):
+        raise _wrong_code_error()
+    with transaction.atomic():
+        if not VerificationCode.objects.filter(pk=pending.pk, used_at__isnull=True).update(used_at=now, updated_at=now):
+            raise _wrong_code_error()  # used by a request a moment earlier
+        return resident_account_verified(destination=destination, at=now)
 
 
 @transaction.atomic

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from duban.campaigns import access, stats, throttle
+from duban.campaigns import access, stats
 from duban.campaigns.choices import EVENT_LABELS, OPEN_REPORT_STATES, CoordinateSystem, ReportSource, ReportState
 from duban.campaigns.forms import ReportForm
 from duban.campaigns.models import Campaign, Category, Follower, Report
 from duban.campaigns.routing import map_settings, place_names, to_map
 from duban.campaigns.services.reports import report_transition
 from duban.campaigns.services.submitting import nearby_open, report_follow, resolve_location
+from duban.core import throttle
 from duban.core.exports import xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
@@ -166,13 +167,14 @@ def problem_place(request):
 
 
 def _timeline(report: Report) -> list[dict]:
+    """What happened, as the public sees it: each change with the office's public reply, never the
+    staff's internal note."""
     rows = []
     for event in report.events.all():
         if event.code == "campaigns.report.followed":
             continue
-        rows.append(
-            {"at": event.at, "label": EVENT_LABELS.get(event.code, event.code), "note": event.note, "data": event.data}
-        )
+        label = EVENT_LABELS.get(event.code, event.code)
+        rows.append({"at": event.at, "label": label, "reply": event.public_note, "data": event.data})
     rows.reverse()
     return rows
 
@@ -235,7 +237,7 @@ def problem_photo(request, pk: int, photo_pk: int):
         raise Http404
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
     # A rejected report's photos are for the reporter and officials only: no shared caches.
-    shared = "private" if report.state == ReportState.REJECTED else "public"
+    shared = "public" if report.is_public else "private"
     response["Cache-Control"] = f"{shared}, max-age=86400"
     return response
 

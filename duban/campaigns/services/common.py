@@ -31,7 +31,10 @@ def user_of(actor) -> User | None:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def build_event(report: Report, code: str, *, actor=None, from_state="", to_state="", note="", data=None, at=None):
+def build_event(
+    report: Report, code: str, *, actor=None, from_state="", to_state="", note="", public_note="", data=None, at=None
+):
+    """An event; `note` is internal (staff pages), `public_note` the reply the public sees."""
     return ReportEvent(
         report=report,
         at=at or timezone.now(),
@@ -40,6 +43,7 @@ def build_event(report: Report, code: str, *, actor=None, from_state="", to_stat
         from_state=from_state,
         to_state=to_state,
         note=note[:500],
+        public_note=public_note[:500],
         data=data or {},
     )
 

@@ -145,14 +145,13 @@ def report_transition(*, actor: User | None, report: Report, action: str, **kwar
     return reports_transition_many(actor=actor, reports=[report], action=action, **kwargs)[0]
 
 
-@transaction.atomic
-@overrides_held()
 def reports_transition_many(
     *,
     actor: User | None,
     reports,
     action: str,
     note: str = "",
+    public_reply: str = "",
     photos=(),
     duplicate_of: Report | None = None,
     transferred_to: str = "",
@@ -160,19 +159,36 @@ def reports_transition_many(
 ) -> list[Report]:
     """Apply one action to reports (one, or a day's batch): check the transition table and who may
     act for each, lock them, move their ledger items along, write the events, and notify the
-    followers after commit. Every report is checked before anything is written."""
+    followers after commit. Every report is checked before anything is written.
+
+    `note` is internal: staff pages show it, the public never does (it is also the ledger items'
+    reason). `public_reply` is what the report's public page and Open311 show for this change."""
     if action in ROUTING_ACTIONS:
         raise TransitionError(_("Re-route a report with its own form."))
+    # Decoding and re-encoding photos takes a while: before the transaction, which holds the write
+    # lock on SQLite from its first statement.
+    cleaned = clean_photos(photos)
+    return _transition_many(
+        actor=actor, reports=reports, action=action, note=note, public_reply=public_reply, cleaned=cleaned,
+        duplicate_of=duplicate_of, transferred_to=transferred_to, at=at,
+    )  # fmt: skip
+
+
+@transaction.atomic
+@overrides_held()
+def _transition_many(
+    *, actor, reports, action, note, public_reply, cleaned, duplicate_of, transferred_to, at
+) -> list[Report]:
     locked = lock_reports(reports)
     if not locked:
         return []
     now, _today = moment(at)
     note = clean_text(note, "note", 500)
+    public_reply = clean_text(public_reply, "public_reply", 500)
     allowed: dict[tuple, bool] = {}  # who may act depends on the campaign, unit and reporter, not the report
     for report in locked:
         check_action(report, action, actor, note, allowed)
     spec = REPORT_ACTIONS[action]
-    cleaned = clean_photos(photos)
     previous = {report.pk: (report.state, tally_key(report)) for report in locked}
     data: dict[int, dict] = {report.pk: {} for report in locked}
 
@@ -238,12 +254,12 @@ def reports_transition_many(
 
     rows = []
     for report in locked:
-        if spec.needs_reason or action in {"verify", "duplicate"}:
-            report.status_note = note
+        report.status_note = public_reply  # the public reply belongs to the state it came with
         report.state = spec.target
         report.updated_at = now
         rows.append(build_event(report, spec.event, actor=actor, from_state=previous[report.pk][0],
-                           to_state=report.state, note=note, data=data[report.pk], at=now))  # fmt: skip
+                                to_state=report.state, note=note, public_note=public_reply, data=data[report.pk],
+                                at=now))  # fmt: skip
     update_many(Report, locked, REPORT_FIELDS)
     tally_change([(previous[report.pk][1], tally_key(report)) for report in locked])
     insert_many(ReportEvent, rows)

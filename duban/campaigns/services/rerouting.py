@@ -28,15 +28,18 @@ def report_reroute(
     unit: Unit,
     chief: Chief | None = None,
     note: str = "",
+    public_reply: str = "",
     at: dt.datetime | None = None,
 ) -> Report:
     """Send a wrongly routed report to another unit. An accepted report's item is cancelled and a
     new one opened for the new unit; its deadline restarts only when the rule routing this
-    category and area to the new unit says so (without such a rule, it restarts)."""
+    category and area to the new unit says so (without such a rule, it restarts). `note` (why)
+    is internal; `public_reply` is what the public sees of it."""
     report = lock_reports([report])[0]
     now, today = moment(at)
     step = check_action(report, "route" if report.state == ReportState.SUBMITTED else "reroute", actor, None)
     note = clean_text(note, "note", 500, required=report.routed_unit_id is not None)
+    public_reply = clean_text(public_reply, "public_reply", 500)
     if not unit.is_active:
         raise ValidationError({"unit": _("A retired unit cannot be responsible for problems.")})
     if unit.pk == report.routed_unit_id and (chief is None or chief.pk == report.chief_id):
@@ -57,6 +60,7 @@ def report_reroute(
         open_items([report], actor, now, deadline=deadline)
         report.expected_on = report.item.effective_deadline
     report.state = step.target_from(report.state)
+    report.status_note = public_reply
     report.save()
     tally_change([(counted, tally_key(report))])
     record_event(
@@ -66,6 +70,7 @@ def report_reroute(
         from_state=previous,
         to_state=report.state,
         note=note,
+        public_note=public_reply,
         data={"before": before, "after": route_data(unit, report.chief), "deadline_restarted": restart},
         at=now,
     )

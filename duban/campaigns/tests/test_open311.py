@@ -7,7 +7,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET  # noqa: S405 - parsing our own responses in tests
 
 import pytest
-from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from duban.campaigns.choices import ReportState
@@ -18,11 +18,6 @@ from duban.campaigns.tests.conftest import DONGMEN, GUIYUAN, OUTSIDE
 
 KEY = "open311-test-key-0123456789"
 BASE = "/open311/v2"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture
@@ -195,7 +190,13 @@ class TestReadingRequests:
         ):
             ids.append(int(post(client, **fields).json()[0]["service_request_id"]))
         report = Report.objects.get(pk=ids[2])
-        report_transition(actor=personas.office_admin, report=report, action="reject", note="信息不实")
+        report_transition(
+            actor=personas.office_admin,
+            report=report,
+            action="transfer",
+            note="不属区级事权",
+            transferred_to="市交通运输局",
+        )
         return ids
 
     def test_one_request_is_a_list_of_one_without_contact_details(self, client, posted):
@@ -225,7 +226,7 @@ class TestReadingRequests:
         assert len(client.get(f"{BASE}/requests.json", {"service_code": "t-dogs,t-parking"}).json()) == 3
         closed = client.get(f"{BASE}/requests.json", {"status": "closed"}).json()
         assert [row["service_request_id"] for row in closed] == [str(posted[2])]
-        assert closed[0]["description"] == "" and "信息不实" in closed[0]["status_notes"]
+        assert closed[0]["description"] == "第三件" and "市交通运输局" in closed[0]["status_notes"]
         assert len(client.get(f"{BASE}/requests.json", {"status": "open,closed"}).json()) == 3
         ids = f"{posted[0]},{posted[2]}"
         chosen = client.get(f"{BASE}/requests.json", {"service_request_id": ids, "service_code": "t-dogs"}).json()
@@ -287,6 +288,54 @@ class TestReadingRequests:
         assert row["status"] == "closed" and row["updated_datetime"].endswith("+08:00")
         assert row["expected_datetime"].endswith("+08:00")
         assert Report.objects.get(pk=report.pk).state == ReportState.CLOSED
+
+
+class TestOnePublicRule:
+    """Open311 shows what the portal shows: the same reports, and never a rejected one (with its
+    place, its description or the office's reason)."""
+
+    @pytest.fixture
+    def reports(self, client, client_key, personas):
+        shown = [int(post(client, description=f"第{n}件").json()[0]["service_request_id"]) for n in range(2)]
+        hidden = int(
+            post(
+                client, description="邻居家门口堆物，联系人王某", address_string="翠竹苑3栋", lat=22.5601, long=114.1301
+            ).json()[0]["service_request_id"]
+        )
+        report_transition(
+            actor=personas.office_admin,
+            report=Report.objects.get(pk=hidden),
+            action="reject",
+            note="邻里纠纷，信息不实",
+        )
+        report_transition(actor=personas.office_admin, report=Report.objects.get(pk=shown[1]), action="duplicate",
+                          duplicate_of=Report.objects.get(pk=shown[0]))  # fmt: skip
+        return shown, hidden
+
+    def test_a_rejected_report_is_not_in_open311(self, client, reports):
+        shown, hidden = reports
+        for fmt in ("json", "xml"):
+            assert client.get(f"{BASE}/requests/{hidden}.{fmt}").status_code == 404
+        for query in ({}, {"status": "closed"}, {"status": "open,closed"}, {"service_request_id": f"{hidden}"}):
+            for fmt in ("json", "xml"):
+                text = client.get(f"{BASE}/requests.{fmt}", query).content.decode()
+                for leak in ("邻里纠纷", "信息不实", "翠竹苑", "联系人王某", "22.5601", "114.1301"):
+                    assert leak not in text, (query, fmt, leak)
+        closed = client.get(f"{BASE}/requests.json", {"status": "closed"}).json()
+        assert [row["service_request_id"] for row in closed] == [str(shown[1])]
+
+    def test_open311_and_the_portal_show_the_same_reports(self, client, reports):
+        shown, hidden = reports
+        from_open311 = {int(row["service_request_id"]) for row in client.get(f"{BASE}/requests.json").json()}
+        points = client.get(reverse("portal:problem_points")).json()["features"]
+        on_the_map = {feature["properties"]["id"] for feature in points}
+        listed = client.get(reverse("portal:problems")).content.decode()
+        assert from_open311 == set(shown) == set(Report.objects.public().values_list("pk", flat=True))
+        assert on_the_map == {shown[0]}  # the map draws open problems (and recently closed ones)
+        assert all(reverse("portal:problem_detail", args=[pk]) in listed for pk in shown)
+        assert reverse("portal:problem_detail", args=[hidden]) not in listed
+        assert client.get(reverse("portal:problem_detail", args=[hidden])).status_code == 404
+        assert all(client.get(reverse("portal:problem_detail", args=[pk])).status_code == 200 for pk in shown)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,11 +15,6 @@ from duban.campaigns.services.reports import report_transition
 from duban.campaigns.services.submitting import report_submit
 from duban.campaigns.tests.conftest import DONGMEN, GUIYUAN, OUTSIDE, make_photo
 from duban.ledger.choices import ItemState
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 def report(world, personas, **kwargs):

@@ -69,3 +69,33 @@ def test_csrf_is_enforced_on_forms(personas):
     assert response.status_code == 403
     personas.unit_a.refresh_from_db()
     assert personas.unit_a.name == "东门街道"
+
+
+def test_one_address_cannot_try_password_after_password_across_many_usernames(client, personas):
+    """django-axes locks a username tried from one address; one address spraying a password over
+    many usernames is stopped too, and the right password then does not get it in."""
+    url = reverse("login")
+    statuses = [client.post(url, {"username": f"staff{n}", "password": "Luohu2024"}).status_code for n in range(21)]
+    response = client.post(url, {"username": "unit_a_staff", "password": "persona-password-1"})
+
+    assert statuses == [200] * 20 + [429]
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    other = client.post(url, {"username": "unit_a_staff", "password": "persona-password-1"}, REMOTE_ADDR="203.0.113.8")
+    assert other.status_code == 302
+
+
+def test_behind_the_proxy_the_lock_is_the_clients_and_a_forged_hop_does_not_lift_it(client, personas, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    url = reverse("login")
+    statuses = [
+        client.post(
+            url, {"username": "unit_a_staff", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.9"
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    # Behind the proxy every request comes from its address; the lock is the client's, not everyone's.
+    response = client.post(
+        url, {"username": "unit_a_staff", "password": "persona-password-1"}, HTTP_X_FORWARDED_FOR="198.51.100.10"
+    )
+    assert response.status_code == 302

@@ -1,6 +1,11 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from duban.orgs.choices import AccountType
 from duban.orgs.models import User, VerificationCode
@@ -9,6 +14,7 @@ from duban.orgs.verification import verification_confirm, verification_request
 pytestmark = pytest.mark.django_db
 
 SENT: list[tuple[str, str]] = []
+CLIENT = "198.51.100.20"
 
 
 class RecordingSender:
@@ -25,7 +31,7 @@ def recording_sender(settings):
 
 def _request(destination, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        verification_request(destination=destination)
+        verification_request(destination=destination, client=CLIENT)
     return SENT[-1][1]
 
 
@@ -44,7 +50,7 @@ def test_a_code_signs_a_new_resident_up_and_later_back_in(django_capture_on_comm
 
 def test_the_code_is_sent_only_after_commit_and_stored_hashed(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        verification_request(destination="someone@example.org")
+        verification_request(destination="someone@example.org", client=CLIENT)
     assert SENT == []
     assert len(callbacks) == 1
     callbacks[0]()
@@ -66,7 +72,7 @@ def test_five_wrong_codes_burn_the_code(django_capture_on_commit_callbacks):
 def test_codes_cannot_be_requested_again_within_a_minute(django_capture_on_commit_callbacks):
     _request("13800139002", django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError, match="不足一分钟"):
-        verification_request(destination="13800139002")
+        verification_request(destination="13800139002", client=CLIENT)
     assert VerificationCode.objects.filter(destination="13800139002").count() == 1
 
 
@@ -108,3 +114,45 @@ def test_an_outside_next_address_is_ignored(client, django_capture_on_commit_cal
         {"step": "code", "destination": "13800139005", "code": SENT[-1][1], "next": "https://evil.example/"},
     )
     assert response.url == reverse("portal:landing")
+
+
+def _ask(client, destination, **extra):
+    return client.post(reverse("resident_login"), {"step": "destination", "destination": destination}, **extra)
+
+
+def _from_this_connection() -> str:
+    with translation.override("zh-hans"):
+        return gettext("Too many codes were requested from this connection. Try again later.")
+
+
+def test_one_connection_cannot_have_codes_sent_to_a_list_of_numbers(client, django_capture_on_commit_callbacks):
+    numbers = [f"1390013{n:04d}" for n in range(10)]
+    with django_capture_on_commit_callbacks(execute=True):
+        pages = [_ask(client, number) for number in numbers]
+
+    assert [destination for destination, _code in SENT] == numbers[:3]
+    assert all(_from_this_connection() in page.content.decode() for page in pages[3:])
+    assert VerificationCode.objects.count() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask(client, "13900139999", REMOTE_ADDR="203.0.113.5")  # another connection is not held up
+    assert SENT[-1][0] == "13900139999"
+
+
+def test_a_connection_gets_ten_codes_an_hour(client, django_capture_on_commit_callbacks):
+    start = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+    for minute in range(5):
+        with time_machine.travel(start + dt.timedelta(minutes=minute, seconds=1), tick=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                for n in range(3):
+                    _ask(client, f"139002{minute:02d}{n:03d}")
+    assert len(SENT) == 10
+
+
+def test_behind_the_proxy_a_forged_forwarded_for_does_not_escape_the_limit(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            _ask(client, f"1390014{n:04d}", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 198.51.100.30")
+    assert len(SENT) == 3
