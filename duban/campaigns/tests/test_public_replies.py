@@ -126,7 +126,10 @@ def test_staff_write_a_note_and_a_reply_and_the_public_sees_the_reply(page, live
     page.goto(live_server.url + reverse("campaigns:report_detail", args=[made.pk]))
     block = page.locator("#action-reroute")
     block.locator("summary").click()
-    block.locator("select[name=unit]").select_option(label=personas.unit_b.name)
+    block.locator("#reroute-unit").click()  # the unit picker: type part of the name, Enter chooses
+    page.keyboard.type("桂园")
+    page.keyboard.press("Enter")
+    assert block.locator("select[name=unit]").input_value() == str(personas.unit_b.pk)
     assert block.locator("label[for=reroute-note]").is_visible()
     assert block.locator("label[for=reply-reroute]").is_visible()
     block.locator("#reroute-note").fill(REROUTE_NOTE)
