@@ -10,9 +10,23 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from duban.core.errors import TransitionError
+from duban.core.text import xml_safe_data
+
+
+class TextParser(Parser):
+    """Bodies and parameters without the characters XML 1.0 forbids: JSON can carry a lone
+    surrogate (`"\\ud800"`) or a control character that no download could hold (duban.core.text)."""
+
+    def parse_body(self, request):
+        return xml_safe_data(super().parse_body(request))
+
+    def parse_querydict(self, data, list_fields, request):
+        return xml_safe_data(super().parse_querydict(data, list_fields, request))
+
 
 api = NinjaAPI(
     title="Duban API",
@@ -23,6 +37,7 @@ api = NinjaAPI(
     ),
     auth=django_auth,
     urls_namespace="api",
+    parser=TextParser(),
 )
 
 

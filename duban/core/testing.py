@@ -20,9 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 from openpyxl import load_workbook
 
 from duban.core.exports import TOTAL_LABEL
+from duban.core.text import XML_FORBIDDEN
 
 
 def run_together(*calls: Callable[[], object]) -> list[object]:
@@ -156,6 +158,22 @@ def xlsx_data_rows(sheet) -> list[tuple]:
     if rows and TOTAL_LABEL in rows[-1]:
         rows = rows[:-1]
     return rows
+
+
+def download_bytes(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def assert_valid_office_file(content: bytes) -> None:
+    """Every XML part of an .xlsx or .docx is well-formed XML 1.0 (as Excel and Word read it, with
+    no character it forbids), and no cell holds more text than Excel's 32,767 characters."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                root = etree.fromstring(archive.read(name))  # raises on anything malformed
+                for text in root.itertext():
+                    assert not XML_FORBIDDEN.search(text), (name, text[:80])
+                    assert not name.startswith("xl/") or len(text) <= 32_767, (name, len(text))
 
 
 def official_document(content: bytes):

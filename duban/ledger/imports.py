@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from duban.core.text import xml_safe
 from duban.core.uploads import UnreadableUpload, xlsx_rows
 from duban.ledger import owners
 from duban.ledger.choices import BasisKind, ItemState, RectificationType, Urgency
@@ -128,7 +129,8 @@ def _date(value) -> dt.date | None:
 
 
 def _rows(data: bytes):
-    """The first sheet's rows as values: text, numbers (whole ones as int), dates, or None when empty.
+    """The first sheet's rows as values: text (without what XML forbids), numbers (whole ones as
+    int), dates, or None when empty.
     A file whose cells reach beyond the template's rows and columns, or that inflates too far, is
     refused before it is read (`duban.core.uploads`)."""
 
@@ -137,7 +139,7 @@ def _rows(data: bytes):
             return None
         if isinstance(cell, float) and cell.is_integer():
             return int(cell)
-        return cell
+        return xml_safe(cell) if isinstance(cell, str) else cell
 
     return ([value(cell) for cell in row] for row in xlsx_rows(data, max_rows=MAX_ROWS + 1))
 
