@@ -10,10 +10,24 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from duban.core.errors import TransitionError
 from duban.core.middleware import log_refusal, refusal_reason
+from duban.core.text import xml_safe_data
+
+
+class TextParser(Parser):
+    """Bodies and parameters without the characters XML 1.0 forbids: JSON can carry a lone
+    surrogate (`"\\ud800"`) or a control character that no download could hold (duban.core.text)."""
+
+    def parse_body(self, request):
+        return xml_safe_data(super().parse_body(request))
+
+    def parse_querydict(self, data, list_fields, request):
+        return xml_safe_data(super().parse_querydict(data, list_fields, request))
+
 
 api = NinjaAPI(
     title="Duban API",
@@ -24,6 +38,7 @@ api = NinjaAPI(
     ),
     auth=django_auth,
     urls_namespace="api",
+    parser=TextParser(),
 )
 
 

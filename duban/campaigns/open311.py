@@ -26,6 +26,7 @@ from duban.campaigns.services.setup import hash_key
 from duban.campaigns.services.submitting import SYSTEMS, report_submit
 from duban.core import busy, throttle
 from duban.core.prepared import prepared_cursor
+from duban.core.text import xml_safe
 from duban.core.views import whole_number
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -79,7 +80,8 @@ def _xml_value(parent: ET.Element, name: str, value) -> None:
 def _xml_text(element: ET.Element, value) -> None:
     if value is None:
         return
-    element.text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    # ElementTree writes any character: one XML forbids would leave clients an unreadable document.
+    element.text = ("true" if value else "false") if isinstance(value, bool) else xml_safe(str(value))
 
 
 def _xml_fill(element: ET.Element, data: dict) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from django.db import connections, models, router
 
 from duban.core.prepared import prepared_cursor
+from duban.core.text import clean_instance
 
 # Field types whose Python value (after full_clean, or as set by our own services) the driver
 # writes as it is; every other field goes through Django's conversion for the database.
@@ -36,6 +37,8 @@ SMALL = 20
 def insert_many(model: type[models.Model], objs: Sequence[models.Model], batch_size: int = 1000) -> None:
     if not objs:
         return
+    for obj in objs:  # no pre_save here: strip what XML forbids as save() would
+        clean_instance(obj)
     connection = connections[router.db_for_write(model)]
     if connection.vendor == "sqlite" and not connection.get_autocommit():
         _insert_sqlite(model, objs, connection)
@@ -99,6 +102,8 @@ def insert_linked(obj: models.Model, linked: Sequence[models.Model] = (), also: 
     statement's text depends only on which tables it writes: it is built once per process and
     prepared once per connection (duban.core.prepared)."""
     connection = connections[router.db_for_write(type(obj))]
+    for row in (obj, *linked, *also):
+        clean_instance(row)
     groups: dict[tuple[str, type[models.Model]], list[models.Model]] = {("p", type(obj)): [obj]}
     for row in linked:
         groups.setdefault(("l", type(row)), []).append(row)
@@ -203,6 +208,8 @@ def update_many(model: type[models.Model], objs: Sequence[models.Model], fields:
     cheaper than `bulk_update`'s CASE per row and field. No signals, no `save()`."""
     if not objs:
         return
+    for obj in objs:
+        clean_instance(obj)
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]

@@ -27,6 +27,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from duban.core.text import download_name, xml_safe
+
 YUAN = "元"
 WAN_YUAN = "万元"
 TOTAL_LABEL = "合计"
@@ -37,6 +39,7 @@ COUNT_FORMAT = "#,##0"
 # Widths are fitted to the header and the first rows: the rest stream past without being held.
 WIDTH_SAMPLE = 500
 MIN_WIDTH, MAX_WIDTH = 6, 60
+MAX_CELL_TEXT = 32_767  # Excel's limit: a longer text makes it "repair" the file
 
 
 @dataclass(frozen=True)
@@ -67,15 +70,21 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def excel_text(text: str) -> str:
+    """Text a cell can hold: without what XML 1.0 forbids (stored before it was refused at the
+    door, or never stored), and within Excel's 32,767 characters."""
+    return xml_safe(text)[:MAX_CELL_TEXT]
+
+
 def excel_value(value):
     """A value openpyxl writes as the reader expects: aware datetimes as Beijing wall-clock time to
-    the second (Excel has no time zones), lazy translations as text."""
+    the second (Excel has no time zones), lazy translations as text, text as `excel_text`."""
     if isinstance(value, dt.datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return local.replace(tzinfo=None, microsecond=0)  # Excel keeps milliseconds inexactly
-    if value is None or isinstance(value, str | int | float | Decimal | dt.date | dt.time | bool):
+    if value is None or isinstance(value, int | float | Decimal | dt.date | dt.time | bool):
         return value
-    return str(value)
+    return excel_text(str(value))
 
 
 def _shown(value, column: Column) -> str:
@@ -98,8 +107,13 @@ class _Sheet:
     """One sheet being written: header, rows and the 合计 row, with styles on the cells that need them."""
 
     def __init__(self, workbook: Workbook, title: str, headers: Sequence[str | Column]):
-        self.sheet = workbook.create_sheet(title=title[:31])
-        self.columns = [header if isinstance(header, Column) else Column(str(header)) for header in headers]
+        self.sheet = workbook.create_sheet(title=excel_text(str(title))[:31])
+        self.columns = [
+            Column(excel_text(header.title), header.number_format, header.total, header.scale)
+            if isinstance(header, Column)
+            else Column(excel_text(str(header)))
+            for header in headers
+        ]
         self.totals: list[Decimal | int | None] = [0 if column.total else None for column in self.columns]
         self.bold = Font(bold=True)
 
@@ -146,9 +160,18 @@ class _Sheet:
                 out.append(self._cell(value, number_format=DATETIME_FORMAT))
             elif isinstance(value, dt.date):
                 out.append(self._cell(value, number_format=DATE_FORMAT))
+            elif isinstance(value, str) and value.startswith("="):
+                out.append(self._text_cell(value))
             else:
                 out.append(value)
         return out
+
+    def _text_cell(self, text: str) -> WriteOnlyCell:
+        """Text that looks like a formula (a resident's "=1+" or "=HYPERLINK(…)"), kept as text:
+        Excel would run it, or call the file damaged."""
+        cell = WriteOnlyCell(self.sheet, value=text)
+        cell.data_type = "s"
+        return cell
 
     def _total_row(self) -> list:
         label_at = next((i for i, column in enumerate(self.columns) if not column.total), 0)
@@ -178,4 +201,4 @@ def xlsx_sheets_response(
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # removed when the response closes it
     workbook.save(handle)
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    return FileResponse(handle, as_attachment=True, filename=download_name(filename))

@@ -1,4 +1,5 @@
-"""Security headers that Django 5.2 does not set by itself, the language, and refusals."""
+"""Security headers that Django 5.2 does not set by itself; the language; refusals; text input fit
+for files."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.defaults import permission_denied
+
+from duban.core.text import XML_FORBIDDEN, XML_FORBIDDEN_BUT_NUL
 
 # No inline script anywhere: every script is a file under /static/. Map tiles come from a
 # configurable host (later contexts) and are added to img-src there.
@@ -98,3 +101,33 @@ class RefusalMiddleware:
         response = permission_denied(request, exception)
         log_refusal(request, refusal_reason(exception), response)
         return response
+
+
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _cleaned(data: QueryDict, forbidden) -> QueryDict:
+    if not any(forbidden.search(text) for key, values in data.lists() for text in (key, *values)):
+        return data
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        cleaned.setlist(forbidden.sub("", key), [forbidden.sub("", value) for value in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+class TextInputMiddleware:
+    """Query parameters and form fields (every page's forms, Open311's posts) without the
+    characters XML 1.0 forbids, before any form or view reads them (duban.core.text): a pasted
+    vertical tab or backspace is dropped, and a field it alone filled is then empty like any
+    other. A posted NUL stays, for the form to refuse it by name; in a query it only ever broke
+    the search. (The API's JSON goes through `duban.api.TextParser`.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = _cleaned(request.GET, XML_FORBIDDEN)
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            request.POST = _cleaned(request.POST, XML_FORBIDDEN_BUT_NUL)
+        return self.get_response(request)

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.text import clean_instance
+
 
 class BaseModel(models.Model):
     """Abstract base: creation and update times on every row."""
@@ -15,6 +17,12 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        # Text is checked (a unique name, a length) as it will be stored: without what XML 1.0
+        # forbids, which pre_save would strip anyway (duban.core.text).
+        clean_instance(self)
+        super().clean_fields(exclude=exclude)
 
 
 class WorkdayOverride(BaseModel):

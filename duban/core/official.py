@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from duban.core.exports import display_width
+from duban.core.text import xml_safe
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -62,8 +63,8 @@ def _paragraph(document, text: str = "", *, font: str = BODY_FONT, size: float =
     for name in ("first_line_indent", "left_indent", "right_indent"):
         if name in layout:
             setattr(fmt, name, Pt(layout[name]))
-    if text:
-        _font(paragraph.add_run(text), font, size, color=layout.get("color"))
+    if text:  # without what XML 1.0 forbids, whatever was stored: Word would not open the file
+        _font(paragraph.add_run(xml_safe(text)), font, size, color=layout.get("color"))
     return paragraph
 
 
@@ -141,8 +142,8 @@ def official_docx(
     number the red rule follows the issuer's mark directly."""
     document = Document()
     _page_layout(document)
-    document.core_properties.title = title
-    document.core_properties.author = issuer
+    document.core_properties.title = xml_safe(title)
+    document.core_properties.author = xml_safe(issuer)
     mark = _mark_size(issuer)
     head = _paragraph(
         document, issuer, font=TITLE_FONT, size=mark, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, spacing=mark * 1.3

@@ -4,8 +4,14 @@ phone and a desktop in a real browser (for every persona walk that checks the pa
 from __future__ import annotations
 
 import io
+import os
 import re
+import struct
+import subprocess
+import sys
 import threading
+import zipfile
+import zlib
 from collections.abc import Callable
 from html import unescape
 from urllib.parse import urljoin
@@ -14,9 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 from openpyxl import load_workbook
 
 from duban.core.exports import TOTAL_LABEL
+from duban.core.text import XML_FORBIDDEN
 
 
 def run_together(*calls: Callable[[], object]) -> list[object]:
@@ -152,6 +160,22 @@ def xlsx_data_rows(sheet) -> list[tuple]:
     return rows
 
 
+def download_bytes(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def assert_valid_office_file(content: bytes) -> None:
+    """Every XML part of an .xlsx or .docx is well-formed XML 1.0 (as Excel and Word read it, with
+    no character it forbids), and no cell holds more text than Excel's 32,767 characters."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                root = etree.fromstring(archive.read(name))  # raises on anything malformed
+                for text in root.itertext():
+                    assert not XML_FORBIDDEN.search(text), (name, text[:80])
+                    assert not name.startswith("xl/") or len(text) <= 32_767, (name, len(text))
+
+
 def official_document(content: bytes):
     """An official .docx read back with python-docx, after checking what GB/T 9704 asks of every
     one: A4, the standard's margins, 仿宋_GB2312 or 方正小标宋简体 named for Chinese text in every run."""
@@ -173,3 +197,99 @@ def link_href(html: str, marker: str, page_url: str = "/") -> str:
         if marker in tag:
             return urljoin(page_url, unescape(re.search(r'href="([^"]*)"', tag).group(1)))
     raise AssertionError(f"no link with {marker!r}")
+
+
+# --- hostile uploads ------------------------------------------------------------------------------
+
+_SPREADSHEETML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def xlsx_parts(sheet_data: str, *, dimension: str = "A1", shared_strings: bytes | None = None) -> dict[str, bytes]:
+    """The parts of a minimal .xlsx whose first sheet's `<sheetData>` is `sheet_data` (written by
+    hand, to say whatever a hostile file says), to zip with `zip_parts`."""
+    parts = {
+        "[Content_Types].xml": (
+            b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            b'<Default Extension="xml" ContentType="application/xml"/>'
+            b'<Override PartName="/xl/workbook.xml" '
+            b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            b'<Override PartName="/xl/worksheets/sheet1.xml" '
+            b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{_RELATIONSHIPS}"><Relationship Id="rId1" '
+            f'Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ).encode(),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{_SPREADSHEETML}" xmlns:r="{_OFFICE}"><sheets>'
+            '<sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ).encode(),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{_RELATIONSHIPS}"><Relationship Id="rId1" '
+            f'Type="{_OFFICE}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ).encode(),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{_SPREADSHEETML}"><dimension ref="{dimension}"/>'
+            f"<sheetData>{sheet_data}</sheetData></worksheet>"
+        ).encode(),
+    }
+    if shared_strings is not None:
+        parts["xl/sharedStrings.xml"] = shared_strings
+    return parts
+
+
+def zip_parts(parts: dict[str, bytes | list[bytes]]) -> bytes:
+    """A zip of `parts`; a part given as a list of blocks is deflated block by block, so that a
+    part inflating to gigabytes is built without holding it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            if isinstance(content, bytes):
+                archive.writestr(name, content)
+                continue
+            with archive.open(name, "w", force_zip64=False) as part:
+                for block in content:
+                    part.write(block)
+    return buffer.getvalue()
+
+
+def inline_cell(ref: str, text: str = "x") -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def png_bytes(width: int, height: int, *, rows: int | None = None) -> bytes:
+    """An RGB PNG declaring `width` × `height` whose first `rows` rows (all when None) are there,
+    one grey: a few KB however many pixels it declares."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    deflate = zlib.compressobj(9)
+    row = b"\x00" + b"\x80" * (width * 3)
+    pixels = b"".join(deflate.compress(row) for _ in range(height if rows is None else rows)) + deflate.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+_BOUNDED = """
+import resource, sys, django
+django.setup()
+
+def limit_memory(headroom_mb):
+    with open("/proc/self/status") as status:
+        size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+    resource.setrlimit(resource.RLIMIT_AS, (size + headroom_mb * 1024 * 1024,) * 2)
+"""
+
+
+def run_with_memory_limit(code: str) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh Django process. It builds what it needs, then calls
+    `limit_memory(MB)`: from there on the process cannot grow by more than MB (a reader asking
+    for more fails, and a Rust reader aborts the whole process, as it would a server worker)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "duban.settings", "DUBAN_DEMO": "1"}
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", _BOUNDED + code], env=env, capture_output=True, text=True, timeout=120
+    )

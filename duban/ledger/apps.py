@@ -20,3 +20,9 @@ class LedgerConfig(AppConfig):
             ("ledger:item_list", _("Ledger"), is_official),
             ("ledger:queue", _("Review queue"), reviews_for_an_office),
         ]
+
+    def sweep(self) -> str:
+        """Upkeep beside the daily sweep (`duban sweep` calls it on every run)."""
+        from duban.ledger.services.imports import stale_uploads_remove
+
+        return f"removed {stale_uploads_remove()} uploads never imported"

@@ -15,6 +15,7 @@ from duban.core.forms import (
 )
 from duban.ledger.choices import ENDED_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, Ledger
+from duban.ledger.services import imports as import_services
 from duban.orgs.models import Person, Unit
 from duban.orgs.pickers import PersonPicker, UnitPicker, UnitsPicker
 
@@ -270,4 +271,6 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel .xlsx file (download the template below)."))
+        if upload.size > import_services.MAX_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
         return upload

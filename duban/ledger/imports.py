@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
 
+from duban.core.text import xml_safe
+from duban.core.uploads import UnreadableUpload, xlsx_rows
 from duban.ledger import owners
 from duban.ledger.choices import BasisKind, ItemState, RectificationType, Urgency
 from duban.ledger.models import Item, Ledger
@@ -43,7 +44,7 @@ EXAMPLE = [
     "2024-001", "推进专项资金拨付", "东门街道", "区财政局、区审计局", "2024-06-30", "", "审计报告", "罗审报〔2024〕3号",
     "预算执行审计", "一般", "分阶段整改", "限期拨付并建立资金拨付台账",
 ]  # fmt: skip
-MAX_ROWS = 200_000
+MAX_ROWS = 200_000  # items; with the header, the sheet is read down to row MAX_ROWS + 1 and no further
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 
 
@@ -128,17 +129,19 @@ def _date(value) -> dt.date | None:
 
 
 def _rows(data: bytes):
-    """The first sheet's rows as values: text, numbers (whole ones as int), dates, or None when empty."""
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    """The first sheet's rows as values: text (without what XML forbids), numbers (whole ones as
+    int), dates, or None when empty.
+    A file whose cells reach beyond the template's rows and columns, or that inflates too far, is
+    refused before it is read (`duban.core.uploads`)."""
 
     def value(cell):
         if cell == "":
             return None
         if isinstance(cell, float) and cell.is_integer():
             return int(cell)
-        return cell
+        return xml_safe(cell) if isinstance(cell, str) else cell
 
-    return ([value(cell) for cell in row] for row in sheet.to_python(skip_empty_area=False))
+    return ([value(cell) for cell in row] for row in xlsx_rows(data, max_rows=MAX_ROWS + 1))
 
 
 def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
@@ -146,6 +149,9 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
     result = CheckedWorkbook()
     try:
         rows = _rows(data)
+    except UnreadableUpload as refused:
+        result.errors.append(RowError(0, "", str(refused)))
+        return result
     except Exception as exc:  # the reader raises many kinds for a file that is not a readable .xlsx
         result.errors.append(
             RowError(
@@ -177,11 +183,6 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         result.rows += 1
-        if result.rows > MAX_ROWS:
-            result.errors.append(
-                RowError(number, "", _("At most %(n)s rows can be imported at once.") % {"n": MAX_ROWS})
-            )
-            break
 
         def cell(name, values=values):
             index = positions.get(name)

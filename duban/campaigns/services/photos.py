@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from duban.campaigns.models import Report, ReportPhoto
+from duban.core.uploads import MAX_IMAGE_PIXELS
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
-MAX_PIXELS = 50_000_000
+MAX_PIXELS = MAX_IMAGE_PIXELS
 MAX_SIDE = 2560
 MAX_PHOTOS = 6
 
@@ -34,23 +35,33 @@ def clean_photo(upload) -> tuple[ContentFile, int, int]:
     not_an_image = ValidationError(
         {"photos": _("“%(name)s” is not a photo (JPEG, PNG, WebP or GIF).") % {"name": name}}
     )
+    too_many_pixels = ValidationError(
+        {
+            "photos": _("“%(name)s” has too many pixels (at most %(n)s million).")
+            % {"name": name, "n": MAX_PIXELS // 1_000_000}
+        }
+    )
     try:
         upload.seek(0)
-        with Image.open(upload) as probe:
+        with Image.open(upload) as probe:  # reads the header only
             if probe.format not in ACCEPTED_FORMATS:
                 raise not_an_image
             if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError({"photos": _("“%(name)s” has too many pixels.") % {"name": name}})
+                raise too_many_pixels
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
+            # Decode as little as the stored size needs: a JPEG at 1/2, 1/4 or 1/8 of its size, and
+            # shrink before turning and converting, so that no full-size copy is made.
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
             image.thumbnail((MAX_SIDE, MAX_SIDE))
+            image = ImageOps.exif_transpose(image).convert("RGB")
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=85, optimize=True)
             width, height = image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # over twice MAX_PIXELS, refused by Pillow before decoding
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise not_an_image from None
     return ContentFile(out.getvalue(), name=f"{Path(name).stem[:40] or 'photo'}.jpg"), width, height
 

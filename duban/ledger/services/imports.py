@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone, translation
@@ -30,6 +31,7 @@ from duban.orgs.models import Unit, User
 
 CHUNK = 1000
 MAX_BYTES = 50 * 1024 * 1024
+KEPT_UNSTARTED = dt.timedelta(days=1)  # an upload not imported by then is removed (`stale_uploads_remove`)
 
 
 def progress_path(job: ImportJob) -> Path:
@@ -134,6 +136,8 @@ def job_start(*, actor: User | None, job: ImportJob) -> ImportJob:
     if job.errors:
         raise ValidationError(_("Correct the errors in the file and upload it again."))
     started = ImportJob.objects.filter(pk=job.pk, state=ImportState.CHECKED).update(state=ImportState.RUNNING)
+    if not started and not ImportJob.objects.filter(pk=job.pk).exists():
+        raise ValidationError(_("This upload was removed a day after it was checked; upload the file again."))
     if not started:
         raise ValidationError(_("This file has already been imported."))
     job.refresh_from_db()
@@ -175,3 +179,33 @@ def job_run(job: ImportJob) -> None:
         _write_progress(job, total, total)
         checked_path(job).unlink(missing_ok=True)
         ImportJob.objects.filter(pk=job.pk).update(state=ImportState.DONE, finished_at=timezone.now())
+
+
+def stale_uploads_remove(now: dt.datetime | None = None) -> int:
+    """Remove, a day after they were uploaded, the files nobody imported: those that could not be
+    read or had errors, those checked but never started, and any file under imports/ that no
+    import refers to (an upload cut short). Imports started, done or failed keep theirs."""
+    cutoff = (now or timezone.now()) - KEPT_UNSTARTED
+    removed = 0
+    for job in ImportJob.objects.filter(state=ImportState.CHECKED, created_at__lt=cutoff).iterator():
+        deleted, _rows = ImportJob.objects.filter(pk=job.pk, state=ImportState.CHECKED).delete()
+        if deleted:  # not started in the meantime
+            job.file.delete(save=False)
+            progress_path(job).unlink(missing_ok=True)
+            checked_path(job).unlink(missing_ok=True)
+            removed += 1
+    kept = set(ImportJob.objects.values_list("file", flat=True))
+    for name in _stored_uploads("imports"):
+        if name not in kept and default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            removed += 1
+    return removed
+
+
+def _stored_uploads(folder: str):
+    if not default_storage.exists(folder):
+        return
+    folders, files = default_storage.listdir(folder)
+    yield from (f"{folder}/{name}" for name in files)
+    for sub in folders:
+        yield from _stored_uploads(f"{folder}/{sub}")

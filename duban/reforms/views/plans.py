@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
+from duban.core.text import download_name
 from duban.core.views import form_page, year_or_404
 from duban.reforms import access, documents, services
 from duban.reforms.choices import PlanState, ProposalState
@@ -41,7 +42,7 @@ def plan_detail(request, year: int):
             documents.plan_docx(plan, reforms),
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
-        response["Content-Disposition"] = content_disposition_header(True, f"{plan.title}.docx")
+        response["Content-Disposition"] = content_disposition_header(True, download_name(f"{plan.title}.docx"))
         return response
     form = PlanApprovalForm(request.POST or None)
     if request.method == "POST":

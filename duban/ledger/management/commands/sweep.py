@@ -40,7 +40,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"swept {result.items} items: {result.lights_changed} lights changed, {result.notices} notices issued"
             )
-            # Other contexts' periodic upkeep: an AppConfig with `sweep()` (returns a line to print).
+            # Each context's periodic upkeep: an AppConfig with `sweep()` (returns a line to print).
             for config in apps.get_app_configs():
                 if hasattr(config, "sweep"):
                     self.stdout.write(config.sweep())
