@@ -8,9 +8,13 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line([sys.argv[0], *sys.argv[1:]])
+    try:
+        execute_from_command_line([sys.argv[0], *sys.argv[1:]])
+    except ImproperlyConfigured as error:  # a bad setting: one line naming it, not a traceback
+        sys.exit(f"duban: {error}")
 
 
 if __name__ == "__main__":

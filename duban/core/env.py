@@ -15,8 +15,11 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+def env_str(name: str, default: str = "", *, min_length: int = 0) -> str:
+    value = os.environ.get(name, default)
+    if value and len(value) < min_length:
+        raise ImproperlyConfigured(f"{name} must have at least {min_length} characters; got {len(value)}.")
+    return value
 
 
 def env_bool(name: str, default: bool = False) -> bool:

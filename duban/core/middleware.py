@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.defaults import permission_denied
 
 from duban.core.text import XML_FORBIDDEN, XML_FORBIDDEN_BUT_NUL
@@ -131,3 +131,19 @@ class TextInputMiddleware:
         if request.method == "POST" and request.content_type in FORM_TYPES:
             request.POST = _cleaned(request.POST, XML_FORBIDDEN_BUT_NUL)
         return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """What a signed-in person sees, and every download, is kept by no cache on the way or on disk
+    (a shared computer, a proxy): `Cache-Control: private, no-store`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        signed_in = getattr(getattr(request, "user", None), "is_authenticated", False)
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if signed_in or download:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

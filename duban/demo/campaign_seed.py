@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import os
 import random
 from collections import defaultdict
 
@@ -22,6 +21,7 @@ from duban.campaigns.services import setup
 from duban.campaigns.services.reports import reports_transition_many
 from duban.campaigns.services.submitting import reports_submit_many
 from duban.campaigns.stats import tally_fold
+from duban.core.env import env_int, env_str
 from duban.core.workdays import add_working_days, is_workday, on_day
 from duban.orgs.choices import PositionRole, UnitKind
 from duban.orgs.models import Unit, User
@@ -78,7 +78,7 @@ TEXTS = {
     "09": ["消防通道被杂物堵塞", "车辆停在消防通道", "消防栓被遮挡"],
     "10": ["遛狗不拴绳", "室内公共场所吸烟", "犬只粪便未清理"],
 }
-SOLVED_2021 = int(os.environ.get("DUBAN_DEMO_SOLVED_2021", "21300"))
+SOLVED_2021 = env_int("DUBAN_DEMO_SOLVED_2021", 21300, minimum=0)
 
 
 def _photo(text_seed: int, colour: tuple[int, int, int]) -> SimpleUploadedFile:
@@ -316,8 +316,13 @@ def seed_campaign_now(rng: random.Random, logins: dict[str, User], streets, bran
     return campaign
 
 
+def demo_open311_key() -> str:
+    """The demo client's key: DUBAN_DEMO_OPEN311_KEY (checked before anything is written) or the default."""
+    return env_str("DUBAN_DEMO_OPEN311_KEY", min_length=16) or DEMO_OPEN311_KEY
+
+
 def seed_open311_client() -> str:
-    key = os.environ.get("DUBAN_DEMO_OPEN311_KEY") or DEMO_OPEN311_KEY
+    key = demo_open311_key()
     setup.client_create(actor=None, name="罗湖plus（演示）", key=key, requests_per_minute=0)
     return key
 

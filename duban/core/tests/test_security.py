@@ -99,3 +99,19 @@ def test_behind_the_proxy_the_lock_is_the_clients_and_a_forged_hop_does_not_lift
         url, {"username": "unit_a_staff", "password": "persona-password-1"}, HTTP_X_FORWARDED_FOR="198.51.100.10"
     )
     assert response.status_code == 302
+
+
+def _cache_control(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def test_signed_in_pages_and_every_download_are_never_cached(client, personas):
+    assert "no-store" not in _cache_control(client.get(reverse("portal:home")))
+    public_download = client.get(reverse("portal:problem_stats_xlsx"))
+    assert public_download.status_code == 200
+    assert {"private", "no-store"} <= _cache_control(public_download)
+
+    client.force_login(personas.office_admin)
+    assert {"private", "no-store"} <= _cache_control(client.get(reverse("ledger:item_list")))
+    export = client.get(reverse("ledger:item_export"))
+    assert export.status_code == 200 and {"private", "no-store"} <= _cache_control(export)

@@ -71,3 +71,26 @@ def test_production_refuses_to_start_without_a_secret_and_with_a_bad_flag():
 def test_production_starts_with_a_real_secret():
     result = _start(SECRET_KEY="k" * 60, ALLOWED_HOSTS="duban.example.org")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "variable", "value", "expected"),
+    [
+        (["demo"], "DUBAN_DEMO_OPEN311_KEY", "short", "DUBAN_DEMO_OPEN311_KEY must have at least 16 characters"),
+        (["check"], "DEBUG", "maybe", "DEBUG must be one of 1/0"),
+        (["serve"], "DUBAN_WORKERS", "two", "DUBAN_WORKERS must be a whole number"),
+    ],
+)
+def test_a_bad_environment_value_stops_the_command_with_one_line_before_anything_is_written(
+    tmp_path, command, variable, value, expected
+):
+    database = tmp_path / "demo.sqlite3"
+    env = {**os.environ, "DUBAN_DEMO": "1", "DATABASE_URL": f"sqlite:///{database}", variable: value}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "duban.cli", *command], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()] and expected in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not database.exists()

@@ -8,6 +8,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from duban.core.env import env_int
+
 
 class Command(BaseCommand):
     help = "Serve Duban with gunicorn on HOST:PORT (default 127.0.0.1:8000)."
@@ -15,12 +17,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("DUBAN_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("DUBAN_THREADS", "4")))
+        parser.add_argument("--workers", type=int, default=env_int("DUBAN_WORKERS", 2, minimum=1))
+        parser.add_argument("--threads", type=int, default=env_int("DUBAN_THREADS", 4, minimum=1))
         parser.add_argument(
             "--sweep-every",
             type=int,
-            default=int(os.environ.get("DUBAN_SWEEP_EVERY", "3600")),
+            default=env_int("DUBAN_SWEEP_EVERY", 3600, minimum=0),
             help="Run `duban sweep` every N seconds beside the server (0: never; production schedules it itself).",
         )
 
