@@ -47,6 +47,12 @@ ATTRIBUTES = [
 ]
 
 
+# Dates outside these years are no report's (and 0001-03-01 minus the 90-day window is no date);
+# a page beyond MAX_PAGE is past any list (and its offset past what a database counts).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+MAX_PAGE = 100_000
+
+
 class Open311Error(Exception):
     def __init__(self, status: int, description: str) -> None:
         super().__init__(description)
@@ -325,7 +331,7 @@ def _parse_moment(value: str, name: str) -> dt.datetime:
             moment = dt.datetime.combine(day, dt.time.min) if day is not None else None
     except ValueError:
         moment = None
-    if moment is None:
+    if moment is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise Open311Error(400, _("%(name)s is not a valid date and time.") % {"name": name})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -417,12 +423,14 @@ def _list(request, fmt: str) -> HttpResponse:
     return render(fmt, _request_rows(request, window), root="service_requests", item="request")
 
 
-def _positive(value: str | None, name: str, *, default: int) -> int:
+def _positive(value: str | None, name: str, *, default: int, maximum: int = MAX_PAGE) -> int:
     if value in (None, ""):
         return default
     number = whole_number(value)
     if number is None or number < 1:
         raise Open311Error(400, _("%(name)s must be a positive whole number.") % {"name": name})
+    if number > maximum:
+        raise Open311Error(400, _("%(name)s must be at most %(n)s.") % {"name": name, "n": maximum})
     return number
 
 

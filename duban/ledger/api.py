@@ -76,16 +76,19 @@ class ItemIn(Schema):
     external_id: str = ""
 
 
+DATABASE_ID = Field(None, ge=1, le=2**63 - 1)
+
+
 class ItemFilter(FilterSchema):
-    ledger: Annotated[int | None, FilterLookup("ledger_id")] = None
-    unit: int | None = None
+    ledger: Annotated[int | None, FilterLookup("ledger_id")] = DATABASE_ID
+    unit: int | None = DATABASE_ID
     state: str | None = None
     light: str | None = None
     q: str | None = None
     overdue: bool = False
 
     def filter_unit(self, value):
-        return Q(lead_unit__in=Unit.objects.subtree(Unit.objects.get(pk=value))) if value else Q()
+        return Q(lead_unit__in=Unit.objects.subtree(get_object_or_404(Unit, pk=value))) if value else Q()
 
     def filter_q(self, value):
         return Item.matching(value or "")
@@ -162,13 +165,18 @@ def _item(request, item_id: int) -> Item:
     return access.get_item_for_user(request.auth, item_id)
 
 
+class ItemPages(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)  # past any list, and short of what an offset can hold
+
+
 @router.get("/ledgers", response=list[LedgerOut])
 def list_ledgers(request):
     return access.visible_ledgers(request.auth).distinct().order_by("-year", "name")
 
 
 @router.get("/items", response=list[ItemOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ItemPages, page_size=50)
 def list_items(request, filters: Query[ItemFilter]):
     org_access.require_official(request.auth)
     items = access.visible_items(request.auth).select_related("lead_unit").order_by("ledger_id", "seq")

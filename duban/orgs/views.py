@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from duban.core.forms import add_service_errors
 from duban.core.history import history_entries
 from duban.core.paginator import CappedPaginator
-from duban.core.views import form_page
+from duban.core.views import form_page, pk_or_404
 from duban.orgs import access, services
 from duban.orgs.choices import CHANGE_LABELS, PositionRole, RecordState, UnitKind
 from duban.orgs.forms import (
@@ -108,9 +108,10 @@ def unit_detail(request, pk: int):
 
 @login_required
 def unit_create(request):
+    access.require_official(request.user)
     parent_id = request.GET.get("parent") or request.POST.get("parent")
     if parent_id:
-        parent = access.get_unit_for_user(request.user, int(parent_id), manage=True)
+        parent = access.get_unit_for_user(request.user, pk_or_404(parent_id), manage=True)
     else:
         access.require_office_admin(request.user)  # a unit at the top of the tree
         parent = None

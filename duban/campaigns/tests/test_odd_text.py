@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from lxml import etree
 from openpyxl import load_workbook
@@ -17,11 +15,6 @@ from duban.campaigns.tests.conftest import DONGMEN
 from duban.core.testing import assert_valid_office_file, download_bytes
 
 KEY = "open311-odd-text-key-0123456789"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 def strict_xml(response):

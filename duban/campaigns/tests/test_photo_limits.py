@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -25,7 +24,6 @@ from duban.core.uploads import MAX_IMAGE_PIXELS
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    cache.clear()
 
 
 def stored_files(root) -> list[Path]:

@@ -110,5 +110,5 @@ def test_uploads_never_imported_are_removed_a_day_later_by_the_sweep(
     assert files[imported.pk].exists() and Path(recent.file.path).exists()
     response = client.post(reverse("ledger:import_detail", args=[never_started.pk]))
     assert response.status_code == 404
-    with pytest.raises(imports.ValidationError, match="upload the file again"):
+    with pytest.raises(imports.ValidationError, match="请重新上传"):
         imports.job_start(actor=None, job=never_started)
