@@ -23,4 +23,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-handler500 = "duban.core.busy.server_error"
+handler400 = "duban.core.handlers.bad_request"
+handler403 = "duban.core.handlers.permission_denied"
+handler404 = "duban.core.handlers.page_not_found"
+handler500 = "duban.core.handlers.server_error"

@@ -22,3 +22,9 @@ class CampaignsConfig(AppConfig):
         from duban.campaigns.subjects import ReportOwner
 
         return [ReportOwner()]
+
+    def error_answers(self):
+        """Open311 clients read errors in the spec's format, even for a body no view could read."""
+        from duban.campaigns.open311 import error_answer
+
+        return {"/open311/": error_answer}

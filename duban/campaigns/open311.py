@@ -116,6 +116,11 @@ def error(fmt: str, status: int, description: str) -> HttpResponse:
     return render(fmt, [{"code": status, "description": description}], root="errors", item="error", status=status)
 
 
+def error_answer(request, status: int, description: str) -> HttpResponse:
+    """Any error under /open311/ (duban.core.handlers), in the format the path asks for."""
+    return error("xml" if request.path.endswith(".xml") else "json", status, description)
+
+
 def _stamp(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 

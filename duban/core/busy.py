@@ -8,13 +8,11 @@ again: the page (or JSON, for the API) says so in the user's language."""
 from __future__ import annotations
 
 import logging
-import sys
 
 from django.db.utils import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -70,13 +68,3 @@ class BusyDatabaseMiddleware:
             return None
         logger.warning("Database busy on %s %s: %s", request.method, request.path, exception)
         return busy_response(request)
-
-
-def server_error(request):
-    """handler500: a busy database met outside a view (in a middleware: the session, the
-    sign-in log) is a 503 as well; anything else is Django's 500 page."""
-    error = sys.exc_info()[1]
-    if is_busy(error):
-        logger.warning("Database busy on %s %s: %s", request.method, request.path, error)
-        return busy_response(request)
-    return defaults.server_error(request)

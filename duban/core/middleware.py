@@ -7,12 +7,13 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.defaults import permission_denied
+from django.utils.translation import gettext as _
 
+from duban.core import handlers
 from duban.core.text import XML_FORBIDDEN, XML_FORBIDDEN_BUT_NUL
 
 # No inline script anywhere: every script is a file under /static/. Map tiles come from a
@@ -98,7 +99,7 @@ class RefusalMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, PermissionDenied):
             return None
-        response = permission_denied(request, exception)
+        response = handlers.permission_denied(request, exception)
         log_refusal(request, refusal_reason(exception), response)
         return response
 
@@ -129,8 +130,32 @@ class TextInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.GET = _cleaned(request.GET, XML_FORBIDDEN)
         if request.method == "POST" and request.content_type in FORM_TYPES:
-            request.POST = _cleaned(request.POST, XML_FORBIDDEN_BUT_NUL)
+            request.POST = _cleaned(_utf8_form(request), XML_FORBIDDEN_BUT_NUL)
         return self.get_response(request)
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8_form(request: HttpRequest) -> QueryDict:
+    """The posted form, when it is UTF-8. Django would read another declared charset, and put
+    U+FFFD for bytes its charset cannot hold: text that no longer says what was sent. Refused
+    instead (a 400, in the caller's format: duban.core.handlers). A URL-encoded body is checked
+    as sent (Django would fall back to Latin-1 for it); a posted U+FFFD is refused too, being
+    Django's mark for a multipart field's undecodable bytes, or of text already broken on the way."""
+    charset = request.content_params.get("charset", "utf-8").strip().lower()
+    if charset.replace("-", "").replace("_", "") != "utf8":
+        raise BadRequest(_("Send the form in UTF-8; it was sent as %(charset)s.") % {"charset": charset[:40]})
+    data = request.POST
+    raw_not_utf8 = request.content_type != "multipart/form-data" and not _is_utf8(request.body)
+    if raw_not_utf8 or any("\ufffd" in text for key, values in data.lists() for text in (key, *values)):
+        raise BadRequest(_("The form holds bytes that are not UTF-8 text; send it in UTF-8."))
+    return data
 
 
 class PrivateCacheMiddleware:

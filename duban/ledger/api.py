@@ -5,7 +5,7 @@ take is 403; an item the user may not see is 404; bad input is 400 with the fiel
 """
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -13,8 +13,19 @@ from django.utils import timezone
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, PathId
 from duban.ledger import access
-from duban.ledger.choices import OPEN_STATES
+from duban.ledger.choices import (
+    ACTIONS,
+    OPEN_STATES,
+    BasisKind,
+    ExtensionState,
+    ItemState,
+    LedgerKind,
+    Light,
+    NoticeLevel,
+    Urgency,
+)
 from duban.ledger.models import ExtensionRequest, Item, ItemEvent, Notice
 from duban.ledger.services import extensions, notices
 from duban.ledger.services.items import item_create
@@ -30,7 +41,7 @@ class LedgerOut(Schema):
     id: int
     name: str
     year: int
-    kind: str
+    kind: LedgerKind
     owner_unit_id: int
     number_prefix: str
 
@@ -41,8 +52,8 @@ class ItemOut(Schema):
     number: str
     title: str
     content: str
-    state: str
-    light: str
+    state: ItemState
+    light: Light
     progress: int
     lead_unit_id: int
     lead_unit: str = Field(..., alias="lead_unit.name")
@@ -51,8 +62,8 @@ class ItemOut(Schema):
     deadline: dt.date | None
     effective_deadline: dt.date | None
     overdue_days: int
-    urgency: str
-    basis_kind: str
+    urgency: Urgency
+    basis_kind: BasisKind
     basis_document: str
     external_id: str
 
@@ -62,28 +73,25 @@ class ItemOut(Schema):
 
 
 class ItemIn(Schema):
-    ledger_id: int
+    ledger_id: Id
     title: str = Field(..., min_length=1, max_length=200)
-    lead_unit_id: int
+    lead_unit_id: Id
     content: str = ""
     deadline: dt.date | None = None
     deadline_working_days: int | None = Field(None, ge=1, le=1000)
-    parent_id: int | None = None
-    co_unit_ids: list[int] = []
-    urgency: str = "normal"
-    basis_kind: str = "decision"
+    parent_id: Id | None = None
+    co_unit_ids: list[Id] = Field([], max_length=50)
+    urgency: Urgency = Urgency.NORMAL
+    basis_kind: BasisKind = BasisKind.DECISION
     basis_document: str = ""
     external_id: str = ""
 
 
-DATABASE_ID = Field(None, ge=1, le=2**63 - 1)
-
-
 class ItemFilter(FilterSchema):
-    ledger: Annotated[int | None, FilterLookup("ledger_id")] = DATABASE_ID
-    unit: int | None = DATABASE_ID
-    state: str | None = None
-    light: str | None = None
+    ledger: Annotated[Id | None, FilterLookup("ledger_id")] = None
+    unit: Id | None = None
+    state: ItemState | None = None
+    light: Light | None = None
     q: str | None = None
     overdue: bool = False
 
@@ -98,7 +106,7 @@ class ItemFilter(FilterSchema):
 
 
 class TransitionIn(Schema):
-    action: str
+    action: Literal[tuple(ACTIONS.by_code)]
     reason: str = ""
 
 
@@ -125,7 +133,7 @@ class ExtensionIn(Schema):
 class ExtensionOut(Schema):
     id: int
     item_id: int
-    state: str
+    state: ExtensionState
     old_deadline: dt.date
     new_deadline: dt.date
     reason: str
@@ -138,7 +146,7 @@ class DecisionIn(Schema):
 
 
 class NoticeIn(Schema):
-    level: str
+    level: NoticeLevel
     reason: str
     required_response: str = ""
     due_date: dt.date | None = None
@@ -147,7 +155,7 @@ class NoticeIn(Schema):
 class NoticeOut(Schema):
     id: int
     item_id: int
-    level: str
+    level: NoticeLevel
     number: str
     recipient_unit_id: int
     reason: str
@@ -168,14 +176,15 @@ def _item(request, item_id: int) -> Item:
 class ItemPages(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=100_000)  # past any list, and short of what an offset can hold
+        page_size: int | None = Field(None, ge=1, le=100)
 
 
-@router.get("/ledgers", response=list[LedgerOut])
+@router.get("/ledgers", response={200: list[LedgerOut], **READ_ERRORS})
 def list_ledgers(request):
     return access.visible_ledgers(request.auth).distinct().order_by("-year", "name")
 
 
-@router.get("/items", response=list[ItemOut])
+@router.get("/items", response={200: list[ItemOut], **READ_ERRORS})
 @paginate(ItemPages, page_size=50)
 def list_items(request, filters: Query[ItemFilter]):
     org_access.require_official(request.auth)
@@ -183,12 +192,12 @@ def list_items(request, filters: Query[ItemFilter]):
     return filters.filter(items)
 
 
-@router.get("/items/{item_id}", response=ItemOut)
-def get_item(request, item_id: int):
+@router.get("/items/{item_id}", response={200: ItemOut, **READ_ERRORS})
+def get_item(request, item_id: PathId):
     return _item(request, item_id)
 
 
-@router.post("/items", response={201: ItemOut})
+@router.post("/items", response={201: ItemOut, **WRITE_ERRORS})
 def create_item(request, payload: ItemIn):
     ledger = access.get_ledger_for_user(request.auth, payload.ledger_id, manage=True)
     parent = _item(request, payload.parent_id) if payload.parent_id else None
@@ -204,41 +213,41 @@ def create_item(request, payload: ItemIn):
     return Status(201, item)
 
 
-@router.post("/items/{item_id}/transitions", response={200: ItemOut, 409: dict})
-def transition_item(request, item_id: int, payload: TransitionIn):
+@router.post("/items/{item_id}/transitions", response={200: ItemOut, **WRITE_ERRORS})
+def transition_item(request, item_id: PathId, payload: TransitionIn):
     return item_transition(
         actor=request.auth, item=_item(request, item_id), action=payload.action, reason=payload.reason
     )
 
 
-@router.get("/items/{item_id}/events", response=list[EventOut])
-def list_events(request, item_id: int):
+@router.get("/items/{item_id}/events", response={200: list[EventOut], **READ_ERRORS})
+def list_events(request, item_id: PathId):
     return ItemEvent.objects.filter(item=_item(request, item_id)).order_by("at", "id")
 
 
-@router.post("/items/{item_id}/progress", response={201: dict})
-def report_progress(request, item_id: int, payload: ProgressIn):
+@router.post("/items/{item_id}/progress", response={201: dict, **WRITE_ERRORS})
+def report_progress(request, item_id: PathId, payload: ProgressIn):
     report = item_report_progress(
         actor=request.auth, item=_item(request, item_id), percent=payload.percent, text=payload.text
     )
     return Status(201, {"id": report.pk, "percent": report.percent})
 
 
-@router.get("/items/{item_id}/extensions", response=list[ExtensionOut])
-def list_extensions(request, item_id: int):
+@router.get("/items/{item_id}/extensions", response={200: list[ExtensionOut], **READ_ERRORS})
+def list_extensions(request, item_id: PathId):
     return ExtensionRequest.objects.filter(item=_item(request, item_id))
 
 
-@router.post("/items/{item_id}/extensions", response={201: ExtensionOut})
-def request_extension(request, item_id: int, payload: ExtensionIn):
+@router.post("/items/{item_id}/extensions", response={201: ExtensionOut, **WRITE_ERRORS})
+def request_extension(request, item_id: PathId, payload: ExtensionIn):
     extension = extensions.extension_request(
         actor=request.auth, item=_item(request, item_id), new_deadline=payload.new_deadline, reason=payload.reason
     )
     return Status(201, extension)
 
 
-@router.post("/extensions/{extension_id}/decision", response=ExtensionOut)
-def decide_extension(request, extension_id: int, payload: DecisionIn):
+@router.post("/extensions/{extension_id}/decision", response={200: ExtensionOut, **WRITE_ERRORS})
+def decide_extension(request, extension_id: PathId, payload: DecisionIn):
     extension = get_object_or_404(ExtensionRequest, pk=extension_id)
     _item(request, extension.item_id)
     return extensions.extension_decide(
@@ -246,18 +255,18 @@ def decide_extension(request, extension_id: int, payload: DecisionIn):
     )
 
 
-@router.get("/items/{item_id}/notices", response=list[NoticeOut])
-def list_notices(request, item_id: int):
+@router.get("/items/{item_id}/notices", response={200: list[NoticeOut], **READ_ERRORS})
+def list_notices(request, item_id: PathId):
     return Notice.objects.filter(item=_item(request, item_id))
 
 
-@router.post("/items/{item_id}/notices", response={201: NoticeOut})
-def issue_notice(request, item_id: int, payload: NoticeIn):
+@router.post("/items/{item_id}/notices", response={201: NoticeOut, **WRITE_ERRORS})
+def issue_notice(request, item_id: PathId, payload: NoticeIn):
     return Status(201, notices.notice_issue(actor=request.auth, item=_item(request, item_id), **payload.dict()))
 
 
-@router.post("/notices/{notice_id}/answer", response=NoticeOut)
-def answer_notice(request, notice_id: int, payload: AnswerIn):
+@router.post("/notices/{notice_id}/answer", response={200: NoticeOut, **WRITE_ERRORS})
+def answer_notice(request, notice_id: PathId, payload: AnswerIn):
     notice = get_object_or_404(Notice, pk=notice_id)
     _item(request, notice.item_id)
     return notices.notice_answer(actor=request.auth, notice=notice, text=payload.text)

@@ -3,14 +3,24 @@ votes and expert scores — the same services and access rules as the pages."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from duban.core.api import PUBLIC_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, Id, PathId
 from duban.orgs import access as org_access
 from duban.orgs.models import Person, Unit
 from duban.reforms import access, rounds, services
+from duban.reforms.choices import (
+    AdjustmentState,
+    ProposalSource,
+    ProposalState,
+    ReformLevel,
+    Satisfaction,
+    SpecialGroup,
+)
 from duban.reforms.models import ExpertPanel, Proposal, ProposalCall, RatingRound, Reform, ReformAdjustment, VoteRound
 
 router = Router(tags=["reforms"])
@@ -19,8 +29,8 @@ router = Router(tags=["reforms"])
 class ReformOut(Schema):
     id: int
     year: int
-    level: str
-    group: str
+    level: ReformLevel
+    group: SpecialGroup
     title: str
     goals: str
     plan: str
@@ -54,16 +64,16 @@ class ReformDetailOut(ReformOut):
 
 class ReformIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
-    level: str
-    group: str
+    level: ReformLevel
+    group: SpecialGroup
     title: str = Field(..., min_length=1, max_length=200)
     goals: str = Field(..., min_length=1)
     plan: str = ""
     expected_results: str = ""
     deadline: dt.date
-    lead_unit_id: int
-    lead_leader_ids: list[int] | None = None
-    co_unit_ids: list[int] = []
+    lead_unit_id: Id
+    lead_leader_ids: list[Id] | None = Field(None, max_length=50)
+    co_unit_ids: list[Id] = Field([], max_length=50)
 
 
 class MilestoneIn(Schema):
@@ -83,7 +93,7 @@ class AdjustmentIn(Schema):
 class AdjustmentOut(Schema):
     id: int
     reform_id: int
-    state: str
+    state: AdjustmentState
     reason: str
     changes: dict
 
@@ -114,26 +124,26 @@ class ProposalOut(Schema):
     call_id: int
     title: str
     text: str
-    source: str
+    source: ProposalSource
     unit: str | None = Field(None, alias="unit.name")
-    state: str
+    state: ProposalState
     answer: str
     reform_id: int | None
     merged_into_id: int | None
 
 
 class RatingIn(Schema):
-    reform_id: int
-    level: str
-    street_id: int | None = None
+    reform_id: Id
+    level: Satisfaction
+    street_id: Id | None = None
 
 
 class VoteIn(Schema):
-    reform_id: int
+    reform_id: Id
 
 
 class ScoresIn(Schema):
-    reform_id: int
+    reform_id: Id
     scores: dict[str, Decimal]
 
 
@@ -150,8 +160,10 @@ def _reform(request, reform_id: int) -> Reform:
     return get_object_or_404(Reform.objects.select_related("lead_unit").prefetch_related("items"), pk=reform_id)
 
 
-@router.get("/reforms", response=list[ReformOut])
-def list_reforms(request, year: int | None = None, level: str | None = None):
+@router.get("/reforms", response={200: list[ReformOut], **READ_ERRORS})
+def list_reforms(
+    request, year: Annotated[int | None, Query(ge=2000, le=2100)] = None, level: ReformLevel | None = None
+):
     access.require_reader(request.auth)
     reforms = Reform.objects.select_related("lead_unit").prefetch_related("lead_leaders", "items")
     if year:
@@ -161,12 +173,12 @@ def list_reforms(request, year: int | None = None, level: str | None = None):
     return reforms[:1000]
 
 
-@router.get("/reforms/{reform_id}", response=ReformDetailOut)
-def get_reform(request, reform_id: int):
+@router.get("/reforms/{reform_id}", response={200: ReformDetailOut, **READ_ERRORS})
+def get_reform(request, reform_id: PathId):
     return _reform(request, reform_id)
 
 
-@router.post("/reforms", response={201: ReformDetailOut})
+@router.post("/reforms", response={201: ReformDetailOut, **WRITE_ERRORS})
 def create_reform(request, payload: ReformIn):
     data = payload.dict(exclude={"lead_unit_id", "lead_leader_ids", "co_unit_ids"})
     leaders = (
@@ -184,15 +196,15 @@ def create_reform(request, payload: ReformIn):
     return Status(201, reform)
 
 
-@router.post("/reforms/{reform_id}/milestones", response={201: ReformOut})
-def decompose_reform(request, reform_id: int, payload: list[MilestoneIn]):
+@router.post("/reforms/{reform_id}/milestones", response={201: ReformOut, **WRITE_ERRORS})
+def decompose_reform(request, reform_id: PathId, payload: list[MilestoneIn]):
     reform = _reform(request, reform_id)
     services.reform_decompose(actor=request.auth, reform=reform, milestones=[m.dict() for m in payload])
     return Status(201, _reform(request, reform_id))
 
 
-@router.post("/reforms/{reform_id}/adjustments", response={201: AdjustmentOut})
-def request_adjustment(request, reform_id: int, payload: AdjustmentIn):
+@router.post("/reforms/{reform_id}/adjustments", response={201: AdjustmentOut, **WRITE_ERRORS})
+def request_adjustment(request, reform_id: PathId, payload: AdjustmentIn):
     changes = payload.dict(exclude={"reason"}, exclude_none=True)
     adjustment = services.adjustment_request(
         actor=request.auth, reform=_reform(request, reform_id), reason=payload.reason, changes=changes
@@ -200,8 +212,8 @@ def request_adjustment(request, reform_id: int, payload: AdjustmentIn):
     return Status(201, adjustment)
 
 
-@router.post("/adjustments/{adjustment_id}/decision", response=AdjustmentOut)
-def decide_adjustment(request, adjustment_id: int, payload: DecisionIn):
+@router.post("/adjustments/{adjustment_id}/decision", response={200: AdjustmentOut, **WRITE_ERRORS})
+def decide_adjustment(request, adjustment_id: PathId, payload: DecisionIn):
     access.require_reader(request.auth)
     adjustment = get_object_or_404(ReformAdjustment, pk=adjustment_id)
     return services.adjustment_decide(
@@ -209,25 +221,25 @@ def decide_adjustment(request, adjustment_id: int, payload: DecisionIn):
     )
 
 
-@router.get("/calls", response=list[CallOut], auth=None)
+@router.get("/calls", response={200: list[CallOut], **PUBLIC_READ_ERRORS}, auth=None)
 def list_calls(request):
     return ProposalCall.objects.all()
 
 
-@router.get("/calls/{call_id}/proposals", response=list[ProposalOut], auth=None)
-def list_proposals(request, call_id: int):
+@router.get("/calls/{call_id}/proposals", response={200: list[ProposalOut], **PUBLIC_READ_ERRORS}, auth=None)
+def list_proposals(request, call_id: PathId):
     return get_object_or_404(ProposalCall, pk=call_id).proposals.select_related("unit")
 
 
-@router.post("/calls/{call_id}/proposals", response={201: ProposalOut})
-def submit_proposal(request, call_id: int, payload: ProposalIn):
+@router.post("/calls/{call_id}/proposals", response={201: ProposalOut, **WRITE_ERRORS})
+def submit_proposal(request, call_id: PathId, payload: ProposalIn):
     call = get_object_or_404(ProposalCall, pk=call_id)
     proposal = services.proposal_submit(actor=request.auth, call=call, title=payload.title, text=payload.text)
     return Status(201, Proposal.objects.select_related("unit").get(pk=proposal.pk))
 
 
-@router.post("/ratings/{round_id}", response={201: dict})
-def rate(request, round_id: int, payload: RatingIn):
+@router.post("/ratings/{round_id}", response={201: dict, **WRITE_ERRORS})
+def rate(request, round_id: PathId, payload: RatingIn):
     round_ = get_object_or_404(RatingRound, pk=round_id)
     street = get_object_or_404(Unit, pk=payload.street_id) if payload.street_id else None
     reform = get_object_or_404(Reform, pk=payload.reform_id)
@@ -235,24 +247,24 @@ def rate(request, round_id: int, payload: RatingIn):
     return Status(201, {"detail": _("Thank you for your rating.")})
 
 
-@router.post("/votes/{round_id}", response={201: dict})
-def vote(request, round_id: int, payload: VoteIn):
+@router.post("/votes/{round_id}", response={201: dict, **WRITE_ERRORS})
+def vote(request, round_id: PathId, payload: VoteIn):
     round_ = get_object_or_404(VoteRound, pk=round_id)
     reform = get_object_or_404(Reform, pk=payload.reform_id)
     rounds.vote_cast(actor=request.auth, round_=round_, reform=reform)
     return Status(201, {"detail": _("Your vote for %(title)s is counted.") % {"title": reform.title}})
 
 
-@router.post("/panels/{panel_id}/scores", response={201: dict})
-def score(request, panel_id: int, payload: ScoresIn):
+@router.post("/panels/{panel_id}/scores", response={201: dict, **WRITE_ERRORS})
+def score(request, panel_id: PathId, payload: ScoresIn):
     panel = get_object_or_404(ExpertPanel, pk=panel_id)
     reform = get_object_or_404(Reform, pk=payload.reform_id)
     rounds.score_submit(actor=request.auth, panel=panel, reform=reform, scores=payload.scores)
     return Status(201, {"detail": _("Scores saved for %(title)s.") % {"title": reform.title}})
 
 
-@router.get("/panels/{panel_id}/results", response=list[ResultOut], auth=None)
-def panel_results(request, panel_id: int):
+@router.get("/panels/{panel_id}/results", response={200: list[ResultOut], **PUBLIC_READ_ERRORS}, auth=None)
+def panel_results(request, panel_id: PathId):
     """Anyone reads published results; officials follow the scoring before publication."""
     panel = get_object_or_404(ExpertPanel, pk=panel_id)
     if panel.state != "published":

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from duban.core import busy
+from duban.core import busy, handlers
 
 pytestmark = pytest.mark.django_db
 
@@ -81,11 +81,11 @@ def test_a_lock_met_outside_a_view_is_a_503_too():
     try:
         locked()
     except OperationalError:
-        response = busy.server_error(request)
+        response = handlers.server_error(request)
     assert response.status_code == 503 and response["Retry-After"]
     assert json.loads(response.content) == {"detail": busy.busy_message()}
     try:
         raise OperationalError("disk I/O error")
     except OperationalError:
-        response = busy.server_error(RequestFactory().get("/"))
+        response = handlers.server_error(RequestFactory().get("/"))
     assert response.status_code == 500

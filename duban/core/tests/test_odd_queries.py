@@ -28,9 +28,12 @@ def test_the_api_answers_odd_filters_and_pages_in_json(office, query, status, fi
     response = office.get(f"{API}?{query}")
 
     assert response.status_code == status
-    detail = response.json()["detail"]
+    body = response.json()
+    assert body["detail"]  # in the user's language (zh-Hans by default)
     if field:
-        assert [error["loc"][-1] for error in detail] == [field]
+        assert list(body["errors"]) == [field]
+        assert body["detail"] == f"请检查以下字段：{field}。"
+        assert body["errors"][field][0].startswith(("请输入整数", "不能大于"))
 
 
 @pytest.mark.parametrize(
