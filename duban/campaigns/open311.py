@@ -9,7 +9,7 @@ import time
 import xml.etree.ElementTree as ET  # noqa: S405 - used to write XML, never to parse it
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.utils import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -322,10 +322,26 @@ def _post(request, fmt: str) -> HttpResponse:
     return render(fmt, [row], root="service_requests", item="request", status=201)
 
 
+# The report's fields by the names an Open311 client posted them under.
+POSTED_AS = {
+    "lng": "long",
+    "location": "lat/long",
+    "address": "address_string",
+    "contact_name": "last_name",
+    "contact_phone": "phone",
+    "contact_email": "email",
+}
+
+
 def _messages(refusal: ValidationError) -> list[str]:
-    if hasattr(refusal, "message_dict"):
-        return [message for messages in refusal.message_dict.values() for message in messages]
-    return list(refusal.messages)
+    """The refusal's messages, each after the name of the field it is about, as the client sent it."""
+    if not hasattr(refusal, "message_dict"):
+        return list(refusal.messages)
+    return [
+        message if name == NON_FIELD_ERRORS else f"{POSTED_AS.get(name, name)}: {message}"
+        for name, messages in refusal.message_dict.items()
+        for message in messages
+    ]
 
 
 def _parse_moment(value: str, name: str) -> dt.datetime:

@@ -135,6 +135,14 @@ class TestPostingRequests:
                 assert root.find("error/description").text
         assert Report.objects.count() == 0
 
+    @pytest.mark.parametrize(
+        ("fields", "named"),
+        [({"description": "x" * 4001}, "description: "), ({"email": "not-an-address"}, "email: "),
+         ({"lat": "north", "long": "east"}, "lat/long: ")],
+    )  # fmt: skip
+    def test_a_refusal_names_the_field_as_the_client_sent_it(self, client, client_key, fields, named):
+        assert post(client, "json", **fields).json()[0]["description"].startswith(named)
+
     def test_a_revoked_key_is_refused(self, client, client_key):
         assert post(client).status_code == 201
         setup.client_set_active(actor=None, client=client_key, active=False)
