@@ -100,6 +100,20 @@ def _uninstall(apps, schema_editor):
 install_operation = migrations.RunPython(_install, _uninstall, elidable=False)
 
 
+def _sqlite_triggers_again(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name in ("insert", "delete", "update"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS ledger_item_count_{name}")
+    for statement in _SQLITE_TRIGGERS:
+        schema_editor.execute(statement)
+
+
+# SQLite adds most columns by copying ledger_item into a new table, which loses its triggers: a
+# migration that changes ledger_item's columns ends with this operation.
+sqlite_triggers_operation = migrations.RunPython(_sqlite_triggers_again, migrations.RunPython.noop, elidable=False)
+
+
 def compact() -> None:
     """Fold the deltas into the counts. Safe beside writers and beside another compaction: on
     PostgreSQL the deltas are deleted and added in one statement; SQLite has one writer at a time."""

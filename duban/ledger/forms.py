@@ -258,9 +258,15 @@ class LedgerForm(forms.ModelForm):
                 "period": data["period"]}  # fmt: skip
 
 
+IMPORT_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv")
+
+
 class ImportForm(forms.Form):
     ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none())
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = forms.FileField(
+        label=_("Ledger file (.xlsx, .xls, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
+    )
     assign = forms.BooleanField(label=_("Assign the new items at once"), required=False)
 
     def __init__(self, *args, ledgers, **kwargs):
@@ -269,8 +275,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel .xlsx file (download the template below)."))
+        if not upload.name.lower().endswith(IMPORT_SUFFIXES):
+            raise forms.ValidationError(_("Upload the ledger as .xlsx, .xls, .ods or .csv."))
         if upload.size > import_services.MAX_BYTES:  # refused before it is read into memory
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return upload

@@ -1,4 +1,6 @@
-"""Reading a ledger from .xlsx: the template offices fill in, and the row-by-row check.
+"""Reading a ledger: the template offices may fill in, or the workbook they already keep (any
+layout `duban.ledger.sheets` can find a table in, columns named as `duban.ledger.mapping` knows),
+and the row-by-row check.
 
 Nothing here writes: `check_workbook` turns a file into specs for `items_register`/`item_update`
 plus a list of errors naming the row and the column, in the user's language.
@@ -17,11 +19,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from duban.core.text import xml_safe
-from duban.core.uploads import UnreadableUpload, xlsx_rows
-from duban.ledger import owners
+from duban.core.uploads import UnreadableUpload
+from duban.ledger import mapping, owners
 from duban.ledger.choices import BasisKind, ItemState, RectificationType, Urgency
 from duban.ledger.models import Item, Ledger
+from duban.ledger.sheets import find_table
+from duban.ledger.values import deadline_of
 from duban.orgs.models import Unit
 
 # (field, header in the template, required)
@@ -45,7 +48,6 @@ EXAMPLE = [
     "预算执行审计", "一般", "分阶段整改", "限期拨付并建立资金拨付台账",
 ]  # fmt: skip
 MAX_ROWS = 200_000  # items; with the header, the sheet is read down to row MAX_ROWS + 1 and no further
-DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 
 
 @dataclass
@@ -64,6 +66,8 @@ class CheckedWorkbook:
     updates: list[tuple[Item, dict]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    sheet: str = ""
+    header_row: int = 0
 
 
 def template_bytes() -> bytes:
@@ -114,61 +118,61 @@ def _units() -> tuple[dict[str, Unit], set[str]]:
     return by_name, ambiguous
 
 
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise ValueError
+def _unit_names(name: str) -> list[str]:
+    """The name as written, then as the unit list spells it: 东门街道办事处 is 东门街道, 罗湖区住房和建设局
+    is 区住房和建设局, 深圳市罗湖区东门街道 is 东门街道."""
+    names = [name]
+    for prefix, replacement in (("深圳市罗湖区", ""), ("深圳市罗湖区", "区"), ("罗湖区", ""), ("罗湖区", "区")):
+        if name.startswith(prefix) and len(name) > len(prefix) + 1:
+            names.append(replacement + name[len(prefix) :])
+    for suffix in ("办事处", "人民政府"):
+        names.extend(candidate.removesuffix(suffix) for candidate in list(names) if candidate.endswith(suffix))
+    return names
 
 
-def _rows(data: bytes):
-    """The first sheet's rows as values: text (without what XML forbids), numbers (whole ones as
-    int), dates, or None when empty.
-    A file whose cells reach beyond the template's rows and columns, or that inflates too far, is
-    refused before it is read (`duban.core.uploads`)."""
+def _unit_of(name: str, units: dict[str, Unit], ambiguous: set[str]) -> Unit | str:
+    """The unit a ledger names, or why there is none (in the user's language)."""
+    for candidate in _unit_names(name):
+        if candidate in ambiguous:
+            return _("“%(name)s” names more than one unit; use the full name.") % {"name": name}
+        if candidate in units:
+            return units[candidate]
+    return _("No active unit is called “%(name)s”.") % {"name": name}
 
-    def value(cell):
-        if cell == "":
-            return None
-        if isinstance(cell, float) and cell.is_integer():
-            return int(cell)
-        return xml_safe(cell) if isinstance(cell, str) else cell
 
-    return ([value(cell) for cell in row] for row in xlsx_rows(data, max_rows=MAX_ROWS + 1))
+def _extra_value(value) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value)
 
 
 def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
-    """Read every row; collect what to create and update, and every error with its row and column."""
+    """Find the table (any sheet, any header row), map its columns, read every row; collect what to
+    create and update, and every error with its row and column as the office sees them."""
     result = CheckedWorkbook()
     try:
-        rows = _rows(data)
+        table = find_table(data, score=mapping.header_score, max_rows=MAX_ROWS + 1)
     except UnreadableUpload as refused:
         result.errors.append(RowError(0, "", str(refused)))
         return result
-    except Exception as exc:  # the reader raises many kinds for a file that is not a readable .xlsx
-        result.errors.append(
-            RowError(
-                0,
-                "",
-                _("This is not an Excel .xlsx file that can be read (%(error)s).") % {"error": type(exc).__name__},
+    result.sheet, result.header_row = table.sheet, table.header_row
+    positions = {field_name: index for index, field_name in mapping.propose(table.headers).items()}
+    extras = [
+        (index, header.strip() or _("column %(letter)s") % {"letter": get_column_letter(index + 1)})
+        for index, header in enumerate(table.headers)
+        if index not in positions.values()
+    ]
+    for name in mapping.REQUIRED:
+        if name not in positions:
+            names = "、".join(mapping.SYNONYMS[name][:4])
+            result.errors.append(
+                RowError(
+                    table.header_row,
+                    "",
+                    _("No column for %(field)s: name one of the header cells %(names)s.")
+                    % {"field": HEADERS[name], "names": names},
+                )
             )
-        )
-        return result
-    header = next(rows, None) or ()
-    names = [str(cell).strip().rstrip("*") if cell is not None else "" for cell in header]
-    positions = {}
-    for field_name, title, required in COLUMNS:
-        if title in names:
-            positions[field_name] = names.index(title)
-        elif required:
-            result.errors.append(RowError(1, title, _("The column “%(column)s” is missing.") % {"column": title}))
     if result.errors:
         return result
     units, ambiguous = _units()
@@ -179,30 +183,27 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
     )
     parsed: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
+    for number, values in table.rows:
         result.rows += 1
 
         def cell(name, values=values):
             index = positions.get(name)
-            value = values[index] if index is not None and index < len(values) else None
+            value = values[index] if index is not None else None
             return value.strip() if isinstance(value, str) else value
 
         def error(name, message, number=number):
-            title = HEADERS[name]
-            column = f"{get_column_letter(positions[name] + 1)}（{title}）" if name in positions else title
+            index = positions.get(name)
+            column = f"{get_column_letter(index + 1)}（{table.headers[index]}）" if index is not None else HEADERS[name]
             result.errors.append(RowError(number, column, message))
 
         spec: dict = {}
         external_id = str(cell("external_id") or "").strip()
-        if not external_id:
-            error("external_id", _("Required."))
-        elif len(external_id) > 80:
+        if len(external_id) > 80:
             error("external_id", _("At most 80 characters."))
-        elif external_id in seen:
+        elif external_id and external_id in seen:
             error("external_id", _("Also on row %(row)s.") % {"row": seen[external_id]})
-        seen.setdefault(external_id, number)
+        if external_id:
+            seen.setdefault(external_id, number)
         spec["external_id"] = external_id
         title = str(cell("title") or "")
         if not title:
@@ -211,31 +212,41 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
             error("title", _("At most 200 characters."))
         spec["title"] = title
         lead = str(cell("lead_unit") or "")
-        if not lead:
-            error("lead_unit", _("Required."))
-        elif lead in ambiguous:
-            error("lead_unit", _("“%(name)s” names more than one unit; use the full name.") % {"name": lead})
-        elif lead not in units:
-            error("lead_unit", _("No active unit is called “%(name)s”.") % {"name": lead})
+        found = _unit_of(lead, units, ambiguous) if lead else _("Required.")
+        if isinstance(found, Unit):
+            spec["lead_unit"] = found
         else:
-            spec["lead_unit"] = units[lead]
+            error("lead_unit", found)
         co_units = []
         for name in re.split(r"[、,，;；\s]+", str(cell("co_units") or "")):
             if not name:
                 continue
-            if name not in units or name in ambiguous:
-                error("co_units", _("No active unit is called “%(name)s”.") % {"name": name})
-            elif units[name] == spec.get("lead_unit"):
+            unit = _unit_of(name, units, ambiguous)
+            if not isinstance(unit, Unit):
+                error("co_units", unit)
+            elif unit == spec.get("lead_unit"):
                 error("co_units", _("The lead unit cannot also be a co-unit."))
             else:
-                co_units.append((units[name], ""))
+                co_units.append((unit, ""))
         spec["co_units"] = co_units
         deadline, working_days = cell("deadline"), cell("deadline_working_days")
+        implied = ""
         if deadline not in (None, ""):
             try:
-                spec["deadline"] = _date(deadline)
+                date, implied = deadline_of(deadline, ledger.year)
             except ValueError:
-                error("deadline", _("“%(value)s” is not a date such as 2024-06-30.") % {"value": deadline})
+                error(
+                    "deadline",
+                    _("“%(value)s” is not a date such as 2024-06-30, 2024年6月底 or 年底前, nor 立行立改 or 长期坚持.")
+                    % {"value": deadline},
+                )
+            else:
+                if date is not None:
+                    spec["deadline"] = date
+                elif implied == RectificationType.IMMEDIATE:
+                    spec["deadline_working_days"] = ledger.immediate_working_days
+                elif implied:  # continuing or staged: looked at again at the year's end
+                    spec["deadline"] = dt.date(ledger.year, 12, 31)
         if working_days not in (None, ""):
             try:
                 spec["deadline_working_days"] = int(working_days)
@@ -253,21 +264,26 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
                 error(name, _("“%(value)s” is not one of the choices.") % {"value": value})
             else:
                 spec[name] = lookup[str(value)]
+        if implied and "rectification_type" not in spec:
+            spec["rectification_type"] = implied
         for name, limit in (("basis_document", 100), ("category", 60)):
             value = str(cell(name) or "")
             if len(value) > limit:
                 error(name, _("At most %(n)s characters.") % {"n": limit})
             spec[name] = value
         spec["content"] = str(cell("content") or "")
+        spec["extra"] = [
+            {"label": label, "value": _extra_value(values[index])}
+            for index, label in extras
+            if values[index] is not None
+        ]
         parsed.append((number, spec))
+    with_ids = [spec["external_id"] for _n, spec in parsed if spec["external_id"]]
     existing = {
-        item.external_id: item
-        for item in ledger.items.filter(external_id__in=[spec["external_id"] for _n, spec in parsed]).select_related(
-            "lead_unit"
-        )
+        item.external_id: item for item in ledger.items.filter(external_id__in=with_ids).select_related("lead_unit")
     }
     for number, spec in parsed:
-        item = existing.get(spec["external_id"])
+        item = existing.get(spec["external_id"]) if spec["external_id"] else None
         if item is None:
             result.creates.append(spec)
             continue

@@ -137,6 +137,9 @@ class Item(BaseModel):
     late_days = models.IntegerField(_("days late (frozen at close)"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     external_id = models.CharField(_("external id"), max_length=80, blank=True)
+    # The columns of an office's own ledger that no field holds, kept as they came:
+    # [{"label": the column's header, "value": the cell as text}]
+    extra = models.JSONField(_("other columns"), default=list, blank=True)
     subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")

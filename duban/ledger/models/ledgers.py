@@ -37,6 +37,11 @@ class Ledger(BaseModel):
     escalation_policy = models.JSONField(_("escalation policy"), default=_default_escalation_policy)
     scoring_scheme = models.JSONField(_("scoring scheme"), default=_default_scoring_scheme)
     acknowledge_working_days = models.PositiveSmallIntegerField(_("working days to acknowledge"), default=2)
+    immediate_working_days = models.PositiveSmallIntegerField(
+        _("working days for an immediate fix"),
+        default=10,
+        help_text=_("The deadline, from assignment, of an item to fix at once (立行立改) when no date is given."),
+    )
     carried_from = models.ForeignKey(
         "self", verbose_name=_("carried over from"), null=True, blank=True, on_delete=models.PROTECT
     )

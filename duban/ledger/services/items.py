@@ -31,6 +31,7 @@ EDITABLE_FIELDS = (
     "rectification_type",
     "weight",
     "start_date",
+    "extra",
 )
 DRAFT_ONLY_FIELDS = ("lead_unit", "deadline", "deadline_working_days")
 

@@ -142,7 +142,11 @@ def test_every_bad_row_is_named_in_chinese_and_nothing_is_written(client, person
     job = ImportJob.objects.get()
     messages = {(e["row"], e["column"], e["message"]) for e in job.errors}
     assert (3, "C（牵头单位）", "找不到名为“不存在的街道”的在用单位。") in messages
-    assert (4, "E（办理期限）", "“下个月”不是日期，例如2024-06-30。") in messages
+    assert (
+        4,
+        "E（办理期限）",
+        "“下个月”不是日期（如2024-06-30、2024年6月底、年底前），也不是“立行立改”或“长期坚持”。",
+    ) in messages
     assert (5, "A（外部编号）", "与第2行重复。") in messages
     assert (6, "B（事项名称）", "必填。") in messages
     html = client.get(reverse("ledger:import_detail", args=[job.pk])).content.decode()

@@ -1,0 +1,65 @@
+"""Which column of an office's own ledger is which field: proposed from the names offices use.
+
+Each field lists its names, the most specific first; a column takes the field whose name it
+carries (after dropping spaces, line breaks, asterisks, a trailing colon and notes in brackets,
+as in "整改时限（年月日）"). Two columns named for one field: the more specific name wins and the
+other is kept as extra data, like every column no field claims — nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+# field -> the names offices give its column, most specific first
+SYNONYMS: dict[str, list[str]] = {  # fmt: skip
+    "external_id": ["外部编号", "问题编号", "事项编号", "任务编号", "编号", "序号"],
+    "title": ["事项名称", "任务名称", "整改事项", "审计发现问题", "发现问题", "存在问题", "问题描述", "问题", "事项"],
+    "lead_unit": ["牵头单位", "责任单位", "整改责任单位", "主责单位", "承办单位", "牵头部门", "责任部门", "整改单位"],
+    "co_units": ["协办单位", "配合单位", "协同单位", "配合部门", "协办部门"],
+    "deadline": [
+        "办理期限",
+        "整改时限",
+        "整改期限",
+        "完成时限",
+        "办结时限",
+        "完成时间",
+        "截止时间",
+        "时限要求",
+        "时限",
+    ],
+    "deadline_working_days": ["自交办起工作日数"],
+    "basis_kind": ["任务来源", "问题来源", "来源"],
+    "basis_document": ["来源文号", "依据文号", "文号"],
+    "category": ["问题类别", "问题类型", "类别", "分类"],
+    "urgency": ["缓急程度", "紧急程度"],
+    "rectification_type": ["整改类型", "整改方式"],
+    "content": ["内容", "具体内容", "任务内容", "工作内容"],
+}
+FIELDS = list(SYNONYMS)
+REQUIRED = ("title", "lead_unit")
+_NAME_OF = {name: (field, rank) for field, names in SYNONYMS.items() for rank, name in enumerate(names)}
+_NOISE = re.compile(r"[\s*★※：:]+|[（(][^）)]*[)）]")
+
+
+def clean_header(text) -> str:
+    return _NOISE.sub("", str(text or ""))
+
+
+def field_of(header) -> tuple[str, int] | None:
+    """The field a header names, and how specific the name is (0 is the most)."""
+    return _NAME_OF.get(clean_header(header))
+
+
+def header_score(row: list) -> int:
+    """How many of a row's cells name a field: the header row names the most."""
+    return len({found[0] for value in row if isinstance(value, str) and (found := field_of(value))})
+
+
+def propose(headers: list[str]) -> dict[int, str]:
+    """{column index: field} for the columns that name a field; the others are extra data."""
+    best: dict[str, tuple[int, int]] = {}
+    for index, header in enumerate(headers):
+        found = field_of(header)
+        if found and (found[0] not in best or found[1] < best[found[0]][1]):
+            best[found[0]] = (index, found[1])
+    return {index: field for field, (index, _rank) in best.items()}

@@ -1,0 +1,311 @@
+"""Ledgers as offices keep them, built here the way offices build them (merged titles, a 填报单位
+row, the header on row 2 to 5, a project merged down over its findings, deadlines spelled several
+ways, hidden columns, a notes sheet, footers; .xlsx, .xls, .ods, GB18030 and UTF-8 CSV). Each
+imports with no editing, and no column is lost: what no field holds is kept on the item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from xml.sax.saxutils import escape
+
+import pytest
+import xlwt
+from django.urls import reverse
+from openpyxl import Workbook
+
+from duban.ledger.choices import LedgerKind, RectificationType
+from duban.ledger.imports import check_workbook
+from duban.ledger.models import ImportJob, Item, Ledger
+from duban.ledger.services import imports
+from duban.orgs import services as org_services
+from duban.orgs.choices import UnitKind
+
+pytestmark = pytest.mark.django_db
+
+AUDIT_HEADER = [
+    "序号", "审计项目", "被审计单位", "审计发现问题", "问题类别", "涉及金额（万元）", "整改要求", "整改类型",
+    "整改措施", "责任单位", "责任领导", "责任人", "整改时限", "整改进展情况", "是否完成整改", "备注",
+]  # fmt: skip
+PROJECT_2023 = "2023年度区本级预算执行审计"
+PROJECT_SCHOOLS = "教育系统专项审计"
+# One finding per row, as AUDIT_HEADER; a project of None lies under the cell merged above it.
+AUDIT_ROWS = [
+    (1, PROJECT_2023, "区财政局", "非税收入未及时缴入国库", "预算执行", "12.5", "立即缴库", "立行立改",
+     "已督促缴库", "东门街道办事处", "陈副主任", "李会计", "立行立改", "已缴库", "是", ""),
+    (2, None, "区财政局", "专项资金拨付滞后", "预算执行", "300", "加快拨付", "分阶段整改",
+     "建立拨付台账", "罗湖区住建局", "王局长", "赵科长", "2024年6月底", "已拨付六成", "否", "跟踪"),
+    (3, None, "区财政局", "往来款长期挂账未清理", "资产管理", "1,050.00", "清理挂账", "",
+     "逐笔核对", "桂园街道", "周主任", "钱会计", dt.date(2024, 9, 30), "", "否", ""),
+    (4, PROJECT_SCHOOLS, "区教育局", "食堂采购未公开招标", "政府采购", "", "规范采购", "持续整改",
+     "修订采购制度", "深圳市罗湖区东门街道", "陈副主任", "孙老师", "长期坚持", "制度已起草", "未完成", "注意"),
+    (5, None, "区教育局", "校舍维修工程超预算", "工程管理", "86", "严格结算", "",
+     "重新审核结算", "东门街道", "陈副主任", "吴工", "2024.12.31", "", "否", ""),
+]  # fmt: skip
+
+
+@pytest.fixture
+def audit_ledger(personas) -> Ledger:
+    org_services.unit_create(
+        actor=None, parent=personas.district, name="区住房和建设局", short_name="区住建局", kind=UnitKind.DEPARTMENT
+    )
+    return Ledger.objects.create(
+        name="2024年审计整改台账", year=2024, kind=LedgerKind.AUDIT, owner_unit=personas.reform_office,
+        number_prefix="罗审整",
+    )  # fmt: skip
+
+
+def _audit_workbook_rows() -> list[list]:
+    """What the district audit office's sheet holds, row by row from row 1."""
+    return [
+        ["罗湖区2023年度审计查出问题整改台账"] + [None] * 15,
+        [
+            "填报单位：罗湖区审计局",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "填报日期：2024年3月5日",
+        ],
+        AUDIT_HEADER,
+        *[list(row) for row in AUDIT_ROWS],
+        [],
+        ["填报人：林审计", None, None, "联系电话：0755-82000000"],
+        ["审核人：黄科长"],
+    ]
+
+
+def audit_xlsx() -> bytes:
+    """Merged title, 填报单位 row, the header on row 3, each project merged down over its findings."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "整改台账"
+    for row in _audit_workbook_rows():
+        sheet.append(row)
+    sheet.merge_cells("A1:P1")
+    sheet.merge_cells("B4:B6")  # project 2023 over findings 1 to 3
+    sheet.merge_cells("B7:B8")
+    sheet["F5"] = 300  # an amount typed as a number
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["整改时限填写日期或立行立改"])
+    return _saved(workbook)
+
+
+def _saved(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _item(ledger, external_id) -> Item:
+    return ledger.items.get(external_id=external_id)
+
+
+def _extra(item) -> dict[str, str]:
+    return {entry["label"]: entry["value"] for entry in item.extra}
+
+
+def _import(ledger, personas, data, name) -> ImportJob:
+    job = imports.job_check(actor=personas.office_admin, ledger=ledger, name=name, data=data)
+    assert job.errors == [], job.errors
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=job))
+    return job
+
+
+def test_the_audit_offices_own_workbook_imports_as_it_is_and_loses_no_column(personas, audit_ledger):
+    checked = check_workbook(audit_xlsx(), audit_ledger)
+    assert checked.errors == []
+    assert (checked.sheet, checked.header_row, checked.rows) == ("整改台账", 3, 5)
+
+    _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
+
+    assert audit_ledger.items.count() == 5
+    first, second, third, fourth, fifth = (_item(audit_ledger, str(n)) for n in range(1, 6))
+    assert first.title == "非税收入未及时缴入国库" and first.lead_unit == personas.unit_a
+    assert first.rectification_type == RectificationType.IMMEDIATE
+    assert first.deadline is None and first.deadline_working_days == audit_ledger.immediate_working_days
+    assert second.lead_unit.name == "区住房和建设局" and second.deadline == dt.date(2024, 6, 30)
+    assert third.lead_unit == personas.unit_b and third.deadline == dt.date(2024, 9, 30)
+    assert fourth.rectification_type == RectificationType.CONTINUOUS and fourth.deadline == dt.date(2024, 12, 31)
+    assert fourth.lead_unit == personas.unit_a and fifth.deadline == dt.date(2024, 12, 31)
+    assert first.category == "预算执行"
+    # the project merged over three findings reaches each; nothing the office wrote is dropped
+    assert [_extra(item)["审计项目"] for item in (first, second, third)] == [PROJECT_2023] * 3
+    assert _extra(fourth)["审计项目"] == _extra(fifth)["审计项目"] == PROJECT_SCHOOLS
+    assert _extra(second) == {
+        "审计项目": PROJECT_2023, "被审计单位": "区财政局", "涉及金额（万元）": "300", "整改要求": "加快拨付",
+        "整改措施": "建立拨付台账", "责任领导": "王局长", "责任人": "赵科长", "整改进展情况": "已拨付六成",
+        "是否完成整改": "否", "备注": "跟踪",
+    }  # fmt: skip
+    assert second.rectification_type == RectificationType.PHASED
+    assert not audit_ledger.items.filter(title__contains="填报人").exists()
+
+
+def test_other_columns_show_on_the_item_page(client, personas, audit_ledger):
+    _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
+    client.force_login(personas.office_admin)
+    page = client.get(reverse("ledger:item_detail", args=[_item(audit_ledger, "2").pk])).content.decode()
+    assert "其他列" in page and "被审计单位" in page and "建立拨付台账" in page
+
+
+def test_a_gb18030_csv_with_a_title_line_and_a_total_row(personas, audit_ledger):
+    lines = [
+        "罗湖区专项整治问题清单,,,",
+        "编号,整改事项,责任单位,完成时限,配合单位",
+        "ZZ-1,占道经营整治,东门街道办事处,2024/6/30,桂园街道",
+        "ZZ-2,违规广告牌拆除,桂园街道,6月30日,",
+        'ZZ-3,"油烟扰民,夜间施工",桂园街道,2024年9月30日,',
+        "合计,3项,,,",
+    ]
+    data = "\r\n".join(lines).encode("gb18030")
+    _import(audit_ledger, personas, data, "清单.csv")
+    assert sorted(audit_ledger.items.values_list("external_id", flat=True)) == ["ZZ-1", "ZZ-2", "ZZ-3"]
+    one = _item(audit_ledger, "ZZ-1")
+    assert one.co_units.get().unit == personas.unit_b and one.deadline == dt.date(2024, 6, 30)
+    assert _item(audit_ledger, "ZZ-2").deadline == dt.date(2024, 6, 30)
+    assert _item(audit_ledger, "ZZ-3").title == "油烟扰民,夜间施工"
+
+
+def test_a_utf8_csv_with_byte_order_mark_and_yes_no_columns(personas, audit_ledger):
+    text = "序号,问题,牵头单位,整改时限,是否完成整改\n1,井盖缺失,东门街道,2024-06-30,✓\n2,路灯不亮,桂园街道,年底前,\n"
+    _import(audit_ledger, personas, "\ufeff".encode() + text.encode(), "问题.csv")
+    assert _item(audit_ledger, "1").title == "井盖缺失"
+    assert _extra(_item(audit_ledger, "1")) == {"是否完成整改": "✓"}
+    assert _item(audit_ledger, "2").deadline == dt.date(2024, 12, 31)
+
+
+def test_an_xls_from_an_older_excel_with_the_header_on_row_four(personas, audit_ledger):
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("督办台账")
+    sheet.write_merge(0, 0, 0, 4, "2024年度区重点工作督办台账")
+    sheet.write(1, 0, "填报单位：区委督查室")
+    header = ["事项编号", "事项名称", "牵头单位", "办结时限", "责任领导"]
+    rows = [["DB-1", "老旧小区加装电梯", "东门街道", "2024年6月30日", "陈副主任"],
+            ["DB-2", "背街小巷改造", "桂园街道", "2024-10-31", "周主任"]]  # fmt: skip
+    for column, value in enumerate(header):
+        sheet.write(3, column, value)
+    for number, row in enumerate(rows, start=4):
+        for column, value in enumerate(row):
+            sheet.write(number, column, value)
+    sheet.write(7, 0, "制表：王某")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    _import(audit_ledger, personas, buffer.getvalue(), "督办台账.xls")
+
+    assert _item(audit_ledger, "DB-1").deadline == dt.date(2024, 6, 30)
+    assert _extra(_item(audit_ledger, "DB-2")) == {"责任领导": "周主任"}
+    assert audit_ledger.items.count() == 2
+
+
+MANIFEST = (
+    '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def _ods(rows: list[list[str]], first_row_repeated: int = 1) -> bytes:
+    def cell(value):
+        if not value:
+            return "<table:table-cell/>"
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+    if first_row_repeated > 1:
+        body = body.replace(
+            "<table:table-row>", f'<table:table-row table:number-rows-repeated="{first_row_repeated}">', 1
+        )
+    body += '<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'  # noqa: E501 - LibreOffice's blank rest of the sheet
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", MANIFEST)
+        archive.writestr(
+            "content.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+            '<office:body><office:spreadsheet><table:table table:name="台账">'
+            + body
+            + "</table:table></office:spreadsheet></office:body></office:document-content>",
+        )
+    return buffer.getvalue()
+
+
+def test_an_ods_from_wps_or_libreoffice_with_the_header_on_row_two(personas, audit_ledger):
+    data = _ods(
+        [
+            ["区级改革任务清单"],
+            ["序号", "任务名称", "牵头单位", "完成时限", "工作内容"],
+            ["1", "商事登记确认制", "东门街道", "2024年12月底", "一网通办"],
+            ["2", "一件事一次办", "桂园街道", "9月30日", ""],
+            ["注：完成时限以区委文件为准"],
+        ]
+    )
+    _import(audit_ledger, personas, data, "清单.ods")
+    assert _item(audit_ledger, "1").deadline == dt.date(2024, 12, 31)
+    assert _item(audit_ledger, "1").content == "一网通办"
+    assert _item(audit_ledger, "2").deadline == dt.date(2024, 9, 30)
+    assert audit_ledger.items.count() == 2
+
+
+def test_an_ods_repeating_a_value_a_million_times_is_refused_before_reading(personas, audit_ledger):
+    data = _ods([["序号", "任务名称", "牵头单位", "完成时限"]], first_row_repeated=1_000_000)
+    checked = check_workbook(data, audit_ledger)
+    assert len(checked.errors) == 1 and "A1000000" in checked.errors[0].message
+
+
+def test_hidden_columns_a_cover_sheet_and_notes_under_the_table(personas, audit_ledger):
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "封面"
+    cover.append(["罗湖区2024年重点任务"])
+    cover.append(["报送：区委改革办"])
+    sheet = workbook.create_sheet("任务表")
+    for _ in range(4):
+        sheet.append([])
+    sheet.append(["任务编号", "内部代码", "事项名称", "牵头单位", "截止时间", "类别"])
+    sheet.append(["R-1", "X9", "数据共享平台", "东门街道", "2024-11-30", "数字政府"])
+    sheet.append(["R-2", "X10", "社区食堂", "城东社区", 45474, "民生"])  # 45474 is Excel's 2024-07-01
+    sheet.append([])
+    sheet.append(["说明：本表由区委改革办汇总"])
+    sheet.column_dimensions["B"].hidden = True
+    _import(audit_ledger, personas, _saved(workbook), "任务表.xlsx")
+
+    assert _extra(_item(audit_ledger, "R-1")) == {"内部代码": "X9"}
+    assert _item(audit_ledger, "R-1").category == "数字政府"
+    assert _item(audit_ledger, "R-2").lead_unit == personas.unit_a_community
+    assert _item(audit_ledger, "R-2").deadline == dt.date(2024, 7, 1)
+    assert audit_ledger.items.count() == 2
+
+
+def test_errors_name_the_row_and_the_column_as_the_office_sees_them(personas, audit_ledger):
+    rows = _audit_workbook_rows()
+    rows[5][9] = "不存在的街道办事处"  # row 6 of the sheet, column J (责任单位)
+    rows[6][12] = "尽快"  # row 7, column M (整改时限)
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    checked = check_workbook(_saved(workbook), audit_ledger)
+    found = {(error.row, error.column) for error in checked.errors}
+    assert found == {(6, "J（责任单位）"), (7, "M（整改时限）")}
+    assert "不存在的街道办事处" in checked.errors[0].message
+
+
+def test_a_sheet_without_a_header_says_what_it_looked_for(personas, audit_ledger):
+    workbook = Workbook()
+    workbook.active.append(["甲", "乙", "丙"])
+    checked = check_workbook(_saved(workbook), audit_ledger)
+    assert len(checked.errors) == 1 and "找不到表头" in checked.errors[0].message
+    assert not Item.objects.exists()
