@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -13,6 +14,7 @@ from duban.core.forms import (
     QuickTextInput,
     quick_choices,
 )
+from duban.ledger import mapping
 from duban.ledger.choices import ENDED_STATES, ItemState, Light, NoticeLevel
 from duban.ledger.models import Item, Ledger
 from duban.ledger.services import imports as import_services
@@ -280,3 +282,42 @@ class ImportForm(forms.Form):
         if upload.size > import_services.MAX_BYTES:  # refused before it is read into memory
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return upload
+
+
+def field_label(name: str) -> str:
+    """A field an imported column can be read as, named as on the item's page."""
+    return _("Co-units") if name == "co_units" else capfirst(Item._meta.get_field(name).verbose_name)
+
+
+class ImportMappingForm(forms.Form):
+    """Which field each column of the uploaded ledger is read as; any column may be kept as an
+    other column instead."""
+
+    def __init__(self, *args, job, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(mapping.EXTRA, _("Keep as an other column"))] + [
+            (name, field_label(name)) for name in mapping.FIELDS
+        ]
+        for index, column in enumerate(job.columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=f"{column['letter']}（{column['header'] or '—'}）",
+                choices=choices,
+                required=False,
+                initial=column["field"],
+            )
+        self.columns = list(job.columns)
+
+    def rows(self):
+        """(column, its select) for the template."""
+        return [(column, self[f"column_{index}"]) for index, column in enumerate(self.columns)]
+
+    def chosen(self) -> dict[int, str]:
+        return {index: self.cleaned_data.get(f"column_{index}") or mapping.EXTRA for index in range(len(self.columns))}
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [name for name in self.chosen().values() if name != mapping.EXTRA]
+        for name in mapping.REQUIRED:
+            if name not in chosen:
+                self.add_error(None, _("Choose the column that holds %(field)s.") % {"field": field_label(name)})
+        return cleaned

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from duban.core.uploads import UnreadableUpload
 from duban.ledger import mapping, owners
 from duban.ledger.choices import BasisKind, ItemState, RectificationType, Urgency
-from duban.ledger.models import Item, Ledger
+from duban.ledger.models import ImportMapping, Item, Ledger
 from duban.ledger.sheets import find_table
 from duban.ledger.values import deadline_of
 from duban.orgs.models import Unit
@@ -68,6 +69,9 @@ class CheckedWorkbook:
     rows: int = 0
     sheet: str = ""
     header_row: int = 0
+    columns: list[dict] = field(default_factory=list)  # [{"header", "samples", "field"}]
+    preview: list[dict] = field(default_factory=list)  # the first rows as they will be stored
+    warnings: list[RowError] = field(default_factory=list)
 
 
 def template_bytes() -> bytes:
@@ -140,15 +144,49 @@ def _unit_of(name: str, units: dict[str, Unit], ambiguous: set[str]) -> Unit | s
     return _("No active unit is called “%(name)s”.") % {"name": name}
 
 
+def _preview_row(number: int, spec: dict) -> dict:
+    """A row as it will be stored, in words."""
+    if spec.get("deadline"):
+        deadline = spec["deadline"].isoformat()
+    elif spec.get("deadline_working_days"):
+        deadline = _("%(n)s working days after assignment") % {"n": spec["deadline_working_days"]}
+    else:
+        deadline = ""
+    kind = spec.get("rectification_type")
+    return {
+        "row": number,
+        "external_id": spec["external_id"],
+        "title": spec["title"],
+        "lead_unit": spec["lead_unit"].name if "lead_unit" in spec else "",
+        "co_units": "、".join(unit.name for unit, _part in spec["co_units"]),
+        "deadline": deadline,
+        "rectification_type": str(RectificationType(kind).label) if kind else "",
+        "extra": len(spec["extra"]),
+    }
+
+
 def _extra_value(value) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
     return str(value)
 
 
-def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
-    """Find the table (any sheet, any header row), map its columns, read every row; collect what to
-    create and update, and every error with its row and column as the office sees them."""
+PREVIEW_ROWS = 20
+SAMPLES = 3
+
+
+def remembered_mapping(ledger: Ledger) -> dict[str, str]:
+    """The ledger's own column mapping, else the one its office used last."""
+    kept = ImportMapping.objects.filter(ledger=ledger).first() or (
+        ImportMapping.objects.filter(owner_unit_id=ledger.owner_unit_id).order_by("-updated_at").first()
+    )
+    return kept.fields if kept else {}
+
+
+def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = None) -> CheckedWorkbook:
+    """Find the table (any sheet, any header row), map its columns (as `chosen`, else as the office
+    mapped them before, else by their names), read every row; collect what to create and update,
+    and every error and warning with its row and column as the office sees them."""
     result = CheckedWorkbook()
     try:
         table = find_table(data, score=mapping.header_score, max_rows=MAX_ROWS + 1)
@@ -156,7 +194,17 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
         result.errors.append(RowError(0, "", str(refused)))
         return result
     result.sheet, result.header_row = table.sheet, table.header_row
-    positions = {field_name: index for index, field_name in mapping.propose(table.headers).items()}
+    mapped = mapping.choose(table.headers, remembered_mapping(ledger), chosen)
+    positions = {field_name: index for index, field_name in mapped.items()}
+    result.columns = [
+        {
+            "header": header,
+            "letter": get_column_letter(index + 1),
+            "samples": list(islice((_extra_value(v[index]) for _n, v in table.rows if v[index] is not None), SAMPLES)),
+            "field": mapped.get(index, mapping.EXTRA),
+        }
+        for index, header in enumerate(table.headers)
+    ]
     extras = [
         (index, header.strip() or _("column %(letter)s") % {"letter": get_column_letter(index + 1)})
         for index, header in enumerate(table.headers)
@@ -183,6 +231,17 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
     )
     parsed: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
+    warned: set[tuple[str, str]] = set()
+
+    def warn(name, value, message, number):
+        """One warning per column and value, on the first row that has it."""
+        if (name, str(value)) not in warned:
+            warned.add((name, str(value)))
+            index = positions[name]
+            result.warnings.append(
+                RowError(number, f"{get_column_letter(index + 1)}（{table.headers[index]}）", message)
+            )
+
     for number, values in table.rows:
         result.rows += 1
 
@@ -215,6 +274,9 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
         found = _unit_of(lead, units, ambiguous) if lead else _("Required.")
         if isinstance(found, Unit):
             spec["lead_unit"] = found
+            if lead not in (found.name, found.short_name):
+                message = _("“%(written)s” is read as %(unit)s.") % {"written": lead, "unit": found.name}
+                warn("lead_unit", lead, message, number)
         else:
             error("lead_unit", found)
         co_units = []
@@ -245,8 +307,18 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
                     spec["deadline"] = date
                 elif implied == RectificationType.IMMEDIATE:
                     spec["deadline_working_days"] = ledger.immediate_working_days
+                    message = _("“%(written)s”: due %(n)s working days after assignment (the ledger's rule).") % {
+                        "written": deadline,
+                        "n": ledger.immediate_working_days,
+                    }
+                    warn("deadline", deadline, message, number)
                 elif implied:  # continuing or staged: looked at again at the year's end
                     spec["deadline"] = dt.date(ledger.year, 12, 31)
+                    message = _("“%(written)s”: due at the end of %(year)s, when it is looked at again.") % {
+                        "written": deadline,
+                        "year": ledger.year,
+                    }
+                    warn("deadline", deadline, message, number)
         if working_days not in (None, ""):
             try:
                 spec["deadline_working_days"] = int(working_days)
@@ -278,6 +350,7 @@ def check_workbook(data: bytes, ledger: Ledger) -> CheckedWorkbook:
             if values[index] is not None
         ]
         parsed.append((number, spec))
+    result.preview = [_preview_row(number, spec) for number, spec in parsed[:PREVIEW_ROWS]]
     with_ids = [spec["external_id"] for _n, spec in parsed if spec["external_id"]]
     existing = {
         item.external_id: item for item in ledger.items.filter(external_id__in=with_ids).select_related("lead_unit")

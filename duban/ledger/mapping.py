@@ -63,3 +63,28 @@ def propose(headers: list[str]) -> dict[int, str]:
         if found and (found[0] not in best or found[1] < best[found[0]][1]):
             best[found[0]] = (index, found[1])
     return {index: field for field, (index, _rank) in best.items()}
+
+
+EXTRA = ""  # a column kept on each item as an other column
+
+
+def choose(headers: list[str], remembered: dict[str, str], chosen: dict[int, str] | None = None) -> dict[int, str]:
+    """{column index: field}: the user's choice for this file when given, else what the office
+    chose before for a column of that name, else the proposal from the names offices use."""
+    if chosen is not None:
+        return {index: name for index, name in chosen.items() if name != EXTRA}
+    mapped = propose(headers)
+    for index, header in enumerate(headers):
+        key = clean_header(header)
+        if key in remembered:
+            mapped.pop(index, None)
+            name = remembered[key]
+            if name != EXTRA:
+                mapped = {i: f for i, f in mapped.items() if f != name}
+                mapped[index] = name
+    return mapped
+
+
+def remembered_form(headers: list[str], mapped: dict[int, str]) -> dict[str, str]:
+    """What to remember of a mapping: every named column's field, or EXTRA."""
+    return {clean_header(header): mapped.get(index, EXTRA) for index, header in enumerate(headers) if header.strip()}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/template.xlsx", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("ledgers/new/", views.ledger_edit, name="ledger_new"),
     path("ledgers/<int:pk>/", views.ledger_edit, name="ledger_edit"),
     path("ledgers/<int:pk>/carry-over/", views.ledger_carry_over, name="carry_over"),

@@ -23,7 +23,7 @@ from duban.ledger.models.supervision import (
     NoticeQuerySet,
     Notification,
 )
-from duban.ledger.models.runs import ImportJob, ImportState, SweepRun
+from duban.ledger.models.runs import ImportJob, ImportMapping, ImportState, SweepRun
 
 # isort: on
 # The migrations name these callables by their path in this package.
@@ -38,6 +38,7 @@ __all__ = [
     "ExtensionRequest",
     "Follow",
     "ImportJob",
+    "ImportMapping",
     "ImportState",
     "Instruction",
     "InterviewRecord",

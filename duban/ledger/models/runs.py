@@ -52,6 +52,14 @@ class ImportJob(BaseModel):
     failure = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Where the table was found, and how its columns are read: [{"header", "samples", "field"}]
+    # ("field" "" keeps the column as an other column); the first rows as they will be stored;
+    # what was read in a way the office may want to check.
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    header_row = models.PositiveIntegerField(_("header row"), default=0)
+    columns = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -60,3 +68,20 @@ class ImportJob(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportMapping(BaseModel):
+    """How an office reads the columns of its own ledger, kept so next month's file maps itself:
+    {column header: field, or "" for an other column}. One per ledger; the office's latest serves
+    a ledger that has none yet."""
+
+    owner_unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    ledger = models.OneToOneField(Ledger, on_delete=models.CASCADE, related_name="import_mapping")
+    fields = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("import column mapping")
+        verbose_name_plural = _("import column mappings")
+
+    def __str__(self) -> str:
+        return str(self.ledger)

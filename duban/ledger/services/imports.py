@@ -21,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from duban.ledger import access
-from duban.ledger.imports import CheckedWorkbook, check_workbook
-from duban.ledger.models import ImportJob, ImportState, Ledger
+from duban.ledger import access, mapping
+from duban.ledger.imports import HEADERS, CheckedWorkbook, check_workbook
+from duban.ledger.models import ImportJob, ImportMapping, ImportState, Ledger
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.items import item_update, items_register
 from duban.ledger.services.transitions import item_transition
@@ -60,28 +60,77 @@ def _write_progress(job: ImportJob, done: int, total: int) -> None:
     _write_atomically(progress_path(job), json.dumps({"done": done, "total": total}))
 
 
-def job_check(*, actor: User | None, ledger: Ledger, name: str, data: bytes, assign: bool = False) -> ImportJob:
-    """Keep the upload and check every row; nothing is imported yet."""
+def _refuse_unless_office(actor: User | None, ledger: Ledger) -> None:
     if actor is not None and not access.acts_for_office(actor, ledger):
         raise LedgerPermissionError(_("Only the supervising office imports into this ledger."))
+
+
+def _checked_fields(checked: CheckedWorkbook) -> dict:
+    return {
+        "total_rows": checked.rows,
+        "to_create": len(checked.creates),
+        "to_update": len(checked.updates),
+        "errors": [error.as_dict() for error in checked.errors],
+        "warnings": [warning.as_dict() for warning in checked.warnings],
+        "sheet": checked.sheet[:100],
+        "header_row": checked.header_row,
+        "columns": checked.columns,
+        "preview": checked.preview,
+    }
+
+
+def _keep_checked_rows(job: ImportJob, checked: CheckedWorkbook) -> None:
+    if checked.errors:
+        checked_path(job).unlink(missing_ok=True)
+    else:
+        _write_atomically(checked_path(job), json.dumps(_rows_as_json(checked), cls=DjangoJSONEncoder))
+
+
+def job_check(*, actor: User | None, ledger: Ledger, name: str, data: bytes, assign: bool = False) -> ImportJob:
+    """Keep the upload and check every row; nothing is imported yet."""
+    _refuse_unless_office(actor, ledger)
     if len(data) > MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 50 MB.")})
     checked = check_workbook(data, ledger)
-    job = ImportJob(
-        ledger=ledger,
-        name=name[:200],
-        total_rows=checked.rows,
-        to_create=len(checked.creates),
-        to_update=len(checked.updates),
-        errors=[error.as_dict() for error in checked.errors],
-        assign=assign,
-        created_by=actor,
-    )
+    job = ImportJob(ledger=ledger, name=name[:200], assign=assign, created_by=actor, **_checked_fields(checked))
     job.file.save(name, ContentFile(data), save=False)
     job.save()
-    if not checked.errors:
-        _write_atomically(checked_path(job), json.dumps(_rows_as_json(checked), cls=DjangoJSONEncoder))
+    _keep_checked_rows(job, checked)
     return job
+
+
+def job_remap(*, actor: User | None, job: ImportJob, chosen: dict[int, str]) -> ImportJob:
+    """Read the upload again with the columns mapped as the office chose (each field for one
+    column at most; the others kept as other columns), and remember the choice for the ledger."""
+    _refuse_unless_office(actor, job.ledger)
+    if job.state != ImportState.CHECKED:
+        raise ValidationError(_("This file has already been imported."))
+    fields = [name for name in chosen.values() if name != mapping.EXTRA]
+    if unknown := set(fields) - set(mapping.FIELDS):
+        raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    if twice := sorted({name for name in fields if fields.count(name) > 1}):
+        labels = "、".join(HEADERS[name] for name in twice)
+        raise ValidationError(_("Each field can be read from one column only: %(fields)s.") % {"fields": labels})
+    with job.file.open("rb") as stored:
+        checked = check_workbook(stored.read(), job.ledger, chosen)
+    updated = ImportJob.objects.filter(pk=job.pk, state=ImportState.CHECKED).update(**_checked_fields(checked))
+    if not updated:
+        raise ValidationError(_("This file has already been imported."))
+    job.refresh_from_db()
+    _keep_checked_rows(job, checked)
+    mapping_remember(job)
+    return job
+
+
+def mapping_remember(job: ImportJob) -> ImportMapping:
+    """Keep the job's column mapping for its ledger, so the office's next file maps itself."""
+    headers = [column["header"] for column in job.columns]
+    mapped = {index: column["field"] for index, column in enumerate(job.columns) if column["field"]}
+    kept, _created = ImportMapping.objects.update_or_create(
+        ledger=job.ledger,
+        defaults={"owner_unit_id": job.ledger.owner_unit_id, "fields": mapping.remembered_form(headers, mapped)},
+    )
+    return kept
 
 
 def _rows_as_json(checked: CheckedWorkbook) -> dict:
@@ -131,8 +180,7 @@ def launch(job: ImportJob) -> None:
 
 def job_start(*, actor: User | None, job: ImportJob) -> ImportJob:
     """Commit a checked upload: refused while it has errors, and only once."""
-    if actor is not None and not access.acts_for_office(actor, job.ledger):
-        raise LedgerPermissionError(_("Only the supervising office imports into this ledger."))
+    _refuse_unless_office(actor, job.ledger)
     if job.errors:
         raise ValidationError(_("Correct the errors in the file and upload it again."))
     started = ImportJob.objects.filter(pk=job.pk, state=ImportState.CHECKED).update(state=ImportState.RUNNING)
@@ -141,6 +189,8 @@ def job_start(*, actor: User | None, job: ImportJob) -> ImportJob:
     if not started:
         raise ValidationError(_("This file has already been imported."))
     job.refresh_from_db()
+    if job.columns:
+        mapping_remember(job)
     _write_progress(job, 0, job.to_create + job.to_update)
     transaction.on_commit(lambda: launch(job))
     return job
@@ -149,7 +199,8 @@ def job_start(*, actor: User | None, job: ImportJob) -> ImportJob:
 def job_run(job: ImportJob) -> None:
     """Import every row in one transaction: all rows or none."""
     with translation.override(settings.LANGUAGE_CODE):
-        checked = _rows_from_json(job) or check_workbook(job.file.open("rb").read(), job.ledger)
+        chosen = {index: column["field"] for index, column in enumerate(job.columns)} if job.columns else None
+        checked = _rows_from_json(job) or check_workbook(job.file.open("rb").read(), job.ledger, chosen)
         total = len(checked.creates) + len(checked.updates)
         try:
             if checked.errors:

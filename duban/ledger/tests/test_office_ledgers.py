@@ -12,12 +12,13 @@ from xml.sax.saxutils import escape
 
 import pytest
 import xlwt
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
 from duban.ledger.choices import LedgerKind, RectificationType
 from duban.ledger.imports import check_workbook
-from duban.ledger.models import ImportJob, Item, Ledger
+from duban.ledger.models import ImportJob, ImportMapping, Item, Ledger
 from duban.ledger.services import imports
 from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
@@ -309,3 +310,90 @@ def test_a_sheet_without_a_header_says_what_it_looked_for(personas, audit_ledger
     checked = check_workbook(_saved(workbook), audit_ledger)
     assert len(checked.errors) == 1 and "找不到表头" in checked.errors[0].message
     assert not Item.objects.exists()
+
+
+def _upload(client, ledger, data: bytes, name: str):
+    upload = SimpleUploadedFile(name, data, content_type="application/octet-stream")
+    response = client.post(reverse("ledger:import_new"), {"ledger": ledger.pk, "file": upload})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return ImportJob.objects.latest("pk")
+
+
+def _select(page: str, index: int) -> str:
+    """The option selected for column `index` on the mapping screen."""
+    start = page.index(f'name="column_{index}"')
+    chunk = page[start : page.index("</select>", start)]
+    return chunk.split("selected>")[0].rsplit('value="', 1)[1].split('"')[0]
+
+
+def test_the_mapping_screen_shows_each_column_its_first_values_and_the_rows_as_they_will_be_stored(
+    client, personas, audit_ledger
+):
+    client.force_login(personas.office_admin)
+    job = _upload(client, audit_ledger, audit_xlsx(), "审计整改台账.xlsx")
+    page = client.get(reverse("ledger:import_detail", args=[job.pk])).content.decode()
+
+    assert "工作表“整改台账”" in page and "第3行" in page
+    assert "新增：5项" in page
+    for header in AUDIT_HEADER:
+        assert f"（{header}）" in page
+    assert _select(page, 3) == "title" and _select(page, 9) == "lead_unit" and _select(page, 1) == ""
+    assert "建立拨付台账" in page  # a first value of 整改措施
+    assert "交办后10个工作日" in page and "区住房和建设局" in page  # the preview, as stored
+    assert "“东门街道办事处”读作东门街道" in page  # what to check
+    assert not Item.objects.exists()
+
+
+def test_a_column_mapped_by_hand_is_read_again_and_the_next_file_maps_itself(
+    client, personas, audit_ledger, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(imports, "launch", imports.job_run)
+
+    def sheet(rows):
+        workbook = Workbook()
+        workbook.active.append(["序号", "问题摘要", "牵头单位", "整改时限"])
+        for row in rows:
+            workbook.active.append(row)
+        return _saved(workbook)
+
+    client.force_login(personas.office_admin)
+    job = _upload(client, audit_ledger, sheet([[1, "井盖缺失", "东门街道", "2024-06-30"]]), "三月.xlsx")
+    assert "没有“事项名称”列" in job.errors[0]["message"]
+    chosen = {"column_0": "external_id", "column_1": "title", "column_2": "lead_unit", "column_3": "deadline"}
+
+    response = client.post(reverse("ledger:import_mapping", args=[job.pk]), chosen)
+
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.errors == [] and job.to_create == 1 and job.preview[0]["title"] == "井盖缺失"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ledger:import_detail", args=[job.pk]))
+    assert _item(audit_ledger, "1").title == "井盖缺失"
+
+    april = _upload(client, audit_ledger, sheet([[2, "路灯不亮", "桂园街道", "2024-07-31"]]), "四月.xlsx")
+    assert april.errors == [] and [column["field"] for column in april.columns][:2] == ["external_id", "title"]
+
+
+def test_one_field_from_two_columns_or_no_title_column_is_refused_and_changes_nothing(client, personas, audit_ledger):
+    client.force_login(personas.office_admin)
+    job = _upload(client, audit_ledger, audit_xlsx(), "审计整改台账.xlsx")
+    before = (job.columns, job.preview, job.to_create)
+    twice = {f"column_{index}": column["field"] for index, column in enumerate(job.columns)} | {"column_8": "title"}
+    response = client.post(reverse("ledger:import_mapping", args=[job.pk]), twice)
+    assert response.status_code == 400 and "每个字段只能对应一列" in response.content.decode()
+    no_title = {f"column_{index}": column["field"] for index, column in enumerate(job.columns)} | {"column_3": ""}
+    response = client.post(reverse("ledger:import_mapping", args=[job.pk]), no_title)
+    assert response.status_code == 400 and "请选择哪一列是事项名称" in response.content.decode()
+    job.refresh_from_db()
+    assert (job.columns, job.preview, job.to_create) == before
+    assert not ImportMapping.objects.exists()
+
+
+def test_only_the_office_maps_an_import(client, personas, audit_ledger):
+    client.force_login(personas.office_admin)
+    job = _upload(client, audit_ledger, audit_xlsx(), "审计整改台账.xlsx")
+    client.force_login(personas.unit_a_staff)
+    response = client.post(reverse("ledger:import_mapping", args=[job.pk]), {"column_3": "content"})
+    assert response.status_code == 404
+    job.refresh_from_db()
+    assert job.columns[3]["field"] == "title"

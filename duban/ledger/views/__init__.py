@@ -1,6 +1,6 @@
 """The ledger's pages; `urls.py` names each view as `views.<name>`."""
 
-from duban.ledger.views.imports import import_detail, import_new, import_template
+from duban.ledger.views.imports import import_detail, import_mapping, import_new, import_template
 from duban.ledger.views.items import (
     assignment_download,
     attachment_download,
@@ -28,6 +28,7 @@ __all__ = [
     "co_unit_report",
     "extension_decide",
     "import_detail",
+    "import_mapping",
     "import_new",
     "import_template",
     "inbox",

@@ -1,4 +1,5 @@
-"""Importing items from Excel: upload and check, then run and follow the import."""
+"""Importing items from an office's ledger: upload and check, map the columns, then run and
+follow the import."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from duban.core.forms import add_service_errors
 from duban.ledger import access
 from duban.ledger import imports as import_rows
-from duban.ledger.forms import ImportForm
-from duban.ledger.models import ImportJob
+from duban.ledger.forms import ImportForm, ImportMappingForm
+from duban.ledger.models import ImportJob, ImportState
 from duban.ledger.services import imports as imports_services
 from duban.ledger.views.common import _errors_text, _office_ledgers
 from duban.orgs import access as org_access
@@ -59,9 +61,42 @@ def import_detail(request, pk: int):
         except ValidationError as error:
             messages.error(request, _errors_text(error))
         return redirect("ledger:import_detail", pk=job.pk)
-    context = {"job": job, "progress": imports_services.progress_of(job), "errors": job.errors[:500]}
-    template = "ledger/_import_progress.html" if request.htmx else "ledger/import_detail.html"
-    return render(request, template, context)
+    return _detail_page(request, job)
+
+
+def _detail_page(request, job: ImportJob, form: ImportMappingForm | None = None, status: int = 200):
+    if request.htmx:
+        context = {"job": job, "progress": imports_services.progress_of(job)}
+        return render(request, "ledger/_import_progress.html", context)
+    if form is None and job.state == ImportState.CHECKED and job.columns:
+        form = ImportMappingForm(job=job)
+    context = {
+        "job": job,
+        "progress": imports_services.progress_of(job),
+        "errors": job.errors[:500],
+        "warnings": job.warnings[:500],
+        "mapping_form": form,
+    }
+    return render(request, "ledger/import_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def import_mapping(request, pk: int):
+    """Read the upload again with the columns mapped as the office chose, and remember the choice."""
+    job = _import_job(request, pk)
+    form = ImportMappingForm(request.POST, job=job)
+    if form.is_valid():
+        try:
+            imports_services.job_remap(actor=request.user, job=job, chosen=form.chosen())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The file was checked again with these columns; they are remembered for this ledger.")
+            )
+            return redirect("ledger:import_detail", pk=job.pk)
+    return _detail_page(request, job, form, status=400)
 
 
 @login_required

@@ -1,0 +1,62 @@
+"""The office uploads the ledger it keeps, reads the columns on the mapping screen, changes one,
+imports, and finds every other column on the item's page: in Chromium, on a desk and on a phone."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from duban.conftest import build_personas, sign_in
+from duban.core.testing import DESKTOP, PHONE, desktop_layout_problems, phone_layout_problems
+from duban.ledger.choices import LedgerKind
+from duban.ledger.models import Item, Ledger
+from duban.ledger.services import imports
+from duban.ledger.tests.test_office_ledgers import audit_xlsx
+from duban.orgs import services as org_services
+from duban.orgs.choices import UnitKind
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def run_imports_inline(monkeypatch):
+    monkeypatch.setattr(imports, "launch", imports.job_run)
+
+
+def test_upload_map_and_import_the_audit_offices_own_workbook(page, live_server, tmp_path):
+    personas = build_personas()
+    org_services.unit_create(
+        actor=None, parent=personas.district, name="区住房和建设局", short_name="区住建局", kind=UnitKind.DEPARTMENT
+    )
+    ledger = Ledger.objects.create(
+        name="2024年审计整改台账", year=2024, kind=LedgerKind.AUDIT, owner_unit=personas.reform_office,
+        number_prefix="罗审整",
+    )  # fmt: skip
+    workbook = tmp_path / "2023年度审计整改台账.xlsx"
+    workbook.write_bytes(audit_xlsx())
+    sign_in(page, live_server, personas.office_admin)
+    page.set_viewport_size(DESKTOP)
+
+    page.goto(live_server.url + reverse("ledger:import_new"))
+    page.select_option("select[name=ledger]", str(ledger.pk))
+    page.set_input_files("input[name=file]", str(workbook))
+    page.click("button[type=submit].btn-primary")
+    page.wait_for_selector("text=表头在第3行")
+    assert desktop_layout_problems(page) == []
+    page.screenshot(path=str(tmp_path / "mapping.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    assert phone_layout_problems(page) == []
+    page.set_viewport_size(DESKTOP)
+
+    # 整改措施 is what the office wants as the item's content; the rest stays as other columns.
+    page.select_option("select[name=column_8]", "content")
+    page.click("text=按此重新检查")
+    page.wait_for_selector("text=已按这些列重新检查文件")
+    page.click("button:has-text('导入全部5行')")
+    page.wait_for_selector("text=打开台账")
+
+    item = Item.objects.get(ledger=ledger, external_id="2")
+    assert item.content == "建立拨付台账"
+    page.goto(live_server.url + reverse("ledger:item_detail", args=[item.pk]))
+    extra = page.locator(".item-extra").inner_text()
+    assert "被审计单位" in extra and "2023年度区本级预算执行审计" in extra and "整改措施" not in extra
