@@ -100,8 +100,8 @@ def closable(user, items):
 
 
 def can_perform(user, item: Item, actor: str, action: str = "") -> bool:
-    if actor == Actor.YEAR_END:
-        return False  # the office carries a whole ledger over, on its year-end page
+    if actor in (Actor.YEAR_END, Actor.IMPORT):
+        return False  # the office carries a whole ledger over, on its year-end page; imports record
     if actor == Actor.OFFICE:
         return acts_for_office(user, item.ledger)
     if actor == Actor.UNIT:

@@ -18,6 +18,7 @@ from duban.ledger import access
 from duban.ledger.choices import (
     ACTIONS,
     OPEN_STATES,
+    Actor,
     BasisKind,
     ExtensionState,
     ItemState,
@@ -105,8 +106,12 @@ class ItemFilter(FilterSchema):
         return Q(state__in=OPEN_STATES, effective_deadline__lt=timezone.localdate()) if value else Q()
 
 
+# The moves an item's page offers too: not the year-end carry-over nor an import's recording.
+ITEM_ACTIONS = tuple(m.code for m in ACTIONS.moves if m.actor not in {Actor.YEAR_END, Actor.IMPORT})
+
+
 class TransitionIn(Schema):
-    action: Literal[tuple(ACTIONS.by_code)]
+    action: Literal[ITEM_ACTIONS]
     reason: str = ""
 
 

@@ -54,6 +54,7 @@ class Actor(models.TextChoices):
     UNIT = "unit", _("the responsible unit")
     REVIEWER = "reviewer", _("a reviewer outside the responsible unit")
     YEAR_END = "year_end", _("the office's year-end carry-over")  # never one item at a time
+    IMPORT = "import", _("the import of an office's own ledger")  # never from an item's page
 
 
 S = ItemState
@@ -78,6 +79,11 @@ ACTIONS = Table(
              needs_reason=True, event="ledger.item.reopened"),
         move("carry_over", _("Carry over to next year"), CARRIED_STATES, S.CARRIED_OVER, Actor.YEAR_END,
              confirm=True, event="ledger.item.carried_over"),
+        # An office's own ledger already records some rows as rectified: they come in as such.
+        move("record_done", _("Recorded as done in the office's ledger"), {S.DRAFT}, S.DONE, Actor.IMPORT,
+             event="ledger.item.recorded_done"),
+        move("record_submitted", _("Recorded as done, awaiting verification"), {S.DRAFT}, S.SUBMITTED, Actor.IMPORT,
+             event="ledger.item.recorded_submitted"),
         move("cancel", _("Cancel the item"), {S.DRAFT, S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
              S.CANCELLED, Actor.OFFICE, needs_reason=True, confirm=True, event="ledger.item.cancelled"),
     ],
@@ -185,6 +191,9 @@ EVENT_LABELS: dict[str, str] = {
     "ledger.item.reopened": _("Reopened after look-back"),
     "ledger.item.cancelled": _("Cancelled"),
     "ledger.item.carried_over": _("Carried over to next year"),
+    "ledger.item.imported": _("Imported from the office's ledger"),
+    "ledger.item.recorded_done": _("Recorded as done in the office's ledger"),
+    "ledger.item.recorded_submitted": _("Recorded as done, awaiting verification"),
     "ledger.item.progress": _("Progress reported"),
     "ledger.item.rolled_up": _("Progress recomputed from sub-items"),
     "ledger.item.light": _("Light changed"),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,7 +15,7 @@ from duban.core.forms import (
 )
 from duban.ledger import mapping
 from duban.ledger.choices import ENDED_STATES, ItemState, Light, NoticeLevel
-from duban.ledger.models import Item, Ledger
+from duban.ledger.models import ImportedDoneAs, Item, Ledger
 from duban.ledger.services import imports as import_services
 from duban.orgs.models import Person, Unit
 from duban.orgs.pickers import PersonPicker, UnitPicker, UnitsPicker
@@ -270,6 +269,17 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
     )
     assign = forms.BooleanField(label=_("Assign the new items at once"), required=False)
+    done_as = forms.ChoiceField(
+        label=_("Rows your ledger marks as rectified come in as"),
+        choices=ImportedDoneAs.choices,
+        initial=ImportedDoneAs.DONE,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("“Awaiting verification” lets a supervisor check them before they count as done."),
+    )
+
+    def clean_done_as(self):
+        return self.cleaned_data.get("done_as") or ImportedDoneAs.DONE
 
     def __init__(self, *args, ledgers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -284,11 +294,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-def field_label(name: str) -> str:
-    """A field an imported column can be read as, named as on the item's page."""
-    return _("Co-units") if name == "co_units" else capfirst(Item._meta.get_field(name).verbose_name)
-
-
 class ImportMappingForm(forms.Form):
     """Which field each column of the uploaded ledger is read as; any column may be kept as an
     other column instead."""
@@ -296,7 +301,7 @@ class ImportMappingForm(forms.Form):
     def __init__(self, *args, job, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(mapping.EXTRA, _("Keep as an other column"))] + [
-            (name, field_label(name)) for name in mapping.FIELDS
+            (name, mapping.field_label(name)) for name in mapping.FIELDS
         ]
         for index, column in enumerate(job.columns):
             self.fields[f"column_{index}"] = forms.ChoiceField(
@@ -319,5 +324,7 @@ class ImportMappingForm(forms.Form):
         chosen = [name for name in self.chosen().values() if name != mapping.EXTRA]
         for name in mapping.REQUIRED:
             if name not in chosen:
-                self.add_error(None, _("Choose the column that holds %(field)s.") % {"field": field_label(name)})
+                self.add_error(
+                    None, _("Choose the column that holds %(field)s.") % {"field": mapping.field_label(name)}
+                )
         return cleaned

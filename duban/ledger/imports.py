@@ -25,7 +25,7 @@ from duban.ledger import mapping, owners
 from duban.ledger.choices import BasisKind, ItemState, RectificationType, Urgency
 from duban.ledger.models import ImportMapping, Item, Ledger
 from duban.ledger.sheets import find_table
-from duban.ledger.values import deadline_of
+from duban.ledger.values import deadline_of, yes_no
 from duban.orgs.models import Unit
 
 # (field, header in the template, required)
@@ -162,6 +162,7 @@ def _preview_row(number: int, spec: dict) -> dict:
         "deadline": deadline,
         "rectification_type": str(RectificationType(kind).label) if kind else "",
         "extra": len(spec["extra"]),
+        "done": spec.get("done", False),
     }
 
 
@@ -218,7 +219,7 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
                     table.header_row,
                     "",
                     _("No column for %(field)s: name one of the header cells %(names)s.")
-                    % {"field": HEADERS[name], "names": names},
+                    % {"field": mapping.field_label(name), "names": names},
                 )
             )
     if result.errors:
@@ -252,7 +253,11 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
 
         def error(name, message, number=number):
             index = positions.get(name)
-            column = f"{get_column_letter(index + 1)}（{table.headers[index]}）" if index is not None else HEADERS[name]
+            column = (
+                f"{get_column_letter(index + 1)}（{table.headers[index]}）"
+                if index is not None
+                else mapping.field_label(name)
+            )
             result.errors.append(RowError(number, column, message))
 
         spec: dict = {}
@@ -344,6 +349,14 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
                 error(name, _("At most %(n)s characters.") % {"n": limit})
             spec[name] = value
         spec["content"] = str(cell("content") or "")
+        spec["row"] = number
+        spec["progress_text"] = str(cell("progress_text") or "")
+        finished = cell("done")
+        if finished not in (None, ""):
+            try:
+                spec["done"] = yes_no(finished)
+            except ValueError:
+                error("done", _("“%(value)s” is not yes or no (是/否, 已完成/未完成, ✓/×).") % {"value": finished})
         spec["extra"] = [
             {"label": label, "value": _extra_value(values[index])}
             for index, label in extras

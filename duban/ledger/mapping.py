@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
 # field -> the names offices give its column, most specific first
 SYNONYMS: dict[str, list[str]] = {  # fmt: skip
     "external_id": ["外部编号", "问题编号", "事项编号", "任务编号", "编号", "序号"],
@@ -34,6 +37,8 @@ SYNONYMS: dict[str, list[str]] = {  # fmt: skip
     "urgency": ["缓急程度", "紧急程度"],
     "rectification_type": ["整改类型", "整改方式"],
     "content": ["内容", "具体内容", "任务内容", "工作内容"],
+    "done": ["是否完成整改", "是否完成", "是否办结", "完成情况", "办结情况", "是否销号", "整改结果"],
+    "progress_text": ["整改进展情况", "进展情况", "工作进展", "推进情况", "整改进展", "进展"],
 }
 FIELDS = list(SYNONYMS)
 REQUIRED = ("title", "lead_unit")
@@ -88,3 +93,17 @@ def choose(headers: list[str], remembered: dict[str, str], chosen: dict[int, str
 def remembered_form(headers: list[str], mapped: dict[int, str]) -> dict[str, str]:
     """What to remember of a mapping: every named column's field, or EXTRA."""
     return {clean_header(header): mapped.get(index, EXTRA) for index, header in enumerate(headers) if header.strip()}
+
+
+IMPORT_ONLY_LABELS = {
+    "co_units": _("Co-units"),
+    "done": _("Rectified (yes or no)"),
+    "progress_text": _("Progress so far"),
+}
+
+
+def field_label(name: str) -> str:
+    """A field an imported column can be read as, named as on the item's page."""
+    from duban.ledger.models import Item
+
+    return str(IMPORT_ONLY_LABELS.get(name) or capfirst(Item._meta.get_field(name).verbose_name))

@@ -23,7 +23,7 @@ from duban.ledger.models.supervision import (
     NoticeQuerySet,
     Notification,
 )
-from duban.ledger.models.runs import ImportJob, ImportMapping, ImportState, SweepRun
+from duban.ledger.models.runs import ImportedDoneAs, ImportJob, ImportMapping, ImportState, SweepRun
 
 # isort: on
 # The migrations name these callables by their path in this package.
@@ -37,6 +37,7 @@ __all__ = [
     "CountKey",
     "ExtensionRequest",
     "Follow",
+    "ImportedDoneAs",
     "ImportJob",
     "ImportMapping",
     "ImportState",

@@ -17,6 +17,13 @@ class ImportState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ImportedDoneAs(models.TextChoices):
+    """What a row the office's ledger marks as rectified becomes."""
+
+    DONE = "record_done", _("Done")
+    SUBMITTED = "record_submitted", _("Awaiting verification")
+
+
 class SweepRun(models.Model):
     """One run of the sweep: when it ran, for which day, and what it did. A run without
     `finished_at` was killed or is still going; the next run does its work again (idempotently)."""
@@ -49,6 +56,12 @@ class ImportJob(BaseModel):
     to_update = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     assign = models.BooleanField(_("assign the new items at once"), default=False)
+    done_as = models.CharField(
+        _("rows marked as rectified come in as"),
+        max_length=16,
+        choices=ImportedDoneAs.choices,
+        default=ImportedDoneAs.DONE,
+    )
     failure = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

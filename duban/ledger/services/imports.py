@@ -21,12 +21,23 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from duban.core.bulk import insert_many
 from duban.ledger import access, mapping
-from duban.ledger.imports import HEADERS, CheckedWorkbook, check_workbook
-from duban.ledger.models import ImportJob, ImportMapping, ImportState, Ledger
+from duban.ledger.imports import CheckedWorkbook, check_workbook
+from duban.ledger.models import (
+    ImportedDoneAs,
+    ImportJob,
+    ImportMapping,
+    ImportState,
+    Item,
+    ItemEvent,
+    Ledger,
+    ProgressReport,
+)
+from duban.ledger.services import events
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.items import item_update, items_register
-from duban.ledger.services.transitions import item_transition
+from duban.ledger.services.transitions import items_record_imported, items_transition_many
 from duban.orgs.models import Unit, User
 
 CHUNK = 1000
@@ -86,13 +97,29 @@ def _keep_checked_rows(job: ImportJob, checked: CheckedWorkbook) -> None:
         _write_atomically(checked_path(job), json.dumps(_rows_as_json(checked), cls=DjangoJSONEncoder))
 
 
-def job_check(*, actor: User | None, ledger: Ledger, name: str, data: bytes, assign: bool = False) -> ImportJob:
-    """Keep the upload and check every row; nothing is imported yet."""
+def job_check(
+    *,
+    actor: User | None,
+    ledger: Ledger,
+    name: str,
+    data: bytes,
+    assign: bool = False,
+    done_as: str = ImportedDoneAs.DONE,
+) -> ImportJob:
+    """Keep the upload and check every row; nothing is imported yet. `done_as`: what a row the
+    office's ledger marks as rectified becomes (done, or awaiting verification)."""
     _refuse_unless_office(actor, ledger)
     if len(data) > MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 50 MB.")})
     checked = check_workbook(data, ledger)
-    job = ImportJob(ledger=ledger, name=name[:200], assign=assign, created_by=actor, **_checked_fields(checked))
+    job = ImportJob(
+        ledger=ledger,
+        name=name[:200],
+        assign=assign,
+        done_as=ImportedDoneAs(done_as),
+        created_by=actor,
+        **_checked_fields(checked),
+    )
     job.file.save(name, ContentFile(data), save=False)
     job.save()
     _keep_checked_rows(job, checked)
@@ -109,7 +136,7 @@ def job_remap(*, actor: User | None, job: ImportJob, chosen: dict[int, str]) -> 
     if unknown := set(fields) - set(mapping.FIELDS):
         raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     if twice := sorted({name for name in fields if fields.count(name) > 1}):
-        labels = "、".join(HEADERS[name] for name in twice)
+        labels = "、".join(mapping.field_label(name) for name in twice)
         raise ValidationError(_("Each field can be read from one column only: %(fields)s.") % {"fields": labels})
     with job.file.open("rb") as stored:
         checked = check_workbook(stored.read(), job.ledger, chosen)
@@ -208,12 +235,9 @@ def job_run(job: ImportJob) -> None:
             with transaction.atomic():
                 done = 0
                 for start in range(0, len(checked.creates), CHUNK):
-                    created = items_register(
-                        actor=job.created_by, ledger=job.ledger, specs=checked.creates[start : start + CHUNK]
-                    )
-                    if job.assign:
-                        for item in created:
-                            item_transition(actor=job.created_by, item=item, action="assign")
+                    specs = checked.creates[start : start + CHUNK]
+                    created = items_register(actor=job.created_by, ledger=job.ledger, specs=specs)
+                    _as_the_ledger_says(job, created, specs)
                     done += len(created)
                     _write_progress(job, done, total)
                 for item, spec in checked.updates:
@@ -230,6 +254,37 @@ def job_run(job: ImportJob) -> None:
         _write_progress(job, total, total)
         checked_path(job).unlink(missing_ok=True)
         ImportJob.objects.filter(pk=job.pk).update(state=ImportState.DONE, finished_at=timezone.now())
+
+
+def _as_the_ledger_says(job: ImportJob, created: list[Item], specs: list[dict]) -> None:
+    """What the office's ledger says of each new item: where it came from (an event naming the
+    file, sheet and row), its progress so far (its first progress report), and whether it is
+    already rectified (done, or awaiting verification, as the office chose). The others are
+    assigned, when the office asked for it, with one notice per unit."""
+    actor = job.created_by
+    rows = list(zip(created, specs, strict=True))
+    insert_many(
+        ItemEvent,
+        [
+            events.build(item, "ledger.item.imported", actor=actor, data={"file": job.name, "sheet": job.sheet,
+                                                                          "row": spec.get("row")})
+            for item, spec in rows
+        ],
+    )  # fmt: skip
+    texts = {item.pk: spec["progress_text"] for item, spec in rows if spec.get("progress_text")}
+    finished = [item for item, spec in rows if spec.get("done")]
+    still_open = [item for item, spec in rows if not spec.get("done")]
+    items_record_imported(actor=actor, items=finished, action=job.done_as, texts=texts)
+    insert_many(
+        ProgressReport,
+        [
+            ProgressReport(item=item, unit=item.lead_unit, percent=item.progress, text=texts[item.pk], created_by=actor)
+            for item in still_open
+            if item.pk in texts
+        ],
+    )
+    if job.assign and still_open:
+        items_transition_many(actor=actor, items=still_open, action="assign")
 
 
 def stale_uploads_remove(now: dt.datetime | None = None) -> int:

@@ -110,6 +110,30 @@ def _apply(
         item.closed_by = actor if getattr(actor, "is_authenticated", False) else None
     elif action == "reopen":
         item.done_at = item.closed_at = item.closed_by = item.finished_on = item.late_days = None
+    elif action in ("record_done", "record_submitted"):
+        # As the office's ledger recorded it: assigned, worked on and finished before the import,
+        # when exactly is not known, so no on-time or late event counts towards any score.
+        if item.deadline_working_days and item.deadline is None:
+            item.deadline = deadline_for(item.deadline_working_days)
+        item.effective_deadline = item.deadline
+        item.assigned_at = item.submitted_at = now
+        item.start_date = item.start_date or today
+        if not has_children:
+            item.progress = 100
+        step.report = ProgressReport(
+            item=item,
+            unit=item.lead_unit,
+            reported_on=today,
+            percent=item.progress,
+            text=reason.strip() or str(spec.label),
+            is_completion=True,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        step.recipients = []
+        if action == "record_done":
+            item.done_at = now
+            item.finished_on = today
+            item.late_days = 0
     elif action == "cancel":
         item.cancel_reason = reason.strip()
     elif action == "carry_over":
@@ -176,6 +200,8 @@ def items_transition_many(
     spec = ACTIONS.get(action)
     if spec is not None and spec.actor == Actor.YEAR_END:
         raise TransitionError(_("Items are carried over by the office's year-end carry-over of their whole ledger."))
+    if spec is not None and spec.actor == Actor.IMPORT:
+        raise TransitionError(_("Only the import of the office's own ledger records an item as done."))
     if owner_rule:
         return _transition_block(actor, items, action, reason, at, checked=True)
     fresh = list(Item.objects.filter(pk__in=[item.pk for item in items]).order_by("pk"))
@@ -193,8 +219,11 @@ def items_transition_many(
 
 
 @overrides_held()
-def _transition_block(actor, items, action: str, reason: str, at, *, checked: bool = False) -> list[Item]:
-    """Apply `action` to items the ledger itself moves: lock, check, change, write in bulk."""
+def _transition_block(
+    actor, items, action: str, reason: str, at, *, checked: bool = False, reasons: dict[int, str] | None = None
+) -> list[Item]:
+    """Apply `action` to items the ledger itself moves: lock, check, change, write in bulk.
+    `reasons` gives some items their own reason (an imported row's own progress text)."""
     now, today = moment(at)
     locked = list(Item.objects.select_for_update().filter(pk__in=[item.pk for item in items]).order_by("pk"))
     # Most blocks share one ledger and a few units: read each once, not once per row.
@@ -223,7 +252,7 @@ def _transition_block(actor, items, action: str, reason: str, at, *, checked: bo
         step = _apply(
             item,
             action,
-            reason,
+            reasons.get(item.pk, reason) if reasons else reason,
             actor,
             now,
             today,
@@ -260,3 +289,16 @@ def _transition_block(actor, items, action: str, reason: str, at, *, checked: bo
             text = _("%(n)s items: %(event)s") % {"n": count, "event": spec.label}
         notify.after_commit(users[unit.pk], single, f"ledger.{action}", text)
     return locked
+
+
+def items_record_imported(
+    *, actor: User | None, items: list[Item], action: str, texts: dict[int, str] | None = None
+) -> list[Item]:
+    """The import's own moves (`record_done`, `record_submitted`) for draft items it has just
+    registered from the office's ledger (the import has checked that the office imports);
+    `texts`: an item's progress text from the ledger, for its completion report."""
+    if not items:
+        return []
+    if ACTIONS[action].actor != Actor.IMPORT:
+        raise TransitionError(_("“%(action)s” is not an import's step.") % {"action": action})
+    return _transition_block(actor, items, action, "", None, checked=True, reasons=texts)

@@ -16,10 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from duban.ledger.choices import LedgerKind, RectificationType
+from duban.core.errors import TransitionError
+from duban.ledger.choices import ItemState, LedgerKind, RectificationType
 from duban.ledger.imports import check_workbook
 from duban.ledger.models import ImportJob, ImportMapping, Item, Ledger
 from duban.ledger.services import imports
+from duban.ledger.services.transitions import item_transition
 from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
 
@@ -132,7 +134,14 @@ def test_the_audit_offices_own_workbook_imports_as_it_is_and_loses_no_column(per
     first, second, third, fourth, fifth = (_item(audit_ledger, str(n)) for n in range(1, 6))
     assert first.title == "非税收入未及时缴入国库" and first.lead_unit == personas.unit_a
     assert first.rectification_type == RectificationType.IMMEDIATE
-    assert first.deadline is None and first.deadline_working_days == audit_ledger.immediate_working_days
+    assert first.deadline_working_days == audit_ledger.immediate_working_days
+    # 是否完成整改=是: done as the office recorded it, its progress text the completion report
+    assert first.state == ItemState.DONE and first.progress == 100 and first.deadline is not None
+    assert first.reports.get().text == "已缴库" and first.reports.get().is_completion
+    assert second.state == ItemState.DRAFT and second.reports.get().text == "已拨付六成"
+    imported = second.events.get(code="ledger.item.imported")
+    assert imported.data == {"file": "审计整改台账.xlsx", "sheet": "整改台账", "row": 5}
+    assert imported.actor == personas.office_admin
     assert second.lead_unit.name == "区住房和建设局" and second.deadline == dt.date(2024, 6, 30)
     assert third.lead_unit == personas.unit_b and third.deadline == dt.date(2024, 9, 30)
     assert fourth.rectification_type == RectificationType.CONTINUOUS and fourth.deadline == dt.date(2024, 12, 31)
@@ -143,8 +152,7 @@ def test_the_audit_offices_own_workbook_imports_as_it_is_and_loses_no_column(per
     assert _extra(fourth)["审计项目"] == _extra(fifth)["审计项目"] == PROJECT_SCHOOLS
     assert _extra(second) == {
         "审计项目": PROJECT_2023, "被审计单位": "区财政局", "涉及金额（万元）": "300", "整改要求": "加快拨付",
-        "整改措施": "建立拨付台账", "责任领导": "王局长", "责任人": "赵科长", "整改进展情况": "已拨付六成",
-        "是否完成整改": "否", "备注": "跟踪",
+        "整改措施": "建立拨付台账", "责任领导": "王局长", "责任人": "赵科长", "备注": "跟踪",
     }  # fmt: skip
     assert second.rectification_type == RectificationType.PHASED
     assert not audit_ledger.items.filter(title__contains="填报人").exists()
@@ -178,8 +186,8 @@ def test_a_gb18030_csv_with_a_title_line_and_a_total_row(personas, audit_ledger)
 def test_a_utf8_csv_with_byte_order_mark_and_yes_no_columns(personas, audit_ledger):
     text = "序号,问题,牵头单位,整改时限,是否完成整改\n1,井盖缺失,东门街道,2024-06-30,✓\n2,路灯不亮,桂园街道,年底前,\n"
     _import(audit_ledger, personas, "\ufeff".encode() + text.encode(), "问题.csv")
-    assert _item(audit_ledger, "1").title == "井盖缺失"
-    assert _extra(_item(audit_ledger, "1")) == {"是否完成整改": "✓"}
+    assert _item(audit_ledger, "1").title == "井盖缺失" and _item(audit_ledger, "1").state == ItemState.DONE
+    assert _extra(_item(audit_ledger, "1")) == {}
     assert _item(audit_ledger, "2").deadline == dt.date(2024, 12, 31)
 
 
@@ -397,3 +405,44 @@ def test_only_the_office_maps_an_import(client, personas, audit_ledger):
     assert response.status_code == 404
     job.refresh_from_db()
     assert job.columns[3]["field"] == "title"
+
+
+def test_rows_marked_rectified_can_come_in_awaiting_verification_and_a_supervisor_checks_them(
+    client, personas, audit_ledger
+):
+    job = imports.job_check(
+        actor=personas.office_admin,
+        ledger=audit_ledger,
+        name="台账.xlsx",
+        data=audit_xlsx(),
+        done_as="record_submitted",
+    )
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=job))
+    first = _item(audit_ledger, "1")
+    assert first.state == ItemState.SUBMITTED and first.reports.get().is_completion
+    assert set(audit_ledger.items.exclude(pk=first.pk).values_list("state", flat=True)) == {"draft"}
+
+    client.force_login(personas.supervisor)
+    response = client.post(
+        reverse("ledger:item_act", args=[first.pk, "accept"]), {"reason": "核验意见：已缴库，凭证齐全"}
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.state == ItemState.DONE
+
+
+def test_only_an_import_records_an_item_as_done(client, personas, audit_ledger):
+    job = imports.job_check(actor=personas.office_admin, ledger=audit_ledger, name="台账.xlsx", data=audit_xlsx())
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=job))
+    draft = _item(audit_ledger, "2")
+    with pytest.raises(TransitionError):
+        item_transition(actor=personas.office_admin, item=draft, action="record_done")
+    client.force_login(personas.office_admin)
+    page = client.get(reverse("ledger:item_detail", args=[draft.pk])).content.decode()
+    assert "record_done" not in page and "按原台账记为已完成" not in page
+    response = client.post(
+        f"/api/ledger/items/{draft.pk}/transitions", {"action": "record_done"}, content_type="application/json"
+    )
+    assert response.status_code == 422  # not an action the API takes
+    draft.refresh_from_db()
+    assert draft.state == ItemState.DRAFT

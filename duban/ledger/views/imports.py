@@ -37,6 +37,7 @@ def import_new(request):
                 name=upload.name,
                 data=upload.read(),
                 assign=form.cleaned_data["assign"],
+                done_as=form.cleaned_data["done_as"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
