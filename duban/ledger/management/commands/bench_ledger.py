@@ -121,14 +121,14 @@ class Command(BaseCommand):
             INSERT INTO ledger_item (created_at, updated_at, ledger_id, seq, number, title, content, basis_kind,
                 basis_document, category, lead_unit_id, leader_overridden, urgency, deadline, effective_deadline,
                 report_cadence, rectification_type, weight, progress, state, light, assigned_at, start_date,
-                external_id, created_by_id, cancel_reason, search_tokens)
+                external_id, created_by_id, cancel_reason, search_tokens, extra)
             SELECT now(), now(), %(ledger)s, g, '罗基〔' || %(year)s || '〕' || lpad(g::text, 7, '0') || '号',
                 '基准事项' || g, '', 'decision', '', '', (%(units)s::bigint[])[1 + g %% %(n_units)s], false, 'normal',
                 %(today)s::date + (CASE WHEN g %% 500 = 0 THEN (g %% 15) - 7 ELSE 30 + g %% 700 END), %(today)s::date + (CASE WHEN g %% 500 = 0 THEN (g %% 15) - 7 ELSE 30 + g %% 700 END), 'monthly', '', 1,
                 (g * 7) %% 101, (%(states)s::text[])[1 + g %% 8],
                 CASE WHEN (%(states)s::text[])[1 + g %% 8] = 'closed' THEN 'none'
                      WHEN g %% 500 = 0 THEN 'yellow' ELSE 'green' END,
-                now() - interval '400 days', %(today)s::date - 400, 'B-' || g, NULL, '', ''
+                now() - interval '400 days', %(today)s::date - 400, 'B-' || g, NULL, '', '', '[]'
             FROM generate_series(1, %(count)s) AS g
             """,
             {
@@ -294,8 +294,8 @@ class Command(BaseCommand):
             lambda: _sql(
                 "INSERT INTO ledger_item (created_at, updated_at, ledger_id, seq, number, title, content, basis_kind, basis_document, "
                 "category, lead_unit_id, leader_overridden, urgency, deadline, report_cadence, rectification_type, weight, progress, "
-                "state, light, external_id, cancel_reason, search_tokens) SELECT now(), now(), %s, 1000000 + g, 'R' || g, 'raw' || g, '', 'decision', '', '', %s, "
-                "false, 'normal', %s, 'monthly', '', 1, 0, 'draft', 'none', 'RAW-' || g, '', '' FROM generate_series(1, %s) g",
+                "state, light, external_id, cancel_reason, search_tokens, extra) SELECT now(), now(), %s, 1000000 + g, 'R' || g, 'raw' || g, '', 'decision', '', '', %s, "
+                "false, 'normal', %s, 'monthly', '', 1, 0, 'draft', 'none', 'RAW-' || g, '', '', '[]' FROM generate_series(1, %s) g",
                 [target.pk, unit.pk, self.today, rows],
             )
         )[0]
