@@ -328,3 +328,14 @@ class ImportMappingForm(forms.Form):
                     None, _("Choose the column that holds %(field)s.") % {"field": mapping.field_label(name)}
                 )
         return cleaned
+
+
+class UnitAliasForm(forms.Form):
+    """The unit a name in the uploaded ledger means, remembered for later imports."""
+
+    name = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), widget=UnitPicker)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.active()

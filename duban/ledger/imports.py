@@ -26,7 +26,8 @@ from duban.ledger.choices import BasisKind, ItemState, RectificationType, Urgenc
 from duban.ledger.models import ImportMapping, Item, Ledger
 from duban.ledger.sheets import find_table
 from duban.ledger.values import deadline_of, yes_no
-from duban.orgs.models import Unit
+from duban.orgs.choices import RecordState
+from duban.orgs.models import Unit, UnitAlias
 
 # (field, header in the template, required)
 COLUMNS = [
@@ -70,6 +71,7 @@ class CheckedWorkbook:
     sheet: str = ""
     header_row: int = 0
     columns: list[dict] = field(default_factory=list)  # [{"header", "samples", "field"}]
+    unknown_units: list[str] = field(default_factory=list)  # names no unit has, in the order met
     preview: list[dict] = field(default_factory=list)  # the first rows as they will be stored
     warnings: list[RowError] = field(default_factory=list)
 
@@ -112,6 +114,7 @@ def _choice_lookup(choices) -> dict[str, str]:
 
 
 def _units() -> tuple[dict[str, Unit], set[str]]:
+    """Active units by name, short name and the other names offices gave them (`UnitAlias`)."""
     by_name: dict[str, Unit] = {}
     ambiguous: set[str] = set()
     for unit in Unit.objects.active():
@@ -119,6 +122,8 @@ def _units() -> tuple[dict[str, Unit], set[str]]:
             if name in by_name and by_name[name].pk != unit.pk:
                 ambiguous.add(name)
             by_name[name] = unit
+    for alias in UnitAlias.objects.filter(unit__state=RecordState.ACTIVE).select_related("unit"):
+        by_name.setdefault(alias.name, alias.unit)
     return by_name, ambiguous
 
 
@@ -243,6 +248,11 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
                 RowError(number, f"{get_column_letter(index + 1)}（{table.headers[index]}）", message)
             )
 
+    def unknown(name):
+        """A name no unit has (rather than one several have): the office may say which unit it is."""
+        if name not in result.unknown_units and not any(c in ambiguous for c in _unit_names(name)):
+            result.unknown_units.append(name)
+
     for number, values in table.rows:
         result.rows += 1
 
@@ -284,6 +294,8 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
                 warn("lead_unit", lead, message, number)
         else:
             error("lead_unit", found)
+            if lead:
+                unknown(lead)
         co_units = []
         for name in re.split(r"[、,，;；\s]+", str(cell("co_units") or "")):
             if not name:
@@ -291,6 +303,7 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
             unit = _unit_of(name, units, ambiguous)
             if not isinstance(unit, Unit):
                 error("co_units", unit)
+                unknown(name)
             elif unit == spec.get("lead_unit"):
                 error("co_units", _("The lead unit cannot also be a co-unit."))
             else:

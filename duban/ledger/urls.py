@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/template.xlsx", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
+    path("imports/<int:pk>/unit-names/", views.import_unit_alias, name="import_unit_alias"),
     path("ledgers/new/", views.ledger_edit, name="ledger_new"),
     path("ledgers/<int:pk>/", views.ledger_edit, name="ledger_edit"),
     path("ledgers/<int:pk>/carry-over/", views.ledger_carry_over, name="carry_over"),

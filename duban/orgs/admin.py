@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from duban.core.admin import ServiceWrittenAdmin
-from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, User
+from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, UnitAlias, User
 
 
 @admin.register(User)
@@ -43,6 +43,17 @@ class UnitAdmin(SimpleHistoryAdmin, ServiceWrittenAdmin):
     list_display = ["name", "kind", "code", "parent", "state"]
     list_filter = ["kind", "state"]
     search_fields = ["name", "code"]
+
+
+@admin.register(UnitAlias)
+class UnitAliasAdmin(ServiceWrittenAdmin):
+    """Added on the import page (`unit_alias_add`); listed here to find and remove a wrong one."""
+
+    list_display = ["name", "unit", "created_by", "created_at"]
+    search_fields = ["name", "unit__name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Person)

@@ -134,6 +134,23 @@ class Unit(BaseModel):
         return self.path.startswith(other.path)
 
 
+class UnitAlias(BaseModel):
+    """Another name offices write for a unit (罗湖区城管局 for 区城市管理和综合执法局): ledgers
+    imported later read it as that unit. Office admins add them, from the import page too."""
+
+    name = models.CharField(_("name as written"), max_length=100, unique=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="aliases")
+    created_by = models.ForeignKey("orgs.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit alias")
+        verbose_name_plural = _("unit aliases")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.unit}"
+
+
 class PersonQuerySet(models.QuerySet):
     def active(self) -> PersonQuerySet:
         return self.filter(state=RecordState.ACTIVE)

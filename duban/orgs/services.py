@@ -6,14 +6,16 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duban.core.history import save_with_history
+from duban.orgs import access
 from duban.orgs.choices import ALLOWED_CHILD_KINDS, RECORD_MOVES, RecordState, UnitKind
-from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, User
+from duban.orgs.models import Domain, LeaderPortfolio, Person, Position, Unit, UnitAlias, User
 
 UNIT_FIELDS = ("name", "short_name", "kind", "code", "sort_order", "address", "office_phone", "description")
 PERSON_FIELDS = ("name", "gender", "mobile", "email", "office_phone", "note")
@@ -351,3 +353,27 @@ def official_account_create(
         person.user = user
         save_with_history(person, actor=actor, reason="orgs.person.updated", update_fields=["user", "updated_at"])
     return user
+
+
+@transaction.atomic
+def unit_alias_add(*, actor: User | None, name: str, unit: Unit) -> UnitAlias:
+    """Read `name` as `unit` from now on (in imported ledgers). Only office admins add aliases; a
+    unit's own name or short name, or a name already read as another unit, is refused."""
+    if actor is not None and not access.is_office_admin(actor):
+        raise PermissionDenied(_("Only the office admin adds other names of units."))
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": _("Give the name as the ledger writes it (at most 100 characters).")})
+    if not unit.is_active:
+        raise ValidationError({"unit": _("A retired unit cannot be responsible for an item.")})
+    if Unit.objects.active().filter(Q(name=name) | Q(short_name=name)).exists():
+        raise ValidationError({"name": _("“%(name)s” is already the name of a unit.") % {"name": name}})
+    taken = UnitAlias.objects.select_for_update().filter(name=name).first()
+    if taken is not None and taken.unit_id != unit.pk:
+        raise ValidationError(
+            {"name": _("“%(name)s” is already read as %(unit)s.") % {"name": name, "unit": taken.unit.name}}
+        )
+    alias, _created = UnitAlias.objects.get_or_create(
+        name=name, defaults={"unit": unit, "created_by": actor if getattr(actor, "is_authenticated", False) else None}
+    )
+    return alias

@@ -73,6 +73,7 @@ class ImportJob(BaseModel):
     columns = models.JSONField(default=list, blank=True)
     preview = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    unknown_units = models.JSONField(default=list, blank=True)  # unit names no unit has yet
 
     class Meta:
         ordering = ["-created_at"]

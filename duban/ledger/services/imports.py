@@ -39,6 +39,7 @@ from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.items import item_update, items_register
 from duban.ledger.services.transitions import items_record_imported, items_transition_many
 from duban.orgs.models import Unit, User
+from duban.orgs.services import unit_alias_add
 
 CHUNK = 1000
 MAX_BYTES = 50 * 1024 * 1024
@@ -87,6 +88,7 @@ def _checked_fields(checked: CheckedWorkbook) -> dict:
         "header_row": checked.header_row,
         "columns": checked.columns,
         "preview": checked.preview,
+        "unknown_units": checked.unknown_units[:100],
     }
 
 
@@ -147,6 +149,14 @@ def job_remap(*, actor: User | None, job: ImportJob, chosen: dict[int, str]) -> 
     _keep_checked_rows(job, checked)
     mapping_remember(job)
     return job
+
+
+def job_unit_alias(*, actor: User | None, job: ImportJob, name: str, unit: Unit) -> ImportJob:
+    """Read `name` as `unit` from now on (`unit_alias_add`) and check the upload again."""
+    _refuse_unless_office(actor, job.ledger)
+    unit_alias_add(actor=actor, name=name, unit=unit)
+    chosen = {index: column["field"] for index, column in enumerate(job.columns)}
+    return job_remap(actor=actor, job=job, chosen=chosen)
 
 
 def mapping_remember(job: ImportJob) -> ImportMapping:

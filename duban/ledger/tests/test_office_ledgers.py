@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 import xlwt
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -24,6 +25,7 @@ from duban.ledger.services import imports
 from duban.ledger.services.transitions import item_transition
 from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
+from duban.orgs.models import UnitAlias
 
 pytestmark = pytest.mark.django_db
 
@@ -446,3 +448,58 @@ def test_only_an_import_records_an_item_as_done(client, personas, audit_ledger):
     assert response.status_code == 422  # not an action the API takes
     draft.refresh_from_db()
     assert draft.state == ItemState.DRAFT
+
+
+def test_a_unit_name_not_found_is_mapped_to_a_unit_from_the_import_page_and_remembered(client, personas, audit_ledger):
+    enforcement = org_services.unit_create(
+        actor=None, parent=personas.district, name="区城市管理和综合执法局", kind=UnitKind.DEPARTMENT
+    )
+
+    def sheet(title):
+        workbook = Workbook()
+        workbook.active.append(["序号", "问题", "责任单位", "整改时限"])
+        workbook.active.append([1, title, "罗湖区城管局", "2024-06-30"])
+        workbook.active.append([2, "路灯不亮", "东门街道", "2024-06-30"])
+        return _saved(workbook)
+
+    client.force_login(personas.office_admin)
+    job = _upload(client, audit_ledger, sheet("占道经营"), "五月.xlsx")
+    assert job.unknown_units == ["罗湖区城管局"] and len(job.errors) == 1
+    page = client.get(reverse("ledger:import_detail", args=[job.pk])).content.decode()
+    assert "找不到的单位名称" in page and "“罗湖区城管局”" in page
+
+    response = client.post(
+        reverse("ledger:import_unit_alias", args=[job.pk]),
+        {"alias-0-name": "罗湖区城管局", "alias-0-unit": enforcement.pk},
+    )
+
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.errors == [] and job.unknown_units == [] and job.preview[0]["lead_unit"] == "区城市管理和综合执法局"
+    assert UnitAlias.objects.get().unit == enforcement
+    june = _upload(client, audit_ledger, sheet("违规广告"), "六月.xlsx")
+    assert june.errors == []
+
+
+def test_only_an_office_admin_names_units_and_never_with_a_units_own_name(client, personas, audit_ledger):
+    with pytest.raises(PermissionDenied):
+        org_services.unit_alias_add(actor=personas.unit_a_staff, name="东门办", unit=personas.unit_a)
+    with pytest.raises(ValidationError):
+        org_services.unit_alias_add(actor=personas.office_admin, name="桂园街道", unit=personas.unit_a)
+    org_services.unit_alias_add(actor=personas.office_admin, name="东门办", unit=personas.unit_a)
+    with pytest.raises(ValidationError):
+        org_services.unit_alias_add(actor=personas.office_admin, name="东门办", unit=personas.unit_b)
+    assert UnitAlias.objects.get().unit == personas.unit_a
+
+    client.force_login(personas.office_admin)
+    workbook = Workbook()
+    workbook.active.append(["序号", "问题", "责任单位", "整改时限"])
+    workbook.active.append([1, "井盖", "不存在的单位", "2024-06-30"])
+    job = _upload(client, audit_ledger, _saved(workbook), "七月.xlsx")
+    client.force_login(personas.unit_b_staff)
+    response = client.post(
+        reverse("ledger:import_unit_alias", args=[job.pk]),
+        {"alias-0-name": "不存在的单位", "alias-0-unit": personas.unit_b.pk},
+    )
+    assert response.status_code == 404
+    assert UnitAlias.objects.count() == 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from openpyxl import Workbook
 
-from duban.conftest import build_personas, sign_in
+from duban.conftest import build_personas, pick, sign_in
 from duban.core.testing import DESKTOP, PHONE, desktop_layout_problems, phone_layout_problems
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Item, Ledger
@@ -60,3 +61,31 @@ def test_upload_map_and_import_the_audit_offices_own_workbook(page, live_server,
     page.goto(live_server.url + reverse("ledger:item_detail", args=[item.pk]))
     extra = page.locator(".item-extra").inner_text()
     assert "被审计单位" in extra and "2023年度区本级预算执行审计" in extra and "整改措施" not in extra
+
+
+def test_a_unit_name_not_found_is_named_with_the_unit_picker(page, live_server, tmp_path):
+    personas = build_personas()
+    ledger = Ledger.objects.create(
+        name="2024年专项整治台账", year=2024, kind=LedgerKind.CAMPAIGN, owner_unit=personas.reform_office,
+        number_prefix="罗整",
+    )  # fmt: skip
+    workbook = Workbook()
+    workbook.active.append(["序号", "整改事项", "责任单位", "完成时限"])
+    workbook.active.append([1, "占道经营整治", "东门街道办", "2024-06-30"])
+    path = tmp_path / "清单.xlsx"
+    workbook.save(path)
+    sign_in(page, live_server, personas.office_admin)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("ledger:import_new"))
+    page.select_option("select[name=ledger]", str(ledger.pk))
+    page.set_input_files("input[name=file]", str(path))
+    page.click("button[type=submit].btn-primary")
+    page.wait_for_selector("text=找不到的单位名称")
+    assert phone_layout_problems(page) == []
+
+    pick(page, "alias-0-unit", "东门街道", within="#unit-names")
+    page.click("text=按此读取并记住")
+    page.wait_for_selector("text=今后“东门街道办”读作东门街道")
+    page.click("button:has-text('导入全部1行')")
+    page.wait_for_selector("text=打开台账")
+    assert Item.objects.get(ledger=ledger).lead_unit == personas.unit_a

@@ -1,6 +1,6 @@
 """The ledger's pages; `urls.py` names each view as `views.<name>`."""
 
-from duban.ledger.views.imports import import_detail, import_mapping, import_new, import_template
+from duban.ledger.views.imports import import_detail, import_mapping, import_new, import_template, import_unit_alias
 from duban.ledger.views.items import (
     assignment_download,
     attachment_download,
@@ -31,6 +31,7 @@ __all__ = [
     "import_mapping",
     "import_new",
     "import_template",
+    "import_unit_alias",
     "inbox",
     "instruction_add",
     "interview_add",

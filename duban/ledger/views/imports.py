@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from duban.core.forms import add_service_errors
 from duban.ledger import access
 from duban.ledger import imports as import_rows
-from duban.ledger.forms import ImportForm, ImportMappingForm
+from duban.ledger.forms import ImportForm, ImportMappingForm, UnitAliasForm
 from duban.ledger.models import ImportJob, ImportState
 from duban.ledger.services import imports as imports_services
 from duban.ledger.views.common import _errors_text, _office_ledgers
@@ -65,18 +65,29 @@ def import_detail(request, pk: int):
     return _detail_page(request, job)
 
 
-def _detail_page(request, job: ImportJob, form: ImportMappingForm | None = None, status: int = 200):
+def _detail_page(
+    request,
+    job: ImportJob,
+    form: ImportMappingForm | None = None,
+    status: int = 200,
+    alias_forms: list[UnitAliasForm] | None = None,
+):
     if request.htmx:
         context = {"job": job, "progress": imports_services.progress_of(job)}
         return render(request, "ledger/_import_progress.html", context)
     if form is None and job.state == ImportState.CHECKED and job.columns:
         form = ImportMappingForm(job=job)
+    if alias_forms is None and job.state == ImportState.CHECKED:
+        alias_forms = [
+            UnitAliasForm(prefix=f"alias-{i}", initial={"name": name}) for i, name in enumerate(job.unknown_units)
+        ]
     context = {
         "job": job,
         "progress": imports_services.progress_of(job),
         "errors": job.errors[:500],
         "warnings": job.warnings[:500],
         "mapping_form": form,
+        "alias_forms": list(zip(job.unknown_units, alias_forms or [], strict=False)),
     }
     return render(request, "ledger/import_detail.html", context, status=status)
 
@@ -108,3 +119,34 @@ def import_template(request):
     )
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename="督办台账导入模板.xlsx")
     return response
+
+
+@login_required
+@require_POST
+def import_unit_alias(request, pk: int):
+    """Read a unit name of the uploaded ledger as the unit the office chose, from now on, and
+    check the upload again."""
+    job = _import_job(request, pk)
+    index = next((i for i in range(len(job.unknown_units)) if f"alias-{i}-name" in request.POST), None)
+    if index is None:
+        raise Http404
+    form = UnitAliasForm(request.POST, prefix=f"alias-{index}")
+    if form.is_valid():
+        try:
+            imports_services.job_unit_alias(
+                actor=request.user, job=job, name=form.cleaned_data["name"], unit=form.cleaned_data["unit"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(name)s” is read as %(unit)s from now on; the file was checked again.")
+                % {"name": form.cleaned_data["name"], "unit": form.cleaned_data["unit"].name},
+            )
+            return redirect("ledger:import_detail", pk=job.pk)
+    forms = [
+        form if i == index else UnitAliasForm(prefix=f"alias-{i}", initial={"name": name})
+        for i, name in enumerate(job.unknown_units)
+    ]
+    return _detail_page(request, job, status=400, alias_forms=forms)
