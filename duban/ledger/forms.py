@@ -339,3 +339,11 @@ class UnitAliasForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.active()
+
+
+class BatchDeadlineForm(forms.Form):
+    deadline = forms.DateField(label=_("Deadline for every draft of this import"), widget=DatePicker())
+
+
+class WithdrawImportForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("imports/<int:pk>/unit-names/", views.import_unit_alias, name="import_unit_alias"),
+    path("imports/<int:pk>/items/<slug:action>/", views.import_batch, name="import_batch"),
     path("ledgers/new/", views.ledger_edit, name="ledger_new"),
     path("ledgers/<int:pk>/", views.ledger_edit, name="ledger_edit"),
     path("ledgers/<int:pk>/carry-over/", views.ledger_carry_over, name="carry_over"),

@@ -140,6 +140,9 @@ class Item(BaseModel):
     # The columns of an office's own ledger that no field holds, kept as they came:
     # [{"label": the column's header, "value": the cell as text}]
     extra = models.JSONField(_("other columns"), default=list, blank=True)
+    import_job = models.ForeignKey(
+        "ledger.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="imported_items"
+    )
     subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")

@@ -15,6 +15,7 @@ class ImportState(models.TextChoices):
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # its items removed again, the same day
 
 
 class ImportedDoneAs(models.TextChoices):
@@ -64,6 +65,9 @@ class ImportJob(BaseModel):
     )
     failure = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdraw_reason = models.CharField(_("reason for withdrawing"), max_length=200, blank=True)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # Where the table was found, and how its columns are read: [{"header", "samples", "field"}]
     # ("field" "" keeps the column as an other column); the first rows as they will be stored;

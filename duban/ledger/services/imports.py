@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from duban.core.bulk import insert_many
 from duban.ledger import access, mapping
+from duban.ledger.choices import ItemState
 from duban.ledger.imports import CheckedWorkbook, check_workbook
 from duban.ledger.models import (
     ImportedDoneAs,
@@ -273,6 +274,7 @@ def _as_the_ledger_says(job: ImportJob, created: list[Item], specs: list[dict]) 
     assigned, when the office asked for it, with one notice per unit."""
     actor = job.created_by
     rows = list(zip(created, specs, strict=True))
+    Item.objects.filter(pk__in=[item.pk for item in created]).update(import_job=job)
     insert_many(
         ItemEvent,
         [
@@ -295,6 +297,89 @@ def _as_the_ledger_says(job: ImportJob, created: list[Item], specs: list[dict]) 
     )
     if job.assign and still_open:
         items_transition_many(actor=actor, items=still_open, action="assign")
+
+
+# What may have happened to an imported item for its import still to be withdrawn: nothing but
+# the import itself (and the lights it computed).
+UNTOUCHED_EVENTS = {
+    "ledger.item.created",
+    "ledger.item.imported",
+    "ledger.item.recorded_done",
+    "ledger.item.recorded_submitted",
+    "ledger.item.light",
+}
+WITHDRAW_WITHIN = dt.timedelta(days=1)
+
+
+def _batch(job: ImportJob):
+    return Item.objects.filter(import_job=job)
+
+
+def _require_done(job: ImportJob) -> None:
+    if job.state != ImportState.DONE:
+        raise ValidationError(_("This import has not written its items, or they were withdrawn."))
+
+
+def batch_assign(*, actor: User | None, job: ImportJob) -> list[Item]:
+    """Assign (交办) every draft the import wrote, in one block: one notice per unit."""
+    _refuse_unless_office(actor, job.ledger)
+    _require_done(job)
+    drafts = list(_batch(job).filter(state=ItemState.DRAFT).order_by("seq"))
+    if not drafts:
+        raise ValidationError(_("No item of this import is still a draft."))
+    return items_transition_many(actor=actor, items=drafts, action="assign")
+
+
+@transaction.atomic
+def batch_set_deadline(*, actor: User | None, job: ImportJob, deadline: dt.date) -> int:
+    """Give every draft the import wrote the same deadline (before it is assigned)."""
+    _refuse_unless_office(actor, job.ledger)
+    _require_done(job)
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline is already past.")})
+    drafts = list(_batch(job).filter(state=ItemState.DRAFT).select_for_update())
+    if not drafts:
+        raise ValidationError(_("No item of this import is still a draft."))
+    for item in drafts:
+        item_update(actor=actor, item=item, data={"deadline": deadline, "deadline_working_days": None})
+    return len(drafts)
+
+
+def withdraw_refusal(job: ImportJob, now: dt.datetime | None = None) -> str:
+    """Why the import can no longer be withdrawn ("" when it can)."""
+    if job.state != ImportState.DONE:
+        return _("This import has not written its items, or they were withdrawn.")
+    if job.finished_at is None or (now or timezone.now()) - job.finished_at > WITHDRAW_WITHIN:
+        return _("An import can be withdrawn only within a day of it.")
+    touched = ItemEvent.objects.filter(item__import_job=job).exclude(code__in=UNTOUCHED_EVENTS)
+    if touched.exists() or ProgressReport.objects.filter(item__import_job=job, created_at__gt=job.finished_at).exists():
+        return _("Work has begun on some of its items: cancel those one by one instead.")
+    if Item.objects.filter(parent__import_job=job).exclude(import_job=job).exists():
+        return _("Other items were added under its items: cancel those one by one instead.")
+    return ""
+
+
+@transaction.atomic
+def batch_withdraw(*, actor: User | None, job: ImportJob, reason: str) -> int:
+    """Remove what the import wrote, within a day and while nothing has happened to its items
+    (a wrong file, the wrong ledger). The job keeps the file, who withdrew it, when and why."""
+    _refuse_unless_office(actor, job.ledger)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if refusal := withdraw_refusal(job):
+        raise ValidationError(refusal)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the import is withdrawn.")})
+    items = _batch(job)
+    ItemEvent.objects.filter(item__in=items).delete()
+    ProgressReport.objects.filter(item__in=items).delete()
+    _total, by_model = items.delete()
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportState.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawn_by=actor if getattr(actor, "is_authenticated", False) else None,
+        withdraw_reason=reason.strip()[:200],
+    )
+    return by_model.get("ledger.Item", 0)
 
 
 def stale_uploads_remove(now: dt.datetime | None = None) -> int:

@@ -11,17 +11,21 @@ import zipfile
 from xml.sax.saxutils import escape
 
 import pytest
+import time_machine
 import xlwt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from duban.core.errors import TransitionError
+from duban.ledger import counts
 from duban.ledger.choices import ItemState, LedgerKind, RectificationType
 from duban.ledger.imports import check_workbook
-from duban.ledger.models import ImportJob, ImportMapping, Item, Ledger
+from duban.ledger.models import ImportJob, ImportMapping, Item, Ledger, Notification
 from duban.ledger.services import imports
+from duban.ledger.services.items import item_update
 from duban.ledger.services.transitions import item_transition
 from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
@@ -503,3 +507,73 @@ def test_only_an_office_admin_names_units_and_never_with_a_units_own_name(client
     )
     assert response.status_code == 404
     assert UnitAlias.objects.count() == 1
+
+
+def _csv_ledger() -> bytes:
+    lines = ["序号,问题,责任单位,整改时限,是否完成整改", "1,井盖缺失,东门街道,,否", "2,路灯不亮,东门街道,,否",
+             "3,占道经营,桂园街道,,否", "4,垃圾清运,桂园街道,2031-06-30,是"]  # fmt: skip
+    return "\n".join(lines).encode()
+
+
+def test_after_the_import_the_drafts_get_one_deadline_and_are_assigned_with_one_notice_per_unit(
+    client, personas, audit_ledger, django_capture_on_commit_callbacks
+):
+    job = imports.job_check(actor=personas.office_admin, ledger=audit_ledger, name="清单.csv", data=_csv_ledger())
+    assert [error["column"] for error in job.errors] == ["D（整改时限）"] * 3  # no deadline yet
+    ready = imports.job_check(
+        actor=personas.office_admin,
+        ledger=audit_ledger,
+        name="清单.csv",
+        data=_csv_ledger().replace(b",,", b",2031-03-31,"),
+    )
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=ready))
+    client.force_login(personas.office_admin)
+    page = client.get(reverse("ledger:import_detail", args=[ready.pk])).content.decode()
+    assert "交办全部3项草稿" in page and "撤回本次导入" in page
+
+    response = client.post(reverse("ledger:import_batch", args=[ready.pk, "deadline"]), {"deadline": "2031-09-30"})
+    assert response.status_code == 302
+    assert set(ready.imported_items.filter(state="draft").values_list("deadline", flat=True)) == {dt.date(2031, 9, 30)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("ledger:import_batch", args=[ready.pk, "assign"]))
+    assert response.status_code == 302
+    assert set(ready.imported_items.values_list("state", flat=True)) == {"assigned", "done"}
+    inbox = Notification.objects.filter(user=personas.unit_a_staff, kind="ledger.assign")
+    assert [note.text for note in inbox] == ["2个事项：交办"]
+
+
+def test_an_import_is_withdrawn_within_a_day_while_nothing_happened_and_not_after(client, personas, audit_ledger):
+    job = imports.job_check(
+        actor=personas.office_admin, ledger=audit_ledger, name="审计整改台账.xlsx", data=audit_xlsx()
+    )
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=job))
+    client.force_login(personas.unit_a_staff)
+    assert client.post(reverse("ledger:import_batch", args=[job.pk, "withdraw"]), {"reason": "错"}).status_code == 404
+
+    client.force_login(personas.office_admin)
+    response = client.post(reverse("ledger:import_batch", args=[job.pk, "withdraw"]), {"reason": ""})
+    assert response.status_code == 400 and audit_ledger.items.count() == 5
+    response = client.post(reverse("ledger:import_batch", args=[job.pk, "withdraw"]), {"reason": "导错了台账"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (
+        job.state == "withdrawn" and job.withdrawn_by == personas.office_admin and job.withdraw_reason == "导错了台账"
+    )
+    assert audit_ledger.items.count() == 0 and counts.summary([audit_ledger.pk]) == []
+
+    again = imports.job_check(
+        actor=personas.office_admin, ledger=audit_ledger, name="审计整改台账.xlsx", data=audit_xlsx()
+    )
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=again))
+    draft = _item(audit_ledger, "2")
+    item_update(actor=personas.office_admin, item=draft, data={"title": "专项资金拨付滞后（更正）"})
+    with pytest.raises(ValidationError, match="逐项撤销"):
+        imports.batch_withdraw(actor=personas.office_admin, job=again, reason="再试")
+    fresh = imports.job_check(actor=personas.office_admin, ledger=Ledger.objects.create(
+        name="另一台账", year=2024, kind=LedgerKind.AUDIT, owner_unit=personas.reform_office, number_prefix="另"),
+        name="审计整改台账.xlsx", data=audit_xlsx())  # fmt: skip
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=fresh))
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        with pytest.raises(ValidationError, match="一天内"):
+            imports.batch_withdraw(actor=personas.office_admin, job=fresh, reason="晚了")
+    assert audit_ledger.items.count() == 5

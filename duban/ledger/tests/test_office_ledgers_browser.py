@@ -56,6 +56,12 @@ def test_upload_map_and_import_the_audit_offices_own_workbook(page, live_server,
     page.click("button:has-text('导入全部5行')")
     page.wait_for_selector("text=打开台账")
 
+    page.reload()
+    page.wait_for_selector("text=本次导入的事项")
+    page.set_viewport_size(PHONE)
+    assert phone_layout_problems(page) == []
+    page.screenshot(path=str(tmp_path / "imported.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
     item = Item.objects.get(ledger=ledger, external_id="2")
     assert item.content == "建立拨付台账"
     page.goto(live_server.url + reverse("ledger:item_detail", args=[item.pk]))

@@ -1,6 +1,13 @@
 """The ledger's pages; `urls.py` names each view as `views.<name>`."""
 
-from duban.ledger.views.imports import import_detail, import_mapping, import_new, import_template, import_unit_alias
+from duban.ledger.views.imports import (
+    import_batch,
+    import_detail,
+    import_mapping,
+    import_new,
+    import_template,
+    import_unit_alias,
+)
 from duban.ledger.views.items import (
     assignment_download,
     attachment_download,
@@ -27,6 +34,7 @@ __all__ = [
     "co_unit_acknowledge",
     "co_unit_report",
     "extension_decide",
+    "import_batch",
     "import_detail",
     "import_mapping",
     "import_new",

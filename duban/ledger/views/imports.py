@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -15,7 +16,8 @@ from django.views.decorators.http import require_POST
 from duban.core.forms import add_service_errors
 from duban.ledger import access
 from duban.ledger import imports as import_rows
-from duban.ledger.forms import ImportForm, ImportMappingForm, UnitAliasForm
+from duban.ledger.choices import ItemState
+from duban.ledger.forms import BatchDeadlineForm, ImportForm, ImportMappingForm, UnitAliasForm, WithdrawImportForm
 from duban.ledger.models import ImportJob, ImportState
 from duban.ledger.services import imports as imports_services
 from duban.ledger.views.common import _errors_text, _office_ledgers
@@ -71,6 +73,8 @@ def _detail_page(
     form: ImportMappingForm | None = None,
     status: int = 200,
     alias_forms: list[UnitAliasForm] | None = None,
+    deadline_form: BatchDeadlineForm | None = None,
+    withdraw_form: WithdrawImportForm | None = None,
 ):
     if request.htmx:
         context = {"job": job, "progress": imports_services.progress_of(job)}
@@ -81,8 +85,21 @@ def _detail_page(
         alias_forms = [
             UnitAliasForm(prefix=f"alias-{i}", initial={"name": name}) for i, name in enumerate(job.unknown_units)
         ]
+    batch = None
+    if job.state == ImportState.DONE:
+        items = job.imported_items.all()
+        batch = {
+            "states": list(items.values("state").annotate(n=Count("pk")).order_by("state")),
+            "drafts": items.filter(state=ItemState.DRAFT).count(),
+            "withdraw_refusal": imports_services.withdraw_refusal(job),
+            "deadline_form": deadline_form or BatchDeadlineForm(),
+            "withdraw_form": withdraw_form or WithdrawImportForm(),
+        }
+        for row in batch["states"]:
+            row["label"] = ItemState(row["state"]).label
     context = {
         "job": job,
+        "batch": batch,
         "progress": imports_services.progress_of(job),
         "errors": job.errors[:500],
         "warnings": job.warnings[:500],
@@ -150,3 +167,40 @@ def import_unit_alias(request, pk: int):
         for i, name in enumerate(job.unknown_units)
     ]
     return _detail_page(request, job, status=400, alias_forms=forms)
+
+
+@login_required
+@require_POST
+def import_batch(request, pk: int, action: str):
+    """What the office does with the items an import wrote: assign them, give the drafts a
+    deadline, or withdraw the import (within a day, before anything happened to them)."""
+    job = _import_job(request, pk)
+    deadline_form = withdraw_form = None
+    try:
+        if action == "assign":
+            assigned = imports_services.batch_assign(actor=request.user, job=job)
+            messages.success(request, _("%(n)s items assigned; each unit has one notice.") % {"n": len(assigned)})
+        elif action == "deadline":
+            deadline_form = BatchDeadlineForm(request.POST)
+            if not deadline_form.is_valid():
+                return _detail_page(request, job, status=400, deadline_form=deadline_form)
+            deadline = deadline_form.cleaned_data["deadline"]
+            n = imports_services.batch_set_deadline(actor=request.user, job=job, deadline=deadline)
+            messages.success(request, _("%(n)s drafts are due on %(date)s.") % {"n": n, "date": deadline.isoformat()})
+        elif action == "withdraw":
+            withdraw_form = WithdrawImportForm(request.POST)
+            if not withdraw_form.is_valid():
+                return _detail_page(request, job, status=400, withdraw_form=withdraw_form)
+            n = imports_services.batch_withdraw(
+                actor=request.user, job=job, reason=withdraw_form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The import was withdrawn: %(n)s items removed.") % {"n": n})
+        else:
+            raise Http404
+    except ValidationError as error:
+        form = withdraw_form if action == "withdraw" else deadline_form
+        if form is not None:
+            add_service_errors(form, error)
+            return _detail_page(request, job, status=400, deadline_form=deadline_form, withdraw_form=withdraw_form)
+        messages.error(request, _errors_text(error))
+    return redirect("ledger:import_detail", pk=job.pk)
