@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from duban.core.uploads import UnreadableUpload
 from duban.ledger import mapping, owners
-from duban.ledger.choices import BasisKind, ItemState, RectificationType, Urgency
+from duban.ledger.choices import FINISHED_STATES, BasisKind, ItemState, RectificationType, Urgency
 from duban.ledger.models import ImportMapping, Item, Ledger
 from duban.ledger.sheets import find_table
 from duban.ledger.values import deadline_of, yes_no
@@ -378,14 +378,29 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
         parsed.append((number, spec))
     result.preview = [_preview_row(number, spec) for number, spec in parsed[:PREVIEW_ROWS]]
     with_ids = [spec["external_id"] for _n, spec in parsed if spec["external_id"]]
-    existing = {
-        item.external_id: item for item in ledger.items.filter(external_id__in=with_ids).select_related("lead_unit")
-    }
+    # A row names its item by external id or, in a file the ledger exported in the office's
+    # layout, by the item's number (an item registered here has no external id).
+    existing = {item.number: item for item in ledger.items.filter(number__in=with_ids).select_related("lead_unit")}
+    existing.update(
+        (item.external_id, item) for item in ledger.items.filter(external_id__in=with_ids).select_related("lead_unit")
+    )
     for number, spec in parsed:
         item = existing.get(spec["external_id"]) if spec["external_id"] else None
         if item is None:
             result.creates.append(spec)
             continue
+        if item.external_id != spec["external_id"]:
+            spec.pop("external_id")  # matched by its number: the item keeps its own (empty) external id
+        if spec.get("done") and item.state not in FINISHED_STATES:
+            index = positions["done"]
+            result.warnings.append(
+                RowError(
+                    number,
+                    f"{get_column_letter(index + 1)}（{table.headers[index]}）",
+                    _("%(number)s is marked rectified here but is still open: its unit reports completion on it.")
+                    % {"number": item.number},
+                )
+            )
         if item.state != ItemState.DRAFT and (
             ("lead_unit" in spec and spec["lead_unit"] != item.lead_unit)
             or ("deadline" in spec and spec["deadline"] != item.deadline)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/template.xlsx", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
+    path("ledgers/<int:pk>/own-layout.xlsx", views.ledger_export_own, name="ledger_export_own"),
     path("imports/<int:pk>/unit-names/", views.import_unit_alias, name="import_unit_alias"),
     path("imports/<int:pk>/items/<slug:action>/", views.import_batch, name="import_batch"),
     path("ledgers/new/", views.ledger_edit, name="ledger_new"),

@@ -96,6 +96,7 @@ class ImportMapping(BaseModel):
     owner_unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
     ledger = models.OneToOneField(Ledger, on_delete=models.CASCADE, related_name="import_mapping")
     fields = models.JSONField(default=dict)
+    headers = models.JSONField(default=list)  # the office's columns, in its order: the export's layout
 
     class Meta:
         verbose_name = _("import column mapping")

@@ -166,7 +166,11 @@ def mapping_remember(job: ImportJob) -> ImportMapping:
     mapped = {index: column["field"] for index, column in enumerate(job.columns) if column["field"]}
     kept, _created = ImportMapping.objects.update_or_create(
         ledger=job.ledger,
-        defaults={"owner_unit_id": job.ledger.owner_unit_id, "fields": mapping.remembered_form(headers, mapped)},
+        defaults={
+            "owner_unit_id": job.ledger.owner_unit_id,
+            "fields": mapping.remembered_form(headers, mapped),
+            "headers": [header for header in headers if header.strip()],
+        },
     )
     return kept
 

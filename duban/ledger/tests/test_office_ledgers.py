@@ -17,15 +17,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from duban.core.errors import TransitionError
+from duban.core.testing import download_bytes
 from duban.ledger import counts
 from duban.ledger.choices import ItemState, LedgerKind, RectificationType
 from duban.ledger.imports import check_workbook
 from duban.ledger.models import ImportJob, ImportMapping, Item, Ledger, Notification
 from duban.ledger.services import imports
-from duban.ledger.services.items import item_update
+from duban.ledger.services.items import item_update, items_register
 from duban.ledger.services.transitions import item_transition
 from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
@@ -577,3 +578,64 @@ def test_an_import_is_withdrawn_within_a_day_while_nothing_happened_and_not_afte
         with pytest.raises(ValidationError, match="一天内"):
             imports.batch_withdraw(actor=personas.office_admin, job=fresh, reason="晚了")
     assert audit_ledger.items.count() == 5
+
+
+def test_the_ledger_exports_in_the_offices_layout_and_imports_again_without_duplicates(client, personas, audit_ledger):
+    _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
+    registered = items_register(
+        actor=personas.office_admin,
+        ledger=audit_ledger,
+        specs=[{"title": "平台中登记的事项", "lead_unit": personas.unit_b, "deadline": dt.date(2024, 11, 30)}],
+    )[0]
+    client.force_login(personas.office_admin)
+    assert "按本单位格式导出" in client.get(reverse("ledger:ledger_list")).content.decode()
+
+    response = client.get(reverse("ledger:ledger_export_own", args=[audit_ledger.pk]))
+
+    rows = [list(row) for row in load_workbook(io.BytesIO(download_bytes(response))).active.iter_rows(values_only=True)]
+    assert rows[0] == AUDIT_HEADER
+    by_id = {row[0]: row for row in rows[1:]}
+    assert set(by_id) == {"1", "2", "3", "4", "5", registered.number}
+    second = by_id["2"]
+    assert second[1:5] == [PROJECT_2023, "区财政局", "专项资金拨付滞后", "预算执行"]
+    assert second[9] == "区住房和建设局" and second[12] == dt.datetime(2024, 6, 30) and second[14] == "否"
+    assert by_id["1"][14] == "是" and by_id["1"][13] == "已缴库"
+
+    second[8] = "建立拨付台账并按月通报"  # the office keeps working in Excel
+    rows.append(
+        [
+            "6",
+            PROJECT_SCHOOLS,
+            "区教育局",
+            "学生资助发放不及时",
+            "民生",
+            "",
+            "",
+            "",
+            "",
+            "桂园街道",
+            "",
+            "",
+            "2024-12-31",
+            "",
+            "否",
+            "",
+        ]
+    )  # noqa: E501
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    again = imports.job_check(actor=personas.office_admin, ledger=audit_ledger, name="回传.xlsx", data=_saved(workbook))
+    assert again.errors == [] and (again.to_create, again.to_update) == (1, 6)
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=again))
+
+    assert audit_ledger.items.count() == 7
+    assert _extra(_item(audit_ledger, "2"))["整改措施"] == "建立拨付台账并按月通报"
+    registered.refresh_from_db()
+    assert registered.external_id == "" and registered.title == "平台中登记的事项"
+
+
+def test_only_the_office_exports_its_own_layout(client, personas, audit_ledger):
+    _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
+    client.force_login(personas.unit_a_staff)
+    assert client.get(reverse("ledger:ledger_export_own", args=[audit_ledger.pk])).status_code == 404

@@ -7,6 +7,7 @@ from duban.ledger.views.imports import (
     import_new,
     import_template,
     import_unit_alias,
+    ledger_export_own,
 )
 from duban.ledger.views.items import (
     assignment_download,
@@ -40,6 +41,7 @@ __all__ = [
     "import_new",
     "import_template",
     "import_unit_alias",
+    "ledger_export_own",
     "inbox",
     "instruction_add",
     "interview_add",

@@ -8,17 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
-from duban.ledger import access
+from duban.ledger import access, own_layout
 from duban.ledger import imports as import_rows
 from duban.ledger.choices import ItemState
 from duban.ledger.forms import BatchDeadlineForm, ImportForm, ImportMappingForm, UnitAliasForm, WithdrawImportForm
-from duban.ledger.models import ImportJob, ImportState
+from duban.ledger.models import ImportJob, ImportState, Ledger
 from duban.ledger.services import imports as imports_services
 from duban.ledger.views.common import _errors_text, _office_ledgers
 from duban.orgs import access as org_access
@@ -204,3 +205,17 @@ def import_batch(request, pk: int, action: str):
             return _detail_page(request, job, status=400, deadline_form=deadline_form, withdraw_form=withdraw_form)
         messages.error(request, _errors_text(error))
     return redirect("ledger:import_detail", pk=job.pk)
+
+
+@login_required
+def ledger_export_own(request, pk: int):
+    """The ledger as a workbook in the office's own layout (the columns of the file it last
+    imported), to keep working in Excel and import again."""
+    ledger = get_object_or_404(Ledger, pk=pk)
+    if not access.acts_for_office(request.user, ledger):
+        raise Http404
+    kept = own_layout.layout_of(ledger)
+    if kept is None:
+        raise Http404
+    headers, rows = own_layout.own_layout_rows(ledger, kept)
+    return xlsx_response(f"{ledger.name}.xlsx", ledger.name[:31], headers, rows)

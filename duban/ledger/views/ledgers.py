@@ -17,7 +17,7 @@ from duban.core.views import form_page
 from duban.ledger import access
 from duban.ledger.choices import ItemState
 from duban.ledger.forms import CarryOverForm, LedgerForm
-from duban.ledger.models import Ledger
+from duban.ledger.models import ImportMapping, Ledger
 from duban.ledger.services import ledgers as ledger_services
 from duban.ledger.services import yearend
 from duban.orgs import access as org_access
@@ -34,8 +34,10 @@ def ledger_list(request):
         .annotate(count=Count("items", distinct=True))
     )
     ledgers = list(ledgers.order_by("-year", "name"))
+    laid_out = set(ImportMapping.objects.exclude(headers=[]).values_list("ledger_id", flat=True))
     for ledger in ledgers:
         ledger.manages = access.acts_for_office(request.user, ledger)  # settings and carry-over
+        ledger.own_layout = ledger.manages and ledger.pk in laid_out
     context = {"ledgers": ledgers, "can_create": _ledger_owners(request.user).exists()}
     return render(request, "ledger/ledger_list.html", context)
 
