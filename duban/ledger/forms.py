@@ -301,7 +301,7 @@ class ImportMappingForm(forms.Form):
     def __init__(self, *args, job, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(mapping.EXTRA, _("Keep as an other column"))] + [
-            (name, mapping.field_label(name)) for name in mapping.FIELDS
+            (name, mapping.field_label(name)) for name in mapping.fields_for(job.ledger.kind)
         ]
         for index, column in enumerate(job.columns):
             self.fields[f"column_{index}"] = forms.ChoiceField(

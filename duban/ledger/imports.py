@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 
 from django.utils import translation
@@ -25,7 +26,7 @@ from duban.ledger import mapping, owners
 from duban.ledger.choices import FINISHED_STATES, BasisKind, ItemState, RectificationType, Urgency
 from duban.ledger.models import ImportMapping, Item, Ledger
 from duban.ledger.sheets import find_table
-from duban.ledger.values import deadline_of, yes_no
+from duban.ledger.values import amount_of, deadline_of, yes_no
 from duban.orgs.choices import RecordState
 from duban.orgs.models import Unit, UnitAlias
 
@@ -149,6 +150,37 @@ def _unit_of(name: str, units: dict[str, Unit], ambiguous: set[str]) -> Unit | s
     return _("No active unit is called “%(name)s”.") % {"name": name}
 
 
+def _audit_of(spec, cell, error, unknown, positions, headers, units, ambiguous) -> None:
+    """The audit project and finding a row of an audit rectification ledger records (the import
+    creates or matches them, `services.imports`): project, audited unit, amount, requirement."""
+    project = str(cell("audit_project") or "")
+    if not project:
+        return
+    if len(project) > 150:
+        error("audit_project", _("At most %(n)s characters.") % {"n": 150})
+    audit = {"project": project, "requirement": str(cell("requirement") or ""), "amount": Decimal(0)}
+    audited = str(cell("audited_unit") or "")
+    if audited:
+        found = _unit_of(audited, units, ambiguous)
+        if isinstance(found, Unit):
+            audit["audited_unit"] = found
+        else:
+            error("audited_unit", found)
+            unknown(audited)
+    amount = cell("amount")
+    if amount not in (None, ""):
+        try:
+            audit["amount"] = amount_of(amount)
+        except ValueError:
+            error("amount", _("“%(value)s” is not an amount such as 12.5 or 1,234.50元.") % {"value": amount})
+        else:
+            if "万元" in headers[positions["amount"]] and not str(amount).strip().endswith(("元", "万")):
+                audit["amount"] *= 10_000  # the header says the column is in 万元
+            if audit["amount"] < 0:
+                error("amount", _("An amount cannot be negative."))
+    spec["audit"] = audit
+
+
 def _preview_row(number: int, spec: dict) -> dict:
     """A row as it will be stored, in words."""
     if spec.get("deadline"):
@@ -200,7 +232,7 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
         result.errors.append(RowError(0, "", str(refused)))
         return result
     result.sheet, result.header_row = table.sheet, table.header_row
-    mapped = mapping.choose(table.headers, remembered_mapping(ledger), chosen)
+    mapped = mapping.choose(table.headers, remembered_mapping(ledger), chosen, ledger.kind)
     positions = {field_name: index for index, field_name in mapped.items()}
     result.columns = [
         {
@@ -364,6 +396,8 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
         spec["content"] = str(cell("content") or "")
         spec["row"] = number
         spec["progress_text"] = str(cell("progress_text") or "")
+        if "audit_project" in positions:
+            _audit_of(spec, cell, error, unknown, positions, table.headers, units, ambiguous)
         finished = cell("done")
         if finished not in (None, ""):
             try:

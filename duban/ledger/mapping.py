@@ -32,15 +32,21 @@ SYNONYMS: dict[str, list[str]] = {  # fmt: skip
     ],
     "deadline_working_days": ["自交办起工作日数"],
     "basis_kind": ["任务来源", "问题来源", "来源"],
-    "basis_document": ["来源文号", "依据文号", "文号"],
+    "basis_document": ["来源文号", "依据文号", "审计报告文号", "报告文号", "文号"],
     "category": ["问题类别", "问题类型", "类别", "分类"],
     "urgency": ["缓急程度", "紧急程度"],
     "rectification_type": ["整改类型", "整改方式"],
     "content": ["内容", "具体内容", "任务内容", "工作内容"],
     "done": ["是否完成整改", "是否完成", "是否办结", "完成情况", "办结情况", "是否销号", "整改结果"],
     "progress_text": ["整改进展情况", "进展情况", "工作进展", "推进情况", "整改进展", "进展"],
+    # an audit rectification ledger's own records: the audit project and the finding (rectification)
+    "audit_project": ["审计项目", "审计项目名称", "项目名称"],
+    "audited_unit": ["被审计单位"],
+    "amount": ["涉及金额", "问题金额", "金额"],
+    "requirement": ["整改要求", "审计建议", "审计意见"],
 }
 FIELDS = list(SYNONYMS)
+AUDIT_FIELDS = ("audit_project", "audited_unit", "amount", "requirement")
 REQUIRED = ("title", "lead_unit")
 _NAME_OF = {name: (field, rank) for field, names in SYNONYMS.items() for rank, name in enumerate(names)}
 _NOISE = re.compile(r"[\s*★※：:]+|[（(][^）)]*[)）]")
@@ -60,12 +66,21 @@ def header_score(row: list) -> int:
     return len({found[0] for value in row if isinstance(value, str) and (found := field_of(value))})
 
 
-def propose(headers: list[str]) -> dict[int, str]:
+def fields_for(kind: str) -> list[str]:
+    """The fields a ledger of `kind` reads: the audit's own only in an audit rectification ledger."""
+    return [name for name in FIELDS if kind == AUDIT_KIND or name not in AUDIT_FIELDS]
+
+
+AUDIT_KIND = "audit"  # LedgerKind.AUDIT
+
+
+def propose(headers: list[str], kind: str = "") -> dict[int, str]:
     """{column index: field} for the columns that name a field; the others are extra data."""
+    known = set(fields_for(kind))
     best: dict[str, tuple[int, int]] = {}
     for index, header in enumerate(headers):
         found = field_of(header)
-        if found and (found[0] not in best or found[1] < best[found[0]][1]):
+        if found and found[0] in known and (found[0] not in best or found[1] < best[found[0]][1]):
             best[found[0]] = (index, found[1])
     return {index: field for field, (index, _rank) in best.items()}
 
@@ -73,15 +88,18 @@ def propose(headers: list[str]) -> dict[int, str]:
 EXTRA = ""  # a column kept on each item as an other column
 
 
-def choose(headers: list[str], remembered: dict[str, str], chosen: dict[int, str] | None = None) -> dict[int, str]:
+def choose(
+    headers: list[str], remembered: dict[str, str], chosen: dict[int, str] | None = None, kind: str = ""
+) -> dict[int, str]:
     """{column index: field}: the user's choice for this file when given, else what the office
     chose before for a column of that name, else the proposal from the names offices use."""
+    known = set(fields_for(kind))
     if chosen is not None:
-        return {index: name for index, name in chosen.items() if name != EXTRA}
-    mapped = propose(headers)
+        return {index: name for index, name in chosen.items() if name != EXTRA and name in known}
+    mapped = propose(headers, kind)
     for index, header in enumerate(headers):
         key = clean_header(header)
-        if key in remembered:
+        if key in remembered and (remembered[key] == EXTRA or remembered[key] in known):
             mapped.pop(index, None)
             name = remembered[key]
             if name != EXTRA:
@@ -99,6 +117,10 @@ IMPORT_ONLY_LABELS = {
     "co_units": _("Co-units"),
     "done": _("Rectified (yes or no)"),
     "progress_text": _("Progress so far"),
+    "audit_project": _("audit project"),
+    "audited_unit": _("audited unit"),
+    "amount": _("Amount involved"),
+    "requirement": _("rectification requirement"),
 }
 
 
@@ -106,4 +128,4 @@ def field_label(name: str) -> str:
     """A field an imported column can be read as, named as on the item's page."""
     from duban.ledger.models import Item
 
-    return str(IMPORT_ONLY_LABELS.get(name) or capfirst(Item._meta.get_field(name).verbose_name))
+    return str(capfirst(IMPORT_ONLY_LABELS.get(name) or Item._meta.get_field(name).verbose_name))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from django.db.models import OuterRef, Subquery
 from django.utils import translation
 
-from duban.ledger import mapping
+from duban.ledger import mapping, owners
 from duban.ledger.choices import FINISHED_STATES, BasisKind, RectificationType, Urgency
 from duban.ledger.models import ImportMapping, Item, Ledger, ProgressReport
 
@@ -22,7 +22,12 @@ def layout_of(ledger: Ledger) -> ImportMapping | None:
     return kept if kept is not None and kept.headers else None
 
 
-def _value(item: Item, field: str, header: str):
+def _value(item: Item, field: str, header: str, subject_values: dict):
+    if field in mapping.AUDIT_FIELDS:
+        value = subject_values.get(field, "")
+        if field == "amount" and value != "" and "万元" in header:
+            return value / 10_000
+        return value
     if field == "external_id":
         return item.external_id or item.number
     if field == "lead_unit":
@@ -56,6 +61,7 @@ def own_layout_rows(ledger: Ledger, kept: ImportMapping) -> tuple[list[str], Ite
     def rows():
         with translation.override("zh-hans"):  # the office's file is in Chinese, as it imports
             for item in items.iterator(chunk_size=2000):
-                yield [_value(item, field, header) for field, header in zip(fields, kept.headers, strict=True)]
+                values = owners.imported_subject_values(ledger.kind, item.subject) if item.subject_id else {}
+                yield [_value(item, field, header, values) for field, header in zip(fields, kept.headers, strict=True)]
 
     return list(kept.headers), rows()

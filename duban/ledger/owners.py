@@ -16,6 +16,11 @@ carry-over — the ledger's services ask the subject's owner before they act on 
 - `disagreements(subject)` says where a subject and its items are out of step (empty when they
   agree); the suite's state-machine test drives every entry point and asks it after each step.
 
+A context may also make its subjects from an office's imported ledger: its AppConfig's
+`ledger_import_subjects()` returns {ledger kind: factory(job)}, whose `subject_of(spec)` gives the
+row's spec back with its `subject` (an audit ledger's rows become audit findings), and whose
+`values_of(subject)` gives the subject's columns back for the export in the office's layout.
+
 An owner's own services call the ledger with `owner_rule=True`: they have applied their rule and
 checked who may act, and the ledger is not to ask them again. The person is recorded all the same.
 """
@@ -98,6 +103,26 @@ def _registry() -> dict[type, SubjectOwner]:
         for owner in getattr(config, "ledger_owners", list)():
             found[owner.model] = owner
     return found
+
+
+@functools.cache
+def _import_registry() -> dict[str, object]:
+    found: dict[str, object] = {}
+    for config in apps.get_app_configs():
+        found.update(getattr(config, "ledger_import_subjects", dict)())
+    return found
+
+
+def import_subjects(job):
+    """What makes the subjects of an import's rows, for its ledger's kind (None: rows stay items)."""
+    factory = _import_registry().get(job.ledger.kind)
+    return factory(job) if factory is not None else None
+
+
+def imported_subject_values(kind: str, subject) -> dict:
+    """What a row of the office's own layout shows of an item's subject ({} when nothing)."""
+    factory = _import_registry().get(kind)
+    return factory.values_of(subject) if factory is not None and subject is not None else {}
 
 
 def owners() -> list[SubjectOwner]:

@@ -17,3 +17,9 @@ class RectificationConfig(AppConfig):
         from duban.rectification.subjects import FindingOwner
 
         return [FindingOwner()]
+
+    def ledger_import_subjects(self):
+        """An audit ledger's imported rows become this context's projects and findings."""
+        from duban.rectification.imports import AuditFindings
+
+        return {"audit": AuditFindings}

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from duban.ledger.models import (
     Ledger,
     ProgressReport,
 )
+from duban.ledger.owners import import_subjects
 from duban.ledger.services import events
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.items import item_update, items_register
@@ -136,7 +138,7 @@ def job_remap(*, actor: User | None, job: ImportJob, chosen: dict[int, str]) -> 
     if job.state != ImportState.CHECKED:
         raise ValidationError(_("This file has already been imported."))
     fields = [name for name in chosen.values() if name != mapping.EXTRA]
-    if unknown := set(fields) - set(mapping.FIELDS):
+    if unknown := set(fields) - set(mapping.fields_for(job.ledger.kind)):
         raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     if twice := sorted({name for name in fields if fields.count(name) > 1}):
         labels = "、".join(mapping.field_label(name) for name in twice)
@@ -183,6 +185,11 @@ def _rows_as_json(checked: CheckedWorkbook) -> dict:
         if "lead_unit" in spec:
             spec["lead_unit"] = spec["lead_unit"].pk
         spec["co_units"] = [[unit.pk, part] for unit, part in spec.get("co_units", [])]
+        if "audit" in spec:
+            audit = spec["audit"] = dict(spec["audit"])
+            audit["amount"] = str(audit["amount"])
+            if "audited_unit" in audit:
+                audit["audited_unit"] = audit["audited_unit"].pk
         return spec
 
     return {
@@ -205,6 +212,11 @@ def _rows_from_json(job: ImportJob) -> CheckedWorkbook | None:
         if "lead_unit" in spec:
             spec["lead_unit"] = units[spec["lead_unit"]]
         spec["co_units"] = [(units[pk], part) for pk, part in spec["co_units"]]
+        if "audit" in spec:
+            audit = spec["audit"]
+            audit["amount"] = Decimal(audit["amount"])
+            if "audited_unit" in audit:
+                audit["audited_unit"] = units[audit["audited_unit"]]
         if spec.get("deadline"):
             spec["deadline"] = dt.date.fromisoformat(spec["deadline"])
         return spec
@@ -249,8 +261,11 @@ def job_run(job: ImportJob) -> None:
                 raise ValidationError(_("The file changed since it was checked; upload it again."))
             with transaction.atomic():
                 done = 0
+                subjects = import_subjects(job)
                 for start in range(0, len(checked.creates), CHUNK):
                     specs = checked.creates[start : start + CHUNK]
+                    if subjects is not None:
+                        specs = [subjects.subject_of(spec) for spec in specs]
                     created = items_register(actor=job.created_by, ledger=job.ledger, specs=specs)
                     _as_the_ledger_says(job, created, specs)
                     done += len(created)
@@ -320,7 +335,7 @@ def _batch(job: ImportJob):
 
 
 def _require_done(job: ImportJob) -> None:
-    if job.state != ImportState.DONE:
+    if not ImportJob.objects.filter(pk=job.pk, state=ImportState.DONE).exists():
         raise ValidationError(_("This import has not written its items, or they were withdrawn."))
 
 

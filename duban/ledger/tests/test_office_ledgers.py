@@ -31,6 +31,8 @@ from duban.ledger.services.transitions import item_transition
 from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import UnitAlias
+from duban.rectification.models import AuditFinding, AuditProject
+from duban.rectification.services import yearend_report
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +57,17 @@ AUDIT_ROWS = [
 ]  # fmt: skip
 
 
+def audit_units(personas) -> None:
+    """The departments the audit office's workbook names besides the personas' streets."""
+    for name, short in (("区住房和建设局", "区住建局"), ("区财政局", ""), ("区教育局", "")):
+        org_services.unit_create(
+            actor=None, parent=personas.district, name=name, short_name=short, kind=UnitKind.DEPARTMENT
+        )
+
+
 @pytest.fixture
 def audit_ledger(personas) -> Ledger:
-    org_services.unit_create(
-        actor=None, parent=personas.district, name="区住房和建设局", short_name="区住建局", kind=UnitKind.DEPARTMENT
-    )
+    audit_units(personas)
     return Ledger.objects.create(
         name="2024年审计整改台账", year=2024, kind=LedgerKind.AUDIT, owner_unit=personas.reform_office,
         number_prefix="罗审整",
@@ -154,13 +162,15 @@ def test_the_audit_offices_own_workbook_imports_as_it_is_and_loses_no_column(per
     assert fourth.rectification_type == RectificationType.CONTINUOUS and fourth.deadline == dt.date(2024, 12, 31)
     assert fourth.lead_unit == personas.unit_a and fifth.deadline == dt.date(2024, 12, 31)
     assert first.category == "预算执行"
-    # the project merged over three findings reaches each; nothing the office wrote is dropped
-    assert [_extra(item)["审计项目"] for item in (first, second, third)] == [PROJECT_2023] * 3
-    assert _extra(fourth)["审计项目"] == _extra(fifth)["审计项目"] == PROJECT_SCHOOLS
-    assert _extra(second) == {
-        "审计项目": PROJECT_2023, "被审计单位": "区财政局", "涉及金额（万元）": "300", "整改要求": "加快拨付",
-        "整改措施": "建立拨付台账", "责任领导": "王局长", "责任人": "赵科长", "备注": "跟踪",
-    }  # fmt: skip
+    # the audit's own records: the project merged over three findings reaches each of them
+    assert [item.subject.project.name for item in (first, second, third)] == [PROJECT_2023] * 3
+    assert fourth.subject.project == fifth.subject.project and fifth.subject.project.name == PROJECT_SCHOOLS
+    assert AuditProject.objects.count() == 2 and AuditFinding.objects.count() == 5
+    assert second.subject.project.audited_unit.name == "区财政局" and second.subject.project.audit_type == "budget"
+    assert (first.subject.amount_involved, second.subject.amount_involved) == (125_000, 3_000_000)
+    assert (second.subject.requirement, second.subject.responsible_unit.name) == ("加快拨付", "区住房和建设局")
+    # nothing the office wrote is dropped: what no field holds stays on the item
+    assert _extra(second) == {"整改措施": "建立拨付台账", "责任领导": "王局长", "责任人": "赵科长", "备注": "跟踪"}
     assert second.rectification_type == RectificationType.PHASED
     assert not audit_ledger.items.filter(title__contains="填报人").exists()
 
@@ -169,7 +179,7 @@ def test_other_columns_show_on_the_item_page(client, personas, audit_ledger):
     _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
     client.force_login(personas.office_admin)
     page = client.get(reverse("ledger:item_detail", args=[_item(audit_ledger, "2").pk])).content.decode()
-    assert "其他列" in page and "被审计单位" in page and "建立拨付台账" in page
+    assert "其他列" in page and "整改措施" in page and "建立拨付台账" in page
 
 
 def test_a_gb18030_csv_with_a_title_line_and_a_total_row(personas, audit_ledger):
@@ -352,7 +362,8 @@ def test_the_mapping_screen_shows_each_column_its_first_values_and_the_rows_as_t
     assert "新增：5项" in page
     for header in AUDIT_HEADER:
         assert f"（{header}）" in page
-    assert _select(page, 3) == "title" and _select(page, 9) == "lead_unit" and _select(page, 1) == ""
+    assert _select(page, 3) == "title" and _select(page, 9) == "lead_unit" and _select(page, 1) == "audit_project"
+    assert _select(page, 8) == ""  # 整改措施: an other column
     assert "建立拨付台账" in page  # a first value of 整改措施
     assert "交办后10个工作日" in page and "区住房和建设局" in page  # the preview, as stored
     assert "“东门街道办事处”读作东门街道" in page  # what to check
@@ -639,3 +650,22 @@ def test_only_the_office_exports_its_own_layout(client, personas, audit_ledger):
     _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
     client.force_login(personas.unit_a_staff)
     assert client.get(reverse("ledger:ledger_export_own", args=[audit_ledger.pk])).status_code == 404
+
+
+def test_the_imported_audit_rows_are_in_midyear_supervision_and_the_year_end_reckoning_at_once(
+    client, personas, audit_ledger
+):
+    job = _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
+    with time_machine.travel(dt.datetime(2024, 3, 11, 9, tzinfo=dt.UTC)):
+        imports.batch_assign(actor=personas.office_admin, job=job)
+    client.force_login(personas.office_admin)
+
+    midyear = client.get(reverse("rectification:midyear", args=[2024])).content.decode()
+    assert "专项资金拨付滞后" in midyear and "校舍维修工程超预算" in midyear
+    assert "非税收入未及时缴入国库" not in midyear  # recorded as done: not to supervise
+    yearend = client.get(reverse("rectification:yearend", args=[2024])).content.decode()
+    assert "区住房和建设局" in yearend and "东门街道" in yearend
+    assert PROJECT_SCHOOLS in client.get(reverse("rectification:audit_year_of", args=[2024])).content.decode()
+    rows = {row.unit.name: row for row in yearend_report(2024, dt.date(2024, 12, 31))}
+    assert rows["东门街道"].counts["rectified"] == 1 and sum(rows["东门街道"].counts.values()) == 3
+    assert rows["区住房和建设局"].amount_involved == 3_000_000

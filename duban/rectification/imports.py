@@ -1,0 +1,79 @@
+"""An audit rectification ledger imported from the office's own workbook: its rows become audit
+projects and findings (`duban.ledger.owners.import_subjects`)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from duban.ledger.models import ImportJob
+from duban.rectification.models import AuditProject
+from duban.rectification.services import finding_add, project_create
+
+AUDIT_TYPES_BY_WORD = [("预算执行", "budget"), ("经济责任", "economic"), ("内部审计", "internal")]
+FINDING_TYPES_BY_WORD = [("违规", "violation"), ("违反", "violation"), ("内控", "control"), ("内部控制", "control"),
+                         ("绩效", "performance"), ("效益", "performance")]  # fmt: skip
+
+
+class AuditFindings:
+    """The audit projects and findings an audit ledger's rows record, created or matched as the
+    import writes them: a project by year and name (its report number and date are the import's
+    until the office corrects them on the audit's page), a finding by project and title. Each
+    row's item is about its finding (`Item.subject`), so it is in 年中督办 and 年末对账 at once."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.projects: dict[str, AuditProject] = {}
+
+    def _project(self, name: str, audit: dict, spec: dict) -> AuditProject:
+        if name not in self.projects:
+            ledger = self.job.ledger
+            project = AuditProject.objects.filter(year=ledger.year, name=name).first()
+            if project is None:
+                kind = next((code for word, code in AUDIT_TYPES_BY_WORD if word in name), "special")
+                number = (
+                    spec.get("basis_document") or f"{ledger.number_prefix}导入{self.job.pk}-{len(self.projects) + 1}"
+                )
+                if AuditProject.objects.filter(report_number=number).exists():
+                    number = f"{number}（{ledger.year}导入{self.job.pk}）"[:60]
+                project = project_create(
+                    actor=None,  # the import is the office's; rectification's manager rule is for its pages
+                    year=ledger.year,
+                    name=name,
+                    audit_type=kind,
+                    audited_unit=audit.get("audited_unit") or spec["lead_unit"],
+                    report_number=number[:60],
+                    report_date=timezone.localdate(self.job.created_at),
+                )
+            self.projects[name] = project
+        return self.projects[name]
+
+    def subject_of(self, spec: dict) -> dict:
+        """The spec with its finding as subject, when the row records an audit project."""
+        audit = spec.get("audit")
+        if not audit:
+            return spec
+        project = self._project(audit["project"], audit, spec)
+        finding = project.findings.filter(title=spec["title"][:200]).first()
+        if finding is None:
+            category = spec.get("category", "")
+            finding = finding_add(
+                actor=None,
+                project=project,
+                responsible_unit=spec["lead_unit"],
+                title=spec["title"][:200],
+                finding_type=next((code for word, code in FINDING_TYPES_BY_WORD if word in category), "management"),
+                amount_involved=audit["amount"],
+                requirement=audit["requirement"] or spec["title"],
+            )
+        return {**spec, "subject": finding}
+
+    @staticmethod
+    def values_of(finding) -> dict:
+        """What a row in the office's layout shows of the finding (amounts in yuan)."""
+        project = finding.project
+        return {
+            "audit_project": project.name,
+            "audited_unit": project.audited_unit.name,
+            "amount": finding.amount_involved,
+            "requirement": finding.requirement,
+        }
