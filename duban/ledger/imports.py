@@ -23,8 +23,8 @@ from openpyxl.utils import get_column_letter
 
 from duban.core.uploads import UnreadableUpload
 from duban.ledger import mapping, owners
-from duban.ledger.choices import FINISHED_STATES, BasisKind, ItemState, RectificationType, Urgency
-from duban.ledger.models import ImportMapping, Item, Ledger
+from duban.ledger.choices import ENDED_STATES, FINISHED_STATES, BasisKind, ItemState, RectificationType, Urgency
+from duban.ledger.models import ImportMapping, Item, Ledger, ProgressReport
 from duban.ledger.sheets import find_table
 from duban.ledger.values import amount_of, deadline_of, yes_no
 from duban.orgs.choices import RecordState
@@ -198,7 +198,7 @@ def _preview_row(number: int, spec: dict) -> dict:
         "co_units": "、".join(unit.name for unit, _part in spec["co_units"]),
         "deadline": deadline,
         "rectification_type": str(RectificationType(kind).label) if kind else "",
-        "extra": len(spec["extra"]),
+        "extra": len(spec.get("extra", [])),
         "done": spec.get("done", False),
     }
 
@@ -210,6 +210,9 @@ def _extra_value(value) -> str:
 
 
 PREVIEW_ROWS = 20
+# What a re-import may change of an item it finds (as `item_update` allows).
+UPDATED_FIELDS = ("title", "content", "lead_unit", "deadline", "deadline_working_days", "basis_kind",
+                  "basis_document", "category", "urgency", "rectification_type", "extra")  # fmt: skip
 SAMPLES = 3
 
 
@@ -388,12 +391,16 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
                 spec[name] = lookup[str(value)]
         if implied and "rectification_type" not in spec:
             spec["rectification_type"] = implied
+        # A field is set only from a column the file has: a re-import never blanks what it lacks.
         for name, limit in (("basis_document", 100), ("category", 60)):
+            if name not in positions:
+                continue
             value = str(cell(name) or "")
             if len(value) > limit:
                 error(name, _("At most %(n)s characters.") % {"n": limit})
             spec[name] = value
-        spec["content"] = str(cell("content") or "")
+        if "content" in positions:
+            spec["content"] = str(cell("content") or "")
         spec["row"] = number
         spec["progress_text"] = str(cell("progress_text") or "")
         if "audit_project" in positions:
@@ -404,11 +411,12 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
                 spec["done"] = yes_no(finished)
             except ValueError:
                 error("done", _("“%(value)s” is not yes or no (是/否, 已完成/未完成, ✓/×).") % {"value": finished})
-        spec["extra"] = [
-            {"label": label, "value": _extra_value(values[index])}
-            for index, label in extras
-            if values[index] is not None
-        ]
+        if extras:
+            spec["extra"] = [
+                {"label": label, "value": _extra_value(values[index])}
+                for index, label in extras
+                if values[index] is not None
+            ]
         parsed.append((number, spec))
     result.preview = [_preview_row(number, spec) for number, spec in parsed[:PREVIEW_ROWS]]
     with_ids = [spec["external_id"] for _n, spec in parsed if spec["external_id"]]
@@ -417,6 +425,11 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
     existing = {item.number: item for item in ledger.items.filter(number__in=with_ids).select_related("lead_unit")}
     existing.update(
         (item.external_id, item) for item in ledger.items.filter(external_id__in=with_ids).select_related("lead_unit")
+    )
+    latest_progress = dict(
+        ProgressReport.objects.filter(item__in=list(existing.values()))
+        .order_by("item_id", "reported_on", "pk")
+        .values_list("item_id", "text")
     )
     for number, spec in parsed:
         item = existing.get(spec["external_id"]) if spec["external_id"] else None
@@ -435,6 +448,23 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
                     % {"number": item.number},
                 )
             )
+        if spec.get("progress_text") and spec["progress_text"] != latest_progress.get(item.pk, ""):
+            index = positions["progress_text"]
+            result.warnings.append(
+                RowError(
+                    number,
+                    f"{get_column_letter(index + 1)}（{table.headers[index]}）",
+                    _("%(number)s: progress is not changed by an import; its unit reports it on the item.")
+                    % {"number": item.number},
+                )
+            )
+        changes = _changes(item, spec)
+        if not changes:
+            continue  # as the ledger already has it
+        if item.state in ENDED_STATES:
+            message = _("%(number)s is closed or cancelled and can no longer be edited: %(changes)s")
+            result.errors.append(RowError(number, "", message % {"number": item.number, "changes": changes}))
+            continue
         if item.state != ItemState.DRAFT and (
             ("lead_unit" in spec and spec["lead_unit"] != item.lead_unit)
             or ("deadline" in spec and spec["deadline"] != item.deadline)
@@ -453,7 +483,22 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
             result.errors.append(RowError(number, "", refusal))
             continue
         result.updates.append((item, spec))
+        message = _("%(number)s will change: %(changes)s") % {"number": item.number, "changes": changes}
+        result.warnings.append(RowError(number, "", message))
     return result
+
+
+def _changes(item: Item, spec: dict) -> str:
+    """What importing `spec` would change of `item`, in words ("" for nothing)."""
+    said = []
+    for name in UPDATED_FIELDS:
+        if name in spec and getattr(item, name) != spec[name]:
+            before, after = getattr(item, name), spec[name]
+            if name == "extra":
+                before = "；".join(f"{e['label']}：{e['value']}" for e in before)
+                after = "；".join(f"{e['label']}：{e['value']}" for e in after)
+            said.append(f"{mapping.field_label(name)}“{before or '—'}”→“{after or '—'}”")
+    return "；".join(said)
 
 
 def _owner_refusal(item, spec: dict) -> str:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 # field -> the names offices give its column, most specific first
 SYNONYMS: dict[str, list[str]] = {  # fmt: skip
-    "external_id": ["外部编号", "问题编号", "事项编号", "任务编号", "编号", "序号"],
+    # 序号 is no id: it numbers the rows of one sheet, and next month's sheet numbers them anew.
+    "external_id": ["外部编号", "问题编号", "事项编号", "任务编号", "编号"],
     "title": ["事项名称", "任务名称", "整改事项", "审计发现问题", "发现问题", "存在问题", "问题描述", "问题", "事项"],
     "lead_unit": ["牵头单位", "责任单位", "整改责任单位", "主责单位", "承办单位", "牵头部门", "责任部门", "整改单位"],
     "co_units": ["协办单位", "配合单位", "协同单位", "配合部门", "协办部门"],

@@ -14,6 +14,7 @@ from duban.ledger import mapping, owners
 from duban.ledger.choices import FINISHED_STATES, BasisKind, RectificationType, Urgency
 from duban.ledger.models import ImportMapping, Item, Ledger, ProgressReport
 
+ID_HEADER = "事项编号"  # a header `mapping` reads as the external id
 LABELLED = {"basis_kind": BasisKind, "urgency": Urgency, "rectification_type": RectificationType}
 
 
@@ -49,7 +50,10 @@ def _value(item: Item, field: str, header: str, subject_values: dict):
 
 def own_layout_rows(ledger: Ledger, kept: ImportMapping) -> tuple[list[str], Iterator[list]]:
     """(headers, rows) of the ledger's items in the office's layout, read in chunks."""
-    fields = [kept.fields.get(mapping.clean_header(header), mapping.EXTRA) for header in kept.headers]
+    headers = list(kept.headers)
+    fields = [kept.fields.get(mapping.clean_header(header), mapping.EXTRA) for header in headers]
+    if "external_id" not in fields:  # an office's 序号 is no id: the file gains one, or a re-import duplicates
+        headers, fields = [ID_HEADER, *headers], ["external_id", *fields]
     latest = ProgressReport.objects.filter(item=OuterRef("pk")).order_by("-reported_on", "-pk").values("text")[:1]
     items = (
         ledger.items.select_related("lead_unit")
@@ -62,6 +66,6 @@ def own_layout_rows(ledger: Ledger, kept: ImportMapping) -> tuple[list[str], Ite
         with translation.override("zh-hans"):  # the office's file is in Chinese, as it imports
             for item in items.iterator(chunk_size=2000):
                 values = owners.imported_subject_values(ledger.kind, item.subject) if item.subject_id else {}
-                yield [_value(item, field, header, values) for field, header in zip(fields, kept.headers, strict=True)]
+                yield [_value(item, field, header, values) for field, header in zip(fields, headers, strict=True)]
 
-    return list(kept.headers), rows()
+    return headers, rows()

@@ -19,7 +19,8 @@ carry-over — the ledger's services ask the subject's owner before they act on 
 A context may also make its subjects from an office's imported ledger: its AppConfig's
 `ledger_import_subjects()` returns {ledger kind: factory(job)}, whose `subject_of(spec)` gives the
 row's spec back with its `subject` (an audit ledger's rows become audit findings), and whose
-`values_of(subject)` gives the subject's columns back for the export in the office's layout.
+`values_of(subject)` gives the subject's columns back for the export in the office's layout; it
+records what it created in `created`, which `remove(created)` deletes if the import is withdrawn.
 
 An owner's own services call the ledger with `owner_rule=True`: they have applied their rule and
 checked who may act, and the ledger is not to ask them again. The person is recorded all the same.
@@ -117,6 +118,13 @@ def import_subjects(job):
     """What makes the subjects of an import's rows, for its ledger's kind (None: rows stay items)."""
     factory = _import_registry().get(job.ledger.kind)
     return factory(job) if factory is not None else None
+
+
+def imported_subjects_remove(job) -> None:
+    """Remove what the owning context made of a withdrawn import's rows (`created_subjects`)."""
+    factory = _import_registry().get(job.ledger.kind)
+    if factory is not None and job.created_subjects:
+        factory.remove(job.created_subjects)
 
 
 def imported_subject_values(kind: str, subject) -> dict:

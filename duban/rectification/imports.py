@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from duban.ledger.models import ImportJob
-from duban.rectification.models import AuditProject
+from duban.ledger.models import ImportJob, Item
+from duban.rectification.models import AuditFinding, AuditProject
 from duban.rectification.services import finding_add, project_create
 
 AUDIT_TYPES_BY_WORD = [("预算执行", "budget"), ("经济责任", "economic"), ("内部审计", "internal")]
@@ -23,6 +23,7 @@ class AuditFindings:
     def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.projects: dict[str, AuditProject] = {}
+        self.created: dict[str, list[int]] = {"projects": [], "findings": []}
 
     def _project(self, name: str, audit: dict, spec: dict) -> AuditProject:
         if name not in self.projects:
@@ -44,6 +45,7 @@ class AuditFindings:
                     report_number=number[:60],
                     report_date=timezone.localdate(self.job.created_at),
                 )
+                self.created["projects"].append(project.pk)
             self.projects[name] = project
         return self.projects[name]
 
@@ -65,6 +67,7 @@ class AuditFindings:
                 amount_involved=audit["amount"],
                 requirement=audit["requirement"] or spec["title"],
             )
+            self.created["findings"].append(finding.pk)
         return {**spec, "subject": finding}
 
     @staticmethod
@@ -77,3 +80,12 @@ class AuditFindings:
             "amount": finding.amount_involved,
             "requirement": finding.requirement,
         }
+
+    @staticmethod
+    def remove(created: dict) -> None:
+        """A withdrawn import's findings and projects go with its items: those it created and
+        that no other item or finding has come to need."""
+        findings = AuditFinding.objects.filter(pk__in=created.get("findings", []))
+        unused = [finding.pk for finding in findings if not Item.objects.for_subject(finding).exists()]
+        AuditFinding.objects.filter(pk__in=unused).delete()
+        AuditProject.objects.filter(pk__in=created.get("projects", []), findings__isnull=True).delete()

@@ -78,6 +78,8 @@ class ImportJob(BaseModel):
     preview = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     unknown_units = models.JSONField(default=list, blank=True)  # unit names no unit has yet
+    # what the owning context made of the rows (`owners.import_subjects`), removed on withdrawal
+    created_subjects = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -36,7 +36,7 @@ from duban.ledger.models import (
     Ledger,
     ProgressReport,
 )
-from duban.ledger.owners import import_subjects
+from duban.ledger.owners import import_subjects, imported_subjects_remove
 from duban.ledger.services import events
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.items import item_update, items_register
@@ -283,7 +283,10 @@ def job_run(job: ImportJob) -> None:
             raise
         _write_progress(job, total, total)
         checked_path(job).unlink(missing_ok=True)
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.DONE, finished_at=timezone.now())
+        created = subjects.created if subjects is not None else {}
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportState.DONE, finished_at=timezone.now(), created_subjects=created
+        )
 
 
 def _as_the_ledger_says(job: ImportJob, created: list[Item], specs: list[dict]) -> None:
@@ -326,6 +329,7 @@ UNTOUCHED_EVENTS = {
     "ledger.item.recorded_done",
     "ledger.item.recorded_submitted",
     "ledger.item.light",
+    "ledger.item.updated",  # the office's own follow-up: a deadline set for the batch
 }
 WITHDRAW_WITHIN = dt.timedelta(days=1)
 
@@ -368,6 +372,8 @@ def withdraw_refusal(job: ImportJob, now: dt.datetime | None = None) -> str:
     """Why the import can no longer be withdrawn ("" when it can)."""
     if job.state != ImportState.DONE:
         return _("This import has not written its items, or they were withdrawn.")
+    if job.to_update:
+        return _("This import also changed items that were already in the ledger: it cannot be withdrawn whole.")
     if job.finished_at is None or (now or timezone.now()) - job.finished_at > WITHDRAW_WITHIN:
         return _("An import can be withdrawn only within a day of it.")
     touched = ItemEvent.objects.filter(item__import_job=job).exclude(code__in=UNTOUCHED_EVENTS)
@@ -392,6 +398,7 @@ def batch_withdraw(*, actor: User | None, job: ImportJob, reason: str) -> int:
     ItemEvent.objects.filter(item__in=items).delete()
     ProgressReport.objects.filter(item__in=items).delete()
     _total, by_model = items.delete()
+    imported_subjects_remove(job)
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.WITHDRAWN,
         withdrawn_at=timezone.now(),

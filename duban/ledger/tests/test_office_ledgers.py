@@ -123,8 +123,12 @@ def _saved(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _item(ledger, external_id) -> Item:
-    return ledger.items.get(external_id=external_id)
+def _item(ledger, key) -> Item:
+    """The item with external id `key`, else the one whose 序号 (an other column) is `key`."""
+    found = ledger.items.filter(external_id=key).first()
+    if found is None:
+        (found,) = [item for item in ledger.items.all() if {"label": "序号", "value": str(key)} in item.extra]
+    return found
 
 
 def _extra(item) -> dict[str, str]:
@@ -170,7 +174,10 @@ def test_the_audit_offices_own_workbook_imports_as_it_is_and_loses_no_column(per
     assert (first.subject.amount_involved, second.subject.amount_involved) == (125_000, 3_000_000)
     assert (second.subject.requirement, second.subject.responsible_unit.name) == ("加快拨付", "区住房和建设局")
     # nothing the office wrote is dropped: what no field holds stays on the item
-    assert _extra(second) == {"整改措施": "建立拨付台账", "责任领导": "王局长", "责任人": "赵科长", "备注": "跟踪"}
+    assert _extra(second) == {
+        "序号": "2", "整改措施": "建立拨付台账", "责任领导": "王局长", "责任人": "赵科长", "备注": "跟踪",
+    }  # fmt: skip
+    assert first.external_id == ""  # 序号 numbers one sheet's rows: no id
     assert second.rectification_type == RectificationType.PHASED
     assert not audit_ledger.items.filter(title__contains="填报人").exists()
 
@@ -204,7 +211,7 @@ def test_a_utf8_csv_with_byte_order_mark_and_yes_no_columns(personas, audit_ledg
     text = "序号,问题,牵头单位,整改时限,是否完成整改\n1,井盖缺失,东门街道,2024-06-30,✓\n2,路灯不亮,桂园街道,年底前,\n"
     _import(audit_ledger, personas, "\ufeff".encode() + text.encode(), "问题.csv")
     assert _item(audit_ledger, "1").title == "井盖缺失" and _item(audit_ledger, "1").state == ItemState.DONE
-    assert _extra(_item(audit_ledger, "1")) == {}
+    assert _extra(_item(audit_ledger, "1")) == {"序号": "1"}
     assert _item(audit_ledger, "2").deadline == dt.date(2024, 12, 31)
 
 
@@ -572,6 +579,7 @@ def test_an_import_is_withdrawn_within_a_day_while_nothing_happened_and_not_afte
         job.state == "withdrawn" and job.withdrawn_by == personas.office_admin and job.withdraw_reason == "导错了台账"
     )
     assert audit_ledger.items.count() == 0 and counts.summary([audit_ledger.pk]) == []
+    assert not AuditProject.objects.exists() and not AuditFinding.objects.exists()  # made by the import, gone with it
 
     again = imports.job_check(
         actor=personas.office_admin, ledger=audit_ledger, name="审计整改台账.xlsx", data=audit_xlsx()
@@ -579,6 +587,10 @@ def test_an_import_is_withdrawn_within_a_day_while_nothing_happened_and_not_afte
     imports.job_run(imports.job_start(actor=personas.office_admin, job=again))
     draft = _item(audit_ledger, "2")
     item_update(actor=personas.office_admin, item=draft, data={"title": "专项资金拨付滞后（更正）"})
+    again.refresh_from_db()
+    assert imports.withdraw_refusal(again) == ""  # the office's own follow-up is no work begun
+    with time_machine.travel(dt.datetime(2024, 3, 11, 9, tzinfo=dt.UTC)):
+        item_transition(actor=personas.office_admin, item=draft, action="assign")
     with pytest.raises(ValidationError, match="逐项撤销"):
         imports.batch_withdraw(actor=personas.office_admin, job=again, reason="再试")
     fresh = imports.job_check(actor=personas.office_admin, ledger=Ledger.objects.create(
@@ -604,40 +616,24 @@ def test_the_ledger_exports_in_the_offices_layout_and_imports_again_without_dupl
     response = client.get(reverse("ledger:ledger_export_own", args=[audit_ledger.pk]))
 
     rows = [list(row) for row in load_workbook(io.BytesIO(download_bytes(response))).active.iter_rows(values_only=True)]
-    assert rows[0] == AUDIT_HEADER
-    by_id = {row[0]: row for row in rows[1:]}
-    assert set(by_id) == {"1", "2", "3", "4", "5", registered.number}
-    second = by_id["2"]
-    assert second[1:5] == [PROJECT_2023, "区财政局", "专项资金拨付滞后", "预算执行"]
-    assert second[9] == "区住房和建设局" and second[12] == dt.datetime(2024, 6, 30) and second[14] == "否"
-    assert by_id["1"][14] == "是" and by_id["1"][13] == "已缴库"
+    assert rows[0] == ["事项编号", *AUDIT_HEADER]  # 序号 is no id: the file gains the items' numbers
+    by_serial = {row[1]: row for row in rows[1:]}
+    assert set(by_serial) == {"1", "2", "3", "4", "5", None}  # the item registered here has no 序号
+    assert {row[0] for row in rows[1:]} == set(audit_ledger.items.values_list("number", flat=True))
+    second = by_serial["2"]
+    assert second[2:6] == [PROJECT_2023, "区财政局", "专项资金拨付滞后", "预算执行"]
+    assert second[10] == "区住房和建设局" and second[13] == dt.datetime(2024, 6, 30) and second[15] == "否"
+    assert by_serial["1"][15] == "是" and by_serial["1"][14] == "已缴库"
 
-    second[8] = "建立拨付台账并按月通报"  # the office keeps working in Excel
-    rows.append(
-        [
-            "6",
-            PROJECT_SCHOOLS,
-            "区教育局",
-            "学生资助发放不及时",
-            "民生",
-            "",
-            "",
-            "",
-            "",
-            "桂园街道",
-            "",
-            "",
-            "2024-12-31",
-            "",
-            "否",
-            "",
-        ]
-    )  # noqa: E501
+    second[9] = "建立拨付台账并按月通报"  # the office keeps working in Excel
+    new_row = [None, "6", PROJECT_SCHOOLS, "区教育局", "学生资助发放不及时", "民生", "", "", "", "", "桂园街道", "", "",
+               "2024-12-31", "", "否", ""]  # fmt: skip
+    rows.append(new_row)
     workbook = Workbook()
     for row in rows:
         workbook.active.append(row)
     again = imports.job_check(actor=personas.office_admin, ledger=audit_ledger, name="回传.xlsx", data=_saved(workbook))
-    assert again.errors == [] and (again.to_create, again.to_update) == (1, 6)
+    assert again.errors == [] and (again.to_create, again.to_update) == (1, 1)  # the rest as the ledger has them
     imports.job_run(imports.job_start(actor=personas.office_admin, job=again))
 
     assert audit_ledger.items.count() == 7
@@ -669,3 +665,52 @@ def test_the_imported_audit_rows_are_in_midyear_supervision_and_the_year_end_rec
     rows = {row.unit.name: row for row in yearend_report(2024, dt.date(2024, 12, 31))}
     assert rows["东门街道"].counts["rectified"] == 1 and sum(rows["东门街道"].counts.values()) == 3
     assert rows["区住房和建设局"].amount_involved == 3_000_000
+
+
+def test_a_serial_number_is_no_id_and_an_unrelated_list_adds_rather_than_overwrites(personas, audit_ledger):
+    _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
+    workbook = Workbook()
+    workbook.active.append(["序号", "问题", "责任单位", "整改时限"])
+    workbook.active.append([1, "另一份清单的第一项", "桂园街道", "2024-08-31"])
+    job = imports.job_check(actor=personas.office_admin, ledger=audit_ledger, name="另一份.xlsx", data=_saved(workbook))
+    assert (job.to_create, job.to_update) == (1, 0)
+    assert AuditFinding.objects.get(title="非税收入未及时缴入国库").project.name == PROJECT_2023
+
+
+def test_a_reimport_changes_only_what_differs_says_so_and_refuses_to_change_a_closed_item(personas, audit_ledger):
+    workbook = Workbook()
+    workbook.active.append(["事项编号", "问题", "责任单位", "整改时限", "整改进展情况", "备注"])
+    workbook.active.append(["A-1", "井盖缺失", "东门街道", "2024-06-30", "已排查", "甲"])
+    workbook.active.append(["A-2", "路灯不亮", "桂园街道", "2024-06-30", "", "乙"])
+    _import(audit_ledger, personas, _saved(workbook), "一月.xlsx")
+    closed = _item(audit_ledger, "A-2")
+    Item.objects.filter(pk=closed.pk).update(state=ItemState.CLOSED)
+
+    workbook = Workbook()
+    workbook.active.append(["事项编号", "问题", "责任单位", "整改时限", "整改进展情况"])  # 备注 left out
+    workbook.active.append(["A-1", "井盖缺失（已更正）", "东门街道", "2024-06-30", "已更换"])
+    workbook.active.append(["A-2", "路灯不亮", "桂园街道", "2024-06-30", ""])
+    job = imports.job_check(actor=personas.office_admin, ledger=audit_ledger, name="二月.xlsx", data=_saved(workbook))
+    assert job.errors == [] and (job.to_create, job.to_update) == (0, 1)  # A-2 is as the ledger has it
+    notes = [warning["message"] for warning in job.warnings]
+    assert any("“井盖缺失”→“井盖缺失（已更正）”" in note for note in notes)
+    assert any("进展" in note for note in notes)  # progress is the unit's to report, not the import's
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=job))
+    first = _item(audit_ledger, "A-1")
+    assert first.title == "井盖缺失（已更正）" and _extra(first) == {"备注": "甲"}  # a column left out blanks nothing
+
+    workbook.active["B3"] = "路灯不亮（改）"
+    refused = imports.job_check(
+        actor=personas.office_admin, ledger=audit_ledger, name="三月.xlsx", data=_saved(workbook)
+    )
+    assert [(error["row"], "不能再修改" in error["message"]) for error in refused.errors] == [(3, True)]
+
+
+def test_an_import_that_changed_items_already_there_is_not_withdrawn_whole(personas, audit_ledger):
+    _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
+    workbook = Workbook()
+    workbook.active.append(["事项编号", "问题", "责任单位", "整改时限"])
+    workbook.active.append([_item(audit_ledger, "2").number, "专项资金拨付滞后（改）", "区住建局", "2024-06-30"])
+    job = _import(audit_ledger, personas, _saved(workbook), "更正.xlsx")
+    job.refresh_from_db()
+    assert job.to_update == 1 and "不能整体撤回" in imports.withdraw_refusal(job)
