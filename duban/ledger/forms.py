@@ -322,6 +322,10 @@ class ImportMappingForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         chosen = [name for name in self.chosen().values() if name != mapping.EXTRA]
+        for index, name in self.chosen().items():
+            if name != mapping.EXTRA and chosen.count(name) > 1:
+                label = mapping.field_label(name)
+                self.add_error(f"column_{index}", _("%(field)s is chosen for another column too.") % {"field": label})
         for name in mapping.REQUIRED:
             if name not in chosen:
                 self.add_error(
@@ -342,7 +346,9 @@ class UnitAliasForm(forms.Form):
 
 
 class BatchDeadlineForm(forms.Form):
-    deadline = forms.DateField(label=_("Deadline for every draft of this import"), widget=DatePicker())
+    deadline = forms.DateField(
+        label=_("Deadline for the drafts of this import without one, or with one already past"), widget=DatePicker()
+    )
 
 
 class WithdrawImportForm(forms.Form):

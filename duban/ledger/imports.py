@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -224,13 +224,16 @@ def remembered_mapping(ledger: Ledger) -> dict[str, str]:
     return kept.fields if kept else {}
 
 
-def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = None) -> CheckedWorkbook:
+def check_workbook(
+    data: bytes, ledger: Ledger, chosen: dict[int, str] | None = None, *, name: str = "", assign: bool = False
+) -> CheckedWorkbook:
     """Find the table (any sheet, any header row), map its columns (as `chosen`, else as the office
     mapped them before, else by their names), read every row; collect what to create and update,
-    and every error and warning with its row and column as the office sees them."""
+    and every error and warning with its row and column as the office sees them. `assign`: the
+    new items are to be assigned at once, so a deadline already past is an error, not a note."""
     result = CheckedWorkbook()
     try:
-        table = find_table(data, score=mapping.header_score, max_rows=MAX_ROWS + 1)
+        table = find_table(data, score=mapping.header_score, max_rows=MAX_ROWS + 1, name=name)
     except UnreadableUpload as refused:
         result.errors.append(RowError(0, "", str(refused)))
         return result
@@ -265,6 +268,7 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
     if result.errors:
         return result
     units, ambiguous = _units()
+    today = timezone.localdate()
     basis, urgency, rectification = (
         _choice_lookup(BasisKind),
         _choice_lookup(Urgency),
@@ -358,6 +362,12 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
             else:
                 if date is not None:
                     spec["deadline"] = date
+                    if isinstance(deadline, str) and not re.search(r"\d{4}", deadline):
+                        message = _("“%(written)s” has no year: read as %(date)s, in the ledger's year.") % {
+                            "written": deadline,
+                            "date": date.isoformat(),
+                        }
+                        warn("deadline", deadline, message, number)
                 elif implied == RectificationType.IMMEDIATE:
                     spec["deadline_working_days"] = ledger.immediate_working_days
                     message = _("“%(written)s”: due %(n)s working days after assignment (the ledger's rule).") % {
@@ -417,6 +427,18 @@ def check_workbook(data: bytes, ledger: Ledger, chosen: dict[int, str] | None = 
                 for index, label in extras
                 if values[index] is not None
             ]
+        if spec.get("deadline") and spec["deadline"] < today and not spec.get("done"):
+            if assign:
+                error(
+                    "deadline", _("%(date)s is past: the item cannot be assigned with it.") % {"date": spec["deadline"]}
+                )
+            else:
+                warn(
+                    "deadline",
+                    spec["deadline"],
+                    _("%(date)s is past: set a new deadline before assigning.") % {"date": spec["deadline"]},
+                    number,
+                )
         parsed.append((number, spec))
     result.preview = [_preview_row(number, spec) for number, spec in parsed[:PREVIEW_ROWS]]
     with_ids = [spec["external_id"] for _n, spec in parsed if spec["external_id"]]

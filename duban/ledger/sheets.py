@@ -148,10 +148,18 @@ def _is_blank(row: list) -> bool:
     return all(value is None for value in row)
 
 
-def find_table(data: bytes, *, score: Callable[[list], int], max_rows: int) -> Table:
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
+
+
+def find_table(data: bytes, *, score: Callable[[list], int], max_rows: int, name: str = "") -> Table:
     """The best-scoring header row of any visible sheet, and the rows under it up to a footer.
     Raises UnreadableUpload (a file refused before reading, or one with no header row found)."""
     kind = file_kind(data)
+    if kind == "csv" and name.lower().endswith(WORKBOOK_SUFFIXES):  # a workbook by name only: damaged, or renamed
+        raise UnreadableUpload(
+            _("This is not a workbook (.xlsx, .xls, .ods) or CSV file that can be read (%(error)s).")
+            % {"error": name.rsplit(".", 1)[-1]}
+        )
     try:
         sheets = _csv_sheets(data, max_rows) if kind == "csv" else _workbook_sheets(data, kind, max_rows)
     except UnreadableUpload:

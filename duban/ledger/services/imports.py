@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -116,7 +117,7 @@ def job_check(
     _refuse_unless_office(actor, ledger)
     if len(data) > MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 50 MB.")})
-    checked = check_workbook(data, ledger)
+    checked = check_workbook(data, ledger, name=name, assign=assign)
     job = ImportJob(
         ledger=ledger,
         name=name[:200],
@@ -144,7 +145,7 @@ def job_remap(*, actor: User | None, job: ImportJob, chosen: dict[int, str]) -> 
         labels = "、".join(mapping.field_label(name) for name in twice)
         raise ValidationError(_("Each field can be read from one column only: %(fields)s.") % {"fields": labels})
     with job.file.open("rb") as stored:
-        checked = check_workbook(stored.read(), job.ledger, chosen)
+        checked = check_workbook(stored.read(), job.ledger, chosen, name=job.name, assign=job.assign)
     updated = ImportJob.objects.filter(pk=job.pk, state=ImportState.CHECKED).update(**_checked_fields(checked))
     if not updated:
         raise ValidationError(_("This file has already been imported."))
@@ -343,26 +344,38 @@ def _require_done(job: ImportJob) -> None:
         raise ValidationError(_("This import has not written its items, or they were withdrawn."))
 
 
-def batch_assign(*, actor: User | None, job: ImportJob) -> list[Item]:
-    """Assign (交办) every draft the import wrote, in one block: one notice per unit."""
+def batch_assign(*, actor: User | None, job: ImportJob) -> tuple[list[Item], list[Item]]:
+    """Assign (交办) the drafts the import wrote, in one block: one notice per unit. Drafts whose
+    deadline is past stay drafts (their numbers are returned second) until given a new one."""
     _refuse_unless_office(actor, job.ledger)
     _require_done(job)
     drafts = list(_batch(job).filter(state=ItemState.DRAFT).order_by("seq"))
     if not drafts:
         raise ValidationError(_("No item of this import is still a draft."))
-    return items_transition_many(actor=actor, items=drafts, action="assign")
+    today = timezone.localdate()
+    late = [item for item in drafts if item.deadline is not None and item.deadline < today]
+    ready = [item for item in drafts if item not in late]
+    if not ready:
+        raise ValidationError(_("Every draft of this import has a deadline already past: set a new one first."))
+    return items_transition_many(actor=actor, items=ready, action="assign"), late
 
 
 @transaction.atomic
 def batch_set_deadline(*, actor: User | None, job: ImportJob, deadline: dt.date) -> int:
-    """Give every draft the import wrote the same deadline (before it is assigned)."""
+    """Give the drafts the import wrote without a deadline, or with one already past, this one
+    (before they are assigned); the others keep theirs."""
     _refuse_unless_office(actor, job.ledger)
     _require_done(job)
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The deadline is already past.")})
-    drafts = list(_batch(job).filter(state=ItemState.DRAFT).select_for_update())
+    drafts = list(
+        _batch(job)
+        .filter(state=ItemState.DRAFT)
+        .filter(Q(deadline__isnull=True, deadline_working_days__isnull=True) | Q(deadline__lt=timezone.localdate()))
+        .select_for_update()
+    )
     if not drafts:
-        raise ValidationError(_("No item of this import is still a draft."))
+        raise ValidationError(_("Every draft of this import already has a deadline ahead."))
     for item in drafts:
         item_update(actor=actor, item=item, data={"deadline": deadline, "deadline_working_days": None})
     return len(drafts)

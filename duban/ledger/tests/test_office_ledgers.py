@@ -413,7 +413,9 @@ def test_one_field_from_two_columns_or_no_title_column_is_refused_and_changes_no
     before = (job.columns, job.preview, job.to_create)
     twice = {f"column_{index}": column["field"] for index, column in enumerate(job.columns)} | {"column_8": "title"}
     response = client.post(reverse("ledger:import_mapping", args=[job.pk]), twice)
-    assert response.status_code == 400 and "每个字段只能对应一列" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 400 and "另一列也选了事项名称" in page
+    assert "导入前，请先在下方修正各列的读取方式" in page and "导入全部5行" not in page
     no_title = {f"column_{index}": column["field"] for index, column in enumerate(job.columns)} | {"column_3": ""}
     response = client.post(reverse("ledger:import_mapping", args=[job.pk]), no_title)
     assert response.status_code == 400 and "请选择哪一列是事项名称" in response.content.decode()
@@ -543,7 +545,7 @@ def test_after_the_import_the_drafts_get_one_deadline_and_are_assigned_with_one_
         actor=personas.office_admin,
         ledger=audit_ledger,
         name="清单.csv",
-        data=_csv_ledger().replace(b",,", b",2031-03-31,"),
+        data=_csv_ledger().replace(b",,", b",2024-01-31,"),  # deadlines already past,
     )
     imports.job_run(imports.job_start(actor=personas.office_admin, job=ready))
     client.force_login(personas.office_admin)
@@ -714,3 +716,29 @@ def test_an_import_that_changed_items_already_there_is_not_withdrawn_whole(perso
     job = _import(audit_ledger, personas, _saved(workbook), "更正.xlsx")
     job.refresh_from_db()
     assert job.to_update == 1 and "不能整体撤回" in imports.withdraw_refusal(job)
+
+
+def test_past_deadlines_are_named_at_check_time_and_left_out_of_the_batch_assignment(client, personas, audit_ledger):
+    lines = ["事项编号,问题,责任单位,整改时限", "P-1,井盖缺失,东门街道,2024-01-31", "P-2,路灯不亮,桂园街道,2031-06-30",
+             "P-3,占道经营,桂园街道,6月30日"]  # fmt: skip
+    data = "\n".join(lines).encode()
+    at_once = imports.job_check(
+        actor=personas.office_admin, ledger=audit_ledger, name="清单.csv", data=data, assign=True
+    )
+    assert [(error["row"], error["column"]) for error in at_once.errors] == [(2, "D（整改时限）"), (4, "D（整改时限）")]
+
+    job = imports.job_check(actor=personas.office_admin, ledger=audit_ledger, name="清单.csv", data=data)
+    notes = " ".join(warning["message"] for warning in job.warnings)
+    assert "“6月30日”未写年份：按台账年度读作2024-06-30" in notes and "2024-01-31已过" in notes
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=job))
+    client.force_login(personas.office_admin)
+    response = client.post(reverse("ledger:import_batch", args=[job.pk, "assign"]), follow=True)
+    assert "2项草稿未交办" in response.content.decode()
+    assert dict(job.imported_items.values_list("external_id", "state")) == {
+        "P-1": "draft", "P-2": "assigned", "P-3": "draft"
+    }  # fmt: skip
+
+
+def test_a_text_file_named_like_a_workbook_is_refused_as_unreadable(personas, audit_ledger):
+    checked = check_workbook(b"just some text\nmore", audit_ledger, name="台账.xlsx")
+    assert len(checked.errors) == 1 and "不是可读取的工作簿" in checked.errors[0].message

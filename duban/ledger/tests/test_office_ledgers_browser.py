@@ -58,7 +58,7 @@ def test_upload_map_and_import_the_audit_offices_own_workbook(page, live_server,
     assert phone_layout_problems(page) == []
     page.screenshot(path=str(tmp_path / "imported.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
-    item = Item.objects.get(ledger=ledger, external_id="2")
+    item = Item.objects.get(ledger=ledger, title="专项资金拨付滞后")
     assert item.content == "建立拨付台账"
     page.goto(live_server.url + reverse("ledger:item_detail", args=[item.pk]))
     extra = page.locator(".item-extra").inner_text()

@@ -105,6 +105,7 @@ def _detail_page(
         "errors": job.errors[:500],
         "warnings": job.warnings[:500],
         "mapping_form": form,
+        "import_blocked": form is not None and form.is_bound and bool(form.errors),
         "alias_forms": list(zip(job.unknown_units, alias_forms or [], strict=False)),
     }
     return render(request, "ledger/import_detail.html", context, status=status)
@@ -179,8 +180,15 @@ def import_batch(request, pk: int, action: str):
     deadline_form = withdraw_form = None
     try:
         if action == "assign":
-            assigned = imports_services.batch_assign(actor=request.user, job=job)
+            assigned, late = imports_services.batch_assign(actor=request.user, job=job)
             messages.success(request, _("%(n)s items assigned; each unit has one notice.") % {"n": len(assigned)})
+            if late:
+                numbers = "、".join(item.number for item in late[:20])
+                messages.warning(
+                    request,
+                    _("%(n)s drafts were not assigned: their deadline is past (%(numbers)s). Set a new deadline.")
+                    % {"n": len(late), "numbers": numbers},
+                )
         elif action == "deadline":
             deadline_form = BatchDeadlineForm(request.POST)
             if not deadline_form.is_valid():
