@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from duban.core.text import xml_safe
-from duban.core.uploads import MAX_COLUMNS, UnreadableUpload, check_ods, check_xlsx
+from duban.core.uploads import MAX_COLUMNS, UnreadableUpload, check_ods, check_xls, check_xlsx
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_SCORE = 2
@@ -103,6 +103,8 @@ def _workbook_sheets(data: bytes, kind: str, max_rows: int) -> list[tuple[str, l
         check_xlsx(data, max_rows=max_rows)
     elif kind == "ods":
         check_ods(data, max_rows=max_rows)
+    else:
+        check_xls(data, max_rows=max_rows)
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for meta in workbook.sheets_metadata:

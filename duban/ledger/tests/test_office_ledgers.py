@@ -742,3 +742,16 @@ def test_past_deadlines_are_named_at_check_time_and_left_out_of_the_batch_assign
 def test_a_text_file_named_like_a_workbook_is_refused_as_unreadable(personas, audit_ledger):
     checked = check_workbook(b"just some text\nmore", audit_ledger, name="台账.xlsx")
     assert len(checked.errors) == 1 and "不是可读取的工作簿" in checked.errors[0].message
+
+
+def test_a_tiny_xls_with_a_cell_at_the_formats_far_corner_is_refused_before_reading(personas, audit_ledger):
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("台账")
+    for column, header in enumerate(["事项编号", "问题", "责任单位", "整改时限"]):
+        sheet.write(0, column, header)
+    sheet.write(65535, 255, "远处")  # calamine would make 16.7 million cells for it (1 GB)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert len(buffer.getvalue()) < 10_000
+    checked = check_workbook(buffer.getvalue(), audit_ledger, name="台账.xls")
+    assert len(checked.errors) == 1 and "IV65536" in checked.errors[0].message
