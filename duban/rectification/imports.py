@@ -31,11 +31,10 @@ class AuditFindings:
             project = AuditProject.objects.filter(year=ledger.year, name=name).first()
             if project is None:
                 kind = next((code for word, code in AUDIT_TYPES_BY_WORD if word in name), "special")
-                number = (
-                    spec.get("basis_document") or f"{ledger.number_prefix}导入{self.job.pk}-{len(self.projects) + 1}"
-                )
+                # no 文号 in the sheet: a placeholder that says so, until the office enters the real one
+                number = spec.get("basis_document") or f"待补录{self.job.pk}-{len(self.projects) + 1}"
                 if AuditProject.objects.filter(report_number=number).exists():
-                    number = f"{number}（{ledger.year}导入{self.job.pk}）"[:60]
+                    number = f"{number}（待补录{self.job.pk}）"[:60]
                 project = project_create(
                     actor=None,  # the import is the office's; rectification's manager rule is for its pages
                     year=ledger.year,
