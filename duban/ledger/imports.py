@@ -181,6 +181,33 @@ def _audit_of(spec, cell, error, unknown, positions, headers, units, ambiguous) 
     spec["audit"] = audit
 
 
+# Words offices write for a reform's special group and level, and what they mean.
+GROUP_WORDS = [("党建", "party_building"), ("纪检", "party_building"), ("政府", "government"), ("政务", "government"),
+               ("发展空间", "development_space"), ("城市更新", "development_space"), ("民生", "public_services"),
+               ("公共服务", "public_services"), ("产业", "industry"), ("营商", "industry"), ("基层", "grassroots"),
+               ("生态", "ecology"), ("环境", "ecology")]  # fmt: skip
+LEVEL_WORDS = [("国家", "national"), ("中央", "national"), ("省", "provincial"), ("市", "municipal"),
+               ("微", "micro"), ("重点", "key"), ("区级", "key")]  # fmt: skip
+
+
+def _reform_of(spec, cell, error) -> None:
+    """The reform a row of a reform ledger records (the import creates or matches it by year and
+    title, `reforms.imports`): special group, level (区级重点改革 when the sheet does not say), goals."""
+    group_text, level_text = str(cell("special_group") or ""), str(cell("reform_level") or "")
+    if not group_text:
+        return
+    group = next((code for word, code in GROUP_WORDS if word in group_text), None)
+    if group is None:
+        error("special_group", _("“%(value)s” names no special group.") % {"value": group_text})
+    level = next((code for word, code in LEVEL_WORDS if word in level_text), None) if level_text else "key"
+    if level is None:
+        error("reform_level", _("“%(value)s” names no reform level.") % {"value": level_text})
+    if not spec.get("deadline"):
+        error("deadline", _("A reform needs a deadline date."))
+    goals = str(cell("goals") or "") or spec.get("content", "") or spec["title"]
+    spec["reform"] = {"group": group, "level": level, "goals": goals}
+
+
 def _preview_row(number: int, spec: dict) -> dict:
     """A row as it will be stored, in words."""
     if spec.get("deadline"):
@@ -415,6 +442,8 @@ def check_workbook(
         spec["progress_text"] = str(cell("progress_text") or "")
         if "audit_project" in positions:
             _audit_of(spec, cell, error, unknown, positions, table.headers, units, ambiguous)
+        if "special_group" in positions:
+            _reform_of(spec, cell, error)
         finished = cell("done")
         if finished not in (None, ""):
             try:

@@ -17,7 +17,20 @@ from django.utils.translation import gettext_lazy as _
 SYNONYMS: dict[str, list[str]] = {  # fmt: skip
     # 序号 is no id: it numbers the rows of one sheet, and next month's sheet numbers them anew.
     "external_id": ["外部编号", "问题编号", "事项编号", "任务编号", "编号"],
-    "title": ["事项名称", "任务名称", "整改事项", "审计发现问题", "发现问题", "存在问题", "问题描述", "问题", "事项"],
+    "title": [
+        "事项名称",
+        "任务名称",
+        "整改事项",
+        "审计发现问题",
+        "发现问题",
+        "存在问题",
+        "问题描述",
+        "问题",
+        "改革事项",
+        "改革任务",
+        "重点任务",
+        "事项",
+    ],
     "lead_unit": ["牵头单位", "责任单位", "整改责任单位", "主责单位", "承办单位", "牵头部门", "责任部门", "整改单位"],
     "co_units": ["协办单位", "配合单位", "协同单位", "配合部门", "协办部门"],
     "deadline": [
@@ -45,9 +58,16 @@ SYNONYMS: dict[str, list[str]] = {  # fmt: skip
     "audited_unit": ["被审计单位"],
     "amount": ["涉及金额", "问题金额", "金额"],
     "requirement": ["整改要求", "审计建议", "审计意见"],
+    # a reform ledger's own records: the reform (reforms)
+    "special_group": ["专项小组", "所属专项小组", "责任专项小组"],
+    "reform_level": ["改革层级", "任务层级", "改革类型", "层级"],
+    "goals": ["改革目标", "目标任务", "工作目标", "目标"],
 }
 FIELDS = list(SYNONYMS)
 AUDIT_FIELDS = ("audit_project", "audited_unit", "amount", "requirement")
+REFORM_FIELDS = ("special_group", "reform_level", "goals")
+# The fields a ledger kind reads beyond every ledger's (a context's own records)
+KIND_FIELDS = {"audit": AUDIT_FIELDS, "reform": REFORM_FIELDS}
 REQUIRED = ("title", "lead_unit")
 _NAME_OF = {name: (field, rank) for field, names in SYNONYMS.items() for rank, name in enumerate(names)}
 _NOISE = re.compile(r"[\s*★※：:]+|[（(][^）)]*[)）]")
@@ -68,11 +88,9 @@ def header_score(row: list) -> int:
 
 
 def fields_for(kind: str) -> list[str]:
-    """The fields a ledger of `kind` reads: the audit's own only in an audit rectification ledger."""
-    return [name for name in FIELDS if kind == AUDIT_KIND or name not in AUDIT_FIELDS]
-
-
-AUDIT_KIND = "audit"  # LedgerKind.AUDIT
+    """The fields a ledger of `kind` reads: an audit's or a reform's own only in a ledger of theirs."""
+    others = {name for other, names in KIND_FIELDS.items() if other != kind for name in names}
+    return [name for name in FIELDS if name not in others]
 
 
 def propose(headers: list[str], kind: str = "") -> dict[int, str]:
@@ -122,6 +140,9 @@ IMPORT_ONLY_LABELS = {
     "audited_unit": _("audited unit"),
     "amount": _("Amount involved"),
     "requirement": _("rectification requirement"),
+    "special_group": _("special group"),
+    "reform_level": _("level"),
+    "goals": _("goals"),
 }
 
 

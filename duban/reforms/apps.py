@@ -29,3 +29,9 @@ class ReformsConfig(AppConfig):
         from duban.reforms.subjects import ReformOwner
 
         return [ReformOwner()]
+
+    def ledger_import_subjects(self):
+        """A reform ledger's imported rows, where the sheet names their special group, become reforms."""
+        from duban.reforms.imports import ImportedReforms
+
+        return {"reform": ImportedReforms}

@@ -33,6 +33,7 @@ from duban.orgs.choices import UnitKind
 from duban.orgs.models import UnitAlias
 from duban.rectification.models import AuditFinding, AuditProject
 from duban.rectification.services import yearend_report
+from duban.reforms.models import Reform
 
 pytestmark = pytest.mark.django_db
 
@@ -755,3 +756,39 @@ def test_a_tiny_xls_with_a_cell_at_the_formats_far_corner_is_refused_before_read
     assert len(buffer.getvalue()) < 10_000
     checked = check_workbook(buffer.getvalue(), audit_ledger, name="台账.xls")
     assert len(checked.errors) == 1 and "IV65536" in checked.errors[0].message
+
+
+def test_a_reform_ledgers_rows_naming_their_special_group_become_reforms_with_their_own_items(
+    client, personas, reform_office_ledger
+):
+    workbook = Workbook()
+    workbook.active.append(["2024年罗湖区全面深化改革任务台账"])
+    workbook.active.append(["序号", "改革事项", "专项小组", "改革层级", "改革目标", "牵头单位", "完成时限"])
+    workbook.active.append(
+        [1, "商事登记确认制改革", "营商环境专项小组", "区级重点改革", "一网通办、一日办结", "东门街道", "2024-12-31"]
+    )  # noqa: E501
+    workbook.active.append([2, "城中村综合治理", "城市更新专项小组", "市级下达任务", "", "桂园街道", "2024年11月底"])
+    job = _import(reform_office_ledger, personas, _saved(workbook), "改革台账.xlsx")
+
+    first, second = Reform.objects.order_by("pk")
+    assert (first.title, first.group, first.level, first.goals) == (
+        "商事登记确认制改革", "industry", "key", "一网通办、一日办结"
+    )  # fmt: skip
+    assert (second.group, second.level, second.goals, second.deadline) == (
+        "development_space", "municipal", "城中村综合治理", dt.date(2024, 11, 30)
+    )  # fmt: skip
+    assert first.item.ledger == reform_office_ledger and first.item.title == first.title
+    client.force_login(personas.office_admin)
+    assert "商事登记确认制改革" in client.get(reverse("reforms:reform_list") + "?year=2024").content.decode()
+
+    job.refresh_from_db()
+    imports.batch_withdraw(actor=personas.office_admin, job=job, reason="导错年度")
+    assert not Reform.objects.exists() and not reform_office_ledger.items.exists()
+
+
+@pytest.fixture
+def reform_office_ledger(personas) -> Ledger:
+    return Ledger.objects.create(
+        name="2024年区级重点改革任务台账", year=2024, kind=LedgerKind.REFORM, owner_unit=personas.reform_office,
+        number_prefix="罗改",
+    )  # fmt: skip
