@@ -1,55 +1,35 @@
-"""Reading a ledger: the template offices may fill in, or the workbook they already keep (any
-layout `duban.ledger.sheets` can find a table in, columns named as `duban.ledger.mapping` knows),
-and the row-by-row check.
-
-Nothing here writes: `check_workbook` turns a file into specs for `items_register`/`item_update`
-plus a list of errors naming the row and the column, in the user's language.
-"""
+"""The row-by-row check of an uploaded ledger: nothing here writes. `check_workbook` turns a file
+into specs for `items_register`/`item_update`, a preview, notes and errors naming the row and the
+column as the office sees them, in the user's language."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import islice
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from duban.core.uploads import UnreadableUpload
 from duban.ledger import mapping, owners
 from duban.ledger.choices import ENDED_STATES, FINISHED_STATES, BasisKind, ItemState, RectificationType, Urgency
+from duban.ledger.imports.cells import (
+    audit_of,
+    choice_lookup,
+    extra_value,
+    reform_of,
+    unit_names,
+    unit_of,
+    units_by_name,
+)
 from duban.ledger.models import ImportMapping, Item, Ledger, ProgressReport
 from duban.ledger.sheets import find_table
-from duban.ledger.values import amount_of, deadline_of, yes_no
-from duban.orgs.choices import RecordState
-from duban.orgs.models import Unit, UnitAlias
+from duban.ledger.values import deadline_of, yes_no
+from duban.orgs.models import Unit
 
-# (field, header in the template, required)
-COLUMNS = [
-    ("external_id", "外部编号", True),
-    ("title", "事项名称", True),
-    ("lead_unit", "牵头单位", True),
-    ("co_units", "协办单位", False),
-    ("deadline", "办理期限", False),
-    ("deadline_working_days", "自交办起工作日数", False),
-    ("basis_kind", "任务来源", False),
-    ("basis_document", "来源文号", False),
-    ("category", "类别", False),
-    ("urgency", "缓急程度", False),
-    ("rectification_type", "整改类型", False),
-    ("content", "内容", False),
-]
-HEADERS = {name: title for name, title, _required in COLUMNS}
-EXAMPLE = [
-    "2024-001", "推进专项资金拨付", "东门街道", "区财政局、区审计局", "2024-06-30", "", "审计报告", "罗审报〔2024〕3号",
-    "预算执行审计", "一般", "分阶段整改", "限期拨付并建立资金拨付台账",
-]  # fmt: skip
 MAX_ROWS = 200_000  # items; with the header, the sheet is read down to row MAX_ROWS + 1 and no further
 
 
@@ -77,137 +57,6 @@ class CheckedWorkbook:
     warnings: list[RowError] = field(default_factory=list)
 
 
-def template_bytes() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "台账"
-    sheet.append([header + ("*" if required else "") for _field, header, required in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.append(EXAMPLE)
-    for index in range(1, len(COLUMNS) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 18
-    notes = workbook.create_sheet("填写说明")
-    for line in [
-        "带*的列必填；每行一项，外部编号在本台账内唯一，再次导入同一编号将更新该事项而不是新增。",
-        "牵头单位、协办单位填写单位全称或简称，多个协办单位用顿号或逗号分隔。",
-        "办理期限填写日期（如2024-06-30），或在“自交办起工作日数”填写天数，二者至少填一项。",
-        "任务来源、缓急程度、整改类型按平台中的名称填写，例如：审计报告、一般、分阶段整改。",
-        "已交办的事项再次导入时不能修改牵头单位和办理期限，如需调整期限请申请延期。",
-    ]:
-        notes.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _choice_lookup(choices) -> dict[str, str]:
-    """Accept the stored code, the English label and the Chinese label (with or without notes)."""
-    lookup = {}
-    for value, label in choices.choices:
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                text = str(label)
-            lookup[text] = value
-            lookup[re.sub(r"[（(].*?[)）]", "", text).strip()] = value
-        lookup[value] = value
-    return lookup
-
-
-def _units() -> tuple[dict[str, Unit], set[str]]:
-    """Active units by name, short name and the other names offices gave them (`UnitAlias`)."""
-    by_name: dict[str, Unit] = {}
-    ambiguous: set[str] = set()
-    for unit in Unit.objects.active():
-        for name in {unit.name, unit.short_name} - {""}:
-            if name in by_name and by_name[name].pk != unit.pk:
-                ambiguous.add(name)
-            by_name[name] = unit
-    for alias in UnitAlias.objects.filter(unit__state=RecordState.ACTIVE).select_related("unit"):
-        by_name.setdefault(alias.name, alias.unit)
-    return by_name, ambiguous
-
-
-def _unit_names(name: str) -> list[str]:
-    """The name as written, then as the unit list spells it: 东门街道办事处 is 东门街道, 罗湖区住房和建设局
-    is 区住房和建设局, 深圳市罗湖区东门街道 is 东门街道."""
-    names = [name]
-    for prefix, replacement in (("深圳市罗湖区", ""), ("深圳市罗湖区", "区"), ("罗湖区", ""), ("罗湖区", "区")):
-        if name.startswith(prefix) and len(name) > len(prefix) + 1:
-            names.append(replacement + name[len(prefix) :])
-    for suffix in ("办事处", "人民政府"):
-        names.extend(candidate.removesuffix(suffix) for candidate in list(names) if candidate.endswith(suffix))
-    return names
-
-
-def _unit_of(name: str, units: dict[str, Unit], ambiguous: set[str]) -> Unit | str:
-    """The unit a ledger names, or why there is none (in the user's language)."""
-    for candidate in _unit_names(name):
-        if candidate in ambiguous:
-            return _("“%(name)s” names more than one unit; use the full name.") % {"name": name}
-        if candidate in units:
-            return units[candidate]
-    return _("No active unit is called “%(name)s”.") % {"name": name}
-
-
-def _audit_of(spec, cell, error, unknown, positions, headers, units, ambiguous) -> None:
-    """The audit project and finding a row of an audit rectification ledger records (the import
-    creates or matches them, `services.imports`): project, audited unit, amount, requirement."""
-    project = str(cell("audit_project") or "")
-    if not project:
-        return
-    if len(project) > 150:
-        error("audit_project", _("At most %(n)s characters.") % {"n": 150})
-    audit = {"project": project, "requirement": str(cell("requirement") or ""), "amount": Decimal(0)}
-    audited = str(cell("audited_unit") or "")
-    if audited:
-        found = _unit_of(audited, units, ambiguous)
-        if isinstance(found, Unit):
-            audit["audited_unit"] = found
-        else:
-            error("audited_unit", found)
-            unknown(audited)
-    amount = cell("amount")
-    if amount not in (None, ""):
-        try:
-            audit["amount"] = amount_of(amount)
-        except ValueError:
-            error("amount", _("“%(value)s” is not an amount such as 12.5 or 1,234.50元.") % {"value": amount})
-        else:
-            if "万元" in headers[positions["amount"]] and not str(amount).strip().endswith(("元", "万")):
-                audit["amount"] *= 10_000  # the header says the column is in 万元
-            if audit["amount"] < 0:
-                error("amount", _("An amount cannot be negative."))
-    spec["audit"] = audit
-
-
-# Words offices write for a reform's special group and level, and what they mean.
-GROUP_WORDS = [("党建", "party_building"), ("纪检", "party_building"), ("政府", "government"), ("政务", "government"),
-               ("发展空间", "development_space"), ("城市更新", "development_space"), ("民生", "public_services"),
-               ("公共服务", "public_services"), ("产业", "industry"), ("营商", "industry"), ("基层", "grassroots"),
-               ("生态", "ecology"), ("环境", "ecology")]  # fmt: skip
-LEVEL_WORDS = [("国家", "national"), ("中央", "national"), ("省", "provincial"), ("市", "municipal"),
-               ("微", "micro"), ("重点", "key"), ("区级", "key")]  # fmt: skip
-
-
-def _reform_of(spec, cell, error) -> None:
-    """The reform a row of a reform ledger records (the import creates or matches it by year and
-    title, `reforms.imports`): special group, level (区级重点改革 when the sheet does not say), goals."""
-    group_text, level_text = str(cell("special_group") or ""), str(cell("reform_level") or "")
-    if not group_text:
-        return
-    group = next((code for word, code in GROUP_WORDS if word in group_text), None)
-    if group is None:
-        error("special_group", _("“%(value)s” names no special group.") % {"value": group_text})
-    level = next((code for word, code in LEVEL_WORDS if word in level_text), None) if level_text else "key"
-    if level is None:
-        error("reform_level", _("“%(value)s” names no reform level.") % {"value": level_text})
-    if not spec.get("deadline"):
-        error("deadline", _("A reform needs a deadline date."))
-    goals = str(cell("goals") or "") or spec.get("content", "") or spec["title"]
-    spec["reform"] = {"group": group, "level": level, "goals": goals}
-
-
 def _preview_row(number: int, spec: dict) -> dict:
     """A row as it will be stored, in words."""
     if spec.get("deadline"):
@@ -228,12 +77,6 @@ def _preview_row(number: int, spec: dict) -> dict:
         "extra": len(spec.get("extra", [])),
         "done": spec.get("done", False),
     }
-
-
-def _extra_value(value) -> str:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
-    return str(value)
 
 
 PREVIEW_ROWS = 20
@@ -271,7 +114,7 @@ def check_workbook(
         {
             "header": header,
             "letter": get_column_letter(index + 1),
-            "samples": list(islice((_extra_value(v[index]) for _n, v in table.rows if v[index] is not None), SAMPLES)),
+            "samples": list(islice((extra_value(v[index]) for _n, v in table.rows if v[index] is not None), SAMPLES)),
             "field": mapped.get(index, mapping.EXTRA),
         }
         for index, header in enumerate(table.headers)
@@ -294,12 +137,12 @@ def check_workbook(
             )
     if result.errors:
         return result
-    units, ambiguous = _units()
+    units, ambiguous = units_by_name()
     today = timezone.localdate()
     basis, urgency, rectification = (
-        _choice_lookup(BasisKind),
-        _choice_lookup(Urgency),
-        _choice_lookup(RectificationType),
+        choice_lookup(BasisKind),
+        choice_lookup(Urgency),
+        choice_lookup(RectificationType),
     )
     parsed: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
@@ -316,7 +159,7 @@ def check_workbook(
 
     def unknown(name):
         """A name no unit has (rather than one several have): the office may say which unit it is."""
-        if name not in result.unknown_units and not any(c in ambiguous for c in _unit_names(name)):
+        if name not in result.unknown_units and not any(c in ambiguous for c in unit_names(name)):
             result.unknown_units.append(name)
 
     for number, values in table.rows:
@@ -352,7 +195,7 @@ def check_workbook(
             error("title", _("At most 200 characters."))
         spec["title"] = title
         lead = str(cell("lead_unit") or "")
-        found = _unit_of(lead, units, ambiguous) if lead else _("Required.")
+        found = unit_of(lead, units, ambiguous) if lead else _("Required.")
         if isinstance(found, Unit):
             spec["lead_unit"] = found
             if lead not in (found.name, found.short_name):
@@ -366,7 +209,7 @@ def check_workbook(
         for name in re.split(r"[、,，;；\s]+", str(cell("co_units") or "")):
             if not name:
                 continue
-            unit = _unit_of(name, units, ambiguous)
+            unit = unit_of(name, units, ambiguous)
             if not isinstance(unit, Unit):
                 error("co_units", unit)
                 unknown(name)
@@ -441,9 +284,9 @@ def check_workbook(
         spec["row"] = number
         spec["progress_text"] = str(cell("progress_text") or "")
         if "audit_project" in positions:
-            _audit_of(spec, cell, error, unknown, positions, table.headers, units, ambiguous)
+            audit_of(spec, cell, error, unknown, positions, table.headers, units, ambiguous)
         if "special_group" in positions:
-            _reform_of(spec, cell, error)
+            reform_of(spec, cell, error)
         finished = cell("done")
         if finished not in (None, ""):
             try:
@@ -452,7 +295,7 @@ def check_workbook(
                 error("done", _("“%(value)s” is not yes or no (是/否, 已完成/未完成, ✓/×).") % {"value": finished})
         if extras:
             spec["extra"] = [
-                {"label": label, "value": _extra_value(values[index])}
+                {"label": label, "value": extra_value(values[index])}
                 for index, label in extras
                 if values[index] is not None
             ]
