@@ -48,6 +48,21 @@ def _value(item: Item, field: str, header: str, subject_values: dict):
     return "" if value is None else value
 
 
+CHUNK = 2000
+
+
+def _chunks(iterable) -> Iterator[list]:
+    """Lists of CHUNK items, so each list's subjects are read in one query."""
+    chunk = []
+    for entry in iterable:
+        chunk.append(entry)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def own_layout_rows(ledger: Ledger, kept: ImportMapping) -> tuple[list[str], Iterator[list]]:
     """(headers, rows) of the ledger's items in the office's layout, read in chunks."""
     headers = list(kept.headers)
@@ -64,8 +79,10 @@ def own_layout_rows(ledger: Ledger, kept: ImportMapping) -> tuple[list[str], Ite
 
     def rows():
         with translation.override("zh-hans"):  # the office's file is in Chinese, as it imports
-            for item in items.iterator(chunk_size=2000):
-                values = owners.imported_subject_values(ledger.kind, item.subject) if item.subject_id else {}
-                yield [_value(item, field, header, values) for field, header in zip(fields, headers, strict=True)]
+            for chunk in _chunks(items.iterator(chunk_size=CHUNK)):
+                subjects = owners.imported_subject_values(ledger.kind, chunk)
+                for item in chunk:
+                    values = subjects.get(item.pk, {})
+                    yield [_value(item, field, header, values) for field, header in zip(fields, headers, strict=True)]
 
     return headers, rows()

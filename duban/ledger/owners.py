@@ -19,7 +19,8 @@ carry-over — the ledger's services ask the subject's owner before they act on 
 A context may also make its subjects from an office's imported ledger: its AppConfig's
 `ledger_import_subjects()` returns {ledger kind: factory(job)}, whose `subject_of(spec)` gives the
 row's spec back with its `subject` (an audit ledger's rows become audit findings), and whose
-`values_of(subject)` gives the subject's columns back for the export in the office's layout; it
+`values_of_many(ids)` gives the subjects' columns back for the export in the office's layout
+(`model` names the subjects' model); it
 records what it created in `created`, which `remove(created)` deletes if the import is withdrawn.
 
 An owner's own services call the ledger with `owner_rule=True`: they have applied their rule and
@@ -127,10 +128,16 @@ def imported_subjects_remove(job) -> None:
         factory.remove(job.created_subjects)
 
 
-def imported_subject_values(kind: str, subject) -> dict:
-    """What a row of the office's own layout shows of an item's subject ({} when nothing)."""
+def imported_subject_values(kind: str, items) -> dict[int, dict]:
+    """What a row of the office's own layout shows of each item's subject, by item id, read in one
+    query for the lot (items without such a subject are left out)."""
     factory = _import_registry().get(kind)
-    return factory.values_of(subject) if factory is not None and subject is not None else {}
+    if factory is None:
+        return {}
+    content_type = ContentType.objects.get_for_model(factory.model)
+    owned = {item.pk: item.subject_id for item in items if item.subject_type_id == content_type.pk}
+    values = factory.values_of_many(set(owned.values()))
+    return {pk: values[subject_id] for pk, subject_id in owned.items() if subject_id in values}
 
 
 def owners() -> list[SubjectOwner]:

@@ -20,6 +20,8 @@ class AuditFindings:
     until the office corrects them on the audit's page), a finding by project and title. Each
     row's item is about its finding (`Item.subject`), so it is in 年中督办 and 年末对账 at once."""
 
+    model = AuditFinding
+
     def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.projects: dict[str, AuditProject] = {}
@@ -70,14 +72,17 @@ class AuditFindings:
         return {**spec, "subject": finding}
 
     @staticmethod
-    def values_of(finding) -> dict:
-        """What a row in the office's layout shows of the finding (amounts in yuan)."""
-        project = finding.project
+    def values_of_many(ids) -> dict[int, dict]:
+        """What a row in the office's layout shows of each finding (amounts in yuan), by its id."""
+        findings = AuditFinding.objects.filter(pk__in=ids).select_related("project__audited_unit")
         return {
-            "audit_project": project.name,
-            "audited_unit": project.audited_unit.name,
-            "amount": finding.amount_involved,
-            "requirement": finding.requirement,
+            finding.pk: {
+                "audit_project": finding.project.name,
+                "audited_unit": finding.project.audited_unit.name,
+                "amount": finding.amount_involved,
+                "requirement": finding.requirement,
+            }
+            for finding in findings
         }
 
     @staticmethod

@@ -11,6 +11,8 @@ from duban.reforms.services import reform_register
 
 
 class ImportedReforms:
+    model = Reform
+
     def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.created: dict[str, list[int]] = {"reforms": []}
@@ -38,12 +40,15 @@ class ImportedReforms:
         return {**spec, "subject": reform}
 
     @staticmethod
-    def values_of(reform) -> dict:
-        """What a row in the office's layout shows of the reform."""
+    def values_of_many(ids) -> dict[int, dict]:
+        """What a row in the office's layout shows of each reform, by its id."""
         return {
-            "special_group": str(SpecialGroup(reform.group).label),
-            "reform_level": str(ReformLevel(reform.level).label),
-            "goals": reform.goals,
+            reform.pk: {
+                "special_group": str(SpecialGroup(reform.group).label),
+                "reform_level": str(ReformLevel(reform.level).label),
+                "goals": reform.goals,
+            }
+            for reform in Reform.objects.filter(pk__in=ids)
         }
 
     @staticmethod

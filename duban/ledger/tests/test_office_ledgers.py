@@ -792,3 +792,15 @@ def reform_office_ledger(personas) -> Ledger:
         name="2024年区级重点改革任务台账", year=2024, kind=LedgerKind.REFORM, owner_unit=personas.reform_office,
         number_prefix="罗改",
     )  # fmt: skip
+
+
+def test_the_own_layout_export_reads_the_audit_records_in_one_query_per_chunk(
+    client, personas, audit_ledger, django_assert_max_num_queries
+):
+    _import(audit_ledger, personas, audit_xlsx(), "审计整改台账.xlsx")
+    client.force_login(personas.office_admin)
+    with django_assert_max_num_queries(20):  # 5 findings from 2 projects: not a query or three per row
+        response = client.get(reverse("ledger:ledger_export_own", args=[audit_ledger.pk]))
+        rows = list(load_workbook(io.BytesIO(download_bytes(response))).active.iter_rows(values_only=True))
+    assert [row[2] for row in rows[1:]] == [PROJECT_2023] * 3 + [PROJECT_SCHOOLS] * 2
+    assert rows[1][3] == "区财政局" and rows[1][6] == 12.5  # 万元, as the office's header says
