@@ -23,6 +23,12 @@ class CampaignsConfig(AppConfig):
 
         return [ReportOwner()]
 
+    def ledger_import_subjects(self):
+        """A campaign ledger's imported rows that say where their problem is become reports."""
+        from duban.campaigns.imports import ImportedReports
+
+        return {"campaign": ImportedReports}
+
     def error_answers(self):
         """Open311 clients read errors in the spec's format, even for a body no view could read."""
         from duban.campaigns.open311 import error_answer

@@ -71,6 +71,7 @@ class ReportSource(models.TextChoices):
     PORTAL = "portal", _("Resident, on the portal")
     INSPECTOR = "inspector", _("Grid inspector")
     OPEN311 = "open311", _("Open311 client")
+    LEDGER = "ledger", _("The office's own ledger, imported")
 
 
 class PhotoKind(models.TextChoices):

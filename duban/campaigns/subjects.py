@@ -11,7 +11,11 @@ item action, from whatever entry point, becomes the report's own step, so the tw
 | return (退回) | the report's "not fixed" |
 | accept (审核通过) | the report's "verify and close" (the item is accepted and closed) |
 | reopen | the report's "not fixed" on a closed report |
-| close, cancel | refused: verification closes, and rejecting, transferring or marking a duplicate ends a report |
+| close (销号) | the ledger's own, for a report imported as rectified (its item is done) |
+| close, cancel | otherwise refused: verification closes; rejecting, transferring or a duplicate ends a report |
+| assign (交办) | of an imported report's draft item: the report is then expected by the item's deadline |
+
+A report's responsible unit changes by re-routing it on its page, never by editing its item.
 
 An approved extension moves the date the report is expected by; carried into a new year, the
 report follows its item there.
@@ -28,14 +32,17 @@ from duban.campaigns.models import Report
 from duban.campaigns.services.reports import report_follow_item, reports_transition_many
 from duban.ledger.choices import ItemState
 from duban.ledger.owners import OwnedItemRefused, SubjectOwner, refused_elsewhere
+from duban.ledger.services import item_check, items_transition_many
 
 # The item states a report's newest item may be in, for each report state.
 AGREEING: dict[str, set[str]] = {
-    ReportState.ACCEPTED: {ItemState.ASSIGNED, ItemState.ACKNOWLEDGED},
+    # a draft only when imported from the office's own ledger, until the office assigns it
+    ReportState.ACCEPTED: {ItemState.DRAFT, ItemState.ASSIGNED, ItemState.ACKNOWLEDGED},
     # assigned or acknowledged too once carried into a new year, where the unit signs for it again
     ReportState.IN_PROGRESS: {ItemState.ASSIGNED, ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS, ItemState.RETURNED},
     ReportState.FIXED: {ItemState.SUBMITTED},
-    ReportState.CLOSED: {ItemState.CLOSED},
+    # done (not yet 销号) only when imported as rectified from the office's own ledger
+    ReportState.CLOSED: {ItemState.DONE, ItemState.CLOSED},
 }
 ENDED_WITHOUT_ITEM = {ReportState.DUPLICATE, ReportState.TRANSFERRED, ReportState.REJECTED}
 
@@ -59,6 +66,8 @@ class ReportOwner(SubjectOwner):
             return "not_fixed"
         if action == "accept":
             return "verify"
+        if action == "close" and report.state == ReportState.CLOSED:
+            return None  # 销号 of a report the office's ledger recorded as rectified
         if action in {"close", "cancel"}:
             raise refused_elsewhere(self, report, _("verify, reject, transfer or mark it a duplicate"))
         return None
@@ -71,6 +80,14 @@ class ReportOwner(SubjectOwner):
         return None
 
     def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
+        if action == "assign":
+            for item in items:
+                item_check(actor=actor, item=item, action=action)
+            for item in items_transition_many(
+                actor=actor, items=items, action=action, reason=reason, at=at, owner_rule=True
+            ):
+                report_follow_item(report=subjects[item.subject_id], item=item)
+            return []
         left, steps = [], defaultdict(list)
         for item in items:
             report = subjects[item.subject_id]
@@ -82,6 +99,10 @@ class ReportOwner(SubjectOwner):
         for step, reports in steps.items():
             reports_transition_many(actor=actor, reports=reports, action=step, note=reason, at=at)
         return left
+
+    def check_update(self, subject, item, changes: dict) -> None:
+        if "lead_unit" in changes:
+            raise refused_elsewhere(self, subject, _("re-route it"))
 
     def check_sub_item(self, subject, parent) -> None:
         raise refused_elsewhere(self, subject, _("a problem is handled as one item"))
@@ -106,7 +127,7 @@ class ReportOwner(SubjectOwner):
         problems = []
         if item.state not in AGREEING[report.state]:
             problems.append(f"report #{report.pk} is {report.state}, its item {item.number} is {item.state}")
-        if report.expected_on != item.effective_deadline:
+        if item.state != ItemState.DRAFT and report.expected_on != item.effective_deadline:
             problems.append(f"report #{report.pk} expected {report.expected_on}, item due {item.effective_deadline}")
         if item.lead_unit_id != report.routed_unit_id:
             problems.append(f"report #{report.pk} routed to {report.routed_unit_id}, item led by {item.lead_unit_id}")

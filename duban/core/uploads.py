@@ -56,7 +56,7 @@ def column_letters(column: int) -> str:
 
 
 def _unreadable(reason: str) -> UnreadableUpload:
-    return UnreadableUpload(_("This is not an Excel .xlsx file that can be read (%(error)s).") % {"error": reason})
+    return UnreadableUpload(_("The file is damaged or is not the kind its name says (%(error)s).") % {"error": reason})
 
 
 def _too_far(row: int, column: int, max_rows: int) -> UnreadableUpload:

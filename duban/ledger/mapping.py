@@ -58,6 +58,8 @@ SYNONYMS: dict[str, list[str]] = {  # fmt: skip
     "audited_unit": ["被审计单位"],
     "amount": ["涉及金额", "问题金额", "金额"],
     "requirement": ["整改要求", "审计建议", "审计意见"],
+    # a campaign ledger's own records: where the problem is (a problem report, campaigns)
+    "address": ["问题地址", "问题点位", "问题位置", "详细地址", "具体位置", "具体地点", "点位", "地址", "位置", "地点"],
     # a reform ledger's own records: the reform (reforms)
     "special_group": ["专项小组", "所属专项小组", "责任专项小组"],
     "reform_level": ["改革层级", "任务层级", "改革类型", "层级"],
@@ -66,8 +68,10 @@ SYNONYMS: dict[str, list[str]] = {  # fmt: skip
 FIELDS = list(SYNONYMS)
 AUDIT_FIELDS = ("audit_project", "audited_unit", "amount", "requirement")
 REFORM_FIELDS = ("special_group", "reform_level", "goals")
+CAMPAIGN_FIELDS = ("address",)
 # The fields a ledger kind reads beyond every ledger's (a context's own records)
-KIND_FIELDS = {"audit": AUDIT_FIELDS, "reform": REFORM_FIELDS}
+KIND_FIELDS = {"audit": AUDIT_FIELDS, "reform": REFORM_FIELDS, "campaign": CAMPAIGN_FIELDS}
+SUBJECT_FIELDS = frozenset(name for names in KIND_FIELDS.values() for name in names)
 REQUIRED = ("title", "lead_unit")
 _NAME_OF = {name: (field, rank) for field, names in SYNONYMS.items() for rank, name in enumerate(names)}
 _NOISE = re.compile(r"[\s*★※：:]+|[（(][^）)]*[)）]")
@@ -143,6 +147,7 @@ IMPORT_ONLY_LABELS = {
     "special_group": _("special group"),
     "reform_level": _("level"),
     "goals": _("goals"),
+    "address": _("address"),
 }
 
 

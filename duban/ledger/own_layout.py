@@ -24,7 +24,7 @@ def layout_of(ledger: Ledger) -> ImportMapping | None:
 
 
 def _value(item: Item, field: str, header: str, subject_values: dict):
-    if field in mapping.AUDIT_FIELDS or field in mapping.REFORM_FIELDS:
+    if field in mapping.SUBJECT_FIELDS:
         value = subject_values.get(field, "")
         if field == "amount" and value != "" and "万元" in header:
             return value / 10_000

@@ -18,10 +18,13 @@ carry-over — the ledger's services ask the subject's owner before they act on 
 
 A context may also make its subjects from an office's imported ledger: its AppConfig's
 `ledger_import_subjects()` returns {ledger kind: factory(job)}, whose `subject_of(spec)` gives the
-row's spec back with its `subject` (an audit ledger's rows become audit findings), and whose
-`values_of_many(ids)` gives the subjects' columns back for the export in the office's layout
-(`model` names the subjects' model); it
-records what it created in `created`, which `remove(created)` deletes if the import is withdrawn.
+row's spec back with its `subject` (an audit ledger's rows become audit findings) and records what
+it made in `created`; `remove(created)` deletes that if the import is withdrawn, `summary(created)`
+says it in words, and `values_of_many(ids)` gives the subjects' columns back for the export in the
+office's layout (`model` names the subjects' model). A factory may also check rows before
+anything is written: `row_checker(ledger)` gives a function `(spec, cell, error)` that reads the
+row's own columns into the spec or reports an error naming the column (a campaign's category and
+a place it can locate).
 
 An owner's own services call the ledger with `owner_rule=True`: they have applied their rule and
 checked who may act, and the ledger is not to ask them again. The person is recorded all the same.
@@ -121,11 +124,26 @@ def import_subjects(job):
     return factory(job) if factory is not None else None
 
 
+def import_row_checker(ledger):
+    """The owning context's check of each row of an import into `ledger` (None: nothing to check)."""
+    factory = _import_registry().get(ledger.kind)
+    row_checker = getattr(factory, "row_checker", None)
+    return row_checker(ledger) if row_checker is not None else None
+
+
 def imported_subjects_remove(job) -> None:
     """Remove what the owning context made of a withdrawn import's rows (`created_subjects`)."""
     factory = _import_registry().get(job.ledger.kind)
     if factory is not None and job.created_subjects:
         factory.remove(job.created_subjects)
+
+
+def imported_subjects_summary(job) -> list[str]:
+    """What the owning context made of the import's rows, in words ("3 problem reports")."""
+    factory = _import_registry().get(job.ledger.kind)
+    if factory is None or not job.created_subjects:
+        return []
+    return factory.summary(job.created_subjects)
 
 
 def imported_subject_values(kind: str, items) -> dict[int, dict]:

@@ -4,6 +4,7 @@ projects and findings (`duban.ledger.owners.import_subjects`)."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from duban.ledger.models import ImportJob, Item
 from duban.rectification.models import AuditFinding, AuditProject
@@ -70,6 +71,14 @@ class AuditFindings:
             )
             self.created["findings"].append(finding.pk)
         return {**spec, "subject": finding}
+
+    @staticmethod
+    def summary(created: dict) -> list[str]:
+        projects, findings = len(created.get("projects", [])), len(created.get("findings", []))
+        made = [ngettext("%(n)s audit project", "%(n)s audit projects", projects) % {"n": projects}] if projects else []
+        if findings:
+            made.append(ngettext("%(n)s audit finding", "%(n)s audit findings", findings) % {"n": findings})
+        return made
 
     @staticmethod
     def values_of_many(ids) -> dict[int, dict]:

@@ -4,6 +4,8 @@ milestones are then added on the reform's page as for any reform."""
 
 from __future__ import annotations
 
+from django.utils.translation import ngettext
+
 from duban.ledger.models import ImportJob, Item
 from duban.reforms.choices import ReformLevel, SpecialGroup
 from duban.reforms.models import Reform
@@ -38,6 +40,11 @@ class ImportedReforms:
             )
             self.created["reforms"].append(reform.pk)
         return {**spec, "subject": reform}
+
+    @staticmethod
+    def summary(created: dict) -> list[str]:
+        n = len(created.get("reforms", []))
+        return [ngettext("%(n)s reform", "%(n)s reforms", n) % {"n": n}] if n else []
 
     @staticmethod
     def values_of_many(ids) -> dict[int, dict]:

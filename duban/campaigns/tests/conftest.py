@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from openpyxl import Workbook
 from PIL import Image
 
 from duban.campaigns.choices import ChiefKind, ReportSource
@@ -68,6 +69,24 @@ def submit_report(world, personas, category="parking", at=DONGMEN, actor=None, *
         **fields,
     }
     return report_submit(**values)
+
+
+def office_workbook(rows: list[list], header: list[str]) -> bytes:
+    """A street office's own problem ledger: a merged title, a 填报单位 row, the header on row 3,
+    the rows, a blank row and a 填报人 footer."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["文明城市专项整治问题台账"])
+    sheet.append(["填报单位：东门街道办事处", None, None, None, None, "填报日期：2026年11月20日"])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    sheet.append([])
+    sheet.append(["填报人：陈网格", None, None, "联系电话：0755-82000000"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 @pytest.fixture

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, rule, run_state_machine_as_test
 
@@ -12,9 +15,9 @@ from duban.campaigns.models import Report
 from duban.campaigns.services.reports import report_transition
 from duban.campaigns.services.rerouting import report_reroute
 from duban.campaigns.services.submitting import report_submit
-from duban.campaigns.tests.conftest import DONGMEN, GUIYUAN, make_photo
+from duban.campaigns.tests.conftest import DONGMEN, GUIYUAN, make_photo, office_workbook
 from duban.ledger.choices import ItemState
-from duban.ledger.services import item_transition
+from duban.ledger.services import item_transition, job_check, job_run, job_start
 from duban.ledger.tests.contract import ANYONE, MACHINE_SETTINGS, PICK, ContractMachine
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +27,10 @@ REPORT_STEPS = set(REPORT_ACTIONS.by_code) - ROUTING_ACTIONS
 
 def test_reports_and_their_items_agree_whatever_acts_on_them(client, personas, world):
     class Reports(ContractMachine):
-        @initialize(accepted=st.integers(1, 3))
-        def report_some_problems(self, accepted):
+        @initialize(accepted=st.integers(1, 3), imported=st.booleans())
+        def report_some_problems(self, accepted, imported):
+            if imported:  # from the office's own ledger: one still to deal with (a draft), one rectified
+                self.subjects += import_two_reports(world, personas)
             for n, place in enumerate([DONGMEN, GUIYUAN, DONGMEN, GUIYUAN][: accepted + 1]):
                 report = report_submit(
                     actor=personas.resident,
@@ -70,6 +75,20 @@ def test_reports_and_their_items_agree_whatever_acts_on_them(client, personas, w
 
     Reports.personas, Reports.client = personas, client
     run_state_machine_as_test(Reports, settings=MACHINE_SETTINGS)
+
+
+def import_two_reports(world, personas) -> list[Report]:
+    due = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+    rows = [
+        [1, "解放路口共享单车堆放", "非机动车乱停放", "东门街道解放路口", "东门街道", due, "否"],
+        [2, "桂园路单车压占盲道", "非机动车乱停放", "桂园街道桂园路", "桂园街道", due, "是"],
+    ]  # fmt: skip
+    data = office_workbook(
+        rows, header=["序号", "问题描述", "问题类别", "问题地址", "责任单位", "整改时限", "是否完成整改"]
+    )
+    job = job_check(actor=personas.office_admin, ledger=world.campaign.ledger, name="台账.xlsx", data=data)
+    job_run(job_start(actor=personas.office_admin, job=job))
+    return list(Report.objects.filter(source=ReportSource.LEDGER).order_by("-pk")[:2])
 
 
 def test_done_from_the_ledger_page_runs_the_reports_rule_or_is_refused_with_a_link(client, personas, world):

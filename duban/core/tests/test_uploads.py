@@ -99,7 +99,7 @@ def test_a_workbook_from_openpyxl_reads_from_a1_with_empty_cells_as_empty_text()
 )
 def test_cells_placed_any_other_way_are_found_where_the_reader_would_put_them(sheet, cell):
     message = refusal(zip_parts(xlsx_parts(sheet)))
-    assert (f"a cell at {cell}." in message) if cell else ("not an Excel .xlsx file that can be read" in message)
+    assert (f"a cell at {cell}." in message) if cell else ("is damaged or is not the kind its name says" in message)
 
 
 def test_a_part_inflating_beyond_the_limit_is_refused_before_the_reader_sees_it():
@@ -126,7 +126,7 @@ def test_sizes_the_central_directory_understates_are_not_trusted():
             lying[start + 24 : start + 28] = struct.pack("<L", 1024)
     assert bytes(lying) != honest
     assert zipfile.ZipFile(io.BytesIO(bytes(lying))).getinfo("xl/sharedStrings.xml").file_size == 1024
-    assert "not an Excel .xlsx file that can be read (BadZipFile)" in refusal(bytes(lying))
+    assert "is damaged or is not the kind its name says (BadZipFile)" in refusal(bytes(lying))
 
 
 def test_a_zip_of_a_million_parts_is_refused_before_its_directory_is_parsed():
@@ -142,13 +142,13 @@ def test_a_zip_of_a_million_parts_is_refused_before_its_directory_is_parsed():
     [b"", b"not a zip", b"PK\x03\x04" + b"\0" * 100, zip_parts(xlsx_parts("")) + b"trailing PK\x05\x06"],
 )
 def test_what_is_not_a_zip_is_refused_as_unreadable(data):
-    assert "not an Excel .xlsx file that can be read" in refusal(data)
+    assert "is damaged or is not the kind its name says" in refusal(data)
 
 
 def test_a_part_in_utf16_is_refused():
     parts = xlsx_parts("")
     parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].decode().encode("utf-16")
-    assert "not an Excel .xlsx file that can be read" in refusal(zip_parts(parts))
+    assert "is damaged or is not the kind its name says" in refusal(zip_parts(parts))
 
 
 def test_column_letters():

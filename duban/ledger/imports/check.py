@@ -138,6 +138,7 @@ def check_workbook(
     if result.errors:
         return result
     units, ambiguous = units_by_name()
+    subject_check = owners.import_row_checker(ledger)
     today = timezone.localdate()
     basis, urgency, rectification = (
         choice_lookup(BasisKind),
@@ -287,6 +288,8 @@ def check_workbook(
             audit_of(spec, cell, error, unknown, positions, table.headers, units, ambiguous)
         if "special_group" in positions:
             reform_of(spec, cell, error)
+        if subject_check is not None and "lead_unit" in spec:
+            subject_check(spec, cell, error)
         finished = cell("done")
         if finished not in (None, ""):
             try:

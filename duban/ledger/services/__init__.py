@@ -18,7 +18,7 @@ from duban.ledger.services.notices import interview_record, notice_answer, notic
 from duban.ledger.services.progress import co_unit_acknowledge, co_unit_report, item_report_progress
 from duban.ledger.services.scoring import scoring_feed
 from duban.ledger.services.sweep import SweepResult, sweep_run
-from duban.ledger.services.transitions import item_transition, items_transition_many
+from duban.ledger.services.transitions import item_check, item_transition, items_transition_many
 from duban.ledger.services.yearend import carry_over_plan, ledger_carry_over
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "extension_request",
     "instruction_add",
     "interview_record",
+    "item_check",
     "item_create",
     "item_report_progress",
     "item_transition",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
-from duban.ledger import access, own_layout
+from duban.ledger import access, own_layout, owners
 from duban.ledger import imports as import_rows
 from duban.ledger.choices import ItemState
 from duban.ledger.forms import BatchDeadlineForm, ImportForm, ImportMappingForm, UnitAliasForm, WithdrawImportForm
@@ -93,6 +93,7 @@ def _detail_page(
             "states": list(items.values("state").annotate(n=Count("pk")).order_by("state")),
             "drafts": items.filter(state=ItemState.DRAFT).count(),
             "withdraw_refusal": imports_services.withdraw_refusal(job),
+            "made": owners.imported_subjects_summary(job),
             "deadline_form": deadline_form or BatchDeadlineForm(),
             "withdraw_form": withdraw_form or WithdrawImportForm(),
         }
