@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "duban.rectification",
     "duban.reforms",
     "duban.campaigns",
+    "duban.rules",
     "duban.portal",
     "duban.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("org/", include("duban.orgs.urls")),
     path("ledger/", include("duban.ledger.urls")),
     path("rectification/", include("duban.rectification.urls")),
+    path("rules/", include("duban.rules.urls")),
     path("reforms/", include("duban.reforms.urls")),
     path("campaigns/", include("duban.campaigns.urls")),
     path("open311/v2/", include("duban.campaigns.urls_open311")),

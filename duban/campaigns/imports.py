@@ -4,6 +4,8 @@ office recorded, and its item is the report's own."""
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,10 +31,17 @@ class ImportedReports:
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job
-        self.campaign = Campaign.objects.get(ledger=job.ledger)
-        self.table = routing.RoutingTable.of(self.campaign)
-        self.categories = self.campaign.categories.in_bulk()
+        # A campaign-kind ledger opened by hand has no campaign: its rows stay items.
+        self.campaign = Campaign.objects.filter(ledger=job.ledger).first()
         self.created: dict[str, list[int]] = {"reports": []}
+
+    @functools.cached_property
+    def table(self) -> routing.RoutingTable:
+        return routing.RoutingTable.of(self.campaign)
+
+    @functools.cached_property
+    def categories(self) -> dict:
+        return self.campaign.categories.in_bulk()
 
     @staticmethod
     def row_checker(ledger: Ledger):
@@ -81,7 +90,7 @@ class ImportedReports:
     def subject_of(self, spec: dict) -> dict:
         """The spec with its new report as subject, when the row says where its problem is."""
         wanted = spec.get("report")
-        if not wanted:
+        if not wanted or self.campaign is None:
             return spec
         if not spec.get("done"):
             state = ReportState.ACCEPTED

@@ -254,11 +254,9 @@ def seed_ledgers(rng: random.Random, logins: dict[str, User]) -> None:
                 actor=logins["office_admin"], finding=finding, ledger=audit, items=[spec], at=on_day(assigned, 10)
             )
             _plan(replay, item, profile, assigned, rng, actors)
-            if profile in {"prompt", "returned", "extended"}:  # what rectification recovered and built
+            if profile in {"prompt", "returned", "extended"}:  # what rectification recovered
                 recovered = (finding.amount_involved * Decimal(rng.choice([60, 80, 100])) / 100).quantize(Decimal(1))
-                finding_record_result(
-                    actor=None, finding=finding, amount_recovered=recovered, rules_built=rng.randrange(0, 3)
-                )
+                finding_record_result(actor=None, finding=finding, amount_recovered=recovered)
 
         replay.at(assigned, 10, open_item)
     replay.run(dt.date(2024, 1, 15))

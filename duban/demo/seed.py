@@ -11,6 +11,7 @@ from duban.demo import luohu
 from duban.demo.campaign_seed import seed_campaigns
 from duban.demo.ledger_seed import seed_ledgers
 from duban.demo.reform_seed import seed_reform_current, seed_reform_followups, seed_reform_history
+from duban.demo.rules_seed import seed_rules
 from duban.orgs import services
 from duban.orgs.choices import AccountType, LeaderRank, PositionRole, UnitKind
 from duban.orgs.models import Domain, Person, Unit, User
@@ -186,3 +187,4 @@ def seed_demo(seed: int = 440303) -> None:
     seed_reform_current(rng, logins)
     seed_reform_followups(logins)
     seed_campaigns(rng, logins)
+    seed_rules(rng, logins)

@@ -21,5 +21,6 @@ class PortalConfig(AppConfig):
         return [
             ("portal:problem_new", _("Report a problem"), public),
             ("portal:problems", _("Map of problems"), public),
+            ("portal:policies", _("Policies and rules"), public),
             ("portal:my_problems", _("My reports"), resident),
         ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duban.portal import landing, problems, views
+from duban.portal import landing, policies, problems, views
 
 app_name = "portal"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("participate/votes/<int:pk>/", views.vote_round, name="vote_round"),
     path("participate/evaluations/<int:pk>/", views.panel_results, name="panel_results"),
     path("participate/cases/", views.cases, name="cases"),
+    path("policies/", policies.policies, name="policies"),
+    path("policies/<int:pk>/", policies.policy_detail, name="policy_detail"),
+    path("policies/receipt/<str:token>/", policies.policy_receipt, name="policy_receipt"),
     path("participate/cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("participate/calls/", views.calls, name="calls"),
     path("participate/calls/<int:pk>/", views.call_detail, name="call_detail"),

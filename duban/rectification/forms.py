@@ -62,7 +62,6 @@ class ResultForm(forms.Form):
     amount_recovered = forms.DecimalField(
         label=_("Amount recovered (yuan)"), min_value=0, max_digits=14, decimal_places=2
     )
-    rules_built = forms.IntegerField(label=_("Rules built or revised"), min_value=0, max_value=1000)
 
 
 class PromptLettersForm(forms.Form):

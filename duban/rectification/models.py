@@ -44,7 +44,8 @@ class AuditProject(BaseModel):
 
 
 class AuditFinding(BaseModel):
-    """One problem an audit found, and what its rectification recovered and built."""
+    """One problem an audit found, and what its rectification recovered (the rules it built are the
+    rules registry's, counted through `duban.core.derived`)."""
 
     project = models.ForeignKey(AuditProject, on_delete=models.PROTECT, related_name="findings")
     seq = models.PositiveSmallIntegerField(_("number in the report"))
@@ -57,7 +58,6 @@ class AuditFinding(BaseModel):
         Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
     )
     amount_recovered = models.DecimalField(_("amount recovered (yuan)"), max_digits=14, decimal_places=2, default=0)
-    rules_built = models.PositiveSmallIntegerField(_("rules built or revised"), default=0)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 

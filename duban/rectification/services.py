@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from duban.core import derived
 from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.ledger import access as ledger_access
@@ -102,13 +103,12 @@ def finding_open_items(
 
 
 @transaction.atomic
-def finding_record_result(
-    *, actor: User | None, finding: AuditFinding, amount_recovered: Decimal, rules_built: int
-) -> AuditFinding:
+def finding_record_result(*, actor: User | None, finding: AuditFinding, amount_recovered: Decimal) -> AuditFinding:
+    """The money the rectification recovered; the rules it built are counted from the rules
+    registry (rules whose actions cite the finding, `duban.core.derived`), never typed."""
     _require_manager(actor)
     finding = AuditFinding.objects.select_for_update().get(pk=finding.pk)
     finding.amount_recovered = amount_recovered
-    finding.rules_built = rules_built
     finding.full_clean()
     save_with_history(finding, actor=actor, reason="rectification.finding.result")
     return finding
@@ -200,6 +200,7 @@ def yearend_report(year: int, today: dt.date) -> list[UnitYearend]:
         AuditFinding.objects.filter(project__year=year).select_related("responsible_unit", "project").order_by("seq")
     )
     items = items_by_finding(findings)
+    rules = derived.counts_built_from(findings)
     rows: dict[int, UnitYearend] = {}
     for finding in findings:
         status = finding_status(items.get(finding.pk, []), today)
@@ -207,7 +208,7 @@ def yearend_report(year: int, today: dt.date) -> list[UnitYearend]:
         row.counts[status] += 1
         row.amount_involved += finding.amount_involved
         row.amount_recovered += finding.amount_recovered
-        row.rules_built += finding.rules_built
+        row.rules_built += rules.get(finding.pk, 0)
         row.findings.append((finding, status))
     return sorted(rows.values(), key=lambda r: (-r.counts[FindingStatus.NOT_RECTIFIED], r.unit.name))
 
@@ -215,10 +216,11 @@ def yearend_report(year: int, today: dt.date) -> list[UnitYearend]:
 def findings_total(findings: list[AuditFinding]) -> UnitYearend:
     """The 合计 line under a project's findings: money involved and recovered, rules built."""
     total = UnitYearend(unit=None)
+    rules = derived.counts_built_from(findings)
     for finding in findings:
         total.amount_involved += finding.amount_involved
         total.amount_recovered += finding.amount_recovered
-        total.rules_built += finding.rules_built
+        total.rules_built += rules.get(finding.pk, 0)
     return total
 
 

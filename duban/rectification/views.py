@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duban.core import derived
 from duban.core.exports import amount, count, xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.views import form_page
@@ -101,10 +102,13 @@ def project_detail(request, pk: int):
     items = services.items_by_finding(findings)
     today = timezone.localdate()
     labels = dict(FindingStatus.choices)
+    built = derived.built_from(findings)
     rows = []
     for finding in findings:
         status = services.finding_status(items.get(finding.pk, []), today)
-        rows.append({"finding": finding, "items": items.get(finding.pk, []), "status": status, "label": labels[status]})
+        rows.append({"finding": finding, "items": items.get(finding.pk, []), "status": status, "label": labels[status],
+                     "built": built.get(finding.pk, []),
+                     "rules": sum(1 for record in built.get(finding.pk, []) if record.counts)})  # fmt: skip
     ledger = _audit_ledger(project.year)
     context = {
         "project": project,

@@ -141,6 +141,33 @@ def _campaigns_reproduce_the_seed(client):
     assert posted.status_code == 201
 
 
+def _rules_reproduce_the_seed(client):
+    """区纪委监委: 11 categories, 60 rules, 27 newly made and 16 revised through its plan, compiled and
+    issued; the court's handbook and judicial recommendation reached 200+ enterprises and 3,000+
+    practitioners; the rules built because of audit findings are counted at year end — all on
+    the summary page, computed from the registry."""
+    import datetime as dt
+
+    from duban.ledger.owners import owner_of_model
+    from duban.rectification.services import yearend_report, yearend_total
+    from duban.rules.models import Compilation, RuleAction
+
+    client.force_login(User.objects.get(username="office_admin"))
+    rows = {row.unit.name: row for row in client.get(reverse("rules:summary")).context["rows"]}
+    discipline = rows["区纪委监委"]
+    assert (discipline.categories, discipline.rules, discipline.made, discipline.revised) == (11, 60, 27, 16)
+    court = rows["深圳市罗湖区人民法院"]
+    assert court.reach.enterprises > 200 and court.reach.practitioners > 3000
+    compilation = Compilation.objects.get(title="区纪委监委工作制度汇编")
+    assert compilation.state == "issued" and compilation.entries.count() == 60
+    assert client.get(reverse("rules:compilation_download", args=[compilation.pk, "docx"])).status_code == 200
+    assert yearend_total(yearend_report(2024, dt.date(2024, 12, 31))).rules_built >= 4
+    owner = owner_of_model(RuleAction)
+    assert all(owner.disagreements(action) == [] for action in RuleAction.objects.all())
+    client.logout()
+    assert "黄金珠宝行业企业犯罪风险提示手册" in client.get(reverse("portal:policies") + "?q=黄金").content.decode()
+
+
 def test_the_demo_district(rf, client, monkeypatch):
     # The full 21,300 take minutes to play through; the mechanism is the same at a tenth of it.
     monkeypatch.setattr(campaign_seed, "SOLVED_2021", 2000)
@@ -152,6 +179,7 @@ def test_the_demo_district(rf, client, monkeypatch):
     _ledgers_were_played_through_the_services()
     _reforms_reproduce_the_seed(client)
     _campaigns_reproduce_the_seed(client)
+    _rules_reproduce_the_seed(client)
 
     counts = (Unit.objects.count(), Person.objects.count(), Item.objects.count(), ItemEvent.objects.count())
     call_command("demo", stdout=open("/dev/null", "w"))

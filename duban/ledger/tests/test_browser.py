@@ -6,6 +6,7 @@ from django.urls import reverse
 from duban.conftest import PASSWORD, build_personas, pick
 from duban.ledger.choices import ItemState, LedgerKind
 from duban.ledger.models import Item, Ledger, Notice
+from duban.rules.tests.conftest import rule_built_from
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,9 +105,10 @@ def test_open_supervise_and_write_off_one_audit_finding(page, live_server, tmp_p
     page.goto(live_server.url + reverse("rectification:project_detail", args=[item.subject.project_id]))
     page.click("summary:has-text('登记整改结果')")
     page.fill("input[name=amount_recovered]", "1200000")
-    page.fill("input[name=rules_built]", "1")
     page.click("form[action$='/result/'] button[type=submit]")
     page.wait_for_selector(".badge.finding-rectified")
+    # the rules it built are the registry's: one made by 东门街道 because of this finding (以审促建)
+    rule_built_from(personas, item.subject, unit=personas.unit_a, staff=personas.unit_a_staff)
     page.goto(live_server.url + reverse("rectification:yearend", args=[2030]))
     row = page.locator("tbody tr", has_text=personas.unit_a.name)
     cells = row.locator("td").all_inner_texts()[1:]

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 OFFICIAL = [
     "orgs:unit_tree", "orgs:person_list", "orgs:portfolio_list", "ledger:item_list", "rectification:audit_year",
-    "reforms:reform_list", "campaigns:campaign_list",
+    "reforms:reform_list", "campaigns:campaign_list", "rules:rule_list",
 ]  # fmt: skip
 MENUS = {
     "office_admin": {*OFFICIAL, "ledger:inbox", "ledger:queue"},
@@ -19,12 +19,13 @@ MENUS = {
     "unit_a_head": {*OFFICIAL, "ledger:inbox"},
     "unit_a_staff": {*OFFICIAL, "ledger:inbox"},
     "unit_b_staff": {*OFFICIAL, "ledger:inbox"},
-    "expert": {"reforms:my_panels", "portal:problem_new", "portal:problems"},
-    "resident": {"portal:problem_new", "portal:problems", "portal:my_problems"},
-    "anonymous": {"portal:problem_new", "portal:problems"},
+    "expert": {"reforms:my_panels", "portal:problem_new", "portal:problems", "portal:policies"},
+    "resident": {"portal:problem_new", "portal:problems", "portal:my_problems", "portal:policies"},
+    "anonymous": {"portal:problem_new", "portal:problems", "portal:policies"},
 }
 PUBLIC_PAGES = [
     "portal:home", "portal:problems", "portal:problem_new", "portal:reforms", "portal:calls", "portal:cases",
+    "portal:policies",
 ]  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from duban.rectification.services import (
     project_create,
     yearend_report,
 )
+from duban.rules.tests.conftest import rule_built_from
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -133,7 +134,9 @@ def test_yearend_reconciliation_and_carry_over(personas, finding, audit_ledger, 
         (personas.supervisor, "close", ""),
     ]:
         item_transition(actor=actor, item=done_item, action=action, reason=reason, at=on_day(D(2024, 5, 6)))
-    finding_record_result(actor=personas.office_admin, finding=done, amount_recovered=Decimal("30000"), rules_built=2)
+    finding_record_result(actor=personas.office_admin, finding=done, amount_recovered=Decimal("30000"))
+    rule_built_from(personas, done, title="桂园街道公务接待制度")
+    rule_built_from(personas, done, title="桂园街道财务审批制度")
 
     rows = {row.unit.name: row for row in yearend_report(2024, D(2024, 12, 31))}
     assert rows["东门街道"].counts[FindingStatus.NOT_RECTIFIED] == 1

@@ -10,6 +10,7 @@ from django.urls import reverse
 from duban.core.exports import AMOUNT_FORMAT
 from duban.core.testing import link_href, xlsx_data_rows, xlsx_workbook
 from duban.rectification.services import finding_add, finding_record_result, project_create
+from duban.rules.tests.conftest import rule_built_from
 
 pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
@@ -27,9 +28,9 @@ def findings(personas, project, finding):
         amount_involved=Decimal("8190000.00"),
         requirement="追回超付款",
     )
-    finding_record_result(
-        actor=personas.office_admin, finding=second, amount_recovered=Decimal("600000.50"), rules_built=2
-    )
+    finding_record_result(actor=personas.office_admin, finding=second, amount_recovered=Decimal("600000.50"))
+    rule_built_from(personas, second, unit=personas.unit_a, staff=personas.unit_a_staff, title="工程结算审核制度")
+    rule_built_from(personas, second, unit=personas.unit_a, staff=personas.unit_a_staff, title="工程款支付制度")
     other = project_create(
         actor=personas.office_admin,
         year=2024,
