@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.forms import add_service_errors
-from duban.core.paginator import CappedPaginator
+from duban.core.paginator import OnePassPaginator
 from duban.rules.models import OutreachEnterprise, Rule
 from duban.rules.publicity import reach_of, receipt_confirm
 
@@ -19,7 +19,7 @@ def policies(request):
     rules = Rule.objects.public_in_force().select_related("issuing_unit").order_by("-effective_on", "-pk")
     if query.strip():
         rules = rules.matching(query)
-    page = CappedPaginator(rules, 20).get_page(request.GET.get("page"))
+    page = OnePassPaginator(rules, 20).get_page(request.GET.get("page"))
     return render(request, "portal/policies.html", {"page": page, "q": query})
 
 

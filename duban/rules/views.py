@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
-from duban.core.paginator import CappedPaginator
+from duban.core.paginator import CappedPaginator, OnePassPaginator
 from duban.core.text import download_name
 from duban.core.views import form_page, whole_number
 from duban.ledger.models import Item
@@ -78,7 +78,7 @@ def rule_list(request):
     if unit:
         categories = categories.filter(unit_id=unit)
     context = {
-        "page": CappedPaginator(rules.order_by("issuing_unit__sort_order", "category__sort_order", "pk"), 50).get_page(
+        "page": OnePassPaginator(rules.order_by("issuing_unit__sort_order", "category__sort_order", "pk"), 50).get_page(
             request.GET.get("page")
         ),
         "chosen": chosen,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import reverse
 
-from duban.core import search
 from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
@@ -46,7 +47,16 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
         unit, user = self._data(rules)
-        official, visitor = Client(), Client()
+        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+            rows = self._measure(user, runs)
+        self.stdout.write(f"{Rule.objects.count():,} rules\n")
+        self.stdout.write("| page | query | p50 ms | p95 ms |\n|---|---|---:|---:|")
+        for who, query, p50, p95 in rows:
+            self.stdout.write(f"| {who} | {query} | {p50:.1f} | {p95:.1f} |")
+
+    def _measure(self, user, runs: int) -> list[tuple]:
+        official, visitor = Client(SERVER_NAME="localhost"), Client(SERVER_NAME="localhost")
         official.force_login(user)
         rows = []
         for query in QUERIES:
@@ -61,10 +71,7 @@ class Command(BaseCommand):
                 timings.sort()
                 p50, p95 = timings[len(timings) // 2] * 1000, timings[int(0.95 * len(timings))] * 1000
                 rows.append((who, query, p50, p95))
-        self.stdout.write(f"{Rule.objects.count():,} rules\n")
-        self.stdout.write("| page | query | p50 ms | p95 ms |\n|---|---|---:|---:|")
-        for who, query, p50, p95 in rows:
-            self.stdout.write(f"| {who} | {query} | {p50:.1f} | {p95:.1f} |")
+        return rows
 
     def _data(self, n: int):
         unit = Unit.objects.filter(name="罗湖区（基准测试）").first()
@@ -84,8 +91,7 @@ class Command(BaseCommand):
             number = f"罗纪发〔{rng.randrange(2010, 2026)}〕{rng.randrange(1, 99)}号"
             text = _text(rng, title)
             batch.append(Rule(issuing_unit=unit, title=title, kind="system", scope=rng.choice(["public", "internal"]),
-                              status="in_force", version=1, document_number=number, text=text,
-                              search_tokens=search.tokens(title, number, text)))  # fmt: skip
+                              status="in_force", version=1, document_number=number, text=text))  # fmt: skip
             if len(batch) == 1000:
                 self._insert(batch)
                 batch = []
