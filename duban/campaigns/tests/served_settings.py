@@ -14,7 +14,7 @@ PASSWORD_HASHERS = ["duban.campaigns.tests.served_settings.SlowHasher"]
 
 class SlowHasher(MD5PasswordHasher):
     algorithm = "slow_md5"
-    seconds = 0.3
+    seconds = 0.6
 
     def encode(self, password, salt):
         time.sleep(self.seconds)
