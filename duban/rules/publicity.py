@@ -119,7 +119,12 @@ def reach_of(rules) -> Reach:
 def receipt_confirm(*, token: str, credit_code: str, confirmed_by: str) -> OutreachEnterprise:
     """An enterprise confirms, from its receipt link, that the policy reached it; its code must
     be the one the link was made for. Confirming again changes nothing."""
-    reached = OutreachEnterprise.objects.select_for_update().select_related("enterprise").filter(token=token).first()
+    reached = (
+        OutreachEnterprise.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .filter(token=token)
+        .first()
+    )
     if reached is None:
         raise ValidationError(_("This receipt link is not valid."))
     try:

@@ -78,7 +78,7 @@ def reviews_open(today: dt.date | None = None) -> tuple[int, int]:
 
 
 def _lock(review: RuleReview) -> RuleReview:
-    return RuleReview.objects.select_for_update().select_related("rule__issuing_unit").get(pk=review.pk)
+    return RuleReview.objects.select_for_update(of=("self",)).select_related("rule__issuing_unit").get(pk=review.pk)
 
 
 @transaction.atomic

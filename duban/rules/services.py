@@ -240,7 +240,11 @@ def cause_link(*, actor: User | None, action: RuleAction, cause) -> ActionCause:
 
 
 def _lock(action: RuleAction) -> RuleAction:
-    return RuleAction.objects.select_for_update().select_related("plan__unit", "plan__ledger", "rule").get(pk=action.pk)
+    return (
+        RuleAction.objects.select_for_update(of=("self",))
+        .select_related("plan__unit", "plan__ledger", "rule")
+        .get(pk=action.pk)
+    )
 
 
 def _require_signed(action: RuleAction, actor, at) -> Item:
