@@ -72,10 +72,14 @@ def actions_citing(subjects) -> dict[int, list[Built]]:
 
 
 def plans_for(user):
-    """The plans of this year and the next that the user may add actions to."""
+    """The plans of this year and the next that the user may add actions to (read once per user
+    object: a project page asks for every finding)."""
+    if hasattr(user, "_rule_plans"):
+        return user._rule_plans
     year = timezone.localdate().year
     plans = RulePlan.objects.filter(year__in=[year, year + 1]).select_related("unit").order_by("-year", "pk")
-    return [plan for plan in plans if access.keeps_rules_of(user, plan.unit)]
+    user._rule_plans = [plan for plan in plans if access.keeps_rules_of(user, plan.unit)]
+    return user._rule_plans
 
 
 def build_link(subject, user):

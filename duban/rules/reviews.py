@@ -105,7 +105,7 @@ def review_decide(
     return review
 
 
-def review_follow_item(*, actor: User | None, review: RuleReview, item_action: str, at) -> None:
+def review_follow_item(review: RuleReview, *, actor: User | None, item_action: str, at) -> None:
     """The review's side of a step on its item: verified, a kept rule is renewed; returned, the
     review is open again; cancelled, it is cancelled."""
     review = _lock(review)
@@ -122,12 +122,6 @@ def review_follow_item(*, actor: User | None, review: RuleReview, item_action: s
         review.decision = ""
     review.state = move.target
     save_with_history(review, actor=actor, reason=move.event)
-
-
-def open_reviews(user):
-    """The reviews the user's units have to decide."""
-    reviews = RuleReview.objects.filter(state=ReviewState.OPEN).select_related("rule__issuing_unit")
-    return [review for review in reviews if access.keeps_rules_of(user, review.rule.issuing_unit)]
 
 
 def items_of(reviews) -> dict[int, Item]:

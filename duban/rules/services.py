@@ -338,7 +338,7 @@ def _issue(action, document_number, adopted_on, effective_on, text, upload, repl
 #
 
 
-def action_follow_item(*, actor: User | None, action: RuleAction, item_action: str, reason: str, at) -> None:
+def action_follow_item(action: RuleAction, *, actor: User | None, item_action: str, at) -> None:
     """The action's side of a step on its item: verified, it applies to the rule; returned, it is
     redrafted; cancelled, it is cancelled (a rule being made goes with it)."""
     action = _lock(action)

@@ -36,11 +36,10 @@ FOLLOWED = ("accept", "return", "cancel")
 class _FollowingOwner(SubjectOwner):
     """A subject whose own steps submit its item, and which follows the item's review."""
 
-    agreeing: dict[str, set[str]]
+    agreeing: dict[str, set[str]]  # the item states a subject's newest item may be in, by its state
+    state_field: str  # the subject's own state
+    follower = None  # the context's service that follows a step on the item: (subject, *, actor, item_action, at)
     submitted_by: str  # what the subject's page does instead of 报送办结
-
-    def follow(self, subject, item_action: str, *, actor, reason: str, at) -> None:
-        raise NotImplementedError
 
     def refuses(self, action: str, subject, item) -> OwnedItemRefused | None:
         if action == "submit":
@@ -61,7 +60,7 @@ class _FollowingOwner(SubjectOwner):
             raise ValidationError({"reason": _("Give a reason or a report for this step.")})
         with transaction.atomic():  # the subject and its item change together, or neither
             for item in items:
-                self.follow(subjects[item.subject_id], action, actor=actor, reason=reason, at=at)
+                type(self).follower(subjects[item.subject_id], actor=actor, item_action=action, at=at)
             items_transition_many(actor=actor, items=items, action=action, reason=reason, at=at, owner_rule=True)
         return []
 
@@ -72,15 +71,12 @@ class _FollowingOwner(SubjectOwner):
     def check_sub_item(self, subject, parent) -> None:
         raise refused_elsewhere(self, subject, _("a rule action is one item"))
 
-    def state_of(self, subject) -> str:
-        raise NotImplementedError
-
     def disagreements(self, subject) -> list[str]:
         subject = type(subject).objects.get(pk=subject.pk)
         item = Item.objects.for_subject(subject).order_by("-pk").first()
         if item is None:
             return [f"{subject._meta.model_name} {subject.pk} has no item"]
-        state = self.state_of(subject)
+        state = getattr(subject, self.state_field)
         if item.state not in self.agreeing[state]:
             return [f"{subject._meta.model_name} {subject.pk} is {state}, its item {item.number} is {item.state}"]
         return []
@@ -89,6 +85,8 @@ class _FollowingOwner(SubjectOwner):
 class RuleActionOwner(_FollowingOwner):
     model = RuleAction
     url_name = "rules:action_detail"
+    state_field = "stage"
+    follower = staticmethod(action_follow_item)
     agreeing = {
         ActionStage.DRAFTING: OPEN_ITEM,
         ActionStage.LEGAL_REVIEW: {ItemState.IN_PROGRESS},
@@ -106,12 +104,6 @@ class RuleActionOwner(_FollowingOwner):
     def describe(self, subject) -> str:
         inner = subject.title.replace("“", "‘").replace("”", "’")
         return _("rule action “%(title)s”") % {"title": inner}
-
-    def follow(self, subject, item_action: str, *, actor, reason: str, at) -> None:
-        action_follow_item(actor=actor, action=subject, item_action=item_action, reason=reason, at=at)
-
-    def state_of(self, subject) -> str:
-        return subject.stage
 
     def deadline_moved(self, subject, item) -> None:
         RuleAction.objects.filter(pk=subject.pk).update(deadline=item.effective_deadline)
@@ -135,6 +127,8 @@ class RuleActionOwner(_FollowingOwner):
 class RuleReviewOwner(_FollowingOwner):
     model = RuleReview
     url_name = "rules:review_detail"
+    state_field = "state"
+    follower = staticmethod(review_follow_item)
     agreeing = {
         ReviewState.OPEN: OPEN_ITEM,
         ReviewState.DECIDED: {ItemState.SUBMITTED},
@@ -149,9 +143,3 @@ class RuleReviewOwner(_FollowingOwner):
     def describe(self, subject) -> str:
         inner = subject.rule.title.replace("“", "‘").replace("”", "’")
         return _("review of “%(title)s”") % {"title": inner}
-
-    def follow(self, subject, item_action: str, *, actor, reason: str, at) -> None:
-        review_follow_item(actor=actor, review=subject, item_action=item_action, at=at)
-
-    def state_of(self, subject) -> str:
-        return subject.state
