@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
+from django.utils.translation import gettext_lazy as _
 
 
 class CappedPaginator(Paginator):
@@ -31,21 +33,49 @@ class CappedPaginator(Paginator):
 
 
 class OnePassPaginator(CappedPaginator):
-    """For a filter that reads every row anyway (a substring of long texts): the matching ids, in
-    order, are read once (at most `cap` + 1) and give both the count and the page, so the rows
-    are scanned once rather than twice."""
+    """For a filter that reads every row anyway (a substring of long texts): one query gives the
+    page's ids and the number of matching rows (`COUNT(*) OVER ()`), so the rows are scanned once
+    and only a page of ids leaves the database. The count is exact; only a page past the end costs
+    a second query (a count, to find the last page)."""
 
-    @cached_property
-    def _ids(self) -> list[int]:
-        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+    is_capped = False
 
     @cached_property
     def count(self) -> int:
-        return len(self._ids)
+        return self.object_list.count()
+
+    def get_page(self, number):
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
 
     def page(self, number):
-        number = self.validate_number(number)
+        number = self._whole(number)
         bottom = (number - 1) * self.per_page
-        ids = self._ids[bottom : bottom + self.per_page]
+        found = list(
+            self.object_list.annotate(_matching=Window(Count("pk"))).values_list("pk", "_matching")[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if found:
+            self.__dict__["count"] = found[0][1]
+        elif number > 1:
+            self.validate_number(number)  # past the end: counts, raises EmptyPage
+        else:
+            self.__dict__["count"] = 0
+        ids = [pk for pk, _ in found]
         rows = self.object_list.order_by().filter(pk__in=ids).in_bulk()
         return Paginator._get_page(self, [rows[pk] for pk in ids], number, self)
+
+    @staticmethod
+    def _whole(number) -> int:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(_("That page number is not an integer")) from None
+        if number < 1:
+            raise EmptyPage(_("That page number is less than 1"))
+        return number

@@ -389,19 +389,11 @@ def seed_reform_followups(logins: dict[str, User]) -> None:
     year = today.year
     office, supervisor = logins["office_admin"], logins["supervisor"]
     by_short = {unit.short_name or unit.name: unit for unit in Unit.objects.active()}
-    past = list(Reform.objects.filter(year=2018, level=ReformLevel.KEY).order_by("id")[:2])
+    # the other 2018 key reform's look-back (institutionalised) follows its rule: `rules_seed`
+    sustained = Reform.objects.filter(year=2018, level=ReformLevel.KEY).order_by("id")[1]
     lookback_record(
         actor=office,
-        reform=past[0],
-        year=year,
-        outcome="institutionalised",
-        findings="改革经验已固化为全区制度，持续运行。",
-        rules=f"《罗湖区{past[0].title.removeprefix('2018年')}工作规则》（罗府办〔2019〕12号）",
-        at=on_day(dt.date(year, 3, 10), 10),
-    )
-    lookback_record(
-        actor=office,
-        reform=past[1],
+        reform=sustained,
         year=year,
         outcome="sustained",
         findings="改革成效保持稳定，群众反映良好。",

@@ -2,8 +2,8 @@
 区纪委监委's 60 rules in 11 categories (27 newly made and 16 revised through its 2023 plan of 增、补、调,
 the rest kept), issued as its 《工作制度汇编》; the education work committee's implementation plan
 and eight measures; the health committee's pilot scheme; the court's risk handbook and first
-judicial recommendation brought to 200+ enterprises and 3,000+ practitioners; and rules built
-because of the 2024 audit findings (以审促建)."""
+judicial recommendation brought to 200+ enterprises and 3,000+ practitioners; rules built
+because of the 2024 audit findings (以审促建); and a 2018 reform's rule, which its look-back links."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
 from duban.rectification.models import AuditFinding
+from duban.reforms.choices import LookBackOutcome, ReformLevel
+from duban.reforms.models import Reform
+from duban.reforms.services import lookback_record
 from duban.rules import publicity, services
 from duban.rules.choices import ActionKind, PlanScheme, RuleKind, RuleScope
 from duban.rules.compilation import compilation_create, compilation_issue
@@ -152,9 +155,20 @@ def _text(title: str, rng: random.Random) -> str:
 class Playback:
     """One unit's plan actions, each taken through assignment, its stages and verification."""
 
-    def __init__(self, *, ledger: Ledger, unit: Unit, title: str, scheme: str, year: int, logins, rng) -> None:
+    def __init__(
+        self,
+        *,
+        ledger: Ledger,
+        unit: Unit,
+        title: str,
+        scheme: str,
+        year: int,
+        logins,
+        rng,
+        verifier: str = "office_admin",
+    ) -> None:
         self.plan = services.plan_create(actor=None, unit=unit, ledger=ledger, year=year, title=title, scheme=scheme)
-        self.office = logins["office_admin"]
+        self.office, self.verifier = logins["office_admin"], logins[verifier]
         self.rng = rng
         self.year = year
 
@@ -212,12 +226,45 @@ class Playback:
         day += dt.timedelta(days=3)
         action = services.action_step(actor=None, action=action, code="publish", at=on_day(day, 10))
         item_transition(
-            actor=self.office,
+            actor=self.verifier,
             item=action.item,
             action="accept",
             reason="经核验，制度已印发施行",
             at=on_day(day + dt.timedelta(days=5), 11),
         )
+
+
+def _from_reform(rng, logins, office: Unit) -> None:
+    """A 2018 key reform made into the district's working rule in 2019; this year's look-back finds
+    it institutionalised and links the rule rather than naming it."""
+    reform = Reform.objects.filter(year=2018, level=ReformLevel.KEY).order_by("id").first()
+    play = Playback(
+        ledger=_ledger(2019, office),
+        unit=office,
+        title="区委改革办2019年制度“废、改、立”工作计划",
+        scheme=PlanScheme.REPEAL_AMEND_MAKE,
+        year=2019,
+        logins=logins,
+        rng=rng,
+        verifier="supervisor",  # the office's own plan is verified from outside it
+    )
+    play.act(
+        ActionKind.MAKE,
+        title=f"罗湖区{reform.title.removeprefix('2018年')}工作规则",
+        start=dt.date(2019, 2, 18),
+        summary="把改革中行之有效的做法固化为制度",
+        causes=[reform],
+        number="罗改办〔2019〕12号",
+    )
+    year = timezone.localdate().year
+    lookback_record(
+        actor=logins["office_admin"],
+        reform=reform,
+        year=year,
+        outcome=LookBackOutcome.INSTITUTIONALISED,
+        findings="改革经验已固化为全区制度，持续运行。",
+        at=on_day(dt.date(year, 3, 10), 10),
+    )
 
 
 def _ledger(year: int, office: Unit) -> Ledger:
@@ -243,6 +290,7 @@ def seed_rules(rng: random.Random, logins: dict[str, User]) -> None:
     _discipline(rng, logins, by_short["区纪委监委"], ledger_2023)
     _education_health_court(rng, logins, district, ledger_2023)
     _from_audits(rng, logins, by_short, ledger_2024)
+    _from_reform(rng, logins, office)
     # 定期清理: this year's ledger takes the reviews the sweep opens for rules due again
     this_year = timezone.localdate().year
     if this_year > 2024:

@@ -150,6 +150,8 @@ def _rules_reproduce_the_seed(client):
 
     from duban.ledger.owners import owner_of_model
     from duban.rectification.services import yearend_report, yearend_total
+    from duban.reforms.models import LookBack
+    from duban.reforms.services import rules_in_effect
     from duban.rules.models import Compilation, RuleAction
 
     client.force_login(User.objects.get(username="office_admin"))
@@ -164,6 +166,9 @@ def _rules_reproduce_the_seed(client):
     assert yearend_total(yearend_report(2024, dt.date(2024, 12, 31))).rules_built >= 4
     owner = owner_of_model(RuleAction)
     assert all(owner.disagreements(action) == [] for action in RuleAction.objects.all())
+    institutionalised = LookBack.objects.get(outcome="institutionalised")
+    [rule] = rules_in_effect(institutionalised.reform)
+    assert institutionalised.rules == "" and rule.label.endswith("工作规则")
     client.logout()
     assert "黄金珠宝行业企业犯罪风险提示手册" in client.get(reverse("portal:policies") + "?q=黄金").content.decode()
 

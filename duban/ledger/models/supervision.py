@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duban.core.models import BaseModel
+from duban.core.models import BaseModel, ChoiceLabels
 from duban.ledger.choices import ExtensionState, Light, NoticeLevel
 from duban.ledger.models.items import USER, Item
 from duban.orgs.models import Person, Unit
@@ -71,7 +71,7 @@ class Follow(models.Model):
         return f"{self.user_id} → {self.item_id}"
 
 
-class LightRecord(models.Model):
+class LightRecord(ChoiceLabels, models.Model):
     """The worst light an item showed in a reporting period, so history shows "red, then caught up"."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="light_records")

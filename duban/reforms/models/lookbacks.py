@@ -21,7 +21,12 @@ class LookBack(BaseModel):
     outcome = models.CharField(_("outcome"), max_length=20, choices=LookBackOutcome.choices)
     findings = models.TextField(_("findings"))
     rules = models.TextField(
-        _("rules produced"), blank=True, help_text=_("One rule per line, with its document number.")
+        _("rules outside the registry"),
+        blank=True,
+        help_text=_(
+            "Rules in the district's rules registry built from this reform are linked by themselves; name here "
+            "the others it produced, one per line with its document number."
+        ),
     )
     replicated_by = models.CharField(_("replicated by"), max_length=200, blank=True)
     reopened = models.PositiveSmallIntegerField(_("ledger items reopened"), default=0)

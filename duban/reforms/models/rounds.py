@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duban.core.models import BaseModel
+from duban.core.models import BaseModel, ChoiceLabels
 from duban.orgs.models import Unit
 from duban.reforms.choices import DEFAULT_CRITERIA, PanelState, Satisfaction
 from duban.reforms.models.reforms import Reform
@@ -50,7 +50,7 @@ class RatingRound(Round):
         verbose_name_plural = _("rating rounds")
 
 
-class Rating(models.Model):
+class Rating(ChoiceLabels, models.Model):
     round = models.ForeignKey(RatingRound, on_delete=models.PROTECT, related_name="ratings")
     reform = models.ForeignKey(Reform, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

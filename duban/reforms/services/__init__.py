@@ -6,7 +6,7 @@ annual plan (`plans`), the call for proposals (`proposals`), and look-backs and 
 
 from duban.reforms.choices import PLAN_LEVELS
 from duban.reforms.services.adjustments import adjustment_decide, adjustment_request
-from duban.reforms.services.lookbacks import case_save, lookback_record
+from duban.reforms.services.lookbacks import case_save, lookback_record, rules_in_effect
 from duban.reforms.services.plans import plan_added_since_approval, plan_approve, plan_of, plan_reforms
 from duban.reforms.services.proposals import (
     PROPOSALS_PER_PERSON,
@@ -41,6 +41,7 @@ __all__ = [
     "call_create",
     "case_save",
     "lookback_record",
+    "rules_in_effect",
     "plan_added_since_approval",
     "plan_approve",
     "plan_of",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core.derived import Built, built_from
 from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.ledger.services import item_transition
@@ -32,7 +33,9 @@ def lookback_record(
     at: dt.datetime | None = None,
 ) -> LookBack:
     """Record a look-back of an earlier year's reform. A relapse reopens the reform's finished
-    ledger items (the ledger's `reopen`, with the findings as the reason) so the loop runs again."""
+    ledger items (the ledger's `reopen`, with the findings as the reason) so the loop runs again.
+    Institutionalised needs its rules: in effect in the registry, built from the reform, or named in
+    `rules` when they are outside it."""
     check_manager(actor)
     at, _today = moment(at)
     reform = Reform.objects.select_for_update().get(pk=reform.pk)
@@ -40,8 +43,15 @@ def lookback_record(
         raise ValidationError({"year": _("A look-back checks a reform of an earlier year.")})
     if not findings.strip():
         raise ValidationError({"findings": _("Write what the look-back found.")})
-    if outcome == LookBackOutcome.INSTITUTIONALISED and not rules.strip():
-        raise ValidationError({"rules": _("Name the rules the reform produced.")})
+    if outcome == LookBackOutcome.INSTITUTIONALISED and not (rules.strip() or rules_in_effect(reform)):
+        raise ValidationError(
+            {
+                "rules": _(
+                    "No rule in effect in the registry was built from this reform: build it from the reform's "
+                    "page in the rules registry, or name here the rules outside the registry it produced."
+                )
+            }
+        )
     if outcome == LookBackOutcome.REPLICATED and not replicated_by.strip():
         raise ValidationError({"replicated_by": _("Say who replicated the reform.")})
     lookback = LookBack(
@@ -67,6 +77,12 @@ def lookback_record(
         lookback.reopened = len(finished)
     lookback.save()
     return lookback
+
+
+def rules_in_effect(reform: Reform) -> list[Built]:
+    """The registry's rules in effect built from the reform: what an institutionalised look-back
+    found, as links rather than typed titles."""
+    return [record for record in built_from([reform]).get(reform.pk, []) if record.counts]
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from duban.ledger.services import item_transition
 from duban.reforms.models import Case, LookBack
 from duban.reforms.services import case_save, lookback_record, reform_decompose
 from duban.reforms.tests.conftest import MARCH
+from duban.rules.tests.conftest import rule_built_from
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -70,6 +71,23 @@ def test_a_look_back_needs_an_earlier_reform_and_its_evidence(personas, finished
     assert field in refused.value.message_dict
     assert not LookBack.objects.exists()
     assert set(Item.objects.values_list("state", flat=True)) == {ItemState.CLOSED}
+
+
+def test_an_institutionalised_look_back_links_the_registrys_rules_built_from_the_reform(
+    client, personas, finished_reform
+):
+    rule = rule_built_from(personas, finished_reform, title="商事登记“秒批”工作规则")
+    lookback = lookback_record(
+        actor=personas.office_admin, reform=finished_reform, year=2025, outcome="institutionalised", findings="已固化"
+    )
+    assert lookback.rules == ""
+
+    client.force_login(personas.office_admin)
+    page = client.get(reverse("reforms:reform_detail", args=[finished_reform.pk])).content.decode()
+    lookbacks = page[page.index('id="lookbacks"') :]
+    produced = lookbacks[lookbacks.index("形成的制度") : lookbacks.index("</p>")]
+    assert "商事登记“秒批”工作规则" in produced
+    assert f'href="/rules/actions/{rule.actions.get().pk}/"' in produced
 
 
 def test_only_published_cases_reach_the_portal(client, personas, finished_reform):

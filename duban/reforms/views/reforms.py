@@ -101,6 +101,7 @@ def _reform_page(request, pk: int, **bound):
         "milestones_form": bound.get("milestones_form") or MilestonesForm(),
         "adjustment_form": bound.get("adjustment_form") or AdjustmentForm(),
         "lookbacks": reform.lookbacks.all(),
+        "rules_in_effect": services.rules_in_effect(reform),
         "lookback_form": bound.get("lookback_form") or LookBackForm(initial={"year": timezone.localdate().year}),
         "decision_form": DecisionForm(),
         "pending": AdjustmentState.PENDING,
