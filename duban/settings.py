@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "duban.reforms",
     "duban.campaigns",
     "duban.rules",
+    "duban.fleet",
     "duban.portal",
     "duban.demo",
 ]

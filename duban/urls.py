@@ -16,6 +16,7 @@ urlpatterns = [
     path("ledger/", include("duban.ledger.urls")),
     path("rectification/", include("duban.rectification.urls")),
     path("rules/", include("duban.rules.urls")),
+    path("fleet/", include("duban.fleet.urls")),
     path("reforms/", include("duban.reforms.urls")),
     path("campaigns/", include("duban.campaigns.urls")),
     path("open311/v2/", include("duban.campaigns.urls_open311")),

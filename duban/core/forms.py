@@ -65,6 +65,15 @@ class DatePicker(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DateTimePicker(forms.DateTimeInput):
+    """The browser's date-and-time picker, in ISO 8601 (2024-06-30T09:00) whatever the language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class QuickSelect(forms.Select):
     """A <select> built in Python rather than from one template per option: a filter bar with a few
     hundred units and people renders in a millisecond instead of tens. `pairs`, when given, are the

@@ -1,0 +1,328 @@
+"""The car platform's pages: requests and their steps, the approver's and the dispatcher's queues, the
+driver's phone page, and the cars with their week."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duban.core.forms import add_service_errors
+from duban.core.paginator import CappedPaginator
+from duban.fleet import access, availability, services
+from duban.fleet.choices import BOOKING_MOVES, EVENT_LABELS, OPEN_STATES, VEHICLE_MOVES, BookingState
+from duban.fleet.forms import BookingForm, DepartForm, DispatchForm, RateForm, ReasonForm, ReturnForm
+from duban.fleet.models import Booking, Receipt, Vehicle
+from duban.orgs import access as org_access
+from duban.orgs.models import Unit
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request):
+    """The user's bookings (their units', or their trips as a driver), and what waits for them."""
+    access.require_platform(request.user)
+    bookings = access.bookings_for(request.user).select_related("unit", "vehicle", "driver__person")
+    state = request.GET.get("state", "")
+    if state in BookingState.values:
+        bookings = bookings.filter(state=state)
+    approvals = []
+    for unit in access.approved_units(request.user):
+        used, quota = services.quota_use(unit, timezone.localdate().replace(day=1))
+        waiting = Booking.objects.filter(
+            unit__in=Unit.objects.subtree(unit), state=BookingState.PENDING_APPROVAL
+        ).select_related("unit")
+        approvals.append({"unit": unit, "used": used, "quota": quota, "waiting": list(waiting.order_by("starts_at"))})
+    context = {
+        "page": CappedPaginator(bookings.order_by("-starts_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page")),
+        "state": state,
+        "states": BookingState.choices,
+        "approvals": approvals,
+        "may_request": access.may_request(request.user),
+        "dispatches": access.is_dispatcher(request.user),
+        "drives": access.driver_of(request.user) is not None,
+    }
+    return render(request, "fleet/home.html", context)
+
+
+def _request_units(user):
+    return org_access.scope_roots(user)
+
+
+@login_required
+def booking_new(request):
+    access.require_platform(request.user)
+    units = _request_units(request.user)
+    if not units:
+        raise Http404
+    form = BookingForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            booking = services.booking_request(actor=request.user, official_use=data.pop("official_use"), **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Car requested: %(number)s.") % {"number": booking.number})
+            return redirect("fleet:booking_detail", pk=booking.pk)
+    return render(request, "fleet/booking_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def booking_detail(request, pk: int):
+    booking = access.get_booking_for_user(request.user, pk)
+    return _booking_page(request, booking)
+
+
+def _step_forms(request, booking: Booking, data=None, files=None) -> dict:
+    """The form of each step the user may take now, keyed by the step's code."""
+    user = request.user
+    forms = {}
+    for move in BOOKING_MOVES.available(booking.state):
+        if not services.may_step(user, booking, move):
+            continue
+        if move.code in ("dispatch", "redispatch"):
+            forms[move.code] = DispatchForm(
+                data if data is not None else None,
+                vehicles=availability.free_vehicles(booking),
+                drivers=availability.free_drivers(booking),
+                needs_reason=move.needs_reason,
+                prefix=move.code,
+            )
+        elif move.code == "depart":
+            forms[move.code] = DepartForm(data, initial={"odometer_out": booking.vehicle.odometer_km})
+        elif move.code == "return":
+            forms[move.code] = ReturnForm(data, files)
+        elif move.needs_reason:
+            forms[move.code] = ReasonForm(data, prefix=move.code)
+        elif move.code != "refer":
+            forms[move.code] = None
+    return forms
+
+
+def _booking_page(request, booking: Booking, forms: dict | None = None, status: int = 200):
+    forms = forms if forms is not None else _step_forms(request, booking)
+    steps = [{"move": BOOKING_MOVES[code], "form": form} for code, form in forms.items()]
+    rateable = (
+        booking.state in (BookingState.COMPLETED, BookingState.SETTLED)
+        and booking.rating is None
+        and access.acts_for(request.user, booking.unit)
+    )
+    car_out = None
+    if booking.vehicle_id and booking.state in (BookingState.DISPATCHED, BookingState.ACCEPTED):
+        car_out = (
+            Booking.objects.filter(vehicle_id=booking.vehicle_id, state=BookingState.ON_TRIP)
+            .exclude(pk=booking.pk)
+            .first()
+        )
+    used, quota = services.quota_use(booking.unit, services.month_of(booking.starts_at), excluding=booking)
+    context = {
+        "booking": booking,
+        "steps": steps,
+        "events": [
+            {"event": e, "label": EVENT_LABELS.get(e.code, e.code)}
+            for e in booking.events.select_related("actor").order_by("at", "pk")
+        ],
+        "receipts": booking.receipts.all(),
+        "rate_form": RateForm() if rateable else None,
+        "car_out": car_out if car_out is not None and car_out.overdue else None,
+        "quota": quota,
+        "used": used,
+        "sees_contact": access.acts_for(request.user, booking.unit)
+        or access.is_dispatcher(request.user)
+        or (booking.driver is not None and access.driver_of(request.user) == booking.driver)
+        or access.approves_for(request.user, booking.unit),
+    }
+    return render(request, "fleet/booking_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def booking_step(request, pk: int, code: str):
+    booking = access.get_booking_for_user(request.user, pk)
+    if code not in BOOKING_MOVES:
+        raise Http404
+    forms = _step_forms(request, booking, request.POST, request.FILES)
+    data: dict = {}
+    form = forms.get(code)
+    if form is not None:
+        if not form.is_valid():
+            return _booking_page(request, booking, forms, status=400)
+        data = dict(form.cleaned_data)
+    reason = data.pop("reason", "") or ""
+    try:
+        services.booking_step(actor=request.user, booking=booking, code=code, reason=reason, **data)
+    except ValidationError as error:
+        if form is not None:
+            add_service_errors(form, error)
+            return _booking_page(request, booking, forms, status=400)
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, str(BOOKING_MOVES[code].label))
+    if code in ("take", "depart", "return") and request.POST.get("next") == "driver":
+        return redirect("fleet:driver")
+    return redirect("fleet:booking_detail", pk=booking.pk)
+
+
+@login_required
+def receipt(request, pk: int):
+    found = get_object_or_404(Receipt.objects.select_related("booking"), pk=pk)
+    access.get_booking_for_user(request.user, found.booking_id)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+
+
+@login_required
+@require_POST
+def booking_rate(request, pk: int):
+    booking = access.get_booking_for_user(request.user, pk)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.booking_rate(actor=request.user, booking=booking, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you for rating the trip."))
+    else:
+        messages.error(request, _("Choose from one to five stars."))
+    return redirect("fleet:booking_detail", pk=booking.pk)
+
+
+@login_required
+def board(request):
+    """The dispatcher's board: requests to dispatch, over-quota requests for the administrator,
+    cars still out past their window, and what is on the road today."""
+    access.require_dispatcher(request.user)
+    pending = list(
+        Booking.objects.filter(state=BookingState.PENDING_DISPATCH).select_related("unit").order_by("starts_at")
+    )
+    for booking in pending:
+        booking.free_vehicles = list(availability.free_vehicles(booking)[:6])
+        booking.free_driver_count = availability.free_drivers(booking).count()
+    today = timezone.localdate()
+    zone = timezone.get_default_timezone()
+    day_start = dt.datetime.combine(today, dt.time(), tzinfo=zone)
+    context = {
+        "pending": pending,
+        "over_quota": Booking.objects.filter(state=BookingState.PENDING_QUOTA).select_related("unit")
+        if access.is_platform_admin(request.user)
+        else [],
+        "still_out": availability.still_out(),
+        "today": Booking.objects.filter(
+            state__in=OPEN_STATES | {BookingState.ON_TRIP},
+            starts_at__lt=day_start + dt.timedelta(days=1),
+            ends_at__gt=day_start,
+        )
+        .exclude(state__in=(BookingState.PENDING_APPROVAL, BookingState.PENDING_QUOTA))
+        .select_related("unit", "vehicle", "driver__person")
+        .order_by("starts_at"),
+    }
+    return render(request, "fleet/board.html", context)
+
+
+@login_required
+def driver(request):
+    """The driver's phone page: today's and the coming trips, one tap to confirm, depart, return."""
+    me = access.driver_of(request.user)
+    if me is None:
+        raise Http404
+    today = timezone.localdate()
+    zone = timezone.get_default_timezone()
+    since = dt.datetime.combine(today, dt.time(), tzinfo=zone)
+    trips = list(
+        Booking.objects.filter(driver=me)
+        .filter(state__in=(BookingState.DISPATCHED, BookingState.ACCEPTED, BookingState.ON_TRIP))
+        .select_related("unit", "vehicle")
+        .order_by("starts_at")
+    )
+    done = Booking.objects.filter(driver=me, returned_at__gte=since).select_related("unit", "vehicle")
+    for trip in trips:
+        if trip.state == BookingState.ACCEPTED:
+            trip.step_code, trip.step_form = "depart", DepartForm(initial={"odometer_out": trip.vehicle.odometer_km})
+        elif trip.state == BookingState.ON_TRIP:
+            trip.step_code, trip.step_form = "return", ReturnForm()
+        if trip.state in (BookingState.ACCEPTED, BookingState.ON_TRIP):
+            trip.step_label = BOOKING_MOVES[trip.step_code].label
+    return render(request, "fleet/driver.html", {"driver": me, "trips": trips, "done": done})
+
+
+@login_required
+def vehicle_list(request):
+    access.require_platform(request.user)
+    monday = _monday(request.GET.get("week"))
+    vehicles = list(Vehicle.objects.exclude(status="retired").select_related("holder"))
+    context = {
+        "rows": _week_rows(monday, vehicles),
+        "monday": monday,
+        "days": [monday + dt.timedelta(days=n) for n in range(7)],
+        "previous": monday - dt.timedelta(days=7),
+        "next": monday + dt.timedelta(days=7),
+        "admin": access.is_platform_admin(request.user),
+        "dispatches": access.is_dispatcher(request.user),
+    }
+    return render(request, "fleet/vehicle_list.html", context)
+
+
+@login_required
+def vehicle_detail(request, pk: int):
+    access.require_platform(request.user)
+    vehicle = get_object_or_404(Vehicle.objects.select_related("holder"), pk=pk)
+    monday = _monday(request.GET.get("week"))
+    context = {
+        "vehicle": vehicle,
+        "monday": monday,
+        "days": [monday + dt.timedelta(days=n) for n in range(7)],
+        "rows": _week_rows(monday, [vehicle]),
+        "previous": monday - dt.timedelta(days=7),
+        "next": monday + dt.timedelta(days=7),
+        "moves": [m for m in VEHICLE_MOVES.available(vehicle.status) if m.actor == "admin"]
+        if access.is_platform_admin(request.user)
+        else [],
+        "history": vehicle.history.select_related("history_user").order_by("-history_date")[:50],
+    }
+    return render(request, "fleet/vehicle_detail.html", context)
+
+
+@login_required
+@require_POST
+def vehicle_step(request, pk: int, code: str):
+    vehicle = get_object_or_404(Vehicle, pk=pk)
+    access.require_platform_admin(request.user)
+    try:
+        services.vehicle_step(actor=request.user, vehicle=vehicle, code=code, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, str(VEHICLE_MOVES[code].label))
+    return redirect("fleet:vehicle_detail", pk=vehicle.pk)
+
+
+def _week_rows(monday: dt.date, vehicles: list[Vehicle]) -> list[dict]:
+    slots = availability.week(monday, vehicles)
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    return [
+        {
+            "vehicle": vehicle,
+            "cells": [
+                {"day": day, "slots": [s for s in slots.get(vehicle.pk, []) if s.day == n]}
+                for n, day in enumerate(days)
+            ],
+        }
+        for vehicle in vehicles
+    ]
+
+
+def _monday(value: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value or "")
+    except ValueError:
+        day = timezone.localdate()
+    return day - dt.timedelta(days=day.weekday())
