@@ -102,3 +102,4 @@ def not_found(request, exc: Http404):
 api.add_router("/ledger", "duban.ledger.api.router")
 api.add_router("/reforms", "duban.reforms.api.router")
 api.add_router("/rules", "duban.rules.api.router")
+api.add_router("/fleet", "duban.fleet.api.router")

@@ -62,6 +62,7 @@ DEPARTMENTS = [
     ("区审计局", "区审计局"),
     ("区城市管理和综合执法局", "区城管局"),
     ("区政务服务数据管理局", "区政数局"),
+    ("区投资推广和企业服务中心", "区投资推广中心"),
     # UNVERIFIED from here: the typical Shenzhen district line-up.
     ("区财政局", "区财政局"),
     ("区教育局", "区教育局"),

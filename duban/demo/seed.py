@@ -9,6 +9,7 @@ from django.db import transaction
 
 from duban.demo import luohu
 from duban.demo.campaign_seed import seed_campaigns
+from duban.demo.fleet_seed import seed_fleet
 from duban.demo.ledger_seed import seed_ledgers
 from duban.demo.reform_seed import seed_reform_current, seed_reform_followups, seed_reform_history
 from duban.demo.rules_seed import seed_rules
@@ -29,6 +30,11 @@ PERSONAS = [
     ("staff_guiyuan", "unit B staff (桂园街道)"),
     ("supervisor", "supervisor (区纪委监委)"),
     ("expert", "expert (third-party evaluator)"),
+    ("staff_invest", "requests official cars (区投资推广和企业服务中心)"),
+    ("approver_invest", "approves its unit's car requests (区投资推广和企业服务中心)"),
+    ("dispatcher", "dispatches the platform's cars (区机关事务局)"),
+    ("driver", "drives the platform's cars (机关车队)"),
+    ("fleet_admin", "runs the official-car platform (区机关事务局)"),
     (
         "13800138000",
         "resident (sign in at /accounts/resident/ with this number; the code is printed in the log)",
@@ -188,3 +194,4 @@ def seed_demo(seed: int = 440303) -> None:
     seed_reform_followups(logins)
     seed_campaigns(rng, logins)
     seed_rules(rng, logins)
+    seed_fleet(rng, logins)

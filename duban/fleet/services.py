@@ -87,6 +87,9 @@ def booking_request(
     if not access.acts_for(actor, unit):
         raise PermissionDenied(_("You request cars for your own unit."))
     at, _today = moment(at)
+    starts_at, ends_at = (
+        value if timezone.is_aware(value) else timezone.make_aware(value) for value in (starts_at, ends_at)
+    )
     if not official_use:
         raise ValidationError({"official_use": _("Official cars are for official business only, never private use.")})
     if ends_at <= starts_at:

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duban.core.exports import amount, count, xlsx_response, xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
-from duban.fleet import access, availability, services
+from duban.fleet import access, availability, services, summary
 from duban.fleet.choices import BOOKING_MOVES, EVENT_LABELS, OPEN_STATES, VEHICLE_MOVES, BookingState
-from duban.fleet.forms import BookingForm, DepartForm, DispatchForm, RateForm, ReasonForm, ReturnForm
-from duban.fleet.models import Booking, Receipt, Vehicle
+from duban.fleet.forms import BookingForm, DepartForm, DispatchForm, RateForm, ReasonForm, ReturnForm, SettlementForm
+from duban.fleet.models import Booking, Receipt, Settlement, Vehicle
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit
 
@@ -47,8 +48,6 @@ def home(request):
         "states": BookingState.choices,
         "approvals": approvals,
         "may_request": access.may_request(request.user),
-        "dispatches": access.is_dispatcher(request.user),
-        "drives": access.driver_of(request.user) is not None,
     }
     return render(request, "fleet/home.html", context)
 
@@ -266,7 +265,6 @@ def vehicle_list(request):
         "previous": monday - dt.timedelta(days=7),
         "next": monday + dt.timedelta(days=7),
         "admin": access.is_platform_admin(request.user),
-        "dispatches": access.is_dispatcher(request.user),
     }
     return render(request, "fleet/vehicle_list.html", context)
 
@@ -283,6 +281,7 @@ def vehicle_detail(request, pk: int):
         "rows": _week_rows(monday, [vehicle]),
         "previous": monday - dt.timedelta(days=7),
         "next": monday + dt.timedelta(days=7),
+        "admin": access.is_platform_admin(request.user),
         "moves": [m for m in VEHICLE_MOVES.available(vehicle.status) if m.actor == "admin"]
         if access.is_platform_admin(request.user)
         else [],
@@ -318,6 +317,108 @@ def _week_rows(monday: dt.date, vehicles: list[Vehicle]) -> list[dict]:
         }
         for vehicle in vehicles
     ]
+
+
+@login_required
+def utilisation(request):
+    """Utilisation by car, unit and month, with charts and an .xlsx export."""
+    access.require_platform(request.user)
+    this_month = timezone.localdate().replace(day=1)
+    last = _month(request.GET.get("to")) or this_month
+    first = _month(request.GET.get("from")) or (last - dt.timedelta(days=95)).replace(day=1)
+    if first > last:
+        first, last = last, first
+    figures = summary.utilisation(first, last)
+    if request.GET.get("format") == "xlsx":
+        return _utilisation_xlsx(figures)
+    context = {
+        "figures": figures,
+        "chart": {
+            "labels": [row.label for row in figures.months],
+            "series": [{"name": str(_("Trips")), "values": [row.trips for row in figures.months]}],
+        },
+        "car_chart": {
+            "labels": [row.label for row in figures.cars],
+            "series": [{"name": str(_("Hours on the road")), "values": [float(row.hours) for row in figures.cars]}],
+        },
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "fleet/utilisation.html", context)
+
+
+def _utilisation_xlsx(figures):
+    def rows(found, first):
+        return ([row.label, *first(row), row.trips, row.hours, row.km, row.amount] for row in found)
+
+    common = [count(_("Trips")), _("Hours on the road"), count(_("Kilometres")), amount(_("Charged"))]
+    title = _("Official car use %(first)s to %(last)s") % {
+        "first": f"{figures.first:%Y-%m}",
+        "last": f"{figures.last:%Y-%m}",
+    }
+    return xlsx_sheets_response(
+        f"{title}.xlsx",
+        [
+            (_("By car"), [_("Car"), _("Pool"), _("Idle share (%)"), *common],
+             rows(figures.cars, lambda r: [r.key.get_pool_display(), round((r.idle or 0) * 100)])),
+            (_("By unit"), [_("Unit"), *common], rows(figures.units, lambda r: [])),
+            (_("By month"), [_("Month"), *common], rows(figures.months, lambda r: [])),
+        ],
+    )  # fmt: skip
+
+
+@login_required
+def settlement_list(request):
+    access.require_platform(request.user)
+    settlements = Settlement.objects.select_related("unit").order_by("-month", "unit__sort_order", "pk")
+    if not access.is_platform_admin(request.user):
+        settlements = settlements.filter(unit__in=Unit.objects.subtrees(org_access.scope_roots(request.user)))
+    form = None
+    if access.is_platform_admin(request.user):
+        form = SettlementForm(request.POST or None, units=_borrowing_units())
+        if request.method == "POST" and form.is_valid():
+            try:
+                made = services.settlement_make(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Settled: %(settlement)s.") % {"settlement": made})
+                return redirect("fleet:settlement_list")
+    context = {"page": CappedPaginator(settlements, PAGE_SIZE).get_page(request.GET.get("page")), "form": form}
+    return render(request, "fleet/settlement_list.html", context, status=400 if form and form.errors else 200)
+
+
+def _borrowing_units():
+    return Unit.objects.filter(pk__in=Booking.objects.filter(state=BookingState.COMPLETED).values("unit"))
+
+
+@login_required
+def settlement_download(request, pk: int):
+    access.require_platform(request.user)
+    settlement = get_object_or_404(Settlement.objects.select_related("unit"), pk=pk)
+    if not (access.is_platform_admin(request.user) or access.acts_for(request.user, settlement.unit)):
+        raise Http404
+    trips = settlement.bookings.select_related("vehicle", "driver__person").order_by("returned_at", "pk")
+    headers = [_("Number"), _("Departed at"), _("Returned at"), _("Car"), _("Driver"), _("To (place)"),
+               _("Purpose"), count(_("Kilometres")), _("Hours on the road"), amount(_("Tolls")),
+               amount(_("Parking")), amount(_("Charge"))]  # fmt: skip
+    rows = (
+        [t.number, t.departed_at, t.returned_at, t.vehicle.plate, t.driver.person.name, t.destination, t.purpose,
+         t.km, t.hours, t.tolls, t.parking, t.amount]
+        for t in trips
+    )  # fmt: skip
+    name = _("%(unit)s official car settlement %(month)s") % {
+        "unit": settlement.unit.name,
+        "month": f"{settlement.month:%Y-%m}",
+    }
+    return xlsx_response(f"{name}.xlsx", _("Trips"), headers, rows)
+
+
+def _month(value: str | None) -> dt.date | None:
+    """ "2026-09" → 2026-09-01; None for anything else."""
+    try:
+        return dt.date.fromisoformat(f"{value}-01")
+    except (TypeError, ValueError):
+        return None
 
 
 def _monday(value: str | None) -> dt.date:

@@ -173,6 +173,22 @@ def _rules_reproduce_the_seed(client):
     assert "黄金珠宝行业企业犯罪风险提示手册" in client.get(reverse("portal:policies") + "?q=黄金").content.decode()
 
 
+def _fleet_reproduces_the_seed(client):
+    """8 platform cars of the 机关车队 lent to the industry and key-project departments, 50+ trips
+    back from the road over the demo's months, computed on the utilisation page from the trips."""
+    from duban.fleet.models import Booking, Settlement
+
+    client.force_login(User.objects.get(username="dispatcher"))
+    figures = client.get(reverse("fleet:utilisation")).context["figures"]
+    assert figures.platform_cars == 8 and figures.trips >= 50
+    assert "区投资推广和企业服务中心" in {row.label for row in figures.units}
+    states = set(Booking.objects.values_list("state", flat=True))
+    assert {"settled", "refused", "cancelled", "approved", "dispatched", "pending"} <= states
+    assert Settlement.objects.exists()
+    assert all(b.events.count() >= 2 for b in Booking.objects.exclude(state="pending"))
+    client.logout()
+
+
 def test_the_demo_district(rf, client, monkeypatch):
     # The full 21,300 take minutes to play through; the mechanism is the same at a tenth of it.
     monkeypatch.setattr(campaign_seed, "SOLVED_2021", 2000)
@@ -185,6 +201,7 @@ def test_the_demo_district(rf, client, monkeypatch):
     _reforms_reproduce_the_seed(client)
     _campaigns_reproduce_the_seed(client)
     _rules_reproduce_the_seed(client)
+    _fleet_reproduces_the_seed(client)
 
     counts = (Unit.objects.count(), Person.objects.count(), Item.objects.count(), ItemEvent.objects.count())
     call_command("demo", stdout=open("/dev/null", "w"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -129,3 +131,32 @@ def test_the_week_shows_each_cars_trips(client, personas, fleet):
     page = client.get(reverse("fleet:vehicle_list"), {"week": tomorrow(9).date().isoformat()}).content.decode()
     assert "09:00–12:00" in page and reverse("fleet:booking_detail", args=[booking.pk]) in page
     request_car(personas)  # not dispatched: no car, not on the week
+
+
+def test_utilisation_and_the_monthly_settlement_come_from_the_trips(client, personas, fleet):
+    from duban.fleet import services
+    from duban.fleet.models import Settlement
+
+    booking = dispatched(personas, fleet)
+    booking = services.booking_step(actor=fleet.driver_user, booking=booking, code="take")
+    booking = services.booking_step(actor=fleet.driver_user, booking=booking, code="depart", odometer_out=1000,
+                                    at=tomorrow(9))  # fmt: skip
+    services.booking_step(actor=fleet.driver_user, booking=booking, code="return", odometer_in=1025, at=tomorrow(11))
+    client.force_login(personas.unit_a_staff)
+    month = tomorrow(9).strftime("%Y-%m")
+    page = client.get(reverse("fleet:utilisation"), {"from": month, "to": month})
+    assert page.context["figures"].trips == 1 and page.context["figures"].platform_cars == 3
+    assert "3辆平台车辆，1次出车" in page.content.decode()
+    workbook = client.get(reverse("fleet:utilisation"), {"from": month, "to": month, "format": "xlsx"})
+    assert workbook.status_code == 200 and workbook["Content-Type"].endswith("sheet")
+
+    client.force_login(fleet.admin)
+    later = services.month_of(tomorrow(9))
+    settlement = services.settlement_make(
+        actor=fleet.admin, unit=personas.unit_a, month=later, at=tomorrow(9) + dt.timedelta(days=40)
+    )
+    download = client.get(reverse("fleet:settlement_download", args=[settlement.pk]))
+    assert download.status_code == 200
+    client.force_login(personas.unit_b_staff)
+    assert client.get(reverse("fleet:settlement_download", args=[settlement.pk])).status_code == 404
+    assert Settlement.objects.count() == 1
