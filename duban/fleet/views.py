@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -305,18 +306,17 @@ def vehicle_step(request, pk: int, code: str):
 
 
 def _week_rows(monday: dt.date, vehicles: list[Vehicle]) -> list[dict]:
+    """Each car's seven days, the day's label written once for the 700 cells of a hundred cars."""
     slots = availability.week(monday, vehicles)
-    days = [monday + dt.timedelta(days=n) for n in range(7)]
-    return [
-        {
-            "vehicle": vehicle,
-            "cells": [
-                {"day": day, "slots": [s for s in slots.get(vehicle.pk, []) if s.day == n]}
-                for n, day in enumerate(days)
-            ],
-        }
-        for vehicle in vehicles
-    ]
+    labels = [date_format(monday + dt.timedelta(days=n), "m-d D") for n in range(7)]
+    rows = []
+    for vehicle in vehicles:
+        by_day: list[list] = [[] for _ in labels]
+        for slot in slots.get(vehicle.pk, []):
+            by_day[slot.day].append(slot)
+        cells = [{"label": label, "slots": found} for label, found in zip(labels, by_day, strict=True)]
+        rows.append({"vehicle": vehicle, "cells": cells})
+    return rows
 
 
 @login_required

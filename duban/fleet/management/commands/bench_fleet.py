@@ -83,8 +83,11 @@ class Command(BaseCommand):
     def _data(self, cars: int, bookings: int):
         unit = Unit.objects.filter(name="罗湖区机关事务局（基准测试）").first()
         if unit is None:
+            district = Unit.objects.filter(name="罗湖区（基准测试）").first() or org_services.unit_create(
+                actor=None, parent=None, name="罗湖区（基准测试）", kind=UnitKind.DISTRICT
+            )
             unit = org_services.unit_create(
-                actor=None, parent=None, name="罗湖区机关事务局（基准测试）", kind=UnitKind.DEPARTMENT
+                actor=None, parent=district, name="罗湖区机关事务局（基准测试）", kind=UnitKind.DEPARTMENT
             )
         user = User.objects.filter(username="bench_fleet_dispatcher").first()
         if user is None:
