@@ -35,6 +35,10 @@ class Fleet:
 
 @pytest.fixture
 def fleet(personas) -> Fleet:
+    return build_fleet(personas)
+
+
+def build_fleet(personas) -> Fleet:
     affairs = org_services.unit_create(
         actor=None, parent=personas.district, name="区机关事务局", kind=UnitKind.DEPARTMENT
     )
