@@ -18,6 +18,9 @@ from duban.fleet import services
 from duban.fleet.availability import free_drivers, free_vehicles
 from duban.fleet.choices import LICENCES_FOR, FleetRoleKind
 from duban.fleet.models import Booking, Driver, FleetRole, Quota, Tariff, Vehicle
+from duban.fleet.upkeep import upkeep_open
+from duban.ledger.choices import LedgerKind
+from duban.ledger.models import Ledger
 from duban.orgs import services as org_services
 from duban.orgs.choices import PositionRole
 from duban.orgs.models import Person, Unit, User
@@ -79,6 +82,14 @@ def seed_fleet(rng: random.Random, logins: dict[str, User]) -> None:
         FleetRole.objects.create(person=approver.person, role=FleetRoleKind.APPROVER, unit=unit)
         borrowers.append((unit, applicant, approver, weight))
     Play(rng, dispatcher, admin, cars, drivers, borrowers).run()
+    # one car's annual inspection falls due this month: the sweep puts it on the upkeep ledger
+    cars[-1].inspection_due = timezone.localdate() + dt.timedelta(days=18)
+    cars[-1].save(update_fields=["inspection_due"])
+    office = Unit.objects.get(short_name="区委改革办")
+    year = timezone.localdate().year
+    Ledger.objects.create(name=f"{year}年公务用车运维台账", year=year, kind=LedgerKind.FLEET, owner_unit=office,
+                          number_prefix=f"罗车{year % 100}")  # fmt: skip
+    upkeep_open()
 
 
 def _platform(rng: random.Random, affairs: Unit):

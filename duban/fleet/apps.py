@@ -11,3 +11,16 @@ class FleetConfig(AppConfig):
         from duban.fleet.access import may_use_platform
 
         return [("fleet:home", _("Official cars"), may_use_platform)]
+
+    def ledger_owners(self):
+        """A car's upkeep items: inspection and insurance (see `duban.fleet.upkeep`)."""
+        from duban.fleet.subjects import VehicleOwner
+
+        return [VehicleOwner()]
+
+    def sweep(self) -> str:
+        from duban.fleet.upkeep import upkeep_open
+
+        opened, waiting = upkeep_open()
+        line = f"{opened} car upkeep items opened"
+        return line + (f", {waiting} waiting for this year's official-car upkeep ledger" if waiting else "")

@@ -22,6 +22,7 @@ from duban.fleet import access, availability, services, summary
 from duban.fleet.choices import BOOKING_MOVES, EVENT_LABELS, OPEN_STATES, VEHICLE_MOVES, BookingState
 from duban.fleet.forms import BookingForm, DepartForm, DispatchForm, RateForm, ReasonForm, ReturnForm, SettlementForm
 from duban.fleet.models import Booking, Receipt, Settlement, Vehicle
+from duban.ledger.models import Item
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit
 
@@ -287,6 +288,7 @@ def vehicle_detail(request, pk: int):
         if access.is_platform_admin(request.user)
         else [],
         "history": vehicle.history.select_related("history_user").order_by("-history_date")[:50],
+        "items": Item.objects.for_subject(vehicle).select_related("ledger").order_by("-pk"),
     }
     return render(request, "fleet/vehicle_detail.html", context)
 

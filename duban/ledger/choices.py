@@ -16,6 +16,7 @@ class LedgerKind(models.TextChoices):
     RULES = "rules", _("Rule revision")
     RESEARCH = "research", _("Commissioned research")
     CONTRACT = "contract", _("Contract milestones")
+    FLEET = "fleet", _("Official car upkeep")
     GENERAL = "general", _("General supervision")
 
 

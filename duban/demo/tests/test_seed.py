@@ -186,6 +186,8 @@ def _fleet_reproduces_the_seed(client):
     assert {"settled", "refused", "cancelled", "approved", "dispatched", "pending"} <= states
     assert Settlement.objects.exists()
     assert all(b.events.count() >= 2 for b in Booking.objects.exclude(state="pending"))
+    [upkeep] = Item.objects.filter(ledger__kind="fleet")
+    assert upkeep.title.startswith("车辆年检：粤B·G0308") and upkeep.state == "assigned"
     client.logout()
 
 
