@@ -122,6 +122,10 @@ class Quota(BaseModel):
     def __str__(self) -> str:
         return f"{self.unit} · {self.trips_per_month}"
 
+    def alerts_at(self, used: int) -> bool:
+        """Whether `used` trips reach the alert share of the quota."""
+        return used * 100 >= self.trips_per_month * self.alert_percent
+
 
 class Tariff(BaseModel):
     """What a trip costs the unit: per kilometre and per hour, by vehicle type."""

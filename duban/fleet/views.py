@@ -43,7 +43,10 @@ def home(request):
         waiting = Booking.objects.filter(
             unit__in=Unit.objects.subtree(unit), state=BookingState.PENDING_APPROVAL
         ).select_related("unit")
-        approvals.append({"unit": unit, "used": used, "quota": quota, "waiting": list(waiting.order_by("starts_at"))})
+        alert = quota is not None and quota.alerts_at(used)
+        approvals.append(
+            {"unit": unit, "used": used, "quota": quota, "alert": alert, "waiting": list(waiting.order_by("starts_at"))}
+        )
     context = {
         "page": CappedPaginator(bookings.order_by("-starts_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page")),
         "state": state,
@@ -137,6 +140,7 @@ def _booking_page(request, booking: Booking, forms: dict | None = None, status: 
         "car_out": car_out if car_out is not None and car_out.overdue else None,
         "quota": quota,
         "used": used,
+        "quota_alert": quota is not None and quota.alerts_at(used + 1),
         "sees_contact": access.acts_for(request.user, booking.unit)
         or access.is_dispatcher(request.user)
         or (booking.driver is not None and access.driver_of(request.user) == booking.driver)
@@ -257,17 +261,27 @@ def driver(request):
 
 @login_required
 def vehicle_list(request):
+    """Every car's week, or one day of every car (`?day=`)."""
     access.require_platform(request.user)
-    monday = _monday(request.GET.get("week"))
     vehicles = list(Vehicle.objects.exclude(status="retired").select_related("holder"))
-    context = {
-        "rows": _week_rows(monday, vehicles),
-        "monday": monday,
-        "days": [monday + dt.timedelta(days=n) for n in range(7)],
-        "previous": monday - dt.timedelta(days=7),
-        "next": monday + dt.timedelta(days=7),
-        "admin": access.is_platform_admin(request.user),
-    }
+    context = {"admin": access.is_platform_admin(request.user)}
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day") or "")
+    except ValueError:
+        day = None
+    if day is not None:
+        monday = day - dt.timedelta(days=day.weekday())
+        rows = _week_rows(monday, vehicles)
+        for row in rows:
+            row["cells"] = [row["cells"][day.weekday()]]
+        context.update(
+            rows=rows, day=day, days=[day], previous=day - dt.timedelta(days=1), next=day + dt.timedelta(days=1)
+        )
+    else:
+        monday = _monday(request.GET.get("week"))
+        context.update(rows=_week_rows(monday, vehicles), monday=monday,
+                       days=[monday + dt.timedelta(days=n) for n in range(7)],
+                       previous=monday - dt.timedelta(days=7), next=monday + dt.timedelta(days=7))  # fmt: skip
     return render(request, "fleet/vehicle_list.html", context)
 
 

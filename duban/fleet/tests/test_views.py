@@ -160,3 +160,26 @@ def test_utilisation_and_the_monthly_settlement_come_from_the_trips(client, pers
     client.force_login(personas.unit_b_staff)
     assert client.get(reverse("fleet:settlement_download", args=[settlement.pk])).status_code == 404
     assert Settlement.objects.count() == 1
+
+
+def test_the_approver_is_warned_at_the_quotas_alert_share(client, personas, fleet):
+    from duban.fleet.models import Quota
+
+    Quota.objects.create(unit=personas.unit_a, trips_per_month=4, alert_percent=50)
+    client.force_login(personas.unit_a_head)
+    approved(personas, fleet)
+    assert "已达到额度预警比例" not in client.get(reverse("fleet:home")).content.decode()
+    approved(personas, fleet, start=14, end=15)
+    page = client.get(reverse("fleet:home")).content.decode()
+    assert "本月已用2次，额度4次" in page and "已达到额度预警比例" in page
+
+
+def test_one_day_of_every_car(client, personas, fleet):
+    booking = dispatched(personas, fleet, start=14, end=16)
+    client.force_login(fleet.dispatcher)
+    day = tomorrow(9).date()
+    page = client.get(reverse("fleet:vehicle_list"), {"day": day.isoformat()}).content.decode()
+    assert "14:00–16:00" in page and reverse("fleet:booking_detail", args=[booking.pk]) in page
+    other = client.get(reverse("fleet:vehicle_list"), {"day": (day + dt.timedelta(days=1)).isoformat()})
+    assert "14:00–16:00" not in other.content.decode()
+    assert client.get(reverse("fleet:vehicle_list"), {"day": "2026-13-45"}).status_code == 200  # the week instead
