@@ -341,7 +341,7 @@ def utilisation(request):
     access.require_platform(request.user)
     this_month = timezone.localdate().replace(day=1)
     last = _month(request.GET.get("to")) or this_month
-    first = _month(request.GET.get("from")) or (last - dt.timedelta(days=95)).replace(day=1)
+    first = _month(request.GET.get("from")) or (last - dt.timedelta(days=335)).replace(day=1)  # twelve months
     if first > last:
         first, last = last, first
     figures = summary.utilisation(first, last)
