@@ -142,6 +142,7 @@ class Play:
         self.rng, self.dispatcher, self.admin = rng, dispatcher, admin
         self.cars, self.drivers, self.borrowers = cars, drivers, borrowers
         self.today, self.now = timezone.localdate(), timezone.now()
+        self.coming_trips = False
 
     def run(self) -> None:
         start = self.today - dt.timedelta(days=120)
@@ -210,14 +211,11 @@ class Play:
 
     def dispatch(self, booking: Booking, at: dt.datetime) -> Booking:
         car = free_vehicles(booking).filter(pk__in=[c.pk for c in self.cars]).first()
-        driver = next(
-            (
-                d
-                for d in free_drivers(booking)
-                if d.licence_class in LICENCES_FOR[car.vehicle_type] and d in self.drivers
-            ),
-            None,
-        )
+        free = set(free_drivers(booking))
+        # the drivers take turns; the coming trips go to the demo's `driver` login first (its phone page)
+        turn = 0 if self.coming_trips else booking.pk % len(self.drivers)
+        drivers = self.drivers[turn:] + self.drivers[:turn]
+        driver = next((d for d in drivers if d in free and d.licence_class in LICENCES_FOR[car.vehicle_type]), None)
         return services.booking_step(actor=self.dispatcher, booking=booking, code="dispatch", vehicle=car,
                                      driver=driver, at=at)  # fmt: skip
 
@@ -241,6 +239,7 @@ class Play:
 
     def coming(self) -> None:
         """Requests on their way: awaiting approval, dispatch, or the driver, in the next days."""
+        self.coming_trips = True
         unit, applicant, approver, _weight = self.borrowers[0]
         days = [d for d in (self.today + dt.timedelta(days=n) for n in range(1, 10)) if is_workday(d)]
         for day, outcome in zip(days, ["dispatched", "pending", "dispatched", "requested", "pending"], strict=False):

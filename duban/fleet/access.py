@@ -33,6 +33,12 @@ def is_dispatcher(user) -> bool:
     return is_platform_admin(user) or any(r.role == FleetRoleKind.DISPATCHER for r in _roles(user))
 
 
+def oversees(user) -> bool:
+    """Who reads every unit's use of the cars (utilisation): the platform, the office, supervisors
+    and district leaders."""
+    return is_dispatcher(user) or org_access.sees_whole_district(user)
+
+
 def approves_for(user, unit: Unit) -> bool:
     """The unit's designated approver (or an approver of a unit above it)."""
     return any(r.role == FleetRoleKind.APPROVER and unit.is_within(r.unit) for r in _roles(user))
@@ -84,6 +90,11 @@ def get_booking_for_user(user, pk: int) -> Booking:
 def require_platform(user) -> None:
     if not may_use_platform(user):
         raise PermissionDenied(_("The car platform is for the district's officials."))
+
+
+def require_overseer(user) -> None:
+    if not oversees(user):
+        raise PermissionDenied(_("Only the platform and the supervising offices read every unit's use of the cars."))
 
 
 def require_dispatcher(user) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from duban.fleet.choices import HOLDING_STATES, TYPE_ORDER, WINDOW_SLACK, BookingState, VehicleStatus
+from duban.fleet.choices import HOLDING_STATES, LICENCES_FOR, TYPE_ORDER, WINDOW_SLACK, BookingState, VehicleStatus
 from duban.fleet.models import Booking, Driver, Vehicle
 
 IN_SERVICE = (VehicleStatus.AVAILABLE, VehicleStatus.IN_USE)
@@ -33,9 +33,14 @@ def free_vehicles(booking: Booking):
 
 
 def free_drivers(booking: Booking):
+    """Drivers available, free for the booking's window, whose licence covers the asked type."""
     busy = Booking.objects.overlapping(booking.starts_at, booking.ends_at).exclude(pk=booking.pk).values("driver")
     return (
-        Driver.objects.filter(is_available=True, licence_valid_until__gte=timezone.localtime(booking.ends_at).date())
+        Driver.objects.filter(
+            is_available=True,
+            licence_valid_until__gte=timezone.localtime(booking.ends_at).date(),
+            licence_class__in=LICENCES_FOR[booking.vehicle_type],
+        )
         .exclude(pk__in=busy.filter(driver__isnull=False))
         .select_related("person")
         .order_by("person__name")

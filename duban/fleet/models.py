@@ -96,6 +96,7 @@ class FleetRole(BaseModel):
             models.CheckConstraint(
                 condition=Q(role=FleetRoleKind.APPROVER, unit__isnull=False) | ~Q(role=FleetRoleKind.APPROVER),
                 name="fleet_approver_has_unit",
+                violation_error_message=_("Name the unit whose requests the approver approves."),
             ),
         ]
 
@@ -183,8 +184,8 @@ class Booking(BaseModel):
     state = models.CharField(
         _("state"), max_length=12, choices=BookingState.choices, default=BookingState.PENDING_APPROVAL
     )
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("trip starts"))
+    ends_at = models.DateTimeField(_("trip ends"))
     origin = models.CharField(_("from (place)"), max_length=120)
     destination = models.CharField(_("to (place)"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=300)
@@ -225,11 +226,16 @@ class Booking(BaseModel):
             models.Index(fields=["state", "starts_at"], name="fleet_booking_state"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="fleet_booking_window"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="fleet_booking_window",
+                violation_error_message=_("The trip must end after it starts."),
+            ),
             models.CheckConstraint(
                 condition=Q(odometer_in__isnull=True)
                 | Q(odometer_out__isnull=False, odometer_in__gte=models.F("odometer_out")),
                 name="fleet_booking_odometer",
+                violation_error_message=_("The odometer on return cannot be below its reading at departure."),
             ),
         ]
 

@@ -32,6 +32,7 @@ from duban.fleet.models import Booking, BookingEvent, Driver, FleetRole, Quota, 
 from duban.orgs.models import Unit, User
 
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
+EARLIEST_DEPARTURE = dt.timedelta(hours=2)  # a departure earlier than this is a mistaken tap
 RECEIPT_KINDS = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".pdf": b"%PDF"}
 
 
@@ -261,6 +262,10 @@ def _decline(booking: Booking, **_kwargs) -> dict:
 
 def _depart(booking: Booking, *, actor, at, odometer_out: int | None = None, **_kw) -> dict:
     vehicle = Vehicle.objects.select_for_update().get(pk=booking.vehicle_id)
+    if at < booking.starts_at - EARLIEST_DEPARTURE:
+        start = timezone.localtime(booking.starts_at)
+        raise ValidationError(_("The trip starts at %(start)s: set off at most two hours before.") % {
+            "start": f"{start:%m-%d %H:%M}"})  # fmt: skip
     if odometer_out is None:
         raise ValidationError({"odometer_out": _("Read the odometer before setting off.")})
     if odometer_out < vehicle.odometer_km:
@@ -270,7 +275,7 @@ def _depart(booking: Booking, *, actor, at, odometer_out: int | None = None, **_
     VEHICLE_MOVES.check(vehicle.status, "depart")
     vehicle.status = VehicleStatus.IN_USE
     vehicle.odometer_km = odometer_out
-    vehicle.save(update_fields=["status", "odometer_km", "updated_at"])
+    _save_trip_state(vehicle)
     booking.departed_at, booking.odometer_out = at, odometer_out
     return {"odometer_out": odometer_out, "early": at < booking.starts_at}
 
@@ -299,13 +304,23 @@ def _return(
     vehicle = Vehicle.objects.select_for_update().get(pk=booking.vehicle_id)
     VEHICLE_MOVES.check(vehicle.status, "return")
     vehicle.status, vehicle.odometer_km = VehicleStatus.AVAILABLE, odometer_in
-    vehicle.save(update_fields=["status", "odometer_km", "updated_at"])
+    _save_trip_state(vehicle)
     booking.returned_at, booking.odometer_in = at, odometer_in
     booking.tolls, booking.parking = tolls or Decimal(0), parking or Decimal(0)
     booking.amount = charge_of(booking, vehicle)
     for upload in receipts:
         Receipt.objects.create(booking=booking, file=upload, name=Path(upload.name).name[:200])
     return {"odometer_in": odometer_in, "km": booking.km, "late": booking.outside_window}
+
+
+def _save_trip_state(vehicle: Vehicle) -> None:
+    """A car leaving and coming back is told by its bookings' events, not by the car's history,
+    which keeps the administrator's changes (maintenance, dates, retirement)."""
+    vehicle.skip_history_when_saving = True
+    try:
+        vehicle.save(update_fields=["status", "odometer_km", "updated_at"])
+    finally:
+        del vehicle.skip_history_when_saving
 
 
 def charge_of(booking: Booking, vehicle: Vehicle) -> Decimal:

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duban.core.exports import amount, count, xlsx_response, xlsx_sheets_response
+from duban.core.exports import Column, amount, count, xlsx_response, xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.fleet import access, availability, services, summary
@@ -86,20 +86,24 @@ def booking_detail(request, pk: int):
     return _booking_page(request, booking)
 
 
-def _step_forms(request, booking: Booking, data=None, files=None) -> dict:
-    """The form of each step the user may take now, keyed by the step's code."""
+def _step_forms(request, booking: Booking, posted: str = "") -> dict:
+    """The form of each step the user may take now, keyed by the step's code; only the step that
+    was `posted` is bound to what was sent, so a refusal shows on its own form alone."""
     user = request.user
     forms = {}
     for move in BOOKING_MOVES.available(booking.state):
         if not services.may_step(user, booking, move):
             continue
+        data, files = (request.POST, request.FILES) if move.code == posted else (None, None)
         if move.code in ("dispatch", "redispatch"):
+            current = {"vehicle": booking.vehicle_id, "driver": booking.driver_id} if booking.vehicle_id else {}
             forms[move.code] = DispatchForm(
-                data if data is not None else None,
+                data,
                 vehicles=availability.free_vehicles(booking),
                 drivers=availability.free_drivers(booking),
                 needs_reason=move.needs_reason,
                 prefix=move.code,
+                initial=current,
             )
         elif move.code == "depart":
             forms[move.code] = DepartForm(data, initial={"odometer_out": booking.vehicle.odometer_km})
@@ -155,7 +159,7 @@ def booking_step(request, pk: int, code: str):
     booking = access.get_booking_for_user(request.user, pk)
     if code not in BOOKING_MOVES:
         raise Http404
-    forms = _step_forms(request, booking, request.POST, request.FILES)
+    forms = _step_forms(request, booking, posted=code)
     data: dict = {}
     form = forms.get(code)
     if form is not None:
@@ -171,7 +175,7 @@ def booking_step(request, pk: int, code: str):
             return _booking_page(request, booking, forms, status=400)
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, str(BOOKING_MOVES[code].label))
+        messages.success(request, _("Done: %(step)s.") % {"step": BOOKING_MOVES[code].label})
     if code in ("take", "depart", "return") and request.POST.get("next") == "driver":
         return redirect("fleet:driver")
     return redirect("fleet:booking_detail", pk=booking.pk)
@@ -250,11 +254,13 @@ def driver(request):
     )
     done = Booking.objects.filter(driver=me, returned_at__gte=since).select_related("unit", "vehicle")
     for trip in trips:
-        if trip.state == BookingState.ACCEPTED:
+        if trip.state == BookingState.ACCEPTED and timezone.now() < trip.starts_at - services.EARLIEST_DEPARTURE:
+            trip.not_yet = True  # no one-tap departure a day early
+        elif trip.state == BookingState.ACCEPTED:
             trip.step_code, trip.step_form = "depart", DepartForm(initial={"odometer_out": trip.vehicle.odometer_km})
         elif trip.state == BookingState.ON_TRIP:
             trip.step_code, trip.step_form = "return", ReturnForm()
-        if trip.state in (BookingState.ACCEPTED, BookingState.ON_TRIP):
+        if getattr(trip, "step_form", None) is not None:
             trip.step_label = BOOKING_MOVES[trip.step_code].label
     return render(request, "fleet/driver.html", {"driver": me, "trips": trips, "done": done})
 
@@ -271,7 +277,7 @@ def vehicle_list(request):
         day = None
     if day is not None:
         monday = day - dt.timedelta(days=day.weekday())
-        rows = _week_rows(monday, vehicles)
+        rows = _week_rows(monday, vehicles, request.user)
         for row in rows:
             row["cells"] = [row["cells"][day.weekday()]]
         context.update(
@@ -279,7 +285,7 @@ def vehicle_list(request):
         )
     else:
         monday = _monday(request.GET.get("week"))
-        context.update(rows=_week_rows(monday, vehicles), monday=monday,
+        context.update(rows=_week_rows(monday, vehicles, request.user), monday=monday,
                        days=[monday + dt.timedelta(days=n) for n in range(7)],
                        previous=monday - dt.timedelta(days=7), next=monday + dt.timedelta(days=7))  # fmt: skip
     return render(request, "fleet/vehicle_list.html", context)
@@ -294,7 +300,7 @@ def vehicle_detail(request, pk: int):
         "vehicle": vehicle,
         "monday": monday,
         "days": [monday + dt.timedelta(days=n) for n in range(7)],
-        "rows": _week_rows(monday, [vehicle]),
+        "rows": _week_rows(monday, [vehicle], request.user),
         "previous": monday - dt.timedelta(days=7),
         "next": monday + dt.timedelta(days=7),
         "admin": access.is_platform_admin(request.user),
@@ -321,9 +327,19 @@ def vehicle_step(request, pk: int, code: str):
     return redirect("fleet:vehicle_detail", pk=vehicle.pk)
 
 
-def _week_rows(monday: dt.date, vehicles: list[Vehicle]) -> list[dict]:
-    """Each car's seven days, the day's label written once for the 700 cells of a hundred cars."""
+def _week_rows(monday: dt.date, vehicles: list[Vehicle], user) -> list[dict]:
+    """Each car's seven days, the day's label written once for the 700 cells of a hundred cars.
+    A trip the user may not see shows as the time the car is taken, without its unit or link."""
     slots = availability.week(monday, vehicles)
+    ids = {slot.booking.pk for found in slots.values() for slot in found}
+    seen = (
+        ids
+        if access.is_dispatcher(user)
+        else set(access.bookings_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+    )
+    for found in slots.values():
+        for slot in found:
+            slot.shown = slot.booking.pk in seen
     labels = [date_format(monday + dt.timedelta(days=n), "m-d D") for n in range(7)]
     rows = []
     for vehicle in vehicles:
@@ -338,7 +354,7 @@ def _week_rows(monday: dt.date, vehicles: list[Vehicle]) -> list[dict]:
 @login_required
 def utilisation(request):
     """Utilisation by car, unit and month, with charts and an .xlsx export."""
-    access.require_platform(request.user)
+    access.require_overseer(request.user)
     this_month = timezone.localdate().replace(day=1)
     last = _month(request.GET.get("to")) or this_month
     first = _month(request.GET.get("from")) or (last - dt.timedelta(days=335)).replace(day=1)  # twelve months
@@ -366,7 +382,8 @@ def _utilisation_xlsx(figures):
     def rows(found, first):
         return ([row.label, *first(row), row.trips, row.hours, row.km, row.amount] for row in found)
 
-    common = [count(_("Trips")), _("Hours on the road"), count(_("Kilometres")), amount(_("Charged"))]
+    hours = Column(str(_("Hours on the road")), "#,##0.0", total=True)
+    common = [count(_("Trips")), hours, count(_("Kilometres")), amount(_("Charged"))]
     title = _("Official car use %(first)s to %(last)s") % {
         "first": f"{figures.first:%Y-%m}",
         "last": f"{figures.last:%Y-%m}",

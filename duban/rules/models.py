@@ -337,7 +337,11 @@ class Outreach(BaseModel):
         verbose_name = _("publicity action")
         verbose_name_plural = _("publicity actions")
         constraints = [
-            models.CheckConstraint(condition=Q(practitioners__lte=10_000_000), name="rules_outreach_practitioners")
+            models.CheckConstraint(
+                condition=Q(practitioners__lte=10_000_000),
+                name="rules_outreach_practitioners",
+                violation_error_message=_("Count at most ten million practitioners."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -21,4 +21,5 @@ def fleet_tabs(context, tab: str = ""):
         "dispatches": access.is_dispatcher(user),
         "drives": access.driver_of(user) is not None,
         "platform_admin": access.is_platform_admin(user),
+        "oversees": access.oversees(user),
     }

@@ -64,6 +64,11 @@ def tomorrow(hour: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_default_timezone())
 
 
+def soon(minutes: int) -> dt.datetime:
+    """A local moment `minutes` from now, to the minute (what a datetime field holds)."""
+    return timezone.localtime(timezone.now() + dt.timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+
+
 def request_car(personas, *, start: int = 9, end: int = 12, user=None, unit=None, **fields):
     values = {
         "starts_at": tomorrow(start), "ends_at": tomorrow(end), "origin": "东门街道办事处",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from duban.conftest import build_personas, pick, sign_in
 from duban.core.testing import desktop_layout_problems, phone_layout_problems
 from duban.fleet.models import Booking, Settlement
-from duban.fleet.tests.conftest import build_fleet, tomorrow
+from duban.fleet.tests.conftest import build_fleet, soon
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -23,8 +23,9 @@ def test_a_car_from_request_to_settlement(page, live_server):
     sign_in(page, live_server, personas.unit_a_staff)
     page.goto(live_server.url + reverse("fleet:home"))
     page.click("text=申请用车")
-    page.fill("input[name=starts_at]", tomorrow(9).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("input[name=ends_at]", tomorrow(11).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=starts_at]", soon(40).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=ends_at]", soon(160).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=emergency]", "客商临时到访，陪同考察")
     page.fill("input[name=origin]", "东门街道办事处")
     page.fill("input[name=destination]", "罗湖区投资推广和企业服务中心")
     page.fill("input[name=purpose]", "陪同客商考察项目")

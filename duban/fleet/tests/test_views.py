@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from duban.fleet.models import Booking, Vehicle
-from duban.fleet.tests.conftest import approved, dispatched, request_car, tomorrow
+from duban.fleet.tests.conftest import approved, dispatched, request_car, soon, tomorrow
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def _post_step(client, booking, code, data=None):
 def test_a_unit_requests_a_car_and_sees_it_move_to_the_driver_and_back(client, personas, fleet):
     client.force_login(personas.unit_a_staff)
     assert "申请用车" in client.get(reverse("fleet:home")).content.decode()
-    fields = {"unit": personas.unit_a.pk, "starts_at": tomorrow(9).strftime("%Y-%m-%dT%H:%M"),
-              "ends_at": tomorrow(11).strftime("%Y-%m-%dT%H:%M"), "origin": "东门街道办事处",
+    fields = {"unit": personas.unit_a.pk, "starts_at": soon(40).strftime("%Y-%m-%dT%H:%M"),
+              "ends_at": soon(160).strftime("%Y-%m-%dT%H:%M"), "emergency": "客商临时到访", "origin": "东门街道办事处",
               "destination": "罗湖区投资推广和企业服务中心", "purpose": "陪同客商考察项目", "passengers": 3,
               "vehicle_type": "sedan", "contact_name": "李四", "contact_phone": "13900002222"}  # fmt: skip
     refused = client.post(reverse("fleet:booking_new"), fields)
@@ -143,6 +143,8 @@ def test_utilisation_and_the_monthly_settlement_come_from_the_trips(client, pers
                                     at=tomorrow(9))  # fmt: skip
     services.booking_step(actor=fleet.driver_user, booking=booking, code="return", odometer_in=1025, at=tomorrow(11))
     client.force_login(personas.unit_a_staff)
+    assert client.get(reverse("fleet:utilisation")).status_code == 403  # every unit's figures: the platform's
+    client.force_login(fleet.dispatcher)
     month = tomorrow(9).strftime("%Y-%m")
     page = client.get(reverse("fleet:utilisation"), {"from": month, "to": month})
     assert page.context["figures"].trips == 1 and page.context["figures"].platform_cars == 3
@@ -183,3 +185,39 @@ def test_one_day_of_every_car(client, personas, fleet):
     other = client.get(reverse("fleet:vehicle_list"), {"day": (day + dt.timedelta(days=1)).isoformat()})
     assert "14:00–16:00" not in other.content.decode()
     assert client.get(reverse("fleet:vehicle_list"), {"day": "2026-13-45"}).status_code == 200  # the week instead
+
+
+def test_another_units_trips_on_the_week_are_only_taken_time(client, personas, fleet):
+    booking = dispatched(personas, fleet, start=9, end=12)
+    week = {"week": tomorrow(9).date().isoformat()}
+    client.force_login(personas.unit_b_staff)
+    page = client.get(reverse("fleet:vehicle_list"), week).content.decode()
+    assert "09:00–12:00 已占用" in page and reverse("fleet:booking_detail", args=[booking.pk]) not in page
+    assert "东门街道" not in page[page.index("<table") :]
+    client.force_login(personas.unit_a_staff)
+    assert (
+        reverse("fleet:booking_detail", args=[booking.pk])
+        in client.get(reverse("fleet:vehicle_list"), week).content.decode()
+    )
+
+
+def test_a_refused_dispatch_shows_its_error_on_its_own_form_only(client, personas, fleet):
+    booking = approved(personas, fleet, passengers=6)
+    Vehicle.objects.filter(pk=fleet.van.pk).update(vehicle_type="minibus", seats=14)  # beyond a C1 licence
+    client.force_login(fleet.dispatcher)
+    response = _post_step(client, booking, "dispatch", {"dispatch-vehicle": fleet.van.pk,
+                                                         "dispatch-driver": fleet.other_driver.pk})  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 400 and "C1驾驶证不能驾驶中型客车" in page
+    assert page.count("此项为必填项") == 0  # the refuse and cancel forms were not sent
+
+
+def test_the_driver_cannot_set_off_a_day_early(client, personas, fleet):
+    booking = dispatched(personas, fleet)
+    client.force_login(fleet.driver_user)
+    _post_step(client, booking, "take", {"next": "driver"})
+    page = client.get(reverse("fleet:driver")).content.decode()
+    assert "用车开始前两小时可出车" in page and 'name="odometer_out"' not in page
+    _post_step(client, booking, "depart", {"odometer_out": 1000})
+    booking.refresh_from_db()
+    assert booking.state == "accepted" and booking.departed_at is None

@@ -105,7 +105,13 @@ class ProgressReport(BaseModel):
         ordering = ["-reported_on", "-id"]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
-        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="ledger_report_percent_0_100")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__lte=100),
+                name="ledger_report_percent_0_100",
+                violation_error_message=_("Progress is a percentage from 0 to 100."),
+            )
+        ]
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

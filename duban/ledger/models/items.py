@@ -173,8 +173,16 @@ class Item(BaseModel):
                 name="ledger_item_external_id_unique",
                 violation_error_message=_("Another item of this ledger has the same external id."),
             ),
-            models.CheckConstraint(condition=Q(progress__lte=100), name="ledger_item_progress_0_100"),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="ledger_item_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="ledger_item_progress_0_100",
+                violation_error_message=_("Progress is a percentage from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="ledger_item_weight_positive",
+                violation_error_message=_("The weight must be above zero."),
+            ),
         ]
         indexes = [
             models.Index(fields=["ledger", "state"]),
