@@ -49,10 +49,11 @@ def approved_units(user) -> list[Unit]:
 
 
 def driver_of(user) -> Driver | None:
-    person = org_access.person_of(user)
-    if person is None:
-        return None
-    return Driver.objects.filter(person=person).first()
+    """The user's driver record, read once per user object (the menu and the tabs ask too)."""
+    if not hasattr(user, "_fleet_driver"):
+        person = org_access.person_of(user)
+        user._fleet_driver = None if person is None else Driver.objects.filter(person=person).first()
+    return user._fleet_driver
 
 
 def acts_for(user, unit: Unit) -> bool:
@@ -65,9 +66,11 @@ def may_request(user) -> bool:
 
 
 def may_use_platform(user) -> bool:
-    return (
-        is_dispatcher(user) or bool(_roles(user)) or driver_of(user) is not None or org_access.is_official(user)
-    ) and getattr(user, "is_authenticated", False)
+    """Officials, and whoever holds a platform role or drives. Asked on every page (the menu):
+    the official's roles are already read, so most pages ask the database nothing more."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return org_access.is_official(user) or bool(_roles(user)) or driver_of(user) is not None
 
 
 def bookings_for(user):
