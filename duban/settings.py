@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "duban.campaigns",
     "duban.rules",
     "duban.fleet",
+    "duban.payments",
     "duban.portal",
     "duban.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("rectification/", include("duban.rectification.urls")),
     path("rules/", include("duban.rules.urls")),
     path("fleet/", include("duban.fleet.urls")),
+    path("payments/", include("duban.payments.urls")),
     path("reforms/", include("duban.reforms.urls")),
     path("campaigns/", include("duban.campaigns.urls")),
     path("open311/v2/", include("duban.campaigns.urls_open311")),

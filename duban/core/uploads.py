@@ -380,3 +380,31 @@ def check_xls(data: bytes, *, max_rows: int) -> None:
             if row + 1 > max_rows or column + 1 > MAX_COLUMNS:
                 raise _too_far(row + 1, column + 1, max_rows)
         position = body + length
+
+
+# What a scanned document or photo starts with, by its name's ending.
+DOCUMENT_KINDS = {".pdf": b"%PDF", ".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".ofd": b"PK\x03\x04"}
+
+
+def check_file(upload, *, field: str, kinds: dict[str, bytes], max_bytes: int, kinds_label: str) -> int:
+    """The upload's real size in bytes, read to at most `max_bytes` (its declared size is not
+    trusted), after checking that it starts as its name's ending says (`kinds`: ending → first
+    bytes); a ValidationError on `field` naming the file otherwise."""
+    from django.core.exceptions import ValidationError
+    from django.template.defaultfilters import filesizeformat
+
+    name = getattr(upload, "name", "") or ""
+    kind = kinds.get(name[name.rfind(".") :].lower()) if "." in name else None
+    upload.seek(0)
+    head = upload.read(8)
+    size = len(head)
+    while chunk := upload.read(CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise ValidationError(
+                {field: _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(max_bytes)}}
+            )
+    upload.seek(0)
+    if kind is None or not head.startswith(kind):
+        raise ValidationError({field: _("“%(name)s” is not %(kinds)s.") % {"name": name, "kinds": kinds_label}})
+    return size

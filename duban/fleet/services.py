@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from duban.core.history import save_with_history
 from duban.core.numbering import next_value
+from duban.core.uploads import DOCUMENT_KINDS, check_file
 from duban.core.workdays import moment
 from duban.fleet import access
 from duban.fleet.choices import (
@@ -33,7 +34,7 @@ from duban.orgs.models import Unit, User
 
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
 EARLIEST_DEPARTURE = dt.timedelta(hours=2)  # a departure earlier than this is a mistaken tap
-RECEIPT_KINDS = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".pdf": b"%PDF"}
+RECEIPT_KINDS = {ending: DOCUMENT_KINDS[ending] for ending in (".jpg", ".jpeg", ".png", ".pdf")}
 
 
 def _event(booking: Booking, actor, code: str, from_state: str, at, reason: str = "", **data) -> None:
@@ -334,19 +335,8 @@ def charge_of(booking: Booking, vehicle: Vehicle) -> Decimal:
 
 def check_receipt(upload) -> None:
     """A photo (JPEG, PNG) or PDF of at most 10 MB, judged by its bytes, not its name or declared size."""
-    kind = RECEIPT_KINDS.get(Path(upload.name).suffix.lower())
-    upload.seek(0)
-    head = upload.read(8)
-    size = len(head)
-    while chunk := upload.read(1024 * 1024):
-        size += len(chunk)
-        if size > RECEIPT_MAX_BYTES:
-            raise ValidationError({"receipts": _("“%(name)s” is larger than 10 MB.") % {"name": upload.name}})
-    upload.seek(0)
-    if kind is None or not head.startswith(kind):
-        raise ValidationError(
-            {"receipts": _("“%(name)s” is not a photo (JPEG, PNG) or a PDF.") % {"name": upload.name}}
-        )
+    check_file(upload, field="receipts", kinds=RECEIPT_KINDS, max_bytes=RECEIPT_MAX_BYTES,
+               kinds_label=_("a photo (JPEG, PNG) or a PDF"))  # fmt: skip
 
 
 _APPLY = {"dispatch": _dispatch, "redispatch": _dispatch, "decline": _decline, "depart": _depart, "return": _return}

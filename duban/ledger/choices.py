@@ -17,6 +17,7 @@ class LedgerKind(models.TextChoices):
     RESEARCH = "research", _("Commissioned research")
     CONTRACT = "contract", _("Contract milestones")
     FLEET = "fleet", _("Official car upkeep")
+    PAYMENTS = "payments", _("Treasury payment supplements")
     GENERAL = "general", _("General supervision")
 
 
