@@ -10,6 +10,7 @@ from django.db import transaction
 from duban.demo import luohu
 from duban.demo.campaign_seed import seed_campaigns
 from duban.demo.fleet_seed import seed_fleet
+from duban.demo.payments_seed import seed_payments
 from duban.demo.ledger_seed import seed_ledgers
 from duban.demo.reform_seed import seed_reform_current, seed_reform_followups, seed_reform_history
 from duban.demo.rules_seed import seed_rules
@@ -35,6 +36,10 @@ PERSONAS = [
     ("dispatcher", "dispatches the platform's cars (区机关事务局)"),
     ("driver", "drives the platform's cars (机关车队)"),
     ("fleet_admin", "runs the official-car platform (区机关事务局)"),
+    ("treasury_clerk", "accepts payment requests (区财政局国库支付中心)"),
+    ("treasury_approver", "approves payments (国库支付中心)"),
+    ("treasury_cashier", "records payments (国库支付中心)"),
+    ("head_education", "signs commitment letters (区教育局 head)"),
     (
         "13800138000",
         "resident (sign in at /accounts/resident/ with this number; the code is printed in the log)",
@@ -195,3 +200,4 @@ def seed_demo(seed: int = 440303) -> None:
     seed_campaigns(rng, logins)
     seed_rules(rng, logins)
     seed_fleet(rng, logins)
+    seed_payments(rng, logins)
