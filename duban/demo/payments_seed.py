@@ -39,14 +39,17 @@ UNITS = [
 PROJECTS = {
     "区教育局": [("翠园中学东晓校区学位扩建工程进度款", "工程款"), ("学前教育普惠性幼儿园补助发放", "补助资金发放"),
                 ("中小学课后服务经费", "专项工作经费")],
-    "区卫健局": [("社区健康服务中心基本公共卫生服务补助", "补助资金发放"), ("家庭医生签约服务设备采购", "货物和服务采购款")],
+    "区卫健局": [("社区健康服务中心基本公共卫生服务补助", "补助资金发放"),
+                ("家庭医生签约服务设备采购", "货物和服务采购款")],
     "区民政局": [("困难群众临时救助金发放", "补助资金发放"), ("长者饭堂运营补贴", "补助资金发放"),
                 ("居家养老服务采购", "货物和服务采购款")],
     "东门街道": [("老旧小区雨污分流改造工程款", "工程款"), ("民生微实事项目服务采购", "货物和服务采购款")],
     "桂园街道": [("民生微实事项目服务采购", "货物和服务采购款"), ("社区党群服务中心适老化改造工程款", "工程款")],
 }  # fmt: skip
-PAYEES = [("深圳市罗湖建筑工程有限公司", "中国建设银行深圳罗湖支行"), ("深圳市鹏城社会工作服务中心", "中国工商银行深圳东门支行"),
-          ("深圳市桂园物业管理有限公司", "招商银行深圳桂园支行"), ("深圳市翠竹教育设备有限公司", "中国银行深圳人民路支行"),
+PAYEES = [("深圳市罗湖建筑工程有限公司", "中国建设银行深圳罗湖支行"),
+          ("深圳市鹏城社会工作服务中心", "中国工商银行深圳东门支行"),
+          ("深圳市桂园物业管理有限公司", "招商银行深圳桂园支行"),
+          ("深圳市翠竹教育设备有限公司", "中国银行深圳人民路支行"),
           ("深圳市莲塘医疗器械有限公司", "平安银行深圳罗湖支行")]  # fmt: skip
 # secondary documents that may follow, by request type
 FOLLOWING = {"工程款": ["invoice", "acceptance"], "货物和服务采购款": ["invoice", "acceptance"],
@@ -72,13 +75,16 @@ def seed_payments(rng: random.Random, logins: dict[str, User]) -> None:
     actors = []
     for n, (short, login, livelihood, ordinary, greens, normals) in enumerate(UNITS, start=1):
         unit = Unit.objects.get(short_name=short)
-        green = Fund.objects.create(number=f"罗财预〔{year}〕{100 + n}号", name=f"{short}{livelihood}", unit=unit, year=year,
-                                    amount=Decimal(rng.randrange(30, 90) * 100000), livelihood=True, green=True)  # fmt: skip
-        plain = Fund.objects.create(number=f"罗财预〔{year}〕{200 + n}号", name=f"{short}{ordinary}", unit=unit, year=year,
-                                    amount=Decimal(rng.randrange(5, 20) * 100000))  # fmt: skip
+        green = Fund.objects.create(number=f"罗财预〔{year}〕{100 + n}号", name=f"{short}{livelihood}", unit=unit,
+                                    year=year, amount=Decimal(rng.randrange(30, 90) * 100000), livelihood=True,
+                                    green=True)  # fmt: skip
+        plain = Fund.objects.create(number=f"罗财预〔{year}〕{200 + n}号", name=f"{short}{ordinary}", unit=unit,
+                                    year=year, amount=Decimal(rng.randrange(5, 20) * 100000))  # fmt: skip
         GreenUnit.objects.create(unit=unit)
         posted = unit.positions.current().select_related("person")
-        preparer = logins.get(login) or _login(posted.filter(role=PositionRole.STAFF).order_by("pk")[1].person, login)
+        free = posted.filter(role__in=[PositionRole.STAFF, PositionRole.DEPUTY], person__user__isnull=True)
+        staff = free.order_by("role", "pk").first()
+        preparer = logins.get(login) or _login(staff.person if staff else _person(rng, unit, "科员", n), login)
         head = posted.filter(role=PositionRole.HEAD).order_by("pk").first().person
         head_user = _login(head, {"东门街道": "head_dongmen"}.get(short, f"head_{login.removeprefix('staff_')}"))
         actors.append((unit, preparer, head_user, green, plain, greens, normals))
@@ -159,7 +165,8 @@ class Play:
         request = services.request_prepare(
             actor=preparer, unit=unit, request_type=request_type, project=project, fund=fund, channel=channel,
             amount=Decimal(rng.randrange(20_000, 2_400_000)) / 10, payee_name=payee, payee_bank=bank,
-            payee_account=f"4420150{rng.randrange(10**12):012d}", contract_ref=f"罗合〔{at.year}〕{rng.randrange(1, 400)}号",
+            payee_account=f"4420150{rng.randrange(10**12):012d}",
+            contract_ref=f"罗合〔{at.year}〕{rng.randrange(1, 400)}号",
             invoice_ref=str(next(self.invoice)), at=at,
         )  # fmt: skip
         documents = [(t, pdf(f"{t.name}.pdf")) for t in request_type.documents.all() if t.code not in following]

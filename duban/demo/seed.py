@@ -10,8 +10,8 @@ from django.db import transaction
 from duban.demo import luohu
 from duban.demo.campaign_seed import seed_campaigns
 from duban.demo.fleet_seed import seed_fleet
-from duban.demo.payments_seed import seed_payments
 from duban.demo.ledger_seed import seed_ledgers
+from duban.demo.payments_seed import seed_payments
 from duban.demo.reform_seed import seed_reform_current, seed_reform_followups, seed_reform_history
 from duban.demo.rules_seed import seed_rules
 from duban.orgs import services

@@ -95,7 +95,9 @@ def require_use(user) -> None:
 
 def require_overseer(user) -> None:
     if not oversees(user):
-        raise PermissionDenied(_("Only the treasury payment centre and the supervising offices read every unit's payments."))
+        raise PermissionDenied(
+            _("Only the treasury payment centre and the supervising offices read every unit's payments.")
+        )
 
 
 def require_admin(user) -> None:

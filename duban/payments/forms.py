@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,9 @@ from duban.orgs.models import Unit
 from duban.orgs.pickers import PersonPicker, UnitPicker
 from duban.payments.choices import CentreRole, SupplyForm
 from duban.payments.models import CentreSettings, DocumentType, Fund, PaymentRequest, RequestType
+from duban.payments.services.requests import clean_account, clean_amount
+
+ACCEPT = ".pdf,.ofd,.jpg,.jpeg,.png"
 
 
 class RequestForm(forms.ModelForm):
@@ -37,6 +41,18 @@ class RequestForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["unit"]
 
+    def _checked(self, name: str, check):
+        try:
+            return check(self.cleaned_data[name])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict[name]) from None
+
+    def clean_amount(self):
+        return self._checked("amount", clean_amount)
+
+    def clean_payee_account(self):
+        return self._checked("payee_account", clean_account)
+
 
 class DocumentsForm(forms.Form):
     """One file field per document of the checklist."""
@@ -46,8 +62,8 @@ class DocumentsForm(forms.Form):
         self.document_types = {}
         for document_type in document_types:
             name = f"doc_{document_type.pk}"
-            self.fields[name] = forms.FileField(label=document_type.name, required=False,
-                                                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.ofd,.jpg,.jpeg,.png"}))  # fmt: skip
+            widget = forms.ClearableFileInput(attrs={"accept": ACCEPT})
+            self.fields[name] = forms.FileField(label=document_type.name, required=False, widget=widget)
             self.document_types[name] = document_type
 
     def uploads(self) -> list[tuple[DocumentType, object]]:
@@ -97,8 +113,7 @@ class PayForm(forms.Form):
 
 
 class SupplyUploadForm(forms.Form):
-    file = forms.FileField(label=_("The supplied document"), widget=forms.ClearableFileInput(
-        attrs={"accept": ".pdf,.ofd,.jpg,.jpeg,.png"}))  # fmt: skip
+    file = forms.FileField(label=_("The supplied document"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
 
 
 class CentreSettingsForm(forms.ModelForm):

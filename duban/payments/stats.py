@@ -95,7 +95,8 @@ def report(year: int, *, units=None) -> Report:
         else:
             counted[state] += 1
     suspensions = Suspension.objects.filter(started_at__gte=start, started_at__lt=end).select_related(
-        "unit", "ended_by")
+        "unit", "ended_by"
+    )
     if units is not None:
         suspensions = suspensions.filter(unit__in=units)
     return Report(year, list(months.values()), speeds, counted, list(suspensions.order_by("started_at")), speedup)

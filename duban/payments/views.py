@@ -23,7 +23,15 @@ from duban.orgs.models import Unit
 from duban.payments import access, services, stats
 from duban.payments.choices import EVENT_LABELS, GAP_MOVES, REQUEST_MOVES, Channel, GapState, RequestState
 from duban.payments.documents import notice_docx
-from duban.payments.forms import CommitForm, DeferForm, DocumentsForm, PayForm, ReasonForm, RequestForm, SupplyUploadForm
+from duban.payments.forms import (
+    CommitForm,
+    DeferForm,
+    DocumentsForm,
+    PayForm,
+    ReasonForm,
+    RequestForm,
+    SupplyUploadForm,
+)
 from duban.payments.models import Gap, PaymentRequest, RequestDocument
 
 PAGE_SIZE = 50
@@ -296,7 +304,9 @@ def notice(request, pk: int):
     response = HttpResponse(
         notice_docx(found), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{download_name('容缺受理通知书-' + found.number)}.docx"
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{download_name('容缺受理通知书-' + found.number)}.docx"
+    )
     return response
 
 

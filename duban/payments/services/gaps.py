@@ -277,4 +277,3 @@ def suspension_lift(*, actor: User | None, suspension: Suspension, reason: str, 
     suspension.save()
     _suspension_event(suspension, actor, at, "payments.suspension.ended")
     return suspension
-

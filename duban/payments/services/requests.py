@@ -63,7 +63,9 @@ def clean_account(number: str) -> str:
     if not ACCOUNT_DIGITS.fullmatch(digits):
         raise ValidationError({"payee_account": _("An account number is 8 to 30 digits.")})
     if digits.startswith("62") and 16 <= len(digits) <= 19 and not _luhn(digits):
-        raise ValidationError({"payee_account": _("This card number fails its check digit: look for a mistyped digit.")})
+        raise ValidationError(
+            {"payee_account": _("This card number fails its check digit: look for a mistyped digit.")}
+        )
     return digits
 
 
@@ -162,7 +164,9 @@ def request_prepare(*, actor: User | None, unit: Unit, at: dt.datetime | None = 
         raise PermissionDenied(_("You prepare payment requests for your own unit."))
     at, _today = moment(at)
     year = timezone.localtime(at).year
-    request = PaymentRequest(unit=unit, preparer=actor, created_at=at, **{k: v for k, v in fields.items() if k in FIELDS})
+    request = PaymentRequest(
+        unit=unit, preparer=actor, created_at=at, **{k: v for k, v in fields.items() if k in FIELDS}
+    )
     for name in ("project", "payee_name", "payee_bank", "contract_ref"):
         setattr(request, name, getattr(request, name).strip())
     request.number = f"国库{year}-{next_value(f'payments.request.{year}'):05d}"
@@ -214,8 +218,13 @@ def documents_add(
         sizes.append(check_document(upload))
     added = [
         RequestDocument.objects.create(
-            request=request, document_type=document_type, file=upload, name=Path(upload.name).name[:200], size=size,
-            uploaded_by=actor, created_at=at,
+            request=request,
+            document_type=document_type,
+            file=upload,
+            name=Path(upload.name).name[:200],
+            size=size,
+            uploaded_by=actor,
+            created_at=at,
         )  # fmt: skip
         for (document_type, upload), size in zip(uploads, sizes, strict=True)
     ]
@@ -412,4 +421,3 @@ def _close_gaps(request: PaymentRequest, *, actor, at, why) -> None:
 
 def request_types():
     return RequestType.objects.filter(is_active=True).prefetch_related("documents")
-

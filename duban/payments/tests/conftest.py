@@ -57,8 +57,9 @@ def build_centre(personas) -> Centre:
     CentreSettings.objects.create(centre=unit)
     services.standard_checklist(actor=None)
     year = timezone.localdate().year
-    green_fund = Fund.objects.create(number=f"罗财预〔{year}〕101号", name="东门街道困难群众救助资金", unit=personas.unit_a,
-                                     year=year, amount=Decimal("5000000"), livelihood=True, green=True)  # fmt: skip
+    green_fund = Fund.objects.create(number=f"罗财预〔{year}〕101号", name="东门街道困难群众救助资金",
+                                     unit=personas.unit_a, year=year, amount=Decimal("5000000"), livelihood=True,
+                                     green=True)  # fmt: skip
     plain_fund = Fund.objects.create(number=f"罗财预〔{year}〕202号", name="桂园街道办公设备购置", unit=personas.unit_b,
                                      year=year, amount=Decimal("800000"))  # fmt: skip
     GreenUnit.objects.create(unit=personas.unit_a)
@@ -74,13 +75,16 @@ def prepare(personas, centre, *, user=None, unit=None, docs=("indicator", "appro
                                                              "invoice", "acceptance"), **fields):  # fmt: skip
     values = {
         "request_type": centre.works, "project": "东门街道老旧小区雨污分流改造", "fund": centre.green_fund,
-        "amount": Decimal("128500.00"), "payee_name": "深圳市罗湖建筑工程有限公司", "payee_account": "44201501100052512345",
+        "amount": Decimal("128500.00"), "payee_name": "深圳市罗湖建筑工程有限公司",
+        "payee_account": "44201501100052512345",
         "payee_bank": "中国建设银行深圳罗湖支行", "contract_ref": "罗东合〔2026〕18号", "invoice_ref": "44031234",
         "channel": Channel.GREEN, **fields,
     }  # fmt: skip
     user = user or personas.unit_a_staff
     request = services.request_prepare(actor=user, unit=unit or personas.unit_a, **values)
-    services.documents_add(actor=user, request=request, uploads=[(centre.doc(code), pdf(f"{code}.pdf")) for code in docs])
+    services.documents_add(
+        actor=user, request=request, uploads=[(centre.doc(code), pdf(f"{code}.pdf")) for code in docs]
+    )
     return request
 
 

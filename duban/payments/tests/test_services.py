@@ -168,7 +168,11 @@ def test_missing_documents_are_supplement_items_of_the_unit_closed_when_the_cent
     gap = request.gaps.get(document_type__code="invoice")
     item = services.item_of(gap)
     assert (item.ledger.kind, item.lead_unit, item.deadline, item.state) == (
-        LedgerKind.PAYMENTS, personas.unit_a, request.due_on, "assigned")
+        LedgerKind.PAYMENTS,
+        personas.unit_a,
+        request.due_on,
+        "assigned",
+    )
     gap = services.gap_step(actor=personas.unit_a_staff, gap=gap, code="supply", upload=pdf("发票.pdf"))
     assert gap.state == "supplied" and services.item_of(gap).state == "submitted"
     with pytest.raises(PermissionDenied):
@@ -180,8 +184,12 @@ def test_missing_documents_are_supplement_items_of_the_unit_closed_when_the_cent
 
 def test_only_the_units_responsible_person_signs_the_commitment_and_under_seal(personas, centre):
     request = submitted(personas, centre, docs=("indicator", "approval", "account", "contract", "invoice"))
-    request = services.request_step(actor=centre.clerk, request=request, code="defer",
-                                    gaps=[{"document_type": centre.doc("acceptance"), "due_on": request.due_on}])
+    request = services.request_step(
+        actor=centre.clerk,
+        request=request,
+        code="defer",
+        gaps=[{"document_type": centre.doc("acceptance"), "due_on": request.due_on}],
+    )
     with pytest.raises(PermissionDenied):
         services.request_step(actor=personas.unit_a_staff, request=request, code="commit", sealed=True)
     with pytest.raises(ValidationError):
@@ -206,8 +214,9 @@ def test_an_overdue_supplement_is_a_broken_commitment_and_suspends_the_green_cha
     assert CreditRecord.objects.filter(unit=personas.unit_a).count() == 2
     assert services.suspensions_review(at=on_day(add_working_days(due, 2))) == (0, 0)
     assert services.suspensions_review(at=on_day(add_working_days(due, 4))) == (1, 0)
-    assert "suspended" in services.green_refusal(personas.unit_a, centre.green_fund) or "暂停" in services.green_refusal(
-        personas.unit_a, centre.green_fund)
+    assert "suspended" in services.green_refusal(
+        personas.unit_a, centre.green_fund
+    ) or "暂停" in services.green_refusal(personas.unit_a, centre.green_fund)
     with pytest.raises(ValidationError):
         prepare(personas, centre, invoice_ref="55550001")
     later = on_day(add_working_days(due, 5))
@@ -227,7 +236,9 @@ def test_the_office_lifts_a_suspension_with_a_reason_and_the_same_documents_do_n
         services.suspension_lift(actor=personas.unit_a_head, suspension=suspension, reason="已说明")
     with pytest.raises(ValidationError):
         services.suspension_lift(actor=centre.admin, suspension=suspension, reason=" ")
-    services.suspension_lift(actor=personas.office_admin, suspension=suspension, reason="因不可抗力延期，已报区政府同意")
+    services.suspension_lift(
+        actor=personas.office_admin, suspension=suspension, reason="因不可抗力延期，已报区政府同意"
+    )
     assert services.suspensions_review(at=on_day(add_working_days(due, 8))) == (0, 0)
     assert not services.green_refusal(personas.unit_a, centre.green_fund)
 
