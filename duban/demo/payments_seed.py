@@ -16,6 +16,7 @@ import random
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils import timezone
 
 from duban.core.workdays import add_working_days, is_workday, on_day
@@ -74,7 +75,7 @@ def seed_payments(rng: random.Random, logins: dict[str, User]) -> None:
     year = timezone.localdate().year
     actors = []
     for n, (short, login, livelihood, ordinary, greens, normals) in enumerate(UNITS, start=1):
-        unit = Unit.objects.get(short_name=short)
+        unit = Unit.objects.get(Q(short_name=short) | Q(name=short))
         green = Fund.objects.create(number=f"罗财预〔{year}〕{100 + n}号", name=f"{short}{livelihood}", unit=unit,
                                     year=year, amount=Decimal(rng.randrange(30, 90) * 100000), livelihood=True,
                                     green=True)  # fmt: skip
@@ -156,7 +157,7 @@ class Play:
 
     def request_life(self, unit, preparer, head, fund, channel, at):
         rng = self.rng
-        project, type_name = rng.choice(PROJECTS[unit.short_name])
+        project, type_name = rng.choice(PROJECTS[unit.short_name if unit.short_name in PROJECTS else unit.name])
         request_type = self.types[type_name]
         if channel == Channel.GREEN and services.green_refusal(unit, fund):
             channel, fund = Channel.NORMAL, next(a[4] for a in self.actors if a[0] == unit)
@@ -205,7 +206,7 @@ class Play:
         """Most documents arrive by their date; some a working day or two late; once 桂园街道's one
         arrives only after its green channel was suspended."""
         draw = self.rng.random()
-        if unit.short_name == "桂园街道" and not self.suspended_once and due.month >= 6:
+        if unit.name == "桂园街道" and not self.suspended_once and due.month >= 6:
             self.suspended_once = True
             return self.next_days(on_day(due), 6)
         if draw < 0.8:

@@ -76,6 +76,8 @@ def rows(appraisal: Appraisal) -> list[Row]:
     feed = scoring_feed(  # 容错: an exempted setback costs nothing
         year=appraisal.year, kind=LedgerKind.REFORM, sign=-1, excluding_items=exempted_item_ids(appraisal.year)
     )
+    # a broken commitment in the treasury green channel: a supplement overdue or late (容缺受理)
+    broken = scoring_feed(year=appraisal.year, kind=LedgerKind.PAYMENTS, sign=-1)
     recorded = defaultdict(list)
     for bonus in AppraisalBonus.objects.filter(appraisal__year=appraisal.year):
         recorded[bonus.unit_id].append(bonus)
@@ -93,6 +95,9 @@ def rows(appraisal: Appraisal) -> list[Row]:
             row.deduction_items.append((_("No reform this year"), Decimal(rules["no_reform"])))
         if feed.get(unit.pk):
             row.deduction_items.append((_("Overdue items and notices in the reform ledger"), -Decimal(feed[unit.pk])))
+        if broken.get(unit.pk):
+            label = _("Missing documents supplied late in the treasury green channel")
+            row.deduction_items.append((label, -Decimal(broken[unit.pk])))
         row.bonus = sum((points for _label, points in row.bonus_items), Decimal(0))
         row.deductions = sum((points for _label, points in row.deduction_items), Decimal(0))
         row.score = total(rules["base"], row.bonus, row.deductions, rules["bonus_cap"], rules["floor"])

@@ -274,3 +274,16 @@ def test_every_step_writes_its_event_with_the_person(personas, centre):
 
 def test_amounts_are_kept_to_the_fen(personas, centre):
     assert prepare(personas, centre, amount="1,250.5").amount == Decimal("1250.50")
+
+
+def test_a_late_supplement_costs_the_unit_in_the_annual_appraisal(personas, centre):
+    from duban.reforms.appraisal import appraisal_of, rows
+
+    request = deferred(personas, centre)
+    late = on_day(add_working_days(request.due_on, 2))
+    for gap in request.gaps.all():
+        services.gap_step(actor=personas.unit_a_staff, gap=gap, code="supply", upload=pdf(), at=late)
+        services.gap_step(actor=centre.clerk, gap=gap, code="confirm", at=late)
+    [row] = [r for r in rows(appraisal_of(timezone.localtime(late).year)) if r.unit == personas.unit_a]
+    [points] = [points for label, points in row.deduction_items if "绿色通道" in label or "green channel" in label]
+    assert abs(points) == 2  # two documents supplied late, a point each
