@@ -23,12 +23,13 @@ from duban.core.workdays import add_working_days, is_workday, on_day
 from duban.demo.fleet_seed import _login, _person
 from duban.orgs import services as org_services
 from duban.orgs.choices import PositionRole, UnitKind
-from duban.orgs.models import Unit, User
+from duban.orgs.models import Person, Unit, User
 from duban.payments import services
 from duban.payments.choices import CentreRole, Channel
 from duban.payments.models import CentrePost, CentreSettings, DocumentType, Fund, GreenUnit, RequestType
 
 PDF = b"%PDF-1.4\n% demo scan\n"
+DIRECTORS = ["欧阳明哲", "司马嘉宁", "上官文博"]
 # unit (short name), preparer login, livelihood fund, ordinary fund, green requests, normal requests
 UNITS = [
     ("区教育局", "staff_education", "学位建设和教育民生专项资金", "机关运行经费", 16, 8),
@@ -61,6 +62,10 @@ def seed_payments(rng: random.Random, logins: dict[str, User]) -> None:
     finance = Unit.objects.get(short_name="区财政局")
     centre = org_services.unit_create(actor=None, parent=finance, name="区财政局国库支付中心",
                                       kind=UnitKind.DEPARTMENT, short_name="国库支付中心")  # fmt: skip
+    taken = set(Person.objects.values_list("name", flat=True))
+    director = org_services.person_create(actor=None, name=next(n for n in DIRECTORS if n not in taken),
+                                          mobile=f"136{rng.randrange(10**8):08d}")  # fmt: skip
+    org_services.position_assign(actor=None, person=director, unit=centre, role=PositionRole.HEAD, title="主任")
     people = {}
     for n, (username, role) in enumerate([("treasury_admin", CentreRole.ADMIN), ("treasury_clerk", CentreRole.CLERK),
                                           ("treasury_clerk2", CentreRole.CLERK),
