@@ -93,9 +93,9 @@ def submitted(personas, centre, **fields):
     return services.request_step(actor=fields.get("user") or personas.unit_a_staff, request=request, code="submit")
 
 
-def deferred(personas, centre, *, due_on: dt.date | None = None):
+def deferred(personas, centre, *, due_on: dt.date | None = None, **fields):
     """A green request without its invoice and acceptance report, accepted with both to follow."""
-    request = submitted(personas, centre, docs=("indicator", "approval", "account", "contract"))
+    request = submitted(personas, centre, docs=("indicator", "approval", "account", "contract"), **fields)
     due = due_on or request.due_on
     gaps = [{"document_type": centre.doc(code), "due_on": due} for code in ("invoice", "acceptance")]
     request = services.request_step(actor=centre.clerk, request=request, code="defer", gaps=gaps)
