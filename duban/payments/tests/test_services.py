@@ -287,3 +287,17 @@ def test_a_late_supplement_costs_the_unit_in_the_annual_appraisal(personas, cent
     [row] = [r for r in rows(appraisal_of(timezone.localtime(late).year)) if r.unit == personas.unit_a]
     [points] = [points for label, points in row.deduction_items if "绿色通道" in label or "green channel" in label]
     assert abs(points) == 2  # two documents supplied late, a point each
+
+
+def test_an_overdue_supplement_gets_the_ladders_notice_and_it_costs_the_unit(personas, centre):
+    from duban.ledger.models import ItemEvent, Notice
+    from duban.ledger.services import scoring_feed, sweep_run
+
+    request = deferred(personas, centre)
+    day_after = request.due_on + dt.timedelta(days=1)
+    services.gaps_lapse(at=on_day(day_after))
+    sweep_run(today=day_after, force=True)
+    notices = Notice.objects.filter(item__in=[services.item_of(g) for g in request.gaps.all()])
+    assert set(notices.values_list("level", flat=True)) == {"blue"} and notices.count() == 2
+    assert ItemEvent.objects.filter(code="ledger.notice.blue", points=-1).count() == 2
+    assert scoring_feed(year=day_after.year, kind=LedgerKind.PAYMENTS)[personas.unit_a.pk] == -2
