@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from ninja import Field, Path, Schema
+from ninja.pagination import PageNumberPagination
 
 BIGGEST_ID = 2**63 - 1
 
@@ -30,3 +31,11 @@ class ErrorOut(Schema):
 PUBLIC_READ_ERRORS = {frozenset({400, 403, 404, 422, 503}): ErrorOut}
 READ_ERRORS = {frozenset({400, 401, 403, 404, 422, 503}): ErrorOut}
 WRITE_ERRORS = {frozenset({400, 401, 403, 404, 409, 422, 503}): ErrorOut}
+
+
+class Pages(PageNumberPagination):
+    """Page through a list: `page` (from 1) and `page_size` (at most 100)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)
+        page_size: int | None = Field(None, ge=1, le=100)

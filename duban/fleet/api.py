@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, PathId
+from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId
 from duban.fleet import access, availability, services
 from duban.fleet.choices import BookingState, LicenceClass, Pool, VehicleStatus, VehicleType
 from duban.fleet.models import Driver, Vehicle
@@ -117,12 +117,6 @@ class BookingFilter(Schema):
 class FreeForBooking(Schema):
     vehicles: list[VehicleOut]
     drivers: list[DriverOut]
-
-
-class Pages(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=100_000)
-        page_size: int | None = Field(None, ge=1, le=100)
 
 
 @router.get("/vehicles", response={200: list[VehicleOut], **READ_ERRORS})

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, PathId
+from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId
 from duban.orgs.models import Unit
 from duban.payments import access, services, stats
 from duban.payments.choices import Channel, GapState, RequestState, SupplyForm
@@ -122,12 +122,6 @@ class GreenStatisticsOut(Schema):
     supplied_late: int
     overdue: int
     suspensions: int
-
-
-class Pages(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=100_000)
-        page_size: int | None = Field(None, ge=1, le=100)
 
 
 @router.get("/requests", response={200: list[PaymentRequestOut], **READ_ERRORS})

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, PathId
+from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId
 from duban.ledger.models import Ledger
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit
@@ -165,12 +165,6 @@ class CompilationIn(Schema):
     unit_ids: list[Id] = Field(..., min_length=1, max_length=200)
     category_ids: list[Id] = Field([], max_length=500)
     statuses: list[RuleStatus] = Field([RuleStatus.IN_FORCE], min_length=1, max_length=5)
-
-
-class Pages(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=100_000)
-        page_size: int | None = Field(None, ge=1, le=100)
 
 
 def _official(request) -> None:
