@@ -19,6 +19,7 @@ from duban.core.models import BaseModel
 from duban.orgs.models import Person, Unit
 from duban.payments.choices import (
     HOLDS_INVOICE,
+    IN_CENTRE,
     OPEN_GAPS,
     CentreRole,
     Channel,
@@ -245,7 +246,7 @@ class PaymentRequest(BaseModel):
             return False
         if self.paid_at is not None:
             return timezone.localtime(self.paid_at).date() > self.due_on
-        return self.state in (RequestState.SUBMITTED, RequestState.ACCEPTED) and timezone.localdate() > self.due_on
+        return self.state in IN_CENTRE and timezone.localdate() > self.due_on
 
 
 def document_path(instance, filename: str) -> str:
