@@ -64,7 +64,11 @@ def heads(user, unit: Unit) -> bool:
 
 
 def may_request(user) -> bool:
-    return bool(org_access.scope_roots(user))
+    """Someone of a unit that pays from a budget indicator registered with the centre."""
+    from duban.payments.models import Fund
+
+    roots = org_access.scope_roots(user)
+    return bool(roots) and Fund.objects.filter(unit__in=Unit.objects.subtrees(roots)).exists()
 
 
 def may_use(user) -> bool:

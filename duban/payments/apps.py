@@ -10,7 +10,7 @@ class PaymentsConfig(AppConfig):
     def nav_items(self):
         from duban.payments.access import may_use
 
-        return [("payments:home", _("Treasury green channel"), may_use)]
+        return [("payments:home", _("Treasury payments"), may_use)]
 
     def ledger_owners(self):
         """A missing document's supplement item (see `duban.payments.subjects`)."""

@@ -38,6 +38,7 @@ class RequestForm(forms.ModelForm):
             self.fields["unit"].initial = units[0].pk
         self.fields["request_type"].queryset = RequestType.objects.filter(is_active=True)
         self.fields["fund"].queryset = Fund.objects.filter(unit__in=Unit.objects.subtrees(units)).order_by("number")
+        self.fields["fund"].label_from_instance = _fund_label
         if self.instance.pk:
             del self.fields["unit"]
 
@@ -52,6 +53,10 @@ class RequestForm(forms.ModelForm):
 
     def clean_payee_account(self):
         return self._checked("payee_account", clean_account)
+
+
+def _fund_label(fund: Fund) -> str:
+    return str(_("%(fund)s · green channel") % {"fund": fund}) if fund.green else str(fund)
 
 
 class DocumentsForm(forms.Form):

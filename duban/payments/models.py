@@ -241,6 +241,11 @@ class PaymentRequest(BaseModel):
             return None
         return round((self.paid_at - self.submitted_at).total_seconds() / 86400, 1)
 
+    def elapsed_hours(self) -> float | None:
+        if self.paid_at is None or self.submitted_at is None:
+            return None
+        return round((self.paid_at - self.submitted_at).total_seconds() / 3600, 1)
+
     def late(self) -> bool:
         if self.due_on is None:
             return False

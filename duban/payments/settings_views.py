@@ -28,6 +28,7 @@ from duban.payments.models import (
 def _context(request, **forms) -> dict:
     centre = CentreSettings.current()
     return {
+        "centre": centre,
         "settings_form": forms.get("settings") or CentreSettingsForm(instance=centre),
         "fund_form": forms.get("fund") or FundForm(),
         "green_form": forms.get("green") or GreenUnitForm(),

@@ -3,11 +3,13 @@ checklist, its missing documents and its steps, the 容缺受理通知书, and t
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +57,9 @@ def home(request):
         found = found.filter(state=filters["state"])
     if filters["channel"] in Channel.values:
         found = found.filter(channel=filters["channel"])
+    if request.GET.get("to_confirm"):
+        filters["to_confirm"] = "1"
+        found = found.filter(gaps__state=GapState.SUPPLIED, gaps__confirmed_at__isnull=True).distinct()
     if q := filters["q"].strip():
         found = found.filter(Q(number__icontains=q) | Q(project__icontains=q) | Q(payee_name__icontains=q))
     waiting = access.requests_for(user).order_by().values("state").annotate(n=Count("pk"))
@@ -92,9 +97,9 @@ def home(request):
 @login_required
 def request_new(request):
     access.require_use(request.user)
-    units = org_access.scope_roots(request.user)
-    if not units:
+    if not access.may_request(request.user):
         raise Http404
+    units = org_access.scope_roots(request.user)
     form = RequestForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -161,11 +166,16 @@ def _step_forms(request, found: PaymentRequest, posted: str = "") -> dict:
 
 def _checklist(found: PaymentRequest) -> list[dict]:
     documents = list(found.documents.select_related("document_type").order_by("pk"))
-    gaps = {g.document_type_id: g for g in found.gaps.filter(committed=True).order_by("pk")}
-    return [
-        {"type": t, "files": [d for d in documents if d.document_type_id == t.pk], "gap": gaps.get(t.pk)}
-        for t in found.request_type.documents.order_by("sort_order", "pk")
-    ]
+    # the newest listing of each document: while the commitment letter waits, the one just made
+    gaps = {g.document_type_id: g for g in found.gaps.order_by("pk")}
+    rows = []
+    for t in found.request_type.documents.order_by("sort_order", "pk"):
+        files = [d for d in documents if d.document_type_id == t.pk]
+        gap = gaps.get(t.pk)
+        if gap is not None and gap.state == GapState.WAIVED and files:
+            gap = None  # waived with a returned request; the corrected request carries the document
+        rows.append({"type": t, "files": files, "gap": gap})
+    return rows
 
 
 def _gap_actions(request, found: PaymentRequest, posted: tuple[int, str] | None = None) -> list[dict]:
@@ -178,6 +188,8 @@ def _gap_actions(request, found: PaymentRequest, posted: tuple[int, str] | None 
                 continue
             if move.code in ("confirm", "reject") and gap.confirmed_at is not None:
                 continue
+            if move.code == "confirm" and services.gap_supplier(gap) == request.user.pk:
+                continue  # someone other than whoever supplied it confirms it
             data = (request.POST, request.FILES) if posted == (gap.pk, move.code) else (None, None)
             if move.code == "supply":
                 form = SupplyUploadForm(*data, prefix=f"gap{gap.pk}")
@@ -301,13 +313,8 @@ def notice(request, pk: int):
     found = access.get_request_for_user(request.user, pk)
     if not found.notice_number:
         raise Http404
-    response = HttpResponse(
-        notice_docx(found), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{download_name('容缺受理通知书-' + found.number)}.docx"
-    )
-    return response
+    return FileResponse(io.BytesIO(notice_docx(found)), as_attachment=True,
+                        filename=download_name(f"容缺受理通知书-{found.number}.docx"))  # fmt: skip
 
 
 def _year(request) -> int:
@@ -339,16 +346,17 @@ def _statistics_xlsx(rep):
         for m in rep.months
     ]  # fmt: skip
     speed_rows = [
-        [s.label, s.paid, s.amount, s.median_days, s.p90_days, s.on_time_percent] for s in rep.speeds.values()
+        [s.label, s.paid, s.amount, s.median_days, s.p90_days, s.on_time_percent]
+        for s in (rep.speeds[Channel.GREEN], rep.speeds[Channel.NORMAL])
     ]
     gap_rows = [[str(label), rep.gaps[key]] for key, label in GAP_COUNTS]
     sheets = [
         (_("By month"), [_("Month"), count(green), amount(green), count(normal), amount(normal)], months),
         (_("Speed"), [_("Channel"), count(_("Paid")), amount(_("Amount paid")), Column(_("Median days to pay")),
                       Column(_("90th percentile days")), Column(_("Paid by the deadline (%)"))], speed_rows),
-        (_("Missing documents"), [_("How"), count(_("Documents"))], gap_rows),
-        (_("Suspensions"), [_("Unit"), _("Suspended at"), _("Restored at"), _("Restored because")],
-         [[s.unit.name, timezone.localtime(s.started_at).strftime("%Y-%m-%d"),
+        (_("Missing documents"), [_("How they came in"), count(_("Number of documents"))], gap_rows),
+        (_("Suspensions"), [_("Unit"), _("Suspended at"), _("Reason"), _("Restored at"), _("Restored because")],
+         [[s.unit.name, timezone.localtime(s.started_at).strftime("%Y-%m-%d"), s.reason,
            timezone.localtime(s.ended_at).strftime("%Y-%m-%d") if s.ended_at else "", s.get_ended_how_display()]
           for s in rep.suspensions]),
     ]  # fmt: skip

@@ -3,6 +3,7 @@ the suspensions they cause (`gaps`), and the centre's administration (`setup`)."
 
 from duban.payments.services.gaps import (
     gap_step,
+    gap_supplier,
     gaps_lapse,
     item_of,
     may_gap_step,
@@ -31,6 +32,7 @@ __all__ = [
     "documents_add",
     "due_date",
     "gap_step",
+    "gap_supplier",
     "gaps_lapse",
     "green_refusal",
     "item_of",

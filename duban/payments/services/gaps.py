@@ -132,7 +132,8 @@ def _supply(request, gap: Gap, *, actor, at, today, upload, **_kw) -> dict:
     return {"on_time": today <= gap.due_on}
 
 
-def _supplier(gap: Gap):
+def gap_supplier(gap: Gap) -> int | None:
+    """Who recorded the supplied document (the user's id)."""
     document = gap.documents.order_by("-pk").first()
     return document.uploaded_by_id if document is not None else None
 
@@ -140,7 +141,7 @@ def _supplier(gap: Gap):
 def _confirm(request, gap: Gap, *, actor, at, **_kw) -> None:
     if gap.confirmed_at is not None:
         raise ValidationError(_("This document is already confirmed."))
-    if actor is not None and actor.pk == _supplier(gap):
+    if actor is not None and actor.pk == gap_supplier(gap):
         raise PermissionDenied(_("Someone other than whoever supplied a document confirms it."))
     gap.confirmed_by, gap.confirmed_at = actor, at
     _item_move(gap, ["accept", "close"], actor=actor, at=at)

@@ -43,6 +43,7 @@ from duban.payments.models import (
 
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 ACCOUNT_DIGITS = re.compile(r"[0-9]{8,30}")
+THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")  # 1,250.50: commas only between thousands
 EDITABLE = (RequestState.DRAFT, RequestState.RETURNED)
 FIELDS = ("request_type", "project", "fund", "amount", "payee_name", "payee_account", "payee_bank", "contract_ref",
           "invoice_ref", "channel")  # fmt: skip
@@ -81,8 +82,11 @@ def _luhn(digits: str) -> bool:
 
 def clean_amount(value) -> Decimal:
     """A positive sum of yuan with at most two decimals."""
+    text = str(value).strip()
+    if "," in text and not THOUSANDS.fullmatch(text):
+        raise ValidationError({"amount": _("Enter the amount in yuan, e.g. 12500.00.")})
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "").strip())
+        amount = value if isinstance(value, Decimal) else Decimal(text.replace(",", ""))
     except (InvalidOperation, ValueError):
         raise ValidationError({"amount": _("Enter the amount in yuan, e.g. 12500.00.")}) from None
     if not amount.is_finite() or amount <= 0:
@@ -338,11 +342,12 @@ def _defer(request: PaymentRequest, *, actor, at, gaps=(), **_kw) -> dict:
     today = timezone.localtime(at).date()
     for gap in gaps:
         due = gap["due_on"]
+        field = f"due_{gap['document_type'].pk}"  # the pre-check form's field for this document
         if due < today:
-            raise ValidationError({"due_on": _("A supply date cannot be in the past.")})
+            raise ValidationError({field: _("A supply date cannot be in the past.")})
         if due > request.due_on:
             raise ValidationError(
-                {"due_on": _("A missing document is supplied by the request's own deadline, %(date)s, at the latest.")
+                {field: _("A missing document is supplied by the request's own deadline, %(date)s, at the latest.")
                  % {"date": request.due_on.isoformat()}}
             )  # fmt: skip
     for gap in gaps:

@@ -122,7 +122,7 @@ def test_documents_to_follow_only_on_the_green_channel(personas, centre):
         services.request_step(actor=centre.clerk, request=request, code="defer", gaps=gaps)
 
 
-@pytest.mark.parametrize("amount", ["0", "-5", "12.345", "abc", "NaN"])
+@pytest.mark.parametrize("amount", ["0", "-5", "12.345", "abc", "NaN", "1,58000.5"])
 def test_an_amount_that_is_not_a_positive_sum_with_two_decimals_saves_nothing(personas, centre, amount):
     with pytest.raises(ValidationError) as refused:
         prepare(personas, centre, amount=amount)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -92,10 +93,14 @@ def test_the_clerk_defers_missing_documents_and_the_head_signs_then_the_notice_d
         s["move"].code for s in client.get(reverse("payments:request_detail", args=[request.pk])).context["steps"]
     }
     _as(client, personas.unit_a_head)
+    page = client.get(reverse("payments:request_detail", args=[request.pk])).content.decode()
+    letter = page[page.index('class="commitment"') :]
+    assert "验收报告" in letter and "发票" in letter and request.due_on.isoformat() in letter  # what is promised
     response = client.post(reverse("payments:request_step", args=[request.pk, "commit"]), {"commit-sealed": "on"})
     request.refresh_from_db()
     assert response.status_code == 302 and request.state == "accepted"
     notice = client.get(reverse("payments:notice", args=[request.pk]))
+    assert "容缺受理通知书" in unquote(notice["Content-Disposition"])
     text = "\n".join(
         p.text
         for p in Document(
@@ -149,3 +154,25 @@ def test_the_office_lifts_a_suspension_on_the_settings_page_and_a_unit_cannot(cl
     client.post(reverse("payments:suspension_lift", args=[suspension.pk]), {"reason": "经区政府同意恢复"})
     suspension.refresh_from_db()
     assert suspension.ended_how == "lifted" and suspension.ended_by == personas.office_admin
+
+
+def test_a_clerk_who_recorded_a_supplement_is_not_offered_to_confirm_it(client, personas, centre):
+    from duban.payments import services
+
+    gap = deferred(personas, centre).gaps.get(document_type__code="invoice")
+    services.gap_step(actor=centre.clerk, gap=gap, code="supply", upload=pdf())
+    for clerk, offered in [(centre.clerk, False), (centre.other_clerk, True)]:
+        _as(client, clerk)
+        rows = client.get(reverse("payments:request_detail", args=[gap.request_id])).context["gaps"]
+        codes = {a["move"].code for row in rows if row["gap"].pk == gap.pk for a in row["actions"]}
+        assert ("confirm" in codes) is offered
+    _as(client, centre.other_clerk)
+    listed = client.get(reverse("payments:home") + "?to_confirm=1").context["page"]
+    assert [r.pk for r in listed] == [gap.request_id]
+
+
+def test_only_units_with_a_registered_fund_are_offered_to_prepare_a_request(client, personas, centre):
+    for user, offered in [(personas.unit_a_staff, True), (personas.supervisor, False), (centre.clerk, False)]:
+        _as(client, user)
+        assert client.get(reverse("payments:home")).context["may_request"] is offered
+        assert client.get(reverse("payments:request_new")).status_code == (200 if offered else 404)
