@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from duban.core import scoring
 from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.orgs import access as org_access
@@ -31,13 +31,6 @@ from duban.reforms.models import (
     Vote,
     VoteRound,
 )
-
-CRITERIA_MESSAGES = {
-    "empty": gettext_lazy("The index needs at least one criterion."),
-    "names": gettext_lazy("Each criterion needs a name and its own code."),
-    "weight": gettext_lazy("Each weight is a whole number above 0."),
-    "sum": gettext_lazy("The weights add up to 100."),
-}
 
 
 def _require_open(round_, today: dt.date) -> None:
@@ -181,26 +174,6 @@ def vote_results(round_: VoteRound) -> list[tuple[int, Reform, int]]:
 #
 
 
-def _clean_criteria(criteria: list[dict]) -> list[dict]:
-    rows = []
-    for criterion in criteria:
-        try:
-            weight = int(criterion.get("weight"))
-        except (TypeError, ValueError):
-            weight = 0
-        rows.append(
-            {
-                "code": str(criterion.get("code", "")).strip(),
-                "name": str(criterion.get("name", "")).strip(),
-                "weight": weight,
-            }
-        )
-    errors = evaluation.criteria_errors(rows)
-    if errors:
-        raise ValidationError({"criteria": [CRITERIA_MESSAGES[code] for code in errors]})
-    return rows
-
-
 @transaction.atomic
 def panel_create(
     *, actor: User | None, candidates: list[Reform], criteria: list[dict] | None = None, **fields
@@ -210,7 +183,7 @@ def panel_create(
         raise ValidationError({"candidates": _("Choose the candidates.")})
     panel = ExpertPanel(**fields)
     if criteria is not None:
-        panel.criteria = _clean_criteria(criteria)
+        panel.criteria = scoring.clean_criteria(criteria)
     panel.full_clean()
     panel.save()
     panel.candidates.set(candidates)
@@ -224,7 +197,7 @@ def panel_set_criteria(*, actor: User | None, panel: ExpertPanel, criteria: list
     panel = ExpertPanel.objects.select_for_update().get(pk=panel.pk)
     if Score.objects.filter(member__panel=panel).exists():
         raise ValidationError(_("Experts have started scoring; the index no longer changes."))
-    panel.criteria = _clean_criteria(criteria)
+    panel.criteria = scoring.clean_criteria(criteria)
     panel.save(update_fields=["criteria", "updated_at"])
     return panel
 
@@ -265,24 +238,7 @@ def score_submit(*, actor: User, panel: ExpertPanel, reform: Reform, scores: dic
         raise ValidationError(_("This project is not a candidate of the panel."))
     if conflicted(member, reform):
         raise ValidationError(_("You work at the unit that leads this project, so you do not score it."))
-    values, errors = {}, {}
-    for criterion in panel.criteria:
-        raw = scores.get(criterion["code"])
-        try:
-            value = Decimal(str(raw)).quantize(Decimal("0.01"))
-            if not value.is_finite():
-                raise ValueError
-        except (InvalidOperation, ValueError):
-            errors[criterion["code"]] = _("Give a score for %(name)s.") % {"name": criterion["name"]}
-            continue
-        if not 0 <= value <= panel.max_score:
-            errors[criterion["code"]] = _("%(name)s is scored from 0 to %(max)s.") % {
-                "name": criterion["name"],
-                "max": f"{panel.max_score:f}".rstrip("0").rstrip("."),
-            }  # fmt: skip
-        values[criterion["code"]] = value
-    if errors:
-        raise ValidationError(errors)
+    values = scoring.clean_sheet(panel.criteria, scores, panel.max_score)
     saved = []
     for code, value in values.items():
         score, _created = Score.objects.update_or_create(
@@ -304,19 +260,11 @@ class PanelResult:
 def panel_results(panel: ExpertPanel) -> list[PanelResult]:
     """Each candidate's trimmed mean over the experts who scored every criterion, ranked; the top
     `excellent_count` are the year's excellent projects."""
-    codes = {criterion["code"] for criterion in panel.criteria}
-    sheets: dict[tuple[int, int], dict[str, Decimal]] = {}
-    for member_id, reform_id, code, value in Score.objects.filter(member__panel=panel).values_list(
-        "member_id", "reform_id", "criterion", "value"
-    ):
-        sheets.setdefault((member_id, reform_id), {})[code] = value
-    totals: dict[int, list[Decimal]] = {}
-    for (_member, reform_id), sheet in sheets.items():
-        if codes <= sheet.keys():
-            totals.setdefault(reform_id, []).append(evaluation.weighted_total(sheet, panel.criteria))
+    rows = Score.objects.filter(member__panel=panel).values_list("member_id", "reform_id", "criterion", "value")
+    totals = scoring.sheet_totals(rows, panel.criteria)
     candidates = {reform.pk: reform for reform in panel.candidates.select_related("lead_unit")}
-    means = {pk: evaluation.trimmed_mean(totals.get(pk, [])) for pk in candidates}
-    ranked = evaluation.ranking(means)
+    means = {pk: scoring.trimmed_mean(totals.get(pk, [])) for pk in candidates}
+    ranked = scoring.ranking(means)
     results = [
         PanelResult(rank, candidates[pk], score, len(totals[pk]), rank <= panel.excellent_count)
         for rank, pk, score in ranked
