@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core.documents import read_document
 from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.ledger.choices import ItemState, LedgerKind
@@ -31,7 +32,6 @@ from duban.rules.choices import (
     ActionStage,
     RuleStatus,
 )
-from duban.rules.documents import read_document
 from duban.rules.models import ActionCause, Rule, RuleAction, RuleCategory, RulePlan, RuleVersion
 from duban.rules.reviews import review_due
 

@@ -208,7 +208,7 @@ def test_a_document_that_is_not_a_word_file_or_pdf_is_refused_and_nothing_is_sav
 
 
 def test_a_document_over_the_limit_is_refused_whatever_size_it_declares(personas, category, monkeypatch):
-    monkeypatch.setattr("duban.rules.documents.MAX_BYTES", 1000)
+    monkeypatch.setattr("duban.core.documents.MAX_BYTES", 1000)
     upload = word_file("第一条" * 400)
     upload.size = 10  # a declared size is not believed
     with pytest.raises(ValidationError, match="超过20MB"):

@@ -1,6 +1,6 @@
-"""A rule's document as uploaded: a Word file (.docx) or a PDF, read no further than the size
-limit (the declared size is not trusted), checked to be what its name says, and its text taken
-out so the rule can be searched. Text that XML cannot hold is dropped."""
+"""A document as uploaded (a rule, a research report): a Word file (.docx) or a PDF, read no
+further than the size limit (the declared size is not trusted), checked to be what its name says,
+and its text taken out so it can be searched. Text that XML cannot hold is dropped."""
 
 from __future__ import annotations
 
