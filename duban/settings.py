@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "duban.rules",
     "duban.fleet",
     "duban.payments",
+    "duban.research",
     "duban.portal",
     "duban.demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("rules/", include("duban.rules.urls")),
     path("fleet/", include("duban.fleet.urls")),
     path("payments/", include("duban.payments.urls")),
+    path("research/", include("duban.research.urls")),
     path("reforms/", include("duban.reforms.urls")),
     path("campaigns/", include("duban.campaigns.urls")),
     path("open311/v2/", include("duban.campaigns.urls_open311")),

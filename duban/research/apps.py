@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResearchConfig(AppConfig):
+    name = "duban.research"
+    label = "research"
+    verbose_name = _("Commissioned research")
+
+    def nav_items(self):
+        from duban.research.access import may_use
+
+        return [("research:home", _("Commissioned research"), may_use)]
+
+    def ledger_owners(self):
+        """A contract's milestones (see `duban.research.subjects`)."""
+        from duban.research.subjects import MilestoneOwner
+
+        return [MilestoneOwner()]

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from duban.core.forms import DatePicker
+from duban.orgs.choices import UnitKind
+from duban.orgs.models import Person, Unit, User
+from duban.research.choices import REVIEW_STAGES, AdoptionKind, Selection, Stage, TopicKind, Visibility
+from duban.research.models import ResearchSettings, Topic, TopicCall
+
+DOCUMENTS = ".pdf,.docx"
+
+
+class CallForm(forms.ModelForm):
+    class Meta:
+        model = TopicCall
+        fields = ["year", "title", "closes_on", "guide_intro"]
+        widgets = {"closes_on": DatePicker(), "guide_intro": forms.Textarea(attrs={"rows": 3})}
+
+
+class TopicForm(forms.ModelForm):
+    unit = forms.ModelChoiceField(label=_("Proposing unit"), queryset=Unit.objects.none())
+
+    class Meta:
+        model = Topic
+        fields = ["unit", "title", "why", "questions", "expected_use", "budget"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("why", "questions", "expected_use")}
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0].pk
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    """立项审定: for each proposed topic, approve (with kind and cap), decline (with a reason) or leave it."""
+
+    held_on = forms.DateField(label=_("Meeting date"), widget=DatePicker())
+    present = forms.ModelMultipleChoiceField(label=_("Members present"), queryset=Person.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["present"].queryset = ResearchSettings.current().group.all() if ResearchSettings.current().pk else (
+            Person.objects.none())  # fmt: skip
+        self.topics = list(topics)
+        for topic in self.topics:
+            self.fields[f"decide_{topic.pk}"] = forms.ChoiceField(
+                label=topic.title, required=False, widget=forms.RadioSelect,
+                choices=[("", _("Not now")), ("approve", _("Approve")), ("decline", _("Do not approve"))],
+            )  # fmt: skip
+            self.fields[f"kind_{topic.pk}"] = forms.ChoiceField(label=_("Kind"), choices=TopicKind.choices,
+                                                                required=False)  # fmt: skip
+            self.fields[f"cap_{topic.pk}"] = forms.DecimalField(
+                label=_("Budget cap (yuan)"), required=False, max_digits=12, decimal_places=2, initial=topic.budget
+            )
+            self.fields[f"reason_{topic.pk}"] = forms.CharField(label=_("Why not"), required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        for topic in self.topics:
+            choice = data.get(f"decide_{topic.pk}")
+            if choice == "approve" and (not data.get(f"kind_{topic.pk}") or not data.get(f"cap_{topic.pk}")):
+                self.add_error(f"cap_{topic.pk}", _("An approved topic needs its kind and budget cap."))
+            if choice == "decline" and not (data.get(f"reason_{topic.pk}") or "").strip():
+                self.add_error(f"reason_{topic.pk}", _("Say why the topic is not approved."))
+        return data
+
+    def decisions(self) -> tuple[dict, dict]:
+        approved, declined = {}, {}
+        for topic in self.topics:
+            choice = self.cleaned_data.get(f"decide_{topic.pk}")
+            if choice == "approve":
+                approved[topic] = (self.cleaned_data[f"kind_{topic.pk}"], self.cleaned_data[f"cap_{topic.pk}"])
+            elif choice == "decline":
+                declined[topic] = self.cleaned_data[f"reason_{topic.pk}"]
+        return approved, declined
+
+
+class SetupForm(forms.Form):
+    selection = forms.ChoiceField(label=_("How it is awarded"), choices=Selection.choices)
+    bids_until = forms.DateField(label=_("Bids until"), required=False, widget=DatePicker())
+    invited = forms.ModelMultipleChoiceField(label=_("Bodies invited or commissioned"), required=False,
+                                             queryset=Unit.objects.filter(kind=UnitKind.EXTERNAL).order_by("name"),
+                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+
+class BidForm(forms.Form):
+    applicant = forms.ModelChoiceField(label=_("Applicant"), queryset=Unit.objects.none())
+    price = forms.DecimalField(label=_("Price asked (yuan)"), max_digits=12, decimal_places=2, min_value=1)
+    lead_researcher = forms.CharField(label=_("Lead researcher"), max_length=60)
+    summary = forms.CharField(label=_("Approach"), widget=forms.Textarea(attrs={"rows": 4}))
+    upload = forms.FileField(label=_("Proposal document (.docx or PDF)"),
+                             widget=forms.ClearableFileInput(attrs={"accept": DOCUMENTS}))  # fmt: skip
+
+    def __init__(self, *args, bodies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant"].queryset = Unit.objects.filter(pk__in=[b.pk for b in bodies])
+        if len(bodies) == 1:
+            self.fields["applicant"].initial = bodies[0].pk
+
+
+class PanelForm(forms.Form):
+    experts = forms.ModelMultipleChoiceField(
+        label=_("Experts from the pool"), widget=forms.CheckboxSelectMultiple,
+        queryset=User.objects.filter(is_expert=True, is_active=True).order_by("display_name", "username"),
+    )  # fmt: skip
+
+
+class ScoreForm(forms.Form):
+    def __init__(self, *args, criteria=(), max_score=100, initial_scores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            self.fields[criterion["code"]] = forms.DecimalField(
+                label=f"{criterion['name']}（{criterion['weight']}%）", min_value=0, max_value=max_score,
+                decimal_places=2, initial=(initial_scores or {}).get(criterion["code"]),
+            )  # fmt: skip
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Contract number"), max_length=40)
+    amount = forms.DecimalField(label=_("Contract amount (yuan)"), max_digits=12, decimal_places=2, min_value=1)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DatePicker())
+    deliverables = forms.CharField(label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_on"].initial = timezone.localdate()
+        for stage in REVIEW_STAGES:
+            label = Stage(stage).label
+            self.fields[f"due_{stage}"] = forms.DateField(label=_("%(stage)s: due on") % {"stage": label},
+                                                          widget=DatePicker())  # fmt: skip
+            self.fields[f"pay_{stage}"] = forms.DecimalField(
+                label=_("%(stage)s: instalment (yuan)") % {"stage": label}, max_digits=12, decimal_places=2,
+                min_value=0, required=False,
+            )  # fmt: skip
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label=_("Payment date"), widget=DatePicker())
+    voucher = forms.CharField(label=_("Voucher number"), max_length=40)
+
+
+class ResultForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    abstract = forms.CharField(label=_("Abstract"), widget=forms.Textarea(attrs={"rows": 4}))
+    visibility = forms.ChoiceField(label=_("Shared"), choices=Visibility.choices)
+    upload = forms.FileField(
+        label=_("Report (.docx or PDF)"), widget=forms.ClearableFileInput(attrs={"accept": DOCUMENTS})
+    )
+
+
+class InstructionForm(forms.Form):
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.filter(
+        portfolios__ended_on__isnull=True).distinct().order_by("name"))  # fmt: skip
+    given_on = forms.DateField(label=_("Given on"), widget=DatePicker())
+    text = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _records(app_label: str, model: str, limit: int = 500) -> list[tuple[str, str]]:
+    """The newest records of another context's model, named as they read, read through their content
+    type so this context imports none of them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    found = ContentType.objects.filter(app_label=app_label, model=model).first()
+    if found is None:
+        return []
+    return [(str(r.pk), str(r)[:120]) for r in found.model_class()._default_manager.order_by("-pk")[:limit]]
+
+
+class AdoptionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Adopted"), choices=AdoptionKind.choices)
+    reform = forms.ChoiceField(label=_("Reform"), required=False)
+    rule = forms.ChoiceField(label=_("Rule"), required=False)
+    title = forms.CharField(label=_("Decision's title"), required=False, max_length=250)
+    document_number = forms.CharField(label=_("Document number"), required=False, max_length=60)
+    adopted_on = forms.DateField(label=_("Adopted on"), widget=DatePicker())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reform"].choices = [("", "—"), *_records("reforms", "reform")]
+        self.fields["rule"].choices = [("", "—"), *_records("rules", "rule")]
+        self.fields["adopted_on"].initial = timezone.localdate()
+
+    def target(self):
+        from django.contrib.contenttypes.models import ContentType
+
+        kind = self.cleaned_data["kind"]
+        pk = self.cleaned_data.get(kind) if kind in (AdoptionKind.REFORM, AdoptionKind.RULE) else None
+        if not pk:
+            return None
+        app_label = "reforms" if kind == AdoptionKind.REFORM else "rules"
+        model = ContentType.objects.get(app_label=app_label, model=kind).model_class()
+        return model._default_manager.filter(pk=pk).first()

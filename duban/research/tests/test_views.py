@@ -1,0 +1,75 @@
+"""Commissioned research's pages as each persona meets them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from duban.research.models import Result, Topic
+from duban.research.tests.conftest import call_with_topic, report_docx, reviewed, signed, today
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, user, url):
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+    return client.get(url).status_code
+
+
+def test_who_reaches_which_page(client, personas, world):
+    project = signed(personas, world)
+    call = Topic.objects.get().call
+    pages = [reverse("research:home"), reverse("research:call_detail", args=[call.pk]),
+             reverse("research:project_detail", args=[project.pk]), reverse("research:results")]  # fmt: skip
+    expected = {
+        "office_admin": [200, 200, 200, 200], "unit_a_staff": [200, 200, 200, 200],
+        "unit_b_staff": [200, 200, 404, 200], "expert": [200, 200, 200, 200], "resident": [403, 403, 404, 200],
+    }  # fmt: skip
+    for name, codes in expected.items():
+        assert [_get(client, getattr(personas, name), page) for page in pages] == codes, name
+    assert [_get(client, world.other_applicant, page) for page in pages] == [200, 200, 200, 200]
+    assert _get(client, None, pages[2]) == 302
+
+
+def test_a_unit_proposes_a_topic_on_the_page_and_the_group_decides_it(client, personas, world):
+    call, topic = call_with_topic(personas, world)
+    client.force_login(personas.unit_a_staff)
+    response = client.post(reverse("research:topic_new", args=[call.pk]), {
+        "unit": personas.unit_a.pk, "title": "社区微更新资金使用研究", "why": "资金分散", "questions": "如何统筹",
+        "expected_use": "形成管理办法", "budget": "abc"})  # fmt: skip
+    assert response.status_code == 400 and Topic.objects.count() == 1
+    client.force_login(world.staff)
+    client.post(reverse("research:call_step", args=[call.pk, "close"]))
+    data = {"held_on": today().isoformat(), "present": [m.pk for m in world.members[:2]],
+            f"decide_{topic.pk}": "approve", f"kind_{topic.pk}": "key", f"cap_{topic.pk}": "200000"}  # fmt: skip
+    client.post(reverse("research:call_decide", args=[call.pk]), data)
+    topic.refresh_from_db()
+    assert topic.state == "approved" and topic.project.budget_cap == 200000
+
+
+def test_an_expert_scores_on_the_panel_page_and_the_expert_of_the_body_is_told_they_do_not(client, personas,
+                                                                                          world):  # fmt: skip
+    project = signed(personas, world)
+    panel = reviewed(world, project, "opening", 85)
+    client.force_login(world.experts[0])
+    assert client.get(reverse("research:panel_detail", args=[panel.pk])).status_code == 404  # not on it
+    client.force_login(personas.expert)
+    page = client.get(reverse("research:panel_detail", args=[panel.pk]))
+    assert page.status_code == 200 and page.context["member"] is not None
+
+
+def test_residents_read_public_results_only(client, personas, world):
+    from duban.research import services
+
+    project = signed(personas, world)
+    for stage, mark in [("opening", 80), ("midterm", 80), ("final", 80)]:
+        reviewed(world, project, stage, mark)
+    project.refresh_from_db()
+    services.result_share(actor=world.staff, project=project, title="内部报告", abstract="摘要",
+                          upload=report_docx(), visibility="internal")  # fmt: skip
+    result = Result.objects.get()
+    assert _get(client, personas.resident, reverse("research:result_detail", args=[result.pk])) == 404
+    assert _get(client, personas.unit_b_staff, reverse("research:result_detail", args=[result.pk])) == 200

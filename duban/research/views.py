@@ -1,0 +1,437 @@
+"""Commissioned research's pages: the calls with their topics and the leading group's decision, a
+project with its bids, panels, contract, milestones, instalments and result, an expert's scoring
+page, and the results library (public results for everyone)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duban.core.forms import add_service_errors
+from duban.core.paginator import CappedPaginator
+from duban.core.text import download_name
+from duban.orgs import access as org_access
+from duban.orgs.choices import UnitKind
+from duban.research import access, services
+from duban.research.choices import (
+    CALL_MOVES,
+    REVIEW_STAGES,
+    BidState,
+    CallState,
+    PanelState,
+    ProjectState,
+    Selection,
+    Stage,
+    TopicState,
+    Visibility,
+)
+from duban.research.forms import (
+    AdoptionForm,
+    BidForm,
+    CallForm,
+    ContractForm,
+    DecisionForm,
+    InstructionForm,
+    PanelForm,
+    PayForm,
+    ResultForm,
+    ScoreForm,
+    SetupForm,
+    TopicForm,
+)
+from duban.research.models import Instalment, Milestone, Panel, Project, Result, TopicCall
+
+PAGE_SIZE = 50
+
+
+def _fail(form, error) -> None:
+    if isinstance(error, ValidationError):
+        add_service_errors(form, error)
+    else:
+        form.add_error(None, str(error))
+
+
+@login_required
+def home(request):
+    user = request.user
+    access.require_use(user)
+    context = {
+        "calls": TopicCall.objects.all()[:10],
+        "runs": access.runs_research(user),
+        "topics": access.topics_for(user).select_related("call", "unit").order_by("-pk")[:50]
+        if not access.oversees(user) else [],
+        "projects": access.projects_for(user).select_related("topic__unit", "contractor").order_by("-pk")[:100],
+        "my_panels": Panel.objects.filter(members__user=user, state=PanelState.SCORING).select_related("project"),
+        "open_calls": TopicCall.objects.filter(state=CallState.OPEN) if access.may_propose(user) else [],
+    }  # fmt: skip
+    return render(request, "research/home.html", context)
+
+
+@login_required
+def call_new(request):
+    access.require_centre(request.user)
+    form = CallForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.call_open(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _fail(form, error)
+        else:
+            return redirect("research:call_detail", pk=call.pk)
+    return render(request, "research/form.html", {"form": form, "title": _("Open a call for topics")},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+@login_required
+def call_detail(request, pk: int, decision_form=None, status: int = 200):
+    access.require_use(request.user)
+    call = get_object_or_404(TopicCall, pk=pk)
+    user = request.user
+    topics = access.topics_for(user).filter(call=call).select_related("unit", "decision")
+    proposed = list(call.topics.filter(state=TopicState.PROPOSED).select_related("unit"))
+    decides = call.state == CallState.DECIDING
+    context = {
+        "call": call,
+        "topics": topics,
+        "guide": services.guide(call) if call.state == CallState.PUBLISHED else [],
+        "moves": list(CALL_MOVES.available(call.state)) if access.runs_research(user) else [],
+        "decision_form": decision_form or (DecisionForm(topics=proposed) if decides and proposed and (
+            access.runs_research(user) or access.in_group(user)) else None),
+        "may_propose": call.state == CallState.OPEN and access.may_propose(user),
+        "decisions": call.decisions.prefetch_related("present", "topics"),
+    }  # fmt: skip
+    return render(request, "research/call_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def call_step(request, pk: int, code: str):
+    call = get_object_or_404(TopicCall, pk=pk)
+    if code not in CALL_MOVES:
+        raise Http404
+    try:
+        services.call_step(actor=request.user, call=call, code=code)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": CALL_MOVES[code].label})
+    return redirect("research:call_detail", pk=call.pk)
+
+
+@login_required
+@require_POST
+def call_decide(request, pk: int):
+    call = get_object_or_404(TopicCall, pk=pk)
+    access.require_group(request.user)
+    proposed = list(call.topics.filter(state=TopicState.PROPOSED))
+    form = DecisionForm(request.POST, topics=proposed)
+    if form.is_valid():
+        approved, declined = form.decisions()
+        data = form.cleaned_data
+        try:
+            services.decision_record(actor=request.user, call=call, held_on=data["held_on"],
+                                     present=list(data["present"]), approved=approved, declined=declined,
+                                     minutes=data["minutes"])  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The leading group's decision is recorded."))
+            return redirect("research:call_detail", pk=call.pk)
+    return call_detail(request, pk, decision_form=form, status=400)
+
+
+@login_required
+def topic_new(request, pk: int):
+    call = get_object_or_404(TopicCall, pk=pk)
+    if not access.may_propose(request.user):
+        raise PermissionDenied(_("Units of the district propose topics."))
+    units = [root for root in org_access.scope_roots(request.user) if root.kind != UnitKind.EXTERNAL]
+    form = TopicForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_propose(actor=request.user, call=call, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Topic proposed."))
+            return redirect("research:call_detail", pk=call.pk)
+    return render(request, "research/form.html", {"form": form, "title": _("Propose a topic"), "call": call},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+def _project_forms(request, project: Project, bound: dict | None = None) -> dict:
+    user = request.user
+    bound = bound or {}
+    runs = access.runs_research(user)
+    forms = {}
+    if project.state == ProjectState.SELECTING:
+        if runs:
+            forms["setup"] = bound.get("setup") or SetupForm(initial={
+                "selection": project.selection, "bids_until": project.bids_until,
+                "invited": list(project.invited.all())})  # fmt: skip
+            if project.selection != Selection.DIRECT:
+                forms["panel"] = bound.get("panel") or PanelForm(prefix="selection")
+        bodies = access.bodies_of(user)
+        if bodies and not project.bids.filter(applicant__in=bodies).exclude(state=BidState.WITHDRAWN).exists():
+            forms["bid"] = bound.get("bid") or BidForm(bodies=bodies)
+    if runs and project.state == ProjectState.CONTRACTING:
+        forms["contract"] = bound.get("contract") or ContractForm()
+    if runs and project.state in (ProjectState.RESEARCHING, ProjectState.REVISING):
+        forms["review"] = bound.get("review") or PanelForm(prefix="review")
+    if runs and project.state == ProjectState.ACCEPTED and not Result.objects.filter(project=project).exists():
+        forms["result"] = bound.get("result") or ResultForm(initial={"title": project.title})
+    return forms
+
+
+@login_required
+def project_detail(request, pk: int, bound: dict | None = None, status: int = 200):
+    project = access.get_project_for_user(request.user, pk)
+    contract = getattr(project, "contract", None) if hasattr(project, "contract") else None
+    milestones = list(contract.milestones.all()) if contract else []
+    for milestone in milestones:
+        milestone.item = services.item_of(milestone)
+        milestone.payment = Instalment.objects.filter(milestone=milestone).first()
+    panels = []
+    for panel in project.panels.order_by("pk"):
+        results = services.panel_results(panel) if panel.state == PanelState.PUBLISHED or access.runs_research(
+            request.user) else []  # fmt: skip
+        names = {bid.pk: bid.applicant.name for bid in project.bids.select_related("applicant")}
+        panels.append({"panel": panel, "results": [(rank, names.get(entry, project.title), score, experts)
+                                                   for rank, entry, score, experts in results]})  # fmt: skip
+    context = {
+        "project": project,
+        "runs": access.runs_research(request.user),
+        "bids": access.bids_for(request.user, project).select_related("applicant"),
+        "panels": panels,
+        "contract": contract,
+        "milestones": milestones,
+        "forms": _project_forms(request, project, bound),
+        "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
+        "result": Result.objects.filter(project=project).first(),
+        "events": project.events.select_related("actor").order_by("at", "pk"),
+        "deliverable_stages": REVIEW_STAGES,
+    }
+    return render(request, "research/project_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def project_act(request, pk: int, what: str):
+    """The centre's and the applicants' steps on a project's page."""
+    project = access.get_project_for_user(request.user, pk)
+    user = request.user
+    form = None
+    try:
+        if what == "setup":
+            form = SetupForm(request.POST)
+            if form.is_valid():
+                services.project_setup(actor=user, project=project, **form.cleaned_data)
+        elif what == "bid":
+            form = BidForm(request.POST, request.FILES, bodies=access.bodies_of(user))
+            if form.is_valid():
+                services.bid_submit(actor=user, project=project, **form.cleaned_data)
+        elif what in ("panel", "review"):
+            form = PanelForm(request.POST, prefix="selection" if what == "panel" else "review")
+            if form.is_valid():
+                stage = Stage.SELECTION if what == "panel" else _next_review(project)
+                panel = services.panel_open(actor=user, project=project, stage=stage,
+                                            experts=list(form.cleaned_data["experts"]))  # fmt: skip
+                messages.success(request, _("The panel is open: the experts score on their page."))
+                return redirect("research:panel_detail", pk=panel.pk)
+        elif what == "choose":
+            services.project_choose(actor=user, project=project)
+        elif what == "contract":
+            form = ContractForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                services.contract_sign(
+                    actor=user, project=project, number=data["number"], amount=data["amount"],
+                    signed_on=data["signed_on"], deliverables=data["deliverables"],
+                    due={stage: data[f"due_{stage}"] for stage in REVIEW_STAGES},
+                    instalments={stage: data[f"pay_{stage}"] or 0 for stage in REVIEW_STAGES},
+                )  # fmt: skip
+        elif what == "result":
+            form = ResultForm(request.POST, request.FILES)
+            if form.is_valid():
+                result = services.result_share(actor=user, project=project, **form.cleaned_data)
+                return redirect("research:result_detail", pk=result.pk)
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as error:
+        if form is None:
+            messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+            return redirect("research:project_detail", pk=project.pk)
+        _fail(form, error)
+    if form is not None and form.errors:
+        return project_detail(request, pk, bound={what: form}, status=400)
+    messages.success(request, _("Done."))
+    return redirect("research:project_detail", pk=project.pk)
+
+
+def _next_review(project: Project) -> str:
+    waiting = project.contract.milestones.filter(delivered_at__isnull=False, accepted_at__isnull=True).first()
+    if waiting is None:
+        raise ValidationError(_("A review is held once its deliverable is in and not yet accepted."))
+    return waiting.stage
+
+
+@login_required
+@require_POST
+def milestone_deliver(request, pk: int):
+    milestone = get_object_or_404(Milestone.objects.select_related("contract"), pk=pk)
+    access.get_project_for_user(request.user, milestone.contract.project_id)
+    try:
+        services.milestone_deliver(actor=request.user, milestone=milestone)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, _("Deliverable recorded: the review can be held."))
+    return redirect("research:project_detail", pk=milestone.contract.project_id)
+
+
+@login_required
+@require_POST
+def instalment_pay(request, pk: int):
+    instalment = get_object_or_404(Instalment.objects.select_related("contract"), pk=pk)
+    access.get_project_for_user(request.user, instalment.contract.project_id)
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the payment date and the voucher number."))
+    else:
+        try:
+            services.instalment_pay(actor=request.user, instalment=instalment, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Instalment paid."))
+    return redirect("research:project_detail", pk=instalment.contract.project_id)
+
+
+@login_required
+def panel_detail(request, pk: int):
+    """The expert's scoring page (and the centre's view of the panel)."""
+    panel = get_object_or_404(Panel.objects.select_related("project__contractor"), pk=pk)
+    member = panel.members.filter(user=request.user).select_related("unit").first()
+    runs = access.runs_research(request.user)
+    if member is None and not runs:
+        raise Http404
+    bodies = services.entries(panel)
+    names = {bid.pk: bid for bid in panel.project.bids.select_related("applicant")}
+    rows = []
+    for entry, body in bodies.items():
+        mine = {}
+        if member is not None:
+            mine = dict(member.scores.filter(entry=entry).values_list("criterion", "value"))
+        rows.append({
+            "entry": entry, "bid": names.get(entry), "body": body,
+            "recused": member is not None and services.conflicted(member, body),
+            "form": ScoreForm(criteria=panel.criteria, max_score=panel.max_score, initial_scores=mine,
+                              prefix=f"e{entry}") if member is not None else None,
+        })  # fmt: skip
+    context = {"panel": panel, "rows": rows, "runs": runs, "member": member,
+               "results": services.panel_results(panel) if runs else []}  # fmt: skip
+    return render(request, "research/panel_detail.html", context)
+
+
+@login_required
+@require_POST
+def panel_score(request, pk: int, entry: int):
+    panel = get_object_or_404(Panel, pk=pk)
+    form = ScoreForm(request.POST, criteria=panel.criteria, max_score=panel.max_score, prefix=f"e{entry}")
+    if not form.is_valid():
+        messages.error(request, _("Give every criterion a score from 0 to %(max)s.") % {"max": 100})
+        return redirect("research:panel_detail", pk=panel.pk)
+    try:
+        services.score_submit(actor=request.user, panel=panel, entry=entry, scores=form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, _("Your scores are saved; you can change them until the results are published."))
+    return redirect("research:panel_detail", pk=panel.pk)
+
+
+@login_required
+@require_POST
+def panel_publish(request, pk: int):
+    panel = get_object_or_404(Panel, pk=pk)
+    try:
+        services.panel_publish(actor=request.user, panel=panel)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+        return redirect("research:panel_detail", pk=panel.pk)
+    messages.success(request, _("The panel's results are published."))
+    return redirect("research:project_detail", pk=panel.project_id)
+
+
+def results(request):
+    """The results library: every result for officials, the public ones for everyone else."""
+    found = access.results_for(request.user).select_related("project__topic__unit")
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        found = found.filter(Q(title__icontains=q) | Q(abstract__icontains=q) | Q(text__icontains=q))
+    page = CappedPaginator(found.order_by("-published_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "research/results.html", {"page": page, "q": q})
+
+
+def result_detail(request, pk: int, bound: dict | None = None, status: int = 200):
+    result = get_object_or_404(access.results_for(request.user).select_related("project"), pk=pk)
+    runs = access.runs_research(request.user)
+    bound = bound or {}
+    context = {
+        "result": result,
+        "instructions": result.instructions.select_related("leader") if org_access.is_official(request.user) else [],
+        "adoptions": result.adoptions.all(),
+        "instruction_form": (bound.get("instruction") or InstructionForm(initial={"given_on": timezone.localdate()}))
+        if runs else None,
+        "adoption_form": (bound.get("adoption") or AdoptionForm()) if runs else None,
+        "public": result.visibility == Visibility.PUBLIC,
+    }  # fmt: skip
+    return render(request, "research/result_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def result_act(request, pk: int, what: str):
+    result = get_object_or_404(Result, pk=pk)
+    access.require_centre(request.user)
+    if what == "instruction":
+        form = InstructionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.instruction_add(actor=request.user, result=result, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+    elif what == "adoption":
+        form = AdoptionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.adoption_add(actor=request.user, result=result, kind=data["kind"], target=form.target(),
+                                      adopted_on=data["adopted_on"], title=data["title"],
+                                      document_number=data["document_number"])  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+    else:
+        raise Http404
+    if form.errors:
+        return result_detail(request, pk, bound={what: form}, status=400)
+    messages.success(request, _("Recorded."))
+    return redirect("research:result_detail", pk=result.pk)
+
+
+def result_file(request, pk: int):
+    result = get_object_or_404(access.results_for(request.user), pk=pk)
+    return FileResponse(result.file.open("rb"), as_attachment=True, filename=download_name(result.file_name))
+
+
+@login_required
+def bid_file(request, pk: int):
+    bid = access.get_bid_for_user(request.user, pk)
+    return FileResponse(bid.file.open("rb"), as_attachment=True, filename=download_name(bid.file_name))
