@@ -19,6 +19,7 @@ urlpatterns = [
     path("panels/<int:pk>/publish/", views.panel_publish, name="panel_publish"),
     path("panels/<int:pk>/score/<int:entry>/", views.panel_score, name="panel_score"),
     path("bids/<int:pk>/file/", views.bid_file, name="bid_file"),
+    path("money/", views.money_page, name="money"),
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
     path("results/<int:pk>/file/", views.result_file, name="result_file"),

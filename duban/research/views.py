@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duban.core.exports import amount, xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
 from duban.orgs import access as org_access
 from duban.orgs.choices import UnitKind
-from duban.research import access, services
+from duban.research import access, services, summary
 from duban.research.choices import (
     CALL_MOVES,
     REVIEW_STAGES,
@@ -65,6 +66,7 @@ def home(request):
     context = {
         "calls": TopicCall.objects.all()[:10],
         "runs": access.runs_research(user),
+        "oversees": access.oversees(user),
         "topics": access.topics_for(user).select_related("call", "unit").order_by("-pk")[:50]
         if not access.oversees(user) else [],
         "projects": access.projects_for(user).select_related("topic__unit", "contractor").order_by("-pk")[:100],
@@ -370,6 +372,30 @@ def panel_publish(request, pk: int):
     return redirect("research:project_detail", pk=panel.project_id)
 
 
+@login_required
+def money_page(request):
+    """Budget, contracts and instalments paid per project and per kind, for the centre and overseers."""
+    if not access.oversees(request.user):
+        raise PermissionDenied(_("Only the research centre and the supervising offices read the money."))
+    try:
+        year = min(max(int(request.GET.get("year") or timezone.localdate().year), 2000), 2100)
+    except ValueError:
+        year = timezone.localdate().year
+    figures = summary.money(year)
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Number"), _("Title"), _("Kind"), _("Commissioning unit"), amount(_("Budget cap")),
+                   amount(_("Contract amount")), amount(_("Paid")), amount(_("Still to pay"))]  # fmt: skip
+        rows = [[r.project.number, r.project.title, r.project.get_kind_display(), r.project.topic.unit.name, r.cap,
+                 r.contracted, r.paid, r.unpaid] for r in figures.rows]  # fmt: skip
+        kinds = [[label, cap, contracted, paid] for label, cap, contracted, paid in figures.kinds]
+        return xlsx_sheets_response(f"{year}年委托课题经费.xlsx", [
+            (_("Projects"), headers, rows),
+            (_("By kind"), [_("Kind"), amount(_("Budget cap")), amount(_("Contract amount")), amount(_("Paid"))],
+             kinds),
+        ])  # fmt: skip
+    return render(request, "research/money.html", {"money": figures, "year": year})
+
+
 def results(request):
     """The results library: every result for officials, the public ones for everyone else."""
     found = access.results_for(request.user).select_related("project__topic__unit")
@@ -377,7 +403,8 @@ def results(request):
     if q:
         found = found.filter(Q(title__icontains=q) | Q(abstract__icontains=q) | Q(text__icontains=q))
     page = CappedPaginator(found.order_by("-published_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "research/results.html", {"page": page, "q": q})
+    context = {"page": page, "q": q, "oversees": access.oversees(request.user)}
+    return render(request, "research/results.html", context)
 
 
 def result_detail(request, pk: int, bound: dict | None = None, status: int = 200):

@@ -73,3 +73,24 @@ def test_residents_read_public_results_only(client, personas, world):
     result = Result.objects.get()
     assert _get(client, personas.resident, reverse("research:result_detail", args=[result.pk])) == 404
     assert _get(client, personas.unit_b_staff, reverse("research:result_detail", args=[result.pk])) == 200
+
+
+def test_the_money_page_adds_up_what_was_paid_and_downloads(client, personas, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from duban.research import services
+
+    project = signed(personas, world)
+    reviewed(world, project, "opening", 80)
+    services.instalment_pay(actor=world.staff, instalment=project.contract.instalments.get(milestone__stage="opening"),
+                            paid_on=today(), voucher="YJ-9")  # fmt: skip
+    assert _get(client, personas.unit_a_staff, reverse("research:money")) == 403
+    client.force_login(personas.supervisor)
+    figures = client.get(reverse("research:money")).context["money"]
+    [row] = figures.rows
+    assert (row.contracted, row.paid, row.unpaid) == (240000, 96000, 144000)
+    workbook = load_workbook(io.BytesIO(b"".join(client.get(reverse("research:money") + "?format=xlsx")
+                                                 .streaming_content)))  # fmt: skip
+    assert workbook.sheetnames == ["项目", "按类别"]
