@@ -13,6 +13,7 @@ from duban.demo.fleet_seed import seed_fleet
 from duban.demo.ledger_seed import seed_ledgers
 from duban.demo.payments_seed import seed_payments
 from duban.demo.reform_seed import seed_reform_current, seed_reform_followups, seed_reform_history
+from duban.demo.research_seed import seed_research
 from duban.demo.rules_seed import seed_rules
 from duban.orgs import services
 from duban.orgs.choices import AccountType, LeaderRank, PositionRole, UnitKind
@@ -43,6 +44,8 @@ PERSONAS = [
     ("treasury_approver", "approves payments (国库支付中心)"),
     ("treasury_cashier", "records payments (国库支付中心)"),
     ("head_education", "signs commitment letters (区教育局 head)"),
+    ("research_staff", "runs commissioned research (区发展研究中心)"),
+    ("applicant1", "bids for research projects (综合开发研究院)"),
     (
         "13800138000",
         "resident (sign in at /accounts/resident/ with this number; the code is printed in the log)",
@@ -204,3 +207,4 @@ def seed_demo(seed: int = 440303) -> None:
     seed_rules(rng, logins)
     seed_fleet(rng, logins)
     seed_payments(rng, logins)
+    seed_research(rng, logins)

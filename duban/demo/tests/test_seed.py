@@ -212,6 +212,28 @@ def _payments_reproduce_the_seed(client):
     client.logout()
 
 
+def _research_reproduces_the_seed(client):
+    """This year's call decided by the leading group, bids scored by the pool (one expert sitting out
+    her institute's bid), contracts with milestones on the research ledger, one late mid-term report
+    with a notice, two projects graded and their results adopted into a reform and a rule."""
+    from duban.ledger.models import Notice
+    from duban.research.models import Adoption, Panel, PanelMember, Project, Score, Topic
+
+    assert Topic.objects.filter(state="approved").count() == 6 and Topic.objects.filter(state="not_approved").exists()
+    assert set(Project.objects.values_list("selection", flat=True)) == {"open", "invitation", "direct"}
+    recused = [m for m in PanelMember.objects.filter(panel__stage="selection") if m.unit and m.unit.kind == "external"
+               and Score.objects.filter(member=m).count() < 4 * m.panel.project.bids.count()]  # fmt: skip
+    assert recused, "an expert from an applicant sits out its bid"
+    assert sorted(Project.objects.filter(state="accepted").values_list("grade", flat=True)) == ["excellent", "good"]
+    assert {a.kind for a in Adoption.objects.all()} == {"reform", "rule"}
+    late = Item.objects.filter(ledger__kind="research", state="assigned", title__endswith="中期检查")
+    assert Notice.objects.filter(item__in=late, level="blue").exists()
+    assert Panel.objects.filter(stage="final", grade="excellent").exists()
+    client.force_login(User.objects.get(username="research_staff"))
+    assert client.get(reverse("research:money")).context["money"].total[2] > 0
+    client.logout()
+
+
 def test_the_demo_district(rf, client, monkeypatch):
     # The full 21,300 take minutes to play through; the mechanism is the same at a tenth of it.
     monkeypatch.setattr(campaign_seed, "SOLVED_2021", 2000)
@@ -226,6 +248,7 @@ def test_the_demo_district(rf, client, monkeypatch):
     _rules_reproduce_the_seed(client)
     _fleet_reproduces_the_seed(client)
     _payments_reproduce_the_seed(client)
+    _research_reproduces_the_seed(client)
 
     counts = (Unit.objects.count(), Person.objects.count(), Item.objects.count(), ItemEvent.objects.count())
     call_command("demo", stdout=open("/dev/null", "w"))
