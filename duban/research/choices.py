@@ -158,3 +158,18 @@ DEFAULT_REVIEW_CRITERIA = [
     {"code": "use", "name": "决策参考价值", "weight": 40},
     {"code": "form", "name": "规范性", "weight": 20},
 ]
+
+EVENT_LABELS = {
+    "research.project.created": _("Approved as a project"),
+    "research.project.setup": _("How it is awarded set"),
+    "research.bid.submitted": _("Bid submitted"),
+    "research.bid.withdrawn": _("Bid withdrawn"),
+    "research.panel.opened": _("Panel opened"),
+    "research.panel.published": _("Panel results published"),
+    "research.milestone.delivered": _("Deliverable in"),
+    "research.instalment.paid": _("Instalment paid"),
+    "research.result.shared": _("Result shared"),
+    "research.result.instruction": _("Leader's instruction recorded"),
+    "research.result.adopted": _("Adoption recorded"),
+    **{m.event: m.label for m in PROJECT_MOVES.values()},
+}

@@ -23,6 +23,7 @@ from duban.orgs.choices import UnitKind
 from duban.research import access, services, summary
 from duban.research.choices import (
     CALL_MOVES,
+    EVENT_LABELS,
     REVIEW_STAGES,
     BidState,
     CallState,
@@ -217,7 +218,10 @@ def project_detail(request, pk: int, bound: dict | None = None, status: int = 20
         "forms": _project_forms(request, project, bound),
         "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
         "result": Result.objects.filter(project=project).first(),
-        "events": project.events.select_related("actor").order_by("at", "pk"),
+        "events": [
+            {"event": e, "label": EVENT_LABELS.get(e.code, e.code)}
+            for e in project.events.select_related("actor").order_by("at", "pk")
+        ],
         "deliverable_stages": REVIEW_STAGES,
     }
     return render(request, "research/project_detail.html", context, status=status)
