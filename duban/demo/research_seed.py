@@ -244,6 +244,8 @@ class Play:
             panel = services.panel_open(actor=self.staff, project=project, stage=stage, experts=self.experts[1:],
                                         at=delivered + dt.timedelta(days=3))  # fmt: skip
             for expert in self.experts[1:]:
+                if services.conflicted(panel.members.get(user=expert), project.contractor):
+                    continue  # an expert of the contractor does not grade its work
                 spread = self.rng.randrange(-2, 3)
                 services.score_submit(actor=expert, panel=panel, entry=project.pk, scores={
                     "quality": mark + spread, "use": mark, "form": mark - spread})  # fmt: skip
