@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -45,6 +46,41 @@ class BaseModel(ChoiceLabels, models.Model):
         # forbids, which pre_save would strip anyway (duban.core.text).
         clean_instance(self)
         super().clean_fields(exclude=exclude)
+
+
+class OneRow:
+    """A model of one row (a context's settings): `current()` is that row, or an unsaved default."""
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class StepEvent(models.Model):
+    """Abstract: the append-only event row of a context's records, one per step (who, when, from
+    which state to which, why, and what else the step recorded)."""
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")  # fmt: skip
+    code = models.CharField(max_length=60)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    @classmethod
+    def write(cls, *, actor, code: str, at, before: str = "", after: str = "", reason: str = "", data=None, **links):
+        """One event row; `links` name the record(s) it belongs to (`booking=…`); a system step
+        (no signed-in person) has no actor."""
+        return cls.objects.create(
+            actor=actor if getattr(actor, "is_authenticated", False) else None, code=code, at=at,
+            from_state=before, to_state=after, reason=reason[:500], data=data or {}, **links,
+        )  # fmt: skip
 
 
 class WorkdayOverride(BaseModel):

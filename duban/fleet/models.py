@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duban.core.models import BaseModel
+from duban.core.models import BaseModel, StepEvent
 from duban.fleet.choices import (
     HOLDING_STATES,
     QUOTA_ALERT_PERCENT,
@@ -272,20 +272,10 @@ class Booking(BaseModel):
         return self.state == BookingState.ON_TRIP and timezone.now() > self.ends_at + WINDOW_SLACK
 
 
-class BookingEvent(models.Model):
+class BookingEvent(StepEvent):
     """Append-only: one row per step of a booking (and its rating)."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    code = models.CharField(max_length=60)
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.booking_id} {self.code}"

@@ -38,16 +38,8 @@ RECEIPT_KINDS = {ending: DOCUMENT_KINDS[ending] for ending in (".jpg", ".jpeg", 
 
 
 def _event(booking: Booking, actor, code: str, from_state: str, at, reason: str = "", **data) -> None:
-    BookingEvent.objects.create(
-        booking=booking,
-        at=at,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        code=code,
-        from_state=from_state,
-        to_state=booking.state,
-        reason=reason,
-        data=data,
-    )
+    BookingEvent.write(actor=actor, code=code, at=at, before=from_state, after=booking.state, reason=reason,
+                       data=data, booking=booking)  # fmt: skip
 
 
 def month_of(moment_: dt.datetime) -> dt.date:

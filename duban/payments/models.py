@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duban.core.models import BaseModel
+from duban.core.models import BaseModel, OneRow, StepEvent
 from duban.orgs.models import Person, Unit
 from duban.payments.choices import (
     HOLDS_INVOICE,
@@ -33,7 +33,7 @@ USER = settings.AUTH_USER_MODEL
 CENT = Decimal("0.01")
 
 
-class CentreSettings(BaseModel):
+class CentreSettings(OneRow, BaseModel):
     """One row: the centre's unit and the time limits it commits to, in working days."""
 
     centre = models.ForeignKey(
@@ -59,10 +59,6 @@ class CentreSettings(BaseModel):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls) -> CentreSettings:
-        return cls.objects.order_by("pk").first() or cls()
 
 
 class CentrePost(BaseModel):
@@ -321,21 +317,11 @@ class Gap(BaseModel):
         return timezone.localtime(self.supplied_at).date() <= self.due_on
 
 
-class RequestEvent(models.Model):
+class RequestEvent(StepEvent):
     """Append-only: one row per step of a request and of its missing documents."""
 
     request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="events")
     gap = models.ForeignKey(Gap, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    code = models.CharField(max_length=60)
-    from_state = models.CharField(max_length=10, blank=True)
-    to_state = models.CharField(max_length=10, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.code}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duban.core.models import BaseModel
+from duban.core.models import BaseModel, OneRow, StepEvent
 from duban.orgs.models import Person, Unit
 from duban.research.choices import (
     AdoptionKind,
@@ -38,7 +38,7 @@ CENT = Decimal("0.01")
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(CENT)]}
 
 
-class ResearchSettings(BaseModel):
+class ResearchSettings(OneRow, BaseModel):
     """One row: the research centre that runs commissioned research, and its leading group."""
 
     centre = models.ForeignKey(
@@ -53,10 +53,6 @@ class ResearchSettings(BaseModel):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls) -> ResearchSettings:
-        return cls.objects.order_by("pk").first() or cls()
 
 
 class TopicCall(BaseModel):
@@ -398,20 +394,10 @@ class Adoption(BaseModel):
         return self.label
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(StepEvent):
     """Append-only: every step of a project (its bids, panels, contract, milestones, result)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    code = models.CharField(max_length=60)
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.code}"

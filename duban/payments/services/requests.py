@@ -51,10 +51,8 @@ FIELDS = ("request_type", "project", "fund", "amount", "payee_name", "payee_acco
 
 def event_write(request: PaymentRequest, actor, code: str, at, *, gap: Gap | None = None, before: str = "",
                 after: str = "", reason: str = "", **data) -> None:  # fmt: skip
-    RequestEvent.objects.create(
-        request=request, gap=gap, at=at, actor=actor if getattr(actor, "is_authenticated", False) else None,
-        code=code, from_state=before, to_state=after, reason=reason[:500], data=data,
-    )  # fmt: skip
+    RequestEvent.write(actor=actor, code=code, at=at, before=before, after=after, reason=reason, data=data,
+                       request=request, gap=gap)  # fmt: skip
 
 
 def clean_account(number: str) -> str:
