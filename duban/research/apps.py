@@ -17,3 +17,12 @@ class ResearchConfig(AppConfig):
         from duban.research.subjects import MilestoneOwner
 
         return [MilestoneOwner()]
+
+    def records_built_from(self, subjects) -> dict:
+        """subject pk → the research results adopted into it (`duban.core.derived`)."""
+        from duban.research.results_links import adopted_into
+
+        return adopted_into(subjects)
+
+    def build_from_link(self, subject, user):
+        return None  # an adoption is recorded on the result's page

@@ -226,6 +226,10 @@ def _research_reproduces_the_seed(client):
     assert recused, "an expert from an applicant sits out its bid"
     assert sorted(Project.objects.filter(state="accepted").values_list("grade", flat=True)) == ["excellent", "good"]
     assert {a.kind for a in Adoption.objects.all()} == {"reform", "rule"}
+    from duban.core.derived import built_from
+
+    reform = Adoption.objects.get(kind="reform").target
+    assert any("课题成果" in b.label or "Research result" in b.label for b in built_from([reform])[reform.pk])
     late = Item.objects.filter(ledger__kind="research", state="assigned", title__endswith="中期检查")
     assert Notice.objects.filter(item__in=late, level="blue").exists()
     assert Panel.objects.filter(stage="final", grade="excellent").exists()

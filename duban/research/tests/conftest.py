@@ -17,6 +17,7 @@ from duban.conftest import PASSWORD, _official
 from duban.orgs import services as org_services
 from duban.orgs.choices import AccountType, PositionRole, UnitKind
 from duban.orgs.models import User
+from duban.reforms.tests.conftest import main_leader, make_reform, reform_ledger  # noqa: F401 - reforms to adopt into
 from duban.research import services
 from duban.research.models import ResearchSettings
 

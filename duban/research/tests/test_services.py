@@ -192,3 +192,21 @@ def test_who_sees_what(personas, world):
     assert list(access.projects_for(personas.expert)) == [project]  # it scored the bids
     assert not access.projects_for(personas.resident).exists()
     assert not access.results_for(personas.resident).exists()
+
+
+def test_an_adoption_shows_on_the_adopted_reforms_page_through_the_derived_links(personas, world, make_reform):
+    from duban.core.derived import built_from, counts_built_from
+
+    reform = make_reform()
+    project = signed(personas, world)
+    for stage, mark in [("opening", 80), ("midterm", 80), ("final", 80)]:
+        reviewed(world, project, stage, mark)
+    project.refresh_from_db()
+    result = services.result_share(actor=world.staff, project=project, title="居民议事机制研究报告", abstract="摘要",
+                                   upload=report_docx())  # fmt: skip
+    assert built_from([reform]) == {}
+    services.adoption_add(actor=world.staff, result=result, kind="reform", target=reform, adopted_on=today())
+    [shown] = built_from([reform])[reform.pk]
+    assert "居民议事机制研究报告" in shown.label and counts_built_from([reform]) == {reform.pk: 1}
+    with pytest.raises(ValidationError):  # once
+        services.adoption_add(actor=world.staff, result=result, kind="reform", target=reform, adopted_on=today())
