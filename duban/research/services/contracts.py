@@ -57,7 +57,7 @@ def contract_sign(
     at, today = moment(at)
     if actor is not None:
         access.require_centre(actor)
-    project = Project.objects.select_for_update().select_related("topic__unit").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("topic__unit").get(pk=project.pk)
     step = PROJECT_MOVES.check(project.state, "sign")
     amount = Decimal(amount)
     if amount <= 0 or amount > project.budget_cap:
@@ -118,7 +118,9 @@ def milestone_deliver(*, actor: User | None, milestone: Milestone, at=None) -> M
     at, _today = moment(at)
     if actor is not None:
         access.require_centre(actor)
-    milestone = Milestone.objects.select_for_update().select_related("contract__project").get(pk=milestone.pk)
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",)).select_related("contract__project").get(pk=milestone.pk)
+    )
     project = milestone.contract.project
     if project.state not in (ProjectState.RESEARCHING, ProjectState.REVISING):
         raise ValidationError(_("Deliverables come in while the research is under way."))
@@ -172,8 +174,8 @@ def instalment_pay(
     at, today = moment(at)
     if actor is not None:
         access.require_centre(actor)
-    instalment = Instalment.objects.select_for_update().select_related("milestone", "contract__project").get(
-        pk=instalment.pk)  # fmt: skip
+    found = Instalment.objects.select_for_update(of=("self",)).select_related("milestone", "contract__project")
+    instalment = found.get(pk=instalment.pk)
     if instalment.paid_on is not None:
         raise ValidationError(_("This instalment is already paid."))
     if instalment.milestone.accepted_at is None:

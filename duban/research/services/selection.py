@@ -105,7 +105,7 @@ def bid_submit(*, actor: User, project: Project, applicant: Unit, price, lead_re
 @transaction.atomic
 def bid_withdraw(*, actor: User, bid: Bid, at=None) -> Bid:
     at, _today = moment(at)
-    bid = Bid.objects.select_for_update().select_related("project").get(pk=bid.pk)
+    bid = Bid.objects.select_for_update(of=("self",)).select_related("project").get(pk=bid.pk)
     if bid.applicant not in access.bodies_of(actor):
         raise PermissionDenied(_("Only the body that bid withdraws its bid."))
     if bid.state != BidState.SUBMITTED or bid.project.state != ProjectState.SELECTING:
@@ -176,7 +176,7 @@ def conflicted(member: PanelMember, body: Unit | None) -> bool:
 def score_submit(*, actor: User, panel: Panel, entry: int, scores: dict) -> list[Score]:
     """An expert's sheet for one entry; revisable until the panel publishes; nothing saved if one
     value is wrong; an expert from the body scored is refused."""
-    panel = Panel.objects.select_for_update().select_related("project__contractor").get(pk=panel.pk)
+    panel = Panel.objects.select_for_update(of=("self",)).select_related("project__contractor").get(pk=panel.pk)
     member = panel.members.filter(user=actor).select_related("unit").first()
     if member is None:
         raise PermissionDenied(_("Only the panel's experts score."))
@@ -211,7 +211,7 @@ def panel_publish(*, actor: User | None, panel: Panel, at=None) -> Panel:
 
     at, _today = moment(at)
     _centre(actor)
-    panel = Panel.objects.select_for_update().select_related("project").get(pk=panel.pk)
+    panel = Panel.objects.select_for_update(of=("self",)).select_related("project").get(pk=panel.pk)
     if panel.state != PanelState.SCORING:
         raise ValidationError(_("The results are already published."))
     results = panel_results(panel)
