@@ -57,8 +57,8 @@ def _docx_text(data: bytes) -> str:
         raise UnreadableUpload(_("it has no document body."))
     try:
         document = WordDocument(io.BytesIO(data))
-    except Exception as error:  # python-docx raises several kinds for a damaged part  # noqa: BLE001
-        raise UnreadableUpload(type(error).__name__) from None
+    except Exception:  # python-docx raises several kinds for a damaged part  # noqa: BLE001
+        raise UnreadableUpload(_("it is damaged or is not really a Word file.")) from None
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         lines += ["\t".join(cell.text for cell in row.cells) for row in table.rows]
@@ -78,6 +78,6 @@ def _pdf_text(data: bytes) -> str:
             pages.append(page.extract_text() or "")
             if sum(len(p) for p in pages) > MAX_TEXT:
                 break
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
-        raise UnreadableUpload(type(error).__name__) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        raise UnreadableUpload(_("it is damaged or is not really a PDF.")) from None
     return "\n".join(pages)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import DatePicker
 from duban.orgs.choices import UnitKind
@@ -27,6 +28,7 @@ class TopicForm(forms.ModelForm):
         model = Topic
         fields = ["unit", "title", "why", "questions", "expected_use", "budget"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("why", "questions", "expected_use")}
+        help_texts = {"budget": _("In yuan, in full: 120000, not 12.")}
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +47,9 @@ class DecisionForm(forms.Form):
     held_on = forms.DateField(label=_("Meeting date"), widget=DatePicker())
     present = forms.ModelMultipleChoiceField(label=_("Members present"), queryset=Person.objects.none(),
                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.CharField(
+        label=pgettext_lazy("meeting", "Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, topics=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,8 +62,8 @@ class DecisionForm(forms.Form):
                 label=topic.title, required=False, widget=forms.RadioSelect,
                 choices=[("", _("Not now")), ("approve", _("Approve")), ("decline", _("Do not approve"))],
             )  # fmt: skip
-            self.fields[f"kind_{topic.pk}"] = forms.ChoiceField(label=_("Kind"), choices=TopicKind.choices,
-                                                                required=False)  # fmt: skip
+            kinds = [("", "—"), *TopicKind.choices]
+            self.fields[f"kind_{topic.pk}"] = forms.ChoiceField(label=_("Kind"), choices=kinds, required=False)
             self.fields[f"cap_{topic.pk}"] = forms.DecimalField(
                 label=_("Budget cap (yuan)"), required=False, max_digits=12, decimal_places=2, initial=topic.budget
             )
@@ -160,10 +164,16 @@ class ResultForm(forms.Form):
 
 
 class InstructionForm(forms.Form):
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.filter(
-        portfolios__ended_on__isnull=True).distinct().order_by("name"))  # fmt: skip
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
     given_on = forms.DateField(label=_("Given on"), widget=DatePicker())
     text = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from duban.orgs.models import LeaderPortfolio
+
+        super().__init__(*args, **kwargs)
+        leaders = LeaderPortfolio.objects.current().values("leader")
+        self.fields["leader"].queryset = Person.objects.filter(pk__in=leaders).order_by("name")
 
 
 def _records(app_label: str, model: str, limit: int = 500) -> list[tuple[str, str]]:

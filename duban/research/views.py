@@ -80,13 +80,17 @@ def home(request):
 @login_required
 def call_new(request):
     access.require_centre(request.user)
-    form = CallForm(request.POST or None, initial={"year": timezone.localdate().year})
+    year = timezone.localdate().year
+    while TopicCall.objects.filter(year=year).exists():
+        year += 1
+    form = CallForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         try:
             call = services.call_open(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             _fail(form, error)
         else:
+            messages.success(request, _("The call for topics is open."))
             return redirect("research:call_detail", pk=call.pk)
     return render(request, "research/form.html", {"form": form, "title": _("Open a call for topics")},
                   status=400 if form.errors else 200)  # fmt: skip
@@ -108,7 +112,7 @@ def call_detail(request, pk: int, decision_form=None, status: int = 200):
         "decision_form": decision_form or (DecisionForm(topics=proposed) if decides and proposed and (
             access.runs_research(user) or access.in_group(user)) else None),
         "may_propose": call.state == CallState.OPEN and access.may_propose(user),
-        "decisions": call.decisions.prefetch_related("present", "topics"),
+        "decisions": call.decisions.prefetch_related("present", "topics") if access.oversees(user) else [],
     }  # fmt: skip
     return render(request, "research/call_detail.html", context, status=status)
 
@@ -155,6 +159,9 @@ def topic_new(request, pk: int):
     call = get_object_or_404(TopicCall, pk=pk)
     if not access.may_propose(request.user):
         raise PermissionDenied(_("Units of the district propose topics."))
+    if call.state != CallState.OPEN or timezone.localdate() > call.closes_on:
+        messages.error(request, _("The call for topics is closed."))
+        return redirect("research:call_detail", pk=call.pk)
     units = [root for root in org_access.scope_roots(request.user) if root.kind != UnitKind.EXTERNAL]
     form = TopicForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -186,7 +193,10 @@ def _project_forms(request, project: Project, bound: dict | None = None) -> dict
             forms["bid"] = bound.get("bid") or BidForm(bodies=bodies)
     if runs and project.state == ProjectState.CONTRACTING:
         forms["contract"] = bound.get("contract") or ContractForm()
-    if runs and project.state in (ProjectState.RESEARCHING, ProjectState.REVISING):
+    waiting = hasattr(project, "contract") and project.contract.milestones.filter(
+        delivered_at__isnull=False, accepted_at__isnull=True).exists()  # fmt: skip
+    scoring = project.panels.filter(state=PanelState.SCORING).exists()
+    if runs and project.state in (ProjectState.RESEARCHING, ProjectState.REVISING) and waiting and not scoring:
         forms["review"] = bound.get("review") or PanelForm(prefix="review")
     if runs and project.state == ProjectState.ACCEPTED and not Result.objects.filter(project=project).exists():
         forms["result"] = bound.get("result") or ResultForm(initial={"title": project.title})
@@ -195,35 +205,44 @@ def _project_forms(request, project: Project, bound: dict | None = None) -> dict
 
 @login_required
 def project_detail(request, pk: int, bound: dict | None = None, status: int = 200):
-    project = access.get_project_for_user(request.user, pk)
+    """What each reader sees: overseers and the commissioning unit everything; the contractor its
+    contract, milestones and reviews; another research body only the project and its own bid."""
+    user = request.user
+    project = access.get_project_for_user(user, pk)
+    runs, oversees = access.runs_research(user), access.oversees(user)
+    unit = access.acts_for(user, project.topic.unit)
+    contractor = project.contractor is not None and project.contractor in access.bodies_of(user)
     contract = getattr(project, "contract", None) if hasattr(project, "contract") else None
-    milestones = list(contract.milestones.all()) if contract else []
+    milestones = list(contract.milestones.all()) if contract and (oversees or unit or contractor) else []
     for milestone in milestones:
-        milestone.item = services.item_of(milestone)
+        milestone.item = services.item_of(milestone) if runs or unit else None
         milestone.payment = Instalment.objects.filter(milestone=milestone).first()
+    names = {bid.pk: bid.applicant.name for bid in project.bids.select_related("applicant")}
     panels = []
     for panel in project.panels.order_by("pk"):
-        results = services.panel_results(panel) if panel.state == PanelState.PUBLISHED or access.runs_research(
-            request.user) else []  # fmt: skip
-        names = {bid.pk: bid.applicant.name for bid in project.bids.select_related("applicant")}
-        panels.append({"panel": panel, "results": [(rank, names.get(entry, project.title), score, experts)
-                                                   for rank, entry, score, experts in results]})  # fmt: skip
+        if not (oversees or unit or (contractor and panel.stage != Stage.SELECTION)):
+            continue
+        results = services.panel_results(panel) if panel.state == PanelState.PUBLISHED or runs else []
+        panels.append({
+            "panel": panel, "link": runs or panel.members.filter(user=user).exists(),
+            "results": [(rank, names.get(entry, project.title), score, experts)
+                        for rank, entry, score, experts in results],
+        })  # fmt: skip
+    result = Result.objects.filter(project=project).first()
     context = {
         "project": project,
-        "runs": access.runs_research(request.user),
-        "bids": access.bids_for(request.user, project).select_related("applicant"),
+        "runs": runs,
+        "bids": access.bids_for(user, project).select_related("applicant"),
+        "my_bodies": access.bodies_of(user),
         "panels": panels,
-        "contract": contract,
+        "contract": contract if (oversees or unit or contractor) else None,
         "milestones": milestones,
         "forms": _project_forms(request, project, bound),
         "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
-        "result": Result.objects.filter(project=project).first(),
-        "events": [
-            {"event": e, "label": EVENT_LABELS.get(e.code, e.code)}
-            for e in project.events.select_related("actor").order_by("at", "pk")
-        ],
-        "deliverable_stages": REVIEW_STAGES,
-    }
+        "result": result if result is not None and access.results_for(user).filter(pk=result.pk).exists() else None,
+        "events": [{"event": e, "label": EVENT_LABELS.get(e.code, e.code)}
+                   for e in project.events.select_related("actor").order_by("at", "pk")] if oversees or unit else [],
+    }  # fmt: skip
     return render(request, "research/project_detail.html", context, status=status)
 
 
@@ -251,6 +270,11 @@ def project_act(request, pk: int, what: str):
                                             experts=list(form.cleaned_data["experts"]))  # fmt: skip
                 messages.success(request, _("The panel is open: the experts score on their page."))
                 return redirect("research:panel_detail", pk=panel.pk)
+        elif what == "withdraw":
+            bid = project.bids.filter(applicant__in=access.bodies_of(user), state=BidState.SUBMITTED).first()
+            if bid is None:
+                raise Http404
+            services.bid_withdraw(actor=user, bid=bid)
         elif what == "choose":
             services.project_choose(actor=user, project=project)
         elif what == "contract":
@@ -267,6 +291,7 @@ def project_act(request, pk: int, what: str):
             form = ResultForm(request.POST, request.FILES)
             if form.is_valid():
                 result = services.result_share(actor=user, project=project, **form.cleaned_data)
+                messages.success(request, _("The result is in the library."))
                 return redirect("research:result_detail", pk=result.pk)
         else:
             raise Http404
@@ -321,7 +346,7 @@ def instalment_pay(request, pk: int):
 
 
 @login_required
-def panel_detail(request, pk: int):
+def panel_detail(request, pk: int, bound: tuple[int, ScoreForm] | None = None, status: int = 200):
     """The expert's scoring page (and the centre's view of the panel)."""
     panel = get_object_or_404(Panel.objects.select_related("project__contractor"), pk=pk)
     member = panel.members.filter(user=request.user).select_related("unit").first()
@@ -329,21 +354,24 @@ def panel_detail(request, pk: int):
     if member is None and not runs:
         raise Http404
     bodies = services.entries(panel)
-    names = {bid.pk: bid for bid in panel.project.bids.select_related("applicant")}
+    bids = {bid.pk: bid for bid in panel.project.bids.select_related("applicant")}
     rows = []
     for entry, body in bodies.items():
-        mine = {}
+        mine = dict(member.scores.filter(entry=entry).values_list("criterion", "value")) if member else {}
+        form = None
         if member is not None:
-            mine = dict(member.scores.filter(entry=entry).values_list("criterion", "value"))
-        rows.append({
-            "entry": entry, "bid": names.get(entry), "body": body,
-            "recused": member is not None and services.conflicted(member, body),
-            "form": ScoreForm(criteria=panel.criteria, max_score=panel.max_score, initial_scores=mine,
-                              prefix=f"e{entry}") if member is not None else None,
-        })  # fmt: skip
-    context = {"panel": panel, "rows": rows, "runs": runs, "member": member,
-               "results": services.panel_results(panel) if runs else []}  # fmt: skip
-    return render(request, "research/panel_detail.html", context)
+            form = ScoreForm(
+                criteria=panel.criteria, max_score=panel.max_score, initial_scores=mine, prefix=f"e{entry}"
+            )
+            if bound and bound[0] == entry:
+                form = bound[1]
+        rows.append({"entry": entry, "bid": bids.get(entry), "body": body, "form": form,
+                     "recused": member is not None and services.conflicted(member, body)})  # fmt: skip
+    names = {entry: (bids[entry].applicant.name if entry in bids else panel.project.title) for entry in bodies}
+    results = [(rank, names.get(entry, entry), score, experts) for rank, entry, score, experts in
+               services.panel_results(panel)] if runs else []  # fmt: skip
+    context = {"panel": panel, "rows": rows, "runs": runs, "member": member, "results": results}
+    return render(request, "research/panel_detail.html", context, status=status)
 
 
 @login_required
@@ -351,15 +379,14 @@ def panel_detail(request, pk: int):
 def panel_score(request, pk: int, entry: int):
     panel = get_object_or_404(Panel, pk=pk)
     form = ScoreForm(request.POST, criteria=panel.criteria, max_score=panel.max_score, prefix=f"e{entry}")
-    if not form.is_valid():
-        messages.error(request, _("Give every criterion a score from 0 to %(max)s.") % {"max": 100})
-        return redirect("research:panel_detail", pk=panel.pk)
-    try:
-        services.score_submit(actor=request.user, panel=panel, entry=entry, scores=form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
-    else:
-        messages.success(request, _("Your scores are saved; you can change them until the results are published."))
+    if form.is_valid():
+        try:
+            services.score_submit(actor=request.user, panel=panel, entry=entry, scores=form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _fail(form, error)
+    if form.errors:
+        return panel_detail(request, pk, bound=(entry, form), status=400)
+    messages.success(request, _("Your scores are saved; you can change them until the results are published."))
     return redirect("research:panel_detail", pk=panel.pk)
 
 

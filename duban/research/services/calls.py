@@ -18,6 +18,7 @@ from duban.orgs.models import Person, Unit, User
 from duban.research import access
 from duban.research.choices import CALL_MOVES, TOPIC_MOVES, CallState, Selection, TopicSource, TopicState
 from duban.research.models import Decision, Project, ResearchSettings, Topic, TopicCall
+from duban.research.services.events import event_write
 
 # The records a topic may come from: a reform of the portfolio, a resident's proposal.
 SOURCE_MODELS = {TopicSource.REFORM: ("reforms", "reform"), TopicSource.RESIDENT: ("reforms", "proposal")}
@@ -149,6 +150,8 @@ def _decide(topic: Topic, code: str, decision: Decision, actor, *, kind: str = "
                           title=topic.title, kind=kind, budget_cap=cap, selection=Selection.OPEN)  # fmt: skip
         project.full_clean()
         save_with_history(project, actor=actor, reason="research.project.created")
+        event_write(project, actor, "research.project.created", decision.created_at, after=project.state,
+                    kind=kind, budget_cap=str(cap))  # fmt: skip
 
 
 def guide(call: TopicCall) -> list[Topic]:

@@ -55,7 +55,7 @@ def instruction_add(*, actor: User | None, result: Result, leader: Person, text:
         raise ValidationError({"text": _("Write the instruction.")})
     if given_on > today:
         raise ValidationError({"given_on": _("The date cannot be in the future.")})
-    if not leader.portfolios.exists():
+    if not leader.portfolios.current().exists():
         raise ValidationError({"leader": _("Instructions are recorded for district leaders.")})
     found = Instruction.objects.create(result=result, leader=leader, text=text.strip(), given_on=given_on,
                                        recorded_by=actor, created_at=at)  # fmt: skip

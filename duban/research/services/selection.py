@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duban.core import scoring
@@ -64,6 +65,8 @@ def project_setup(*, actor: User | None, project: Project, selection: str, bids_
     project.selection, project.bids_until = selection, bids_until
     save_with_history(project, actor=actor, reason="research.project.setup")
     project.invited.set(invited if selection != Selection.OPEN else [])
+    event_write(project, actor, "research.project.setup", timezone.now(), selection=selection,
+                invited=[unit.name for unit in invited])  # fmt: skip
     return project
 
 
@@ -162,7 +165,7 @@ def panel_open(*, actor: User | None, project: Project, stage: str, experts: lis
 def entries(panel: Panel) -> dict[int, Unit]:
     """What the panel scores: entry id → the body scored (for recusal)."""
     if panel.stage == Stage.SELECTION:
-        bids = panel.project.bids.filter(state=BidState.SUBMITTED).select_related("applicant")
+        bids = panel.project.bids.exclude(state=BidState.WITHDRAWN).select_related("applicant")
         return {bid.pk: bid.applicant for bid in bids}
     return {panel.project.pk: panel.project.contractor}
 

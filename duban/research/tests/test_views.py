@@ -94,3 +94,25 @@ def test_the_money_page_adds_up_what_was_paid_and_downloads(client, personas, wo
     workbook = load_workbook(io.BytesIO(b"".join(client.get(reverse("research:money") + "?format=xlsx")
                                                  .streaming_content)))  # fmt: skip
     assert workbook.sheetnames == ["项目", "按类别"]
+
+
+def test_a_body_that_lost_sees_neither_its_rivals_nor_the_winners_contract(client, personas, world):
+    project = signed(personas, world)  # 深圳大学城市治理研究院 won; 综合开发研究院 lost
+    client.force_login(world.other_applicant)
+    page = client.get(reverse("research:project_detail", args=[project.pk]))
+    assert page.context["contract"] is None and page.context["events"] == [] and page.context["panels"] == []
+    assert [b.applicant for b in page.context["bids"]] == [world.other_body]
+    client.force_login(world.applicant)
+    assert client.get(reverse("research:project_detail", args=[project.pk])).context["contract"] is not None
+    client.force_login(world.staff)
+    [selection] = [row for row in client.get(reverse("research:project_detail", args=[project.pk])).context["panels"]
+                   if row["panel"].stage == "selection"]  # fmt: skip
+    assert [name for _rank, name, _score, _n in selection["results"]] == [world.body.name, world.other_body.name]
+
+
+def test_only_overseers_read_the_leading_groups_decisions(client, personas, world):
+    project = signed(personas, world)
+    call = project.topic.call
+    for user, shown in [(personas.unit_a_staff, False), (world.applicant, False), (personas.supervisor, True)]:
+        client.force_login(user)
+        assert bool(client.get(reverse("research:call_detail", args=[call.pk])).context["decisions"]) is shown
