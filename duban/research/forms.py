@@ -8,10 +8,29 @@ from django.utils.translation import pgettext_lazy
 from duban.core.forms import DatePicker
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Person, Unit, User
-from duban.research.choices import REVIEW_STAGES, AdoptionKind, Selection, Stage, TopicKind, Visibility
+from duban.research.choices import REVIEW_STAGES, AdoptionKind, Selection, Stage, TopicKind, TopicSource, Visibility
 from duban.research.models import ResearchSettings, Topic, TopicCall
 
 DOCUMENTS = ".pdf,.docx"
+
+
+def _records(app_label: str, model: str, limit: int = 500) -> list[tuple[str, str]]:
+    """The newest records of another context's model, named as they read, read through their content
+    type so this context imports none of them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    found = ContentType.objects.filter(app_label=app_label, model=model).first()
+    if found is None:
+        return []
+    return [(str(r.pk), str(r)[:120]) for r in found.model_class()._default_manager.order_by("-pk")[:limit]]
+
+
+def _record(app_label: str, model: str, pk):
+    """One record of another context's model by its id (None when there is no such record)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    found = ContentType.objects.filter(app_label=app_label, model=model).first()
+    return found.model_class()._default_manager.filter(pk=pk).first() if found and pk else None
 
 
 class CallForm(forms.ModelForm):
@@ -23,6 +42,9 @@ class CallForm(forms.ModelForm):
 
 class TopicForm(forms.ModelForm):
     unit = forms.ModelChoiceField(label=_("Proposing unit"), queryset=Unit.objects.none())
+    source = forms.ChoiceField(label=_("Source"), choices=TopicSource.choices, initial=TopicSource.UNIT)
+    reform = forms.ChoiceField(label=_("Reform of the portfolio"), required=False)
+    proposal = forms.ChoiceField(label=_("Resident's proposal"), required=False)
 
     class Meta:
         model = Topic
@@ -35,6 +57,27 @@ class TopicForm(forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
         if len(units) == 1:
             self.fields["unit"].initial = units[0].pk
+        self.fields["reform"].choices = [("", "—"), *_records("reforms", "reform")]
+        self.fields["proposal"].choices = [("", "—"), *_records("reforms", "proposal")]
+
+    def clean(self):
+        data = super().clean()
+        source = data.get("source")
+        field = {TopicSource.REFORM: "reform", TopicSource.RESIDENT: "proposal"}.get(source)
+        if field and not data.get(field):
+            self.add_error(field, _("Choose the record the topic comes from."))
+        return data
+
+    def service_fields(self) -> dict:
+        """What `topic_propose` takes: the topic's fields, its source and the source's record."""
+        data = dict(self.cleaned_data)
+        reform, proposal = data.pop("reform", ""), data.pop("proposal", "")
+        source = data.get("source")
+        if source == TopicSource.REFORM:
+            data["source_record"] = _record("reforms", "reform", reform)
+        elif source == TopicSource.RESIDENT:
+            data["source_record"] = _record("reforms", "proposal", proposal)
+        return data
 
 
 class ReasonForm(forms.Form):
@@ -176,17 +219,6 @@ class InstructionForm(forms.Form):
         self.fields["leader"].queryset = Person.objects.filter(pk__in=leaders).order_by("name")
 
 
-def _records(app_label: str, model: str, limit: int = 500) -> list[tuple[str, str]]:
-    """The newest records of another context's model, named as they read, read through their content
-    type so this context imports none of them."""
-    from django.contrib.contenttypes.models import ContentType
-
-    found = ContentType.objects.filter(app_label=app_label, model=model).first()
-    if found is None:
-        return []
-    return [(str(r.pk), str(r)[:120]) for r in found.model_class()._default_manager.order_by("-pk")[:limit]]
-
-
 class AdoptionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Adopted"), choices=AdoptionKind.choices)
     reform = forms.ChoiceField(label=_("Reform"), required=False)
@@ -202,12 +234,6 @@ class AdoptionForm(forms.Form):
         self.fields["adopted_on"].initial = timezone.localdate()
 
     def target(self):
-        from django.contrib.contenttypes.models import ContentType
-
         kind = self.cleaned_data["kind"]
         pk = self.cleaned_data.get(kind) if kind in (AdoptionKind.REFORM, AdoptionKind.RULE) else None
-        if not pk:
-            return None
-        app_label = "reforms" if kind == AdoptionKind.REFORM else "rules"
-        model = ContentType.objects.get(app_label=app_label, model=kind).model_class()
-        return model._default_manager.filter(pk=pk).first()
+        return _record("reforms" if kind == AdoptionKind.REFORM else "rules", kind, pk)

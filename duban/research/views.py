@@ -166,7 +166,7 @@ def topic_new(request, pk: int):
     form = TopicForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
-            services.topic_propose(actor=request.user, call=call, **form.cleaned_data)
+            services.topic_propose(actor=request.user, call=call, **form.service_fields())
         except (ValidationError, PermissionDenied) as error:
             _fail(form, error)
         else:

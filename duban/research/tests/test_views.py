@@ -116,3 +116,15 @@ def test_only_overseers_read_the_leading_groups_decisions(client, personas, worl
     for user, shown in [(personas.unit_a_staff, False), (world.applicant, False), (personas.supervisor, True)]:
         client.force_login(user)
         assert bool(client.get(reverse("research:call_detail", args=[call.pk])).context["decisions"]) is shown
+
+
+def test_a_topic_taken_from_a_reform_of_the_portfolio_names_it(client, personas, world, make_reform):
+    reform = make_reform()
+    call, _topic = call_with_topic(personas, world)
+    client.force_login(personas.unit_a_staff)
+    form = {"unit": personas.unit_a.pk, "title": "商事登记改革评估", "why": "评估成效", "questions": "效果如何",
+            "expected_use": "完善改革", "budget": "50000", "source": "reform"}  # fmt: skip
+    assert client.post(reverse("research:topic_new", args=[call.pk]), form).status_code == 400  # which reform?
+    client.post(reverse("research:topic_new", args=[call.pk]), {**form, "reform": str(reform.pk)})
+    topic = Topic.objects.get(title="商事登记改革评估")
+    assert (topic.source, topic.source_record, topic.source_label) == ("reform", reform, reform.title)
