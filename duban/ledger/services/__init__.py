@@ -13,7 +13,7 @@ from duban.ledger.services.extensions import extension_decide, extension_request
 from duban.ledger.services.imports import job_check, job_run, job_start
 from duban.ledger.services.instructions import instruction_add
 from duban.ledger.services.items import item_create, item_update, items_register, leader_in_charge, leaders_in_charge
-from duban.ledger.services.ledgers import ledger_create, ledger_update
+from duban.ledger.services.ledgers import ledger_create, ledger_of_year, ledger_update
 from duban.ledger.services.notices import interview_record, notice_answer, notice_issue
 from duban.ledger.services.progress import co_unit_acknowledge, co_unit_report, item_report_progress
 from duban.ledger.services.scoring import scoring_feed
@@ -47,6 +47,7 @@ __all__ = [
     "leaders_in_charge",
     "ledger_carry_over",
     "ledger_create",
+    "ledger_of_year",
     "ledger_update",
     "notice_answer",
     "notice_issue",

@@ -48,6 +48,16 @@ def ledger_create(*, actor: User | None, **data) -> Ledger:
     return ledger
 
 
+def ledger_of_year(*, kind: str, year: int, owner_unit, name: str, number_prefix: str, **policies) -> Ledger:
+    """The year's ledger of `kind`, opened for its owning office the first time a context's rule
+    needs it (a supplement to chase, a contract's milestones)."""
+    found = Ledger.objects.filter(kind=kind, year=year).order_by("pk").first()
+    if found is not None:
+        return found
+    return ledger_create(actor=None, name=name, year=year, kind=kind, owner_unit=owner_unit,
+                         number_prefix=number_prefix, **policies)  # fmt: skip
+
+
 @transaction.atomic
 def ledger_update(*, actor: User | None, ledger: Ledger, data: dict) -> Ledger:
     ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)

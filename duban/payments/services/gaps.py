@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from duban.core.workdays import add_working_days, moment
 from duban.ledger.choices import ItemState, LedgerKind
 from duban.ledger.models import Item, Ledger
-from duban.ledger.services import item_transition, items_register, ledger_create
+from duban.ledger.services import item_transition, items_register, ledger_of_year
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit, User
 from duban.payments import access
@@ -29,13 +29,8 @@ from duban.payments.services.requests import check_document, event_write
 
 def supplement_ledger(year: int, *, centre: Unit) -> Ledger:
     """The year's supplement ledger (容缺补正台账), opened by the centre the first time it is needed."""
-    found = Ledger.objects.filter(kind=LedgerKind.PAYMENTS, year=year).order_by("pk").first()
-    if found is not None:
-        return found
-    return ledger_create(
-        actor=None, name=f"{year}年国库支付容缺补正台账", year=year, kind=LedgerKind.PAYMENTS, owner_unit=centre,
-        number_prefix="罗财容", scoring_scheme=dict(SUPPLEMENT_SCORING),
-    )  # fmt: skip
+    return ledger_of_year(kind=LedgerKind.PAYMENTS, year=year, owner_unit=centre, name=f"{year}年国库支付容缺补正台账",
+                          number_prefix="罗财容", scoring_scheme=dict(SUPPLEMENT_SCORING))  # fmt: skip
 
 
 def item_of(gap: Gap) -> Item | None:
@@ -100,8 +95,8 @@ def gap_step(
     gap.save()
     event_write(request, actor, step.event, at, gap=gap, before=before, after=gap.state, reason=reason.strip(),
                 document=gap.document_type.name, **(data or {}))  # fmt: skip
-    if code == "reject" and gap.due_on < today:
-        _lapse(request, gap, actor=None, at=at, today=today)
+    if code == "reject" and gap.due_on < today:  # back to pending past its date: overdue at once
+        gap = gap_step(actor=None, gap=gap, code="lapse", at=at)
     if code in ("supply", "waive", "reject"):
         suspension_review(request.unit, at=at)
     return gap
@@ -157,17 +152,6 @@ def _reject(request, gap: Gap, *, actor, at, reason, **_kw) -> None:
 
 def _lapse(request, gap: Gap, *, actor, at, today, **_kw) -> None:
     """逾期: the commitment is broken; recorded against the unit once per missing document."""
-    if gap.state == GapState.PENDING and gap.due_on < today:
-        before = gap.state
-        gap.state = GapState.OVERDUE
-        gap.overdue_since = gap.overdue_since or gap.due_on + dt.timedelta(days=1)
-        gap.save()
-        event_write(request, actor, "payments.gap.overdue", at, gap=gap, before=before, after=gap.state,
-                    document=gap.document_type.name)  # fmt: skip
-    CreditRecord.objects.get_or_create(gap=gap, defaults={"unit": request.unit, "recorded_on": today})
-
-
-def _lapse_step(request, gap: Gap, *, actor, at, today, **_kw) -> None:
     if gap.due_on >= today:
         raise ValidationError(_("The supply date has not passed yet."))
     gap.overdue_since = gap.due_on + dt.timedelta(days=1)
@@ -180,7 +164,7 @@ def _waive(request, gap: Gap, *, actor, at, reason, **_kw) -> None:
     _item_move(gap, ["cancel"], actor=actor, at=at, reason=reason)
 
 
-_GAP_APPLY = {"supply": _supply, "confirm": _confirm, "reject": _reject, "lapse": _lapse_step, "waive": _waive}
+_GAP_APPLY = {"supply": _supply, "confirm": _confirm, "reject": _reject, "lapse": _lapse, "waive": _waive}
 
 
 def gap_end(gap: Gap, *, actor, at, reason: str) -> None:

@@ -301,3 +301,14 @@ def test_an_overdue_supplement_gets_the_ladders_notice_and_it_costs_the_unit(per
     assert set(notices.values_list("level", flat=True)) == {"blue"} and notices.count() == 2
     assert ItemEvent.objects.filter(code="ledger.notice.blue", points=-1).count() == 2
     assert scoring_feed(year=day_after.year, kind=LedgerKind.PAYMENTS)[personas.unit_a.pk] == -2
+
+
+def test_a_supplement_that_will_not_do_past_its_date_is_overdue_at_once(personas, centre):
+    request = deferred(personas, centre)
+    gap = request.gaps.get(document_type__code="invoice")
+    later = on_day(request.due_on + dt.timedelta(days=2))
+    services.gap_step(actor=personas.unit_a_staff, gap=gap, code="supply", upload=pdf(), at=later)
+    gap = services.gap_step(actor=centre.clerk, gap=gap, code="reject", reason="发票抬头不符", at=later)
+    assert gap.state == "overdue" and CreditRecord.objects.filter(gap=gap).exists()
+    assert services.item_of(gap).state == "returned"
+    assert list(gap.events.values_list("code", flat=True))[-2:] == ["payments.gap.rejected", "payments.gap.overdue"]

@@ -18,7 +18,7 @@ from duban.core.history import save_with_history
 from duban.core.workdays import moment
 from duban.ledger.choices import ItemState, LedgerKind
 from duban.ledger.models import Item, Ledger
-from duban.ledger.services import item_transition, items_register, ledger_create
+from duban.ledger.services import item_transition, items_register, ledger_of_year
 from duban.orgs.models import User
 from duban.research import access
 from duban.research.choices import PROJECT_MOVES, REVIEW_STAGES, Grade, ProjectState, Stage
@@ -33,14 +33,11 @@ OWNERSHIP = "研究成果的著作权归委托方所有，承担单位署名权�
 
 def research_ledger(year: int) -> Ledger:
     """The year's ledger of research milestones, opened by the research centre when first needed."""
-    found = Ledger.objects.filter(kind=LedgerKind.RESEARCH, year=year).order_by("pk").first()
-    if found is not None:
-        return found
     centre = ResearchSettings.current().centre
     if centre is None:
         raise ValidationError(_("Set the research centre's unit in the research settings first."))
-    return ledger_create(actor=None, name=f"{year}年委托课题节点台账", year=year, kind=LedgerKind.RESEARCH,
-                         owner_unit=centre, number_prefix="罗研节")  # fmt: skip
+    return ledger_of_year(kind=LedgerKind.RESEARCH, year=year, owner_unit=centre, name=f"{year}年委托课题节点台账",
+                          number_prefix="罗研节")  # fmt: skip
 
 
 def item_of(milestone: Milestone) -> Item | None:

@@ -89,9 +89,8 @@ def bid_submit(*, actor: User, project: Project, applicant: Unit, price, lead_re
     if price > project.budget_cap:
         raise ValidationError({"price": _("The price is over the project's budget cap of %(cap)s yuan.")
                                % {"cap": project.budget_cap}})  # fmt: skip
-    size = check_file(upload, field="file", kinds=BID_KINDS, max_bytes=BID_MAX_BYTES,
-                      kinds_label=_("a Word (.docx) or PDF file"))  # fmt: skip
-    del size
+    check_file(upload, field="file", kinds=BID_KINDS, max_bytes=BID_MAX_BYTES,
+               kinds_label=_("a Word (.docx) or PDF file"))  # fmt: skip
     bid = Bid(project=project, applicant=applicant, submitted_by=actor, price=price,
               lead_researcher=lead_researcher.strip(), summary=summary.strip(), file=upload,
               file_name=Path(upload.name).name[:200], created_at=at)  # fmt: skip
@@ -233,8 +232,7 @@ def panel_publish(*, actor: User | None, panel: Panel, at=None) -> Panel:
 
 
 @transaction.atomic
-def project_choose(*, actor: User | None, project: Project, bid: Bid | None = None, contractor: Unit | None = None,
-                   at=None) -> Project:  # fmt: skip
+def project_choose(*, actor: User | None, project: Project, at=None) -> Project:
     """Publish who does it: the best-scored bid of the published selection panel, or the body
     directly commissioned."""
     at, _today = moment(at)
@@ -248,8 +246,6 @@ def project_choose(*, actor: User | None, project: Project, bid: Bid | None = No
         if panel is None:
             raise ValidationError(_("Publish the panel's scores before choosing who does it."))
         best = panel_results(panel)[0]
-        if bid is not None and bid.pk != best[1]:
-            raise ValidationError(_("The project goes to the best-scored bid."))
         bid = Bid.objects.select_related("applicant").get(pk=best[1])
         contractor = bid.applicant
         project.bids.filter(state=BidState.SUBMITTED).exclude(pk=bid.pk).update(state=BidState.NOT_CHOSEN)
