@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "duban.fleet",
     "duban.payments",
     "duban.research",
+    "duban.renewal",
     "duban.portal",
     "duban.demo",
 ]

@@ -73,7 +73,7 @@ def display_width(text: str) -> int:
 def excel_text(text: str) -> str:
     """Text a cell can hold: without what XML 1.0 forbids (stored before it was refused at the
     door, or never stored), and within Excel's 32,767 characters."""
-    return xml_safe(text)[:MAX_CELL_TEXT]
+    return xml_safe(str(text))[:MAX_CELL_TEXT]
 
 
 def excel_value(value):

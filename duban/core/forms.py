@@ -127,3 +127,22 @@ def quick_choices(field: forms.ModelChoiceField, queryset, label: str = "name") 
     field.queryset = queryset
     pairs = [("", field.empty_label), *queryset.values_list("pk", label)]
     field.widget = QuickSelect(attrs=field.widget.attrs, pairs=pairs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none was chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []

@@ -384,6 +384,7 @@ def check_xls(data: bytes, *, max_rows: int) -> None:
 
 # What a scanned document or photo starts with, by its name's ending.
 DOCUMENT_KINDS = {".pdf": b"%PDF", ".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".ofd": b"PK\x03\x04"}
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def check_file(upload, *, field: str, kinds: dict[str, bytes], max_bytes: int, kinds_label: str) -> int:
@@ -408,3 +409,10 @@ def check_file(upload, *, field: str, kinds: dict[str, bytes], max_bytes: int, k
     if kind is None or not head.startswith(kind):
         raise ValidationError({field: _("“%(name)s” is not %(kinds)s.") % {"name": name, "kinds": kinds_label}})
     return size
+
+
+def check_scan(upload, *, field: str) -> int:
+    """A supporting document as offices send them (a PDF, an OFD or a scanned page), at most 20 MB:
+    its real size in bytes."""
+    return check_file(upload, field=field, kinds=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES,
+                      kinds_label=_("a PDF, OFD or a scan (JPEG, PNG)"))  # fmt: skip

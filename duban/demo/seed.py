@@ -13,6 +13,7 @@ from duban.demo.fleet_seed import seed_fleet
 from duban.demo.ledger_seed import seed_ledgers
 from duban.demo.payments_seed import seed_payments
 from duban.demo.reform_seed import seed_reform_current, seed_reform_followups, seed_reform_history
+from duban.demo.renewal_seed import seed_renewal
 from duban.demo.research_seed import seed_research
 from duban.demo.rules_seed import seed_rules
 from duban.orgs import services
@@ -208,3 +209,4 @@ def seed_demo(seed: int = 440303) -> None:
     seed_fleet(rng, logins)
     seed_payments(rng, logins)
     seed_research(rng, logins)
+    seed_renewal(rng, logins)

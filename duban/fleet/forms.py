@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duban.core.forms import DatePicker, DateTimePicker
+from duban.core.forms import DatePicker, DateTimePicker, MultipleFileField
 from duban.fleet.models import Booking, Driver, Quota, Tariff, Vehicle
 from duban.orgs.models import Unit
 from duban.orgs.pickers import PersonPicker, UnitPicker
@@ -62,26 +62,12 @@ class DepartForm(forms.Form):
     odometer_out = forms.IntegerField(label=_("Odometer at departure (km)"), min_value=0)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class ReceiptsField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
 class ReturnForm(forms.Form):
     odometer_in = forms.IntegerField(label=_("Odometer on return (km)"), min_value=0)
     tolls = forms.DecimalField(label=_("Tolls (yuan)"), min_value=0, max_digits=8, decimal_places=2, initial=0)
     parking = forms.DecimalField(label=_("Parking (yuan)"), min_value=0, max_digits=8, decimal_places=2, initial=0)
-    receipts = ReceiptsField(
-        label=_("Receipts"), required=False, help_text=_("Photos (JPEG, PNG) or PDFs of the toll and parking receipts.")
+    receipts = MultipleFileField(
+        label=_("Receipts"), help_text=_("Photos (JPEG, PNG) or PDFs of the toll and parking receipts.")
     )
 
 

@@ -18,6 +18,7 @@ class LedgerKind(models.TextChoices):
     CONTRACT = "contract", _("Contract milestones")
     FLEET = "fleet", _("Official car upkeep")
     PAYMENTS = "payments", _("Treasury payment supplements")
+    RENEWAL = "renewal", _("Urban-renewal mediation periods")
     GENERAL = "general", _("General supervision")
 
 

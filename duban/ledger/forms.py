@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import (
     DatePicker,
+    MultipleFileField,
     QuickCheckboxInput,
     QuickDateInput,
     QuickHiddenInput,
@@ -21,22 +22,6 @@ from duban.orgs.models import Person, Unit
 from duban.orgs.pickers import PersonPicker, UnitPicker, UnitsPicker
 
 LEADERS = PersonPicker(scope="leaders")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)] if data else []
 
 
 SORTS = {

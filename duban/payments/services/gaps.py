@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core.uploads import check_scan
 from duban.core.workdays import add_working_days, moment
 from duban.ledger.choices import ItemState, LedgerKind
 from duban.ledger.models import Item, Ledger
@@ -24,7 +25,7 @@ from duban.orgs.models import Unit, User
 from duban.payments import access
 from duban.payments.choices import GAP_MOVES, SUPPLEMENT_SCORING, GapState, SuspensionEnd
 from duban.payments.models import CentreSettings, CreditRecord, Gap, PaymentRequest, RequestDocument, Suspension
-from duban.payments.services.requests import check_document, event_write
+from duban.payments.services.requests import event_write
 
 
 def supplement_ledger(year: int, *, centre: Unit) -> Ledger:
@@ -117,7 +118,7 @@ def _supply(request, gap: Gap, *, actor, at, today, upload, **_kw) -> dict:
     the date counted."""
     if upload is None:
         raise ValidationError({"file": _("Attach the supplied document.")})
-    size = check_document(upload, field="file")
+    size = check_scan(upload, field="file")
     RequestDocument.objects.create(request=request, document_type=gap.document_type, file=upload, gap=gap,
                                    name=Path(upload.name).name[:200], size=size, uploaded_by=actor,
                                    created_at=at)  # fmt: skip

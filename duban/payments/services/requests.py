@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core.money import clean_amount
 from duban.core.numbering import next_value
-from duban.core.uploads import DOCUMENT_KINDS, check_file
+from duban.core.uploads import check_scan
 from duban.core.workdays import add_working_days, is_workday, moment
 from duban.orgs.models import Unit, User
 from duban.payments import access
@@ -41,9 +41,7 @@ from duban.payments.models import (
     Suspension,
 )
 
-DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 ACCOUNT_DIGITS = re.compile(r"[0-9]{8,30}")
-THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")  # 1,250.50: commas only between thousands
 EDITABLE = (RequestState.DRAFT, RequestState.RETURNED)
 FIELDS = ("request_type", "project", "fund", "amount", "payee_name", "payee_account", "payee_bank", "contract_ref",
           "invoice_ref", "channel")  # fmt: skip
@@ -76,24 +74,6 @@ def _luhn(digits: str) -> bool:
             value = value * 2 - 9 if value > 4 else value * 2
         total += value
     return total % 10 == 0
-
-
-def clean_amount(value) -> Decimal:
-    """A positive sum of yuan with at most two decimals."""
-    text = str(value).strip()
-    if "," in text and not THOUSANDS.fullmatch(text):
-        raise ValidationError({"amount": _("Enter the amount in yuan, e.g. 12500.00.")})
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(text.replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"amount": _("Enter the amount in yuan, e.g. 12500.00.")}) from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
-    if amount.as_tuple().exponent < -2:
-        raise ValidationError({"amount": _("An amount has at most two decimals (fen).")})
-    if amount >= Decimal("1e12"):
-        raise ValidationError({"amount": _("The amount is too large.")})
-    return amount.quantize(Decimal("0.01"))
 
 
 def green_refusal(unit: Unit, fund: Fund) -> str:
@@ -194,11 +174,6 @@ def request_update(*, actor: User | None, request: PaymentRequest, **fields) -> 
     return request
 
 
-def check_document(upload, field: str = "files") -> int:
-    return check_file(upload, field=field, kinds=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES,
-                      kinds_label=_("a PDF, OFD or a scan (JPEG, PNG)"))  # fmt: skip
-
-
 @transaction.atomic
 def documents_add(
     *, actor: User | None, request: PaymentRequest, uploads: list[tuple[DocumentType, object]], at=None
@@ -217,7 +192,7 @@ def documents_add(
             raise ValidationError(
                 {"files": _("%(type)s is not on this request type's checklist.") % {"type": document_type}}
             )
-        sizes.append(check_document(upload))
+        sizes.append(check_scan(upload, field="files"))
     added = [
         RequestDocument.objects.create(
             request=request,
