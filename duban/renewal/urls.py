@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/<int:pk>/mediation/new/", views.case_new, name="case_new"),
     path("projects/<int:pk>/account/new/", views.account_new, name="account_new"),
     path("mediation/", views.cases, name="cases"),
+    path("mediation/new/", views.case_start, name="case_start"),
     path("mediation/<int:pk>/", views.case_detail, name="case_detail"),
     path("mediation/<int:pk>/sessions/", views.session_add, name="session_add"),
     path("mediation/<int:pk>/agreement/", views.agreement_save, name="agreement_save"),

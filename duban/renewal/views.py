@@ -114,7 +114,6 @@ def _project_page(request, project, *, households_form=None, sign_form=None, sta
         "households": CappedPaginator(households, 100).get_page(request.GET.get("page")),
         "history": services.consent_history(project),
         "cases": project.cases.order_by("-applied_at"),
-        "account": getattr(project, "account", None) if hasattr(project, "account") else None,
         "households_form": households_form or (HouseholdsForm() if officer else None),
         "sign_form": sign_form or (SignForm(project=project) if officer else None),
         "events": _events(project.events.filter(case=None, release=None)),
@@ -195,11 +194,24 @@ def cases(request):
     if q := filters["q"].strip():
         found = found.filter(Q(number__icontains=q) | Q(project__name__icontains=q) | Q(parties__name__icontains=q))
         found = found.distinct()
+    officer = access.sees_contacts(request.user)
     context = {
         "page": CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": filters, "states": CaseState.choices, "claim_types": ClaimType.choices,
+        "projects": access.projects_for(request.user).select_related("street").order_by("street__sort_order", "name")
+        if officer else [],
     }  # fmt: skip
     return render(request, "renewal/cases.html", context)
+
+
+@login_required
+def case_start(request):
+    """The project chosen on the cases page: its application form."""
+    try:
+        pk = int(request.GET.get("project") or 0)
+    except ValueError:
+        pk = 0
+    return redirect("renewal:case_new", pk=access.get_project_for_user(request.user, pk).pk)
 
 
 @login_required

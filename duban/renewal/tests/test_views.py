@@ -42,6 +42,11 @@ def test_who_reaches_which_page(client, personas, bureau):
             assert client.get(case_url).status_code == 404
     client.force_login(personas.unit_b_staff)
     assert bureau.project.name not in client.get(reverse("renewal:home")).content.decode()
+    start = reverse("renewal:case_start") + f"?project={bureau.project.pk}"
+    assert client.get(start).status_code == 404
+    client.force_login(bureau.officer)
+    assert client.get(start).url == reverse("renewal:case_new", args=[bureau.project.pk])
+    assert client.get(reverse("renewal:case_start") + "?project=x").status_code == 404
 
 
 def test_an_application_registered_accepted_and_settled_on_the_pages(client, personas, bureau):
