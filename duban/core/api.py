@@ -4,6 +4,7 @@ would overflow the query)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Path, Schema
@@ -22,6 +23,17 @@ class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] | None = None
     link: str | None = None
+
+
+class StepEventOut(Schema):
+    """One step of a context's record (a `duban.core.models.StepEvent` row)."""
+
+    at: dt.datetime
+    code: str
+    from_state: str
+    to_state: str
+    reason: str
+    actor_id: int | None
 
 
 # The error answers an operation documents (and gives). 400: the service refused the input or the

@@ -42,6 +42,14 @@ def year_or_404(year: int) -> int:
     return year
 
 
+def year_param(request) -> int:
+    """The year a statistics page asks for (`?year=`), this year by default, kept within 2000–2100."""
+    from django.utils import timezone
+
+    year = whole_number(request.GET.get("year")) or timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
 def favicon(request):
     """Browsers and bots ask for /favicon.ico whatever the page says: send them to the SVG icon."""
     response = HttpResponseRedirect(static("duban/favicon.svg"))

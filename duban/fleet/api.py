@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId
+from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId, StepEventOut
 from duban.fleet import access, availability, services
 from duban.fleet.choices import BookingState, LicenceClass, Pool, VehicleStatus, VehicleType
 from duban.fleet.models import Driver, Vehicle
@@ -67,15 +67,6 @@ class BookingOut(Schema):
     parking: Decimal
     amount: Decimal | None
     rating: int | None
-
-
-class BookingEventOut(Schema):
-    at: dt.datetime
-    code: str
-    from_state: str
-    to_state: str
-    reason: str
-    actor_id: int | None
 
 
 class BookingIn(Schema):
@@ -148,7 +139,7 @@ def get_booking(request, booking_id: PathId):
     return access.get_booking_for_user(request.auth, booking_id)
 
 
-@router.get("/bookings/{booking_id}/events", response={200: list[BookingEventOut], **READ_ERRORS})
+@router.get("/bookings/{booking_id}/events", response={200: list[StepEventOut], **READ_ERRORS})
 def booking_events(request, booking_id: PathId):
     return list(access.get_booking_for_user(request.auth, booking_id).events.order_by("at", "pk"))
 

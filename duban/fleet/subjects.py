@@ -15,12 +15,6 @@ class VehicleOwner(SubjectOwner):
     model = Vehicle
     url_name = "fleet:vehicle_detail"
 
-    def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
-        for item in items:
-            if refusal := self.refuses(action, subjects[item.subject_id], item):
-                raise refusal
-        return items
-
     def refuses(self, action: str, subject, item) -> OwnedItemRefused | None:
         field = field_of(item)
         if action == "submit" and field is not None:

@@ -73,7 +73,11 @@ class SubjectOwner:
 
     def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
         """Run the owner's rule for `action` on these items (`subjects`: subject id → subject);
-        return the items whose action the ledger is to apply itself."""
+        return the items whose action the ledger is to apply itself. By default: what `refuses`
+        refuses is refused, the rest is the ledger's."""
+        for item in items:
+            if refusal := self.refuses(action, subjects[item.subject_id], item):
+                raise refusal
         return items
 
     def refuses(self, action: str, subject, item) -> OwnedItemRefused | None:

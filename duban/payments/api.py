@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId
+from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId, StepEventOut
 from duban.orgs.models import Unit
 from duban.payments import access, services, stats
 from duban.payments.choices import Channel, GapState, RequestState, SupplyForm
@@ -40,13 +40,7 @@ class PaymentRequestOut(Schema):
     notice_number: str
 
 
-class PaymentEventOut(Schema):
-    at: dt.datetime
-    code: str
-    from_state: str
-    to_state: str
-    reason: str
-    actor_id: int | None
+class PaymentEventOut(StepEventOut):
     gap_id: int | None
 
 

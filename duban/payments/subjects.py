@@ -53,9 +53,7 @@ class GapOwner(SubjectOwner):
         from duban.payments.services import gap_step
 
         left = []
-        for item in items:
-            if refusal := self.refuses(action, subjects[item.subject_id], item):
-                raise refusal
+        for item in super().take(action, items, subjects, actor=actor, reason=reason, at=at):
             if action in STEPS:
                 gap_step(actor=actor, gap=subjects[item.subject_id], code=STEPS[action], reason=reason, at=at)
             else:

@@ -20,6 +20,7 @@ from duban.core.exports import Column, amount, count, xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
+from duban.core.views import year_param
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit
 from duban.payments import access, services, stats
@@ -317,19 +318,11 @@ def notice(request, pk: int):
                         filename=download_name(f"容缺受理通知书-{found.number}.docx"))  # fmt: skip
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, 2000), 2100)
-
-
 @login_required
 def statistics(request):
     """For the centre and the supervising offices: how much faster the green channel pays."""
     access.require_overseer(request.user)
-    year = _year(request)
+    year = year_param(request)
     rep = stats.report(year)
     if request.GET.get("format") == "xlsx":
         return _statistics_xlsx(rep)

@@ -36,12 +36,6 @@ class ReformOwner(SubjectOwner):
             return refused_elsewhere(self, subject, _("record a look-back"))
         return None
 
-    def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
-        for item in items:
-            if refusal := self.refuses(action, subjects[item.subject_id], item):
-                raise refusal
-        return items
-
     def check_update(self, subject, item, changes: dict) -> None:
         if item.parent_id is None and {"title", "content"} & set(changes):
             raise refused_elsewhere(self, subject, _("change the reform's title, or its goals by an adjustment"))

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId
+from duban.core.api import READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId, StepEventOut
 from duban.orgs.models import Person
 from duban.renewal import access, services, stats
 from duban.renewal.choices import (
@@ -73,15 +73,6 @@ class MediationCaseOut(Schema):
     end_reason: EndReason | None
     referral: Referral | None
     parties: list[PartyOut]
-
-
-class RenewalEventOut(Schema):
-    at: dt.datetime
-    code: str
-    from_state: str
-    to_state: str
-    reason: str
-    actor_id: int | None
 
 
 class SignedIn(Schema):
@@ -221,7 +212,7 @@ def get_case(request, case_id: PathId):
     return _case_out(request.auth, access.get_case_for_user(request.auth, case_id))
 
 
-@router.get("/cases/{case_id}/events", response={200: list[RenewalEventOut], **READ_ERRORS})
+@router.get("/cases/{case_id}/events", response={200: list[StepEventOut], **READ_ERRORS})
 def case_events(request, case_id: PathId):
     access.require_use(request.auth)
     return list(access.get_case_for_user(request.auth, case_id).events.order_by("at", "pk"))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from duban.core.exports import Column, amount, xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
+from duban.core.views import form_page, pk_or_404, year_param
 from duban.renewal import access, services, stats
 from duban.renewal.choices import (
     CASE_MOVES,
@@ -65,6 +67,21 @@ def _events(queryset) -> list[dict]:
             for e in queryset.select_related("actor").order_by("at", "pk")]  # fmt: skip
 
 
+def _submitted(request, form, write, message, done):
+    """Run `write(cleaned_data)` for a valid form, a service's refusal shown on the form: on success
+    `message` (or `message(result)`) and the redirect to `done` (or `done(result)`), else None (the
+    caller shows the form again)."""
+    if form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, message(result) if callable(message) else message)
+            return redirect(done(result) if callable(done) else done)
+    return None
+
+
 # Projects
 
 
@@ -93,16 +110,17 @@ def home(request):
 def project_new(request):
     access.require_officer(request.user)
     form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_register(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Project registered."))
-            return redirect("renewal:project_detail", pk=project.pk)
-    return render(request, "renewal/form.html", {"form": form, "title": _("Register a renewal project")},
-                  status=400 if form.errors else 200)  # fmt: skip
+    if request.method == "POST":
+        done = _submitted(
+            request,
+            form,
+            lambda data: services.project_register(actor=request.user, **data),
+            _("Project registered."),
+            lambda project: reverse("renewal:project_detail", args=[project.pk]),
+        )
+        if done is not None:
+            return done
+    return form_page(request, form, title=_("Register a renewal project"), back_url=reverse("renewal:home"))
 
 
 def _project_page(request, project, *, households_form=None, sign_form=None, status=200):
@@ -146,15 +164,15 @@ def households_add(request, pk: int):
     project = access.get_project_for_user(request.user, pk)
     access.require_officer(request.user)
     form = HouseholdsForm(request.POST)
-    if form.is_valid():
-        try:
-            made = services.households_add(actor=request.user, project=project, rows=form.households())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(n)s households added.") % {"n": len(made)})
-            return redirect("renewal:project_detail", pk=project.pk)
-    return _project_page(request, project, households_form=form, status=400)
+
+    def write(data):
+        return services.households_add(actor=request.user, project=project, rows=form.households())
+
+    message = lambda made: _("%(n)s households added.") % {"n": len(made)}  # noqa: E731
+    done = reverse("renewal:project_detail", args=[project.pk])
+    return _submitted(request, form, write, message, done) or _project_page(
+        request, project, households_form=form, status=400
+    )
 
 
 @login_required
@@ -163,17 +181,17 @@ def households_sign(request, pk: int):
     project = access.get_project_for_user(request.user, pk)
     access.require_officer(request.user)
     form = SignForm(request.POST, project=project)
-    if form.is_valid():
-        try:
-            n = services.households_sign(actor=request.user, project=project,
-                                         households=list(form.cleaned_data["households"]),
-                                         signed_on=form.cleaned_data["signed_on"])  # fmt: skip
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(n)s relocation agreements recorded.") % {"n": n})
-            return redirect("renewal:project_detail", pk=project.pk)
-    return _project_page(request, project, sign_form=form, status=400)
+
+    def write(data):
+        households = list(data["households"])
+        return services.households_sign(actor=request.user, project=project, households=households,
+                                        signed_on=data["signed_on"])  # fmt: skip
+
+    message = lambda n: _("%(n)s relocation agreements recorded.") % {"n": n}  # noqa: E731
+    done = reverse("renewal:project_detail", args=[project.pk])
+    return _submitted(request, form, write, message, done) or _project_page(
+        request, project, sign_form=form, status=400
+    )
 
 
 # Mediation
@@ -207,11 +225,8 @@ def cases(request):
 @login_required
 def case_start(request):
     """The project chosen on the cases page: its application form."""
-    try:
-        pk = int(request.GET.get("project") or 0)
-    except ValueError:
-        pk = 0
-    return redirect("renewal:case_new", pk=access.get_project_for_user(request.user, pk).pk)
+    project = access.get_project_for_user(request.user, pk_or_404(request.GET.get("project")))
+    return redirect("renewal:case_new", pk=project.pk)
 
 
 @login_required
@@ -219,17 +234,17 @@ def case_new(request, pk: int):
     project = access.get_project_for_user(request.user, pk)
     access.require_officer(request.user)
     form = CaseForm(request.POST or None, project=project)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.case_apply(actor=request.user, project=project, origin=data["origin"],
-                                       claim_type=data["claim_type"], claim=data["claim"],
-                                       parties=form.parties())  # fmt: skip
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Mediation case %(number)s registered.") % {"number": case.number})
-            return redirect("renewal:case_detail", pk=case.pk)
+
+    def write(data):
+        return services.case_apply(actor=request.user, project=project, origin=data["origin"],
+                                   claim_type=data["claim_type"], claim=data["claim"],
+                                   parties=form.parties())  # fmt: skip
+
+    if request.method == "POST":
+        message = lambda case: _("Mediation case %(number)s registered.") % {"number": case.number}  # noqa: E731
+        done = _submitted(request, form, write, message, lambda case: reverse("renewal:case_detail", args=[case.pk]))
+        if done is not None:
+            return done
     return render(request, "renewal/case_form.html", {"form": form, "project": project},
                   status=400 if form.errors else 200)  # fmt: skip
 
@@ -336,16 +351,14 @@ def session_add(request, pk: int):
     case = access.get_case_for_user(request.user, pk)
     access.require_officer(request.user)
     form = SessionForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.session_record(actor=request.user, case=case, uploads=data.pop("files"), **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Session recorded."))
-            return redirect("renewal:case_detail", pk=case.pk)
-    return _case_page(request, case, session_form=form, status=400)
+
+    def write(data):
+        return services.session_record(actor=request.user, case=case, uploads=data.pop("files"), **data)
+
+    done = reverse("renewal:case_detail", args=[case.pk])
+    return _submitted(request, form, write, _("Session recorded."), done) or _case_page(
+        request, case, session_form=form, status=400
+    )
 
 
 @login_required
@@ -354,15 +367,13 @@ def agreement_save(request, pk: int):
     case = access.get_case_for_user(request.user, pk)
     access.require_officer(request.user)
     form = AgreementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agreement_draft(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Agreement saved. Download it for the parties to sign."))
-            return redirect("renewal:case_detail", pk=case.pk)
-    return _case_page(request, case, agreement_form=form, status=400)
+
+    def write(data):
+        return services.agreement_draft(actor=request.user, case=case, **data)
+
+    message = _("Agreement saved. Download it for the parties to sign.")
+    done = reverse("renewal:case_detail", args=[case.pk])
+    return _submitted(request, form, write, message, done) or _case_page(request, case, agreement_form=form, status=400)
 
 
 @login_required
@@ -371,15 +382,14 @@ def followup_add(request, pk: int):
     case = access.get_case_for_user(request.user, pk)
     access.require_officer(request.user)
     form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.followup_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Follow-up visit recorded."))
-            return redirect("renewal:case_detail", pk=case.pk)
-    return _case_page(request, case, followup_form=form, status=400)
+
+    def write(data):
+        return services.followup_record(actor=request.user, case=case, **data)
+
+    done = reverse("renewal:case_detail", args=[case.pk])
+    return _submitted(request, form, write, _("Follow-up visit recorded."), done) or _case_page(
+        request, case, followup_form=form, status=400
+    )
 
 
 @login_required
@@ -440,20 +450,19 @@ def account_new(request, pk: int):
     project = access.get_project_for_user(request.user, pk)
     access.require_officer(request.user)
     form = AccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            account = services.account_open(actor=request.user, project=project, bank=data["bank"],
-                                            number=data["number"], opened_on=data["opened_on"],
-                                            requirements=form.requirements(), rules=form.rules())  # fmt: skip
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Supervision account opened."))
-            return redirect("renewal:account_detail", pk=account.pk)
-    return render(request, "renewal/form.html", {"form": form, "project": project,
-                                                 "title": _("Open the supervision account")},
-                  status=400 if form.errors else 200)  # fmt: skip
+
+    def write(data):
+        return services.account_open(actor=request.user, project=project, bank=data["bank"], number=data["number"],
+                                     opened_on=data["opened_on"], requirements=form.requirements(),
+                                     rules=form.rules())  # fmt: skip
+
+    if request.method == "POST":
+        done = _submitted(request, form, write, _("Supervision account opened."),
+                          lambda account: reverse("renewal:account_detail", args=[account.pk]))  # fmt: skip
+        if done is not None:
+            return done
+    return form_page(request, form, title=_("Open the supervision account"),
+                     back_url=reverse("renewal:project_detail", args=[project.pk]))  # fmt: skip
 
 
 def _release_forms(request, release, posted: str = "") -> dict:
@@ -516,15 +525,14 @@ def deposit_add(request, pk: int):
     account = access.get_account_for_user(request.user, pk)
     access.require_officer(request.user)
     form = DepositForm(request.POST)
-    if form.is_valid():
-        try:
-            services.deposit_record(actor=request.user, account=account, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Deposit recorded."))
-            return redirect("renewal:account_detail", pk=account.pk)
-    return _account_page(request, account, deposit_form=form, status=400)
+
+    def write(data):
+        return services.deposit_record(actor=request.user, account=account, **data)
+
+    done = reverse("renewal:account_detail", args=[account.pk])
+    return _submitted(request, form, write, _("Deposit recorded."), done) or _account_page(
+        request, account, deposit_form=form, status=400
+    )
 
 
 @login_required
@@ -533,15 +541,14 @@ def reach_add(request, pk: int):
     account = access.get_account_for_user(request.user, pk)
     access.require_officer(request.user)
     form = ReachForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.milestone_reach(actor=request.user, account=account, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Milestone recorded."))
-            return redirect("renewal:account_detail", pk=account.pk)
-    return _account_page(request, account, reach_form=form, status=400)
+
+    def write(data):
+        return services.milestone_reach(actor=request.user, account=account, **data)
+
+    done = reverse("renewal:account_detail", args=[account.pk])
+    return _submitted(request, form, write, _("Milestone recorded."), done) or _account_page(
+        request, account, reach_form=form, status=400
+    )
 
 
 @login_required
@@ -550,18 +557,18 @@ def release_add(request, pk: int):
     account = access.get_account_for_user(request.user, pk)
     access.require_officer(request.user)
     form = ReleaseForm(request.POST, account=account)
-    if form.is_valid():
-        try:
-            data = form.cleaned_data
-            release = services.release_apply(actor=request.user, account=account, rule=data["rule"],
-                                             amount=data["amount"], guarantee=form.guarantee())  # fmt: skip
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Release %(number)s recorded: it now awaits approval.")
-                             % {"number": release.number})  # fmt: skip
-            return redirect("renewal:account_detail", pk=account.pk)
-    return _account_page(request, account, release_form=form, status=400)
+
+    def write(data):
+        return services.release_apply(actor=request.user, account=account, rule=data["rule"], amount=data["amount"],
+                                      guarantee=form.guarantee())  # fmt: skip
+
+    def message(release):
+        return _("Release %(number)s recorded: it now awaits approval.") % {"number": release.number}
+
+    done = reverse("renewal:account_detail", args=[account.pk])
+    return _submitted(request, form, write, message, done) or _account_page(
+        request, account, release_form=form, status=400
+    )
 
 
 @login_required
@@ -599,19 +606,11 @@ def reach_evidence(request, pk: int):
 # Statistics
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, 2000), 2100)
-
-
 @login_required
 def statistics(request):
     """The quarterly mediation statistics for the legal-affairs office."""
     access.require_use(request.user)
-    year = _year(request)
+    year = year_param(request)
     quarters = stats.mediation_year(year)
     if request.GET.get("format") == "xlsx":
         return _statistics_xlsx(year, quarters)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from duban.core.api import PUBLIC_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId
+from duban.core.api import PUBLIC_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, Id, Pages, PathId, StepEventOut
 from duban.orgs.models import Unit
 from duban.research import access, services
 from duban.research.choices import CallState, Grade, PanelState, ProjectState, Selection, Stage, TopicKind, TopicState
@@ -74,14 +74,6 @@ class ResearchProjectOut(Schema):
         return project.grade or None
 
 
-class ResearchEventOut(Schema):
-    at: dt.datetime
-    code: str
-    from_state: str
-    to_state: str
-    actor_id: int | None
-
-
 class ResearchPanelOut(Schema):
     id: int
     project_id: int
@@ -144,7 +136,7 @@ def get_project(request, project_id: PathId):
     return access.get_project_for_user(request.auth, project_id)
 
 
-@router.get("/projects/{project_id}/events", response={200: list[ResearchEventOut], **READ_ERRORS})
+@router.get("/projects/{project_id}/events", response={200: list[StepEventOut], **READ_ERRORS})
 def project_events(request, project_id: PathId):
     return list(access.get_project_for_user(request.auth, project_id).events.order_by("at", "pk"))
 

@@ -41,12 +41,6 @@ class MilestoneOwner(SubjectOwner):
             return refused_elsewhere(self, subject, _("the project ends on its own page"))
         return None
 
-    def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
-        for item in items:
-            if refusal := self.refuses(action, subjects[item.subject_id], item):
-                raise refusal
-        return items
-
     def check_update(self, subject, item, changes: dict) -> None:
         if {"lead_unit", "deadline"} & set(changes):
             raise refused_elsewhere(self, subject, _("the contract fixes the unit and the date"))

@@ -49,9 +49,7 @@ class _FollowingOwner(SubjectOwner):
         return None
 
     def take(self, action: str, items: list, subjects: dict, *, actor, reason: str, at) -> list:
-        for item in items:
-            if refusal := self.refuses(action, subjects[item.subject_id], item):
-                raise refusal
+        items = super().take(action, items, subjects, actor=actor, reason=reason, at=at)
         if action not in FOLLOWED:
             return items
         for item in items:

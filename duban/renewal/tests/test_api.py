@@ -47,5 +47,6 @@ def test_releases_through_the_api(client, personas, bureau):
     client.force_login(bureau.head)
     assert client.post(step, {"code": "approve"}, content_type=JSON).json()["state"] == "approved"
     assert client.get(f"/api/renewal/accounts/{account.pk}").json()["released"] == "0.00"
+    applied(bureau)
     stats = client.get("/api/renewal/statistics", {"year": timezone.localdate().year}).json()
     assert stats[-1]["quarter"] == 0 and stats[-1]["received"]["compensation"] == 1

@@ -30,7 +30,7 @@ def _snapshot(case: MediationCase) -> tuple:
 
 
 def test_a_mediation_needs_both_sides_named(bureau):
-    with pytest.raises(ValidationError, match="both sides"):
+    with pytest.raises(ValidationError, match="双方当事人"):
         services.case_apply(actor=bureau.officer, project=bureau.project, origin="application",
                             claim_type="area", claim="面积认定有误",
                             parties=[{"side": PartySide.RELOCATED, "name": "业主1"}])  # fmt: skip
@@ -40,7 +40,7 @@ def test_a_mediation_needs_both_sides_named(bureau):
 def test_a_case_without_both_parties_consent_cannot_start(bureau):
     case = applied(bureau, consented=False)
     before = _snapshot(case)
-    with pytest.raises(ValidationError, match="agreement"):
+    with pytest.raises(ValidationError, match="尚未同意调解"):
         services.case_step(actor=bureau.officer, case=case, code="accept", mediators=bureau.mediators)
     assert _snapshot(case) == before
     developer = case.parties.get(side=PartySide.DEVELOPER)
@@ -84,7 +84,7 @@ def test_the_head_extends_once_and_the_item_follows(bureau):
     assert case.ends_on == add_working_days(first_end, 10) and case.extensions == 1
     assert services.item_of(case).effective_deadline == case.ends_on
     before = _snapshot(case)
-    with pytest.raises(ValidationError, match="1"):
+    with pytest.raises(ValidationError, match="最多可延长1次"):
         services.case_step(actor=bureau.head, case=case, code="extend", reason="再次延期")
     assert _snapshot(case) == before
 
@@ -102,7 +102,7 @@ def test_the_extensions_allowed_are_a_setting(bureau):
 def test_a_signed_agreement_settles_the_case_and_closes_its_item(bureau):
     case = mediating(bureau)
     today = timezone.localdate()
-    with pytest.raises(ValidationError, match="Draft"):
+    with pytest.raises(ValidationError, match="请先起草"):
         services.case_step(actor=bureau.officer, case=case, code="settle", signed={})
     services.session_record(actor=bureau.officer, case=case, held_on=today, place="东门街道会议室",
                             mediators=bureau.mediators, attendees="双方当事人", minutes="双方就补偿标准达成一致。",
@@ -111,7 +111,7 @@ def test_a_signed_agreement_settles_the_case_and_closes_its_item(bureau):
     services.agreement_draft(actor=bureau.officer, case=case, facts="被搬迁人对补偿标准有异议。",
                              terms="搬迁人按每平方米62000元给予货币补偿，于签约后30日内支付。")  # fmt: skip
     parties = list(case.parties.all())
-    with pytest.raises(ValidationError, match="Every party"):
+    with pytest.raises(ValidationError, match="各方当事人签署"):
         services.case_step(actor=bureau.officer, case=case, code="settle", signed={parties[0].pk: today})
     case = services.case_step(actor=bureau.officer, case=case, code="settle",
                               signed={p.pk: today for p in parties})  # fmt: skip
@@ -119,7 +119,7 @@ def test_a_signed_agreement_settles_the_case_and_closes_its_item(bureau):
     assert services.item_of(case).state == "closed"
     text = "\n".join(p.text for p in Document(io.BytesIO(agreement_docx(case))).paragraphs)
     assert "每平方米62000元" in text and "行政调解协议书" in text and case.agreement_number in text
-    with pytest.raises(ValidationError, match="Visit"):
+    with pytest.raises(ValidationError, match="回访"):
         services.case_step(actor=bureau.officer, case=case, code="archive")
     with pytest.raises(ValidationError):
         services.followup_record(actor=bureau.officer, case=case, visited_on=today - dt.timedelta(days=3),
@@ -134,7 +134,7 @@ def test_termination_offers_expropriation_only_for_an_old_estate_past_the_thresh
     with pytest.raises(ValidationError):
         services.case_step(actor=bureau.officer, case=case, code="terminate", reason="未达成一致",
                            end_reason="no_agreement", referral="expropriation")  # fmt: skip
-    with pytest.raises(ValidationError, match="runs until"):
+    with pytest.raises(ValidationError, match="届满"):
         services.case_step(actor=bureau.officer, case=case, code="terminate", reason="期满",
                            end_reason="time_out", referral="litigation")  # fmt: skip
     bureau.project.kind = ProjectKind.OLD_ESTATE
@@ -180,9 +180,9 @@ def _rule(account, milestone):
 def test_a_release_waits_for_its_milestone_and_stays_within_its_share(bureau):
     account = opened(bureau)
     topped = _rule(account, "topped_out")
-    with pytest.raises(ValidationError, match="not reached"):
+    with pytest.raises(ValidationError, match="尚未达到"):
         services.release_apply(actor=bureau.officer, account=account, rule=topped, amount="1000")
-    with pytest.raises(ValidationError, match="in order"):
+    with pytest.raises(ValidationError, match="依次"):
         services.milestone_reach(actor=bureau.officer, account=account, milestone="completed",
                                  reached_on=timezone.localdate(), evidence=pdf())  # fmt: skip
     assert not Reach.objects.exists()
@@ -210,7 +210,7 @@ def test_an_early_release_against_a_bank_guarantee(bureau):
     account = opened(bureau)
     rule = _rule(account, None)
     later = timezone.localdate() + dt.timedelta(days=180)
-    with pytest.raises(ValidationError, match="covers less"):
+    with pytest.raises(ValidationError, match="保函金额低于"):
         services.release_apply(actor=bureau.officer, account=account, rule=rule, amount="5000000",
                                guarantee={"bank": "中国银行", "number": "BH1", "amount": "4000000",
                                           "expires_on": later})  # fmt: skip
@@ -236,13 +236,13 @@ def test_the_approval_chain_and_the_district_threshold(bureau):
     small = services.release_apply(actor=bureau.officer, account=account, rule=rule, amount="8000000")
     with pytest.raises(PermissionDenied):
         services.release_step(actor=bureau.officer, release=small, code="approve")
-    with pytest.raises(ValidationError, match="within"):
+    with pytest.raises(ValidationError, match="审批权限内"):
         services.release_step(actor=bureau.head, release=small, code="refer")
     small = services.release_step(actor=bureau.head, release=small, code="approve")
     assert small.state == ReleaseState.APPROVED and small.approved_by == bureau.head
     big = services.release_apply(actor=bureau.officer2, account=account, rule=rule, amount="22000000")
     RenewalSettings.objects.update(district_threshold=Decimal("20000000"))
-    with pytest.raises(ValidationError, match="district"):
+    with pytest.raises(ValidationError, match="报区政府"):
         services.release_step(actor=bureau.head, release=big, code="approve")
     big = services.release_step(actor=bureau.head, release=big, code="refer")
     with pytest.raises(PermissionDenied):
@@ -265,7 +265,7 @@ def test_whoever_recorded_an_application_does_not_approve_it(bureau):
                              reached_on=timezone.localdate(), evidence=pdf())  # fmt: skip
     release = services.release_apply(actor=bureau.head, account=account, rule=_rule(account, "topped_out"),
                                      amount="1000000")  # fmt: skip
-    with pytest.raises(ValidationError, match="recorded"):
+    with pytest.raises(ValidationError, match="登记申请的人"):
         services.release_step(actor=bureau.head, release=release, code="approve")
     assert Release.objects.get().state == ReleaseState.APPLIED
 
@@ -275,7 +275,7 @@ def test_the_balance_never_goes_negative(bureau):
     account.deposits.update(amount=Decimal("10000000"))  # only 10 million deposited so far
     services.milestone_reach(actor=bureau.officer, account=account, milestone="topped_out",
                              reached_on=timezone.localdate(), evidence=pdf())  # fmt: skip
-    with pytest.raises(ValidationError, match="balance"):
+    with pytest.raises(ValidationError, match="账户余额"):
         services.release_apply(actor=bureau.officer, account=account, rule=_rule(account, "topped_out"),
                                amount="10000000.01")  # fmt: skip
     assert not Release.objects.exists()
