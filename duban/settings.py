@@ -203,6 +203,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "duban@localhost")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "duban" / "locale"]
+FORMAT_MODULE_PATH = ["duban.formats"]  # amounts grouped by thousands in Chinese too (floatformat "g")
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ signatures."""
 from __future__ import annotations
 
 from duban.core.official import chinese_date, official_docx
+from duban.renewal.choices import CaseOrigin
 from duban.renewal.models import MediationCase, RenewalSettings
 
 
@@ -20,9 +21,11 @@ def _parties(case: MediationCase) -> list[str]:
 def notice_docx(case: MediationCase) -> bytes:
     settings = RenewalSettings.current()
     names = "、".join(party.name for party in case.parties.all())
+    dispute = f"“{case.project.name}”{case.get_claim_type_display()}争议"
+    started = (f"你们因{dispute}申请行政调解" if case.origin == CaseOrigin.APPLICATION
+               else f"对{dispute}，本局依职权启动行政调解")  # fmt: skip
     lines = [
-        f"你们因“{case.project.name}”{case.get_claim_type_display()}争议申请行政调解（{case.get_origin_display()}），"
-        "各方均已同意调解。经审查，符合受理条件，本局决定受理。",
+        f"{started}，各方均已同意调解。经审查，符合受理条件，本局决定受理。",
         f"调解期限为{settings.mediation_working_days}个工作日，自{chinese_date(case.accepted_on)}起至"
         f"{chinese_date(case.ends_on)}止；情况复杂的，经本局负责人批准可延长{settings.extension_working_days}个工作日。",
         f"调解员：{'、'.join(p.name for p in case.mediators.all())}。当事人有权申请调解员回避，有权自主表达意愿、"
@@ -41,7 +44,7 @@ def agreement_docx(case: MediationCase) -> bytes:
         f"二、当事人请求：{case.get_claim_type_display()}。{case.claim}",
         f"三、调解结果：经本局主持调解，各方自愿达成如下协议：{case.terms}",
         "四、本协议经各方当事人签名（盖章）并加盖本局印章后生效，各方应当自觉履行。",
-        "五、本协议一式若干份，各方当事人各执一份，本局存档一份。",
+        f"五、本协议一式{case.parties.count() + 1}份，各方当事人各执一份，本局存档一份。",
         "当事人签名：",
         *[f"{party.name}（签名）：{chinese_date(party.signed_on) if party.signed_on else '　　年　　月　　日'}"
           for party in case.parties.all()],

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import DatePicker, MultipleFileField, MultipleFileInput
 from duban.core.money import clean_amount
@@ -175,11 +176,13 @@ class TerminateForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DatePicker)
+    held_on = forms.DateField(label=pgettext_lazy("mediation session", "Held on"), widget=DatePicker)
     place = forms.CharField(label=_("Place"), max_length=120)
     mediators = MediatorsField(label=_("Mediators"))
     attendees = forms.CharField(label=_("Attendees"), max_length=500)
-    minutes = forms.CharField(label=_("Minutes"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5}))
+    minutes = forms.CharField(
+        label=pgettext_lazy("mediation session", "Minutes"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     files = MultipleFileField(label=_("Documents"), widget=MultipleFileInput(attrs={"accept": ACCEPT}),
                             help_text=_("PDF, OFD or a scan (JPEG, PNG), at most 20 MB each."))  # fmt: skip
 
@@ -200,7 +203,7 @@ class AccountForm(forms.Form):
     number = forms.CharField(label=_("Account number"), max_length=34)
     opened_on = forms.DateField(label=_("Opened on"), widget=DatePicker)
     basis = forms.CharField(
-        label=_("Basis"),
+        label=pgettext_lazy("release rule", "Basis"),
         max_length=200,
         initial="《罗湖区人民政府关于助企纾困 优化资金监管 推动城市更新提质增效的暂行措施》",
     )

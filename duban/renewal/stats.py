@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from duban.renewal.choices import ClaimType, ProjectStage, ReleaseState
 from duban.renewal.models import ZERO, Account, MediationCase, Release
@@ -39,6 +40,21 @@ class Quarter:
     @property
     def median_days(self) -> float | None:
         return statistics.median(self.days) if self.days else None
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.number)
+
+    def by_type(self) -> list[tuple[str, int]]:
+        return [(label, self.received[value]) for value, label in ClaimType.choices]
+
+
+QUARTERS = {1: _("First quarter"), 2: _("Second quarter"), 3: _("Third quarter"), 4: _("Fourth quarter"),
+            0: _("Whole year")}  # fmt: skip
+
+
+def quarter_label(number: int) -> str:
+    return str(QUARTERS[number])
 
 
 def _quarter(day: dt.date) -> int:

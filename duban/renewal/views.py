@@ -22,11 +22,13 @@ from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
 from duban.core.views import form_page, pk_or_404, year_param
+from duban.core.workdays import calendar_knows_year
 from duban.renewal import access, services, stats
 from duban.renewal.choices import (
     CASE_MOVES,
     EVENT_LABELS,
     RELEASE_MOVES,
+    STAGE_ORDER,
     CaseState,
     ClaimType,
     ProjectKind,
@@ -53,7 +55,7 @@ from duban.renewal.forms import (
     TerminateForm,
     TransferForm,
 )
-from duban.renewal.models import Party, Reach, SessionDocument
+from duban.renewal.models import Party, Reach, RenewalSettings, SessionDocument
 
 PAGE_SIZE = 50
 
@@ -131,6 +133,8 @@ def _project_page(request, project, *, households_form=None, sign_form=None, sta
         "project": project, "officer": officer, "signed": signed, "total": total,
         "households": CappedPaginator(households, 100).get_page(request.GET.get("page")),
         "history": services.consent_history(project),
+        "next_stage": ProjectStage(STAGE_ORDER[STAGE_ORDER.index(project.stage) + 1]).label
+        if project.stage != STAGE_ORDER[-1] else "",
         "cases": project.cases.order_by("-applied_at"),
         "households_form": households_form or (HouseholdsForm() if officer else None),
         "sign_form": sign_form or (SignForm(project=project) if officer else None),
@@ -261,6 +265,10 @@ def _case_step_forms(request, case, posted: str = "") -> dict:
             if not case.terms:
                 continue
             forms[move.code] = SettleForm(data, case=case, prefix="settle")
+        elif move.code == "extend":
+            if case.extensions >= RenewalSettings.current().extensions_allowed or timezone.localdate() > case.ends_on:
+                continue
+            forms[move.code] = ReasonForm(data, prefix=move.code)
         elif move.code == "terminate":
             forms[move.code] = TerminateForm(data, referrals=services.referrals_open(case), prefix="terminate")
         elif move.needs_reason:
@@ -278,7 +286,8 @@ def _case_page(request, case, forms=None, *, session_form=None, agreement_form=N
     context = {
         "case": case, "officer": officer,
         "parties": case.parties.select_related("household").order_by("pk"),
-        "consent_form": ConsentForm() if officer and case.state == CaseState.APPLIED else None,
+        "consent_forms": {p.pk: ConsentForm(prefix=f"party{p.pk}") for p in case.parties.all()}
+        if officer and case.state == CaseState.APPLIED else {},
         "steps": [{"move": CASE_MOVES[code], "form": form} for code, form in forms.items()],
         "sessions": case.sessions.prefetch_related("mediators", "documents").order_by("held_on", "pk"),
         "session_form": session_form or (SessionForm(initial={"held_on": timezone.localdate()}) if mediating
@@ -287,7 +296,8 @@ def _case_page(request, case, forms=None, *, session_form=None, agreement_form=N
                                              if mediating else None),
         "followups": case.followups.select_related("visited_by").order_by("visited_on"),
         "followup_form": followup_form or (FollowUpForm() if officer and case.state == CaseState.SETTLED else None),
-        "item": services.item_of(case),
+        "item": services.item_of(case) if access.oversees(request.user) else None,
+        "unverified_calendar": case.ends_on is not None and not calendar_knows_year(case.ends_on.year),
         "events": _events(case.events.all()),
     }  # fmt: skip
     return render(request, "renewal/case_detail.html", context, status=status)
@@ -332,7 +342,7 @@ def case_step(request, pk: int, code: str):
 def party_consent(request, pk: int):
     party = get_object_or_404(Party, pk=pk)
     case = access.get_case_for_user(request.user, party.case_id)
-    form = ConsentForm(request.POST)
+    form = ConsentForm(request.POST, prefix=f"party{party.pk}")
     if not form.is_valid():
         messages.error(request, _("Give the date the party agreed."))
     else:
@@ -442,7 +452,8 @@ def _funds_xlsx(rows):
                amount(_("Released")), amount(_("Held")), amount(_("Awaiting release"))]  # fmt: skip
     data = [[r.account.project.name, r.account.project.street.name, r.account.project.get_stage_display(), r.required,
              r.deposited, r.released, r.held, r.pending] for r in rows]  # fmt: skip
-    return xlsx_sheets_response(f"{_('Supervised renewal funds')}.xlsx", [(_("Supervised funds"), headers, data)])
+    name = _("Supervised renewal funds")
+    return xlsx_sheets_response(f"{name}.xlsx", [(_("Supervised funds"), headers, data)])
 
 
 @login_required
@@ -504,7 +515,7 @@ def _account_page(request, account, *, deposit_form=None, reach_form=None, relea
         "deposits": account.deposits.order_by("deposited_on", "pk"),
         "reached": account.reached.order_by("reached_on"),
         "releases": releases,
-        "deposit_form": deposit_form or (DepositForm() if officer else None),
+        "deposit_form": deposit_form or (DepositForm(prefix="deposit") if officer else None),
         "reach_form": reach_form or (ReachForm() if officer else None),
         "release_form": release_form or (ReleaseForm(account=account) if officer else None),
         "has_guarantee_rule": any(r.kind == RuleKind.GUARANTEE for r in rules),
@@ -524,7 +535,7 @@ def account_detail(request, pk: int):
 def deposit_add(request, pk: int):
     account = access.get_account_for_user(request.user, pk)
     access.require_officer(request.user)
-    form = DepositForm(request.POST)
+    form = DepositForm(request.POST, prefix="deposit")
 
     def write(data):
         return services.deposit_record(actor=request.user, account=account, **data)
@@ -614,7 +625,7 @@ def statistics(request):
     quarters = stats.mediation_year(year)
     if request.GET.get("format") == "xlsx":
         return _statistics_xlsx(year, quarters)
-    chart = {"labels": [f"Q{q.number}" for q in quarters[:4]],
+    chart = {"labels": [stats.quarter_label(q.number) for q in quarters[:4]],
              "series": [{"name": str(label), "values": [q.received[value] for q in quarters[:4]]}
                         for value, label in ClaimType.choices]}  # fmt: skip
     context = {"year": year, "quarters": quarters, "claim_types": ClaimType.choices, "chart": chart}
@@ -622,12 +633,12 @@ def statistics(request):
 
 
 def _statistics_xlsx(year: int, quarters):
-    name = lambda q: f"Q{q.number}" if q.number else _("Whole year")  # noqa: E731
     # the year's row is computed like the quarters' (a share and a median do not add up)
-    headers = [_("Quarter"), *[Column(label) for _value, label in ClaimType.choices], Column(_("Cases received")),
-               Column(_("Settled by agreement")), Column(_("Ended without agreement")),
-               Column(_("Settled share (%)")), Column(_("Median days"))]  # fmt: skip
-    rows = [[name(q), *[q.received[value] for value in ClaimType.values], q.total_received, q.settled, q.terminated,
-             q.settled_percent, q.median_days] for q in quarters]  # fmt: skip
-    return xlsx_sheets_response(f"{_('Administrative mediation statistics')} {year}.xlsx",
-                                [(_("By quarter"), headers, rows)])  # fmt: skip
+    headers = [_("Quarter"), *[Column(label) for _value, label in ClaimType.choices],
+               Column(_("Applications received")), Column(_("Settled by agreement")),
+               Column(_("Ended without agreement")), Column(_("Settled share (%)")),
+               Column(_("Median days"))]  # fmt: skip
+    rows = [[q.label, *[n for _label, n in q.by_type()], q.total_received, q.settled, q.terminated, q.settled_percent,
+             q.median_days] for q in quarters]  # fmt: skip
+    title = _("Administrative mediation statistics")
+    return xlsx_sheets_response(f"{title} {year}.xlsx", [(_("By quarter"), headers, rows)])

@@ -260,7 +260,7 @@ def _renewal_reproduces_the_seed(client):
     client.force_login(User.objects.get(username="renewal_officer"))
     page = client.get(reverse("renewal:funds"))
     assert page.context["totals"][2] == Decimal("690000000.00")
-    assert "690000000.00" in page.content.decode()
+    assert "690,000,000.00" in page.content.decode()
     quarters = client.get(reverse("renewal:statistics")).context["quarters"]
     assert quarters[-1].settled > quarters[-1].terminated > 0
     client.logout()

@@ -55,6 +55,7 @@ def extension_request(
         reason=reason.strip(),
         old_deadline=item.effective_deadline,
         new_deadline=new_deadline,
+        created_at=at,
     )
     request.full_clean()
     request.save()

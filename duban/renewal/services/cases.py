@@ -68,7 +68,7 @@ def bureau_unit():
 def mediation_ledger(year: int) -> Ledger:
     """The year's ledger of mediation periods (行政调解期限台账), opened by the bureau when first needed."""
     return ledger_of_year(kind=LedgerKind.RENEWAL, year=year, owner_unit=bureau_unit(),
-                          name=f"{year}年城市更新行政调解期限台账", number_prefix="罗更调")  # fmt: skip
+                          name=f"{year}年城市更新行政调解期限台账", number_prefix="罗调期")  # fmt: skip
 
 
 def item_of(case: MediationCase) -> Item | None:
@@ -133,8 +133,8 @@ def case_apply(*, actor: User | None, project: Project, origin: str, claim_type:
     if not (claim or "").strip():
         raise ValidationError({"claim": _("State the claim.")})
     rows = _parties(project, parties)
-    if any(p.consented_on and p.consented_on > today for p in rows):
-        raise ValidationError({"parties": _("A consent date cannot be in the future.")})
+    if any(p.consented_on and p.consented_on != today for p in rows):  # the application is registered today
+        raise ValidationError({"parties": _("The date lies between the application and today.")})
     year = timezone.localtime(at).year
     case = MediationCase.objects.create(
         number=f"罗更调〔{year}〕{next_value(f'renewal.case.{year}')}号", project=project, stage=project.stage,
@@ -225,7 +225,9 @@ def _accept(case: MediationCase, *, actor, at, today, mediators=None, **_kw) -> 
     }  # fmt: skip
     ledger = mediation_ledger(timezone.localtime(at).year)
     for item in items_register(actor=actor, ledger=ledger, specs=[spec], at=at, owner_rule=True):
-        item_transition(actor=actor, item=item, action="assign", at=at, owner_rule=True)
+        item = item_transition(actor=actor, item=item, action="assign", at=at, owner_rule=True)
+        # the bureau accepting the case is the bureau signing for its period
+        item_transition(actor=actor, item=item, action="acknowledge", at=at, owner_rule=True)
     return {"ends_on": case.ends_on.isoformat()}
 
 
@@ -309,7 +311,7 @@ def _terminate(case: MediationCase, *, actor, at, today, reason, end_reason="", 
     if end_reason not in EndReason.values:
         raise ValidationError({"end_reason": _("Say why the mediation ends.")})
     if end_reason == EndReason.TIME_OUT and today <= case.ends_on:
-        raise ValidationError({"end_reason": _("The mediation period runs until %(date)s.")
+        raise ValidationError({"end_reason": _("The mediation period runs until %(date)s: it has not run out yet.")
                                % {"date": case.ends_on.isoformat()}})  # fmt: skip
     if referral not in referrals_open(case):
         raise ValidationError({"referral": _("Choose where the parties may go next.")})

@@ -27,7 +27,9 @@ from duban.renewal.choices import (
     HOLDS_FUNDS,
     MILESTONE_ORDER,
     RELEASE_MOVES,
+    STAGE_ORDER,
     Milestone,
+    ProjectStage,
     Purpose,
     ReleaseState,
     RuleKind,
@@ -119,6 +121,11 @@ def deposit_record(*, actor: User | None, account: Account, amount, deposited_on
         raise ValidationError({"deposited_on": _("The date lies between the account's opening and today.")})
     if not (reference or "").strip():
         raise ValidationError({"reference": _("Give the bank's reference for the deposit.")})
+    if account.deposits.filter(reference=reference.strip()).exists():
+        raise ValidationError({"reference": _("A deposit with this bank reference is already recorded.")})
+    if account.deposited() + amount > account.required():
+        raise ValidationError({"amount": _("With this deposit the account would hold more than it must (%(required)s "
+                                           "yuan).") % {"required": f"{account.required():,.2f}"}})  # fmt: skip
     deposit = Deposit.objects.create(account=account, amount=amount, deposited_on=deposited_on,
                                      reference=reference.strip()[:60], recorded_by=actor, created_at=at)  # fmt: skip
     event_write(account.project, actor, "renewal.account.deposit", at, amount=str(amount))
@@ -145,6 +152,11 @@ def milestone_reach(*, actor: User | None, account: Account, milestone: str, rea
                                % {"first": Milestone(next(m for m in earlier if m not in reached)).label}})  # fmt: skip
     if reached_on > today or any(reached_on < reached[m] for m in earlier):
         raise ValidationError({"reached_on": _("The date is not in the future nor before the milestone before it.")})
+    stage = account.project.stage
+    needed = ProjectStage.RETURN if milestone == Milestone.HANDOVER else ProjectStage.BUILDING
+    if STAGE_ORDER.index(stage) < STAGE_ORDER.index(needed):
+        raise ValidationError({"milestone": _("The project is at “%(stage)s”: this milestone comes at “%(needed)s”.")
+                               % {"stage": ProjectStage(stage).label, "needed": needed.label}})  # fmt: skip
     if evidence is None:
         raise ValidationError({"evidence": _("Attach the evidence (the acceptance record or certificate).")})
     check_scan(evidence, field="evidence")
@@ -155,6 +167,17 @@ def milestone_reach(*, actor: User | None, account: Account, milestone: str, rea
     return reach
 
 
+def _blocked(account: Account, rule: ReleaseRule) -> str:
+    """Why nothing at all may be released under `rule` now ("" when something may)."""
+    reached = set(account.reached.values_list("milestone", flat=True))
+    if rule.kind == RuleKind.MILESTONE and rule.milestone not in reached:
+        return _("%(milestone)s is not reached yet.") % {"milestone": rule.get_milestone_display()}
+    named = set(account.rules.filter(kind=RuleKind.MILESTONE).values_list("milestone", flat=True))
+    if rule.kind == RuleKind.GUARANTEE and named <= reached:
+        return _("Every milestone is reached: releases follow the milestones' rules.")
+    return ""
+
+
 def room(account: Account, rule: ReleaseRule) -> tuple[Decimal, str]:
     """How much more may be applied for under `rule` now, and what limits it (read under the
     account's lock by the writers)."""
@@ -162,18 +185,16 @@ def room(account: Account, rule: ReleaseRule) -> tuple[Decimal, str]:
     balance = account.deposited() - committed
     reached = set(account.reached.values_list("milestone", flat=True))
     steps = sorted(account.rules.filter(kind=RuleKind.MILESTONE), key=lambda r: MILESTONE_ORDER.index(r.milestone))
+    if blocked := _blocked(account, rule):
+        return ZERO, blocked
     if rule.kind == RuleKind.MILESTONE:
-        if rule.milestone not in reached:
-            return ZERO, _("%(milestone)s is not reached yet.") % {"milestone": rule.get_milestone_display()}
         cap = (required * rule.cap_percent / HUNDRED).quantize(Decimal("0.01"))
         limits = [
             (cap - committed, _("the share allowed at %(milestone)s") % {"milestone": rule.get_milestone_display()})
         ]
     else:
         advanced = sum((r.amount for r in account.releases.filter(rule=rule, state__in=HOLDS_FUNDS)), ZERO)
-        nxt = next((r for r in steps if r.milestone not in reached), None)
-        if nxt is None:
-            return ZERO, _("Every milestone is reached: releases follow the milestones' rules.")
+        nxt = next(r for r in steps if r.milestone not in reached)
         ceiling = (required * nxt.cap_percent / HUNDRED).quantize(Decimal("0.01"))
         relief = (required * rule.cap_percent / HUNDRED).quantize(Decimal("0.01"))
         limits = [(relief - advanced, _("the share that may be released early against a guarantee")),
@@ -210,6 +231,8 @@ def release_apply(*, actor: User | None, account: Account, rule: ReleaseRule, am
             raise ValidationError({"guarantee": _("The guarantee covers less than the amount to release.")})
         fields = {"guarantee_bank": bank[:120], "guarantee_number": number[:60], "guarantee_amount": covered,
                   "guarantee_expires_on": expires}  # fmt: skip
+    if blocked := _blocked(account, rule):
+        raise ValidationError({"rule": blocked})
     allowed, why = room(account, rule)
     if amount > allowed:
         raise ValidationError({"amount": _("At most %(allowed)s yuan may be released now (%(why)s).")

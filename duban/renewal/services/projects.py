@@ -17,8 +17,8 @@ from duban.core.workdays import moment
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import User
 from duban.renewal import access
-from duban.renewal.choices import STAGE_ORDER, HouseholdKind
-from duban.renewal.models import Household, Project
+from duban.renewal.choices import STAGE_ORDER, HouseholdKind, ProjectKind, ProjectStage
+from duban.renewal.models import Household, Project, RenewalSettings
 from duban.renewal.services.events import event_write
 
 PHONE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
@@ -49,10 +49,29 @@ def project_advance(*, actor: User | None, project: Project, at=None) -> Project
     position = STAGE_ORDER.index(project.stage)
     if position + 1 >= len(STAGE_ORDER):
         raise ValidationError(_("The project is at its last stage."))
+    if project.stage == ProjectStage.SIGNING and (refusal := demolition_refusal(project)):
+        raise ValidationError(refusal)
     before, project.stage = project.stage, STAGE_ORDER[position + 1]
     save_with_history(project, actor=actor, reason="renewal.project.staged")
     event_write(project, actor, "renewal.project.staged", at, before=before, after=project.stage)
     return project
+
+
+def demolition_refusal(project: Project) -> str:
+    """Why demolition may not start yet ("" when it may): every owner has signed, or an old
+    residential estate has passed the consent threshold (the rest go to expropriation)."""
+    signed, total = project.consent()
+    if signed == total:
+        return ""
+    if (
+        project.kind == ProjectKind.OLD_ESTATE
+        and project.consent_percent() >= RenewalSettings.current().consent_threshold
+    ):
+        return ""
+    return _(
+        "Demolition starts when every owner has signed (%(signed)s of %(total)s so far); an old residential "
+        "estate may go on once it passes the consent threshold."
+    ) % {"signed": signed, "total": total}
 
 
 def clean_phone(value: str, *, field: str = "phone") -> str:

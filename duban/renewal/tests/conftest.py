@@ -72,7 +72,8 @@ def pdf(name: str = "扫描件.pdf") -> SimpleUploadedFile:
 
 def applied(bureau: Bureau, *, consented: bool = True, project=None):
     project = project or bureau.project
-    owner = project.households.filter(kind="owner", signed_on__isnull=True).first()
+    owners = project.households.filter(kind="owner").order_by("label")
+    owner = owners.filter(signed_on__isnull=True).first() or owners.first()
     day = timezone.localdate() if consented else None
     return services.case_apply(
         actor=bureau.officer,
@@ -92,11 +93,22 @@ def mediating(bureau: Bureau, **kw):
     return services.case_step(actor=bureau.officer, case=case, code="accept", mediators=bureau.mediators)
 
 
+def building(bureau: Bureau) -> None:
+    """Every owner signed and the project under construction: its milestones may come."""
+    project = bureau.project
+    services.households_sign(actor=None, project=project, households=list(project.households.filter(
+        kind="owner", signed_on__isnull=True)), signed_on=timezone.localdate())  # fmt: skip
+    while project.stage != "building":
+        project = services.project_advance(actor=None, project=project)
+    bureau.project = project
+
+
 def opened(bureau: Bureau, *, required=Decimal("100000000"), guarantee_cap=Decimal(20)):
     rules = [{"kind": "milestone", "milestone": m, "cap_percent": cap}
              for m, cap in (("topped_out", 30), ("completed", 70), ("handover", 100))]  # fmt: skip
     if guarantee_cap:
         rules.append({"kind": "guarantee", "cap_percent": guarantee_cap})
+    building(bureau)
     today = timezone.localdate()
     account = services.account_open(actor=bureau.officer, project=bureau.project, bank="中国银行深圳罗湖支行",
                                     number="7555 0001 2345", opened_on=today - dt.timedelta(days=400),

@@ -97,4 +97,4 @@ def test_from_application_to_agreement_and_from_milestone_to_release(page, live_
     page.fill("input[name=transfer-voucher]", "ZJ-2026-001")
     _step(page, "transfer", "登记划拨")
     page.wait_for_selector(".badge:has-text('已释放')")
-    assert page.inner_text("#released") == "30000000.00"
+    assert page.inner_text("#released") == "30,000,000.00"

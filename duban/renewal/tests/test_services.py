@@ -59,7 +59,7 @@ def test_acceptance_fixes_the_period_and_makes_it_a_ledger_item(bureau):
     assert case.accepted_on == today
     assert case.ends_on == add_working_days(today, 20)
     item = services.item_of(case)
-    assert item.state == "assigned" and item.deadline == case.ends_on and item.lead_unit == bureau.unit
+    assert item.state == "acknowledged" and item.deadline == case.ends_on and item.lead_unit == bureau.unit
     assert item.ledger.kind == "renewal"
     notice = Document(io.BytesIO(notice_docx(case)))
     text = "\n".join(p.text for p in notice.paragraphs)
@@ -289,3 +289,38 @@ def test_rules_rise_to_a_hundred_percent(bureau):
                                      {"kind": "milestone", "milestone": "completed", "cap_percent": 50},
                                      {"kind": "milestone", "milestone": "handover", "cap_percent": 100}])  # fmt: skip
     assert not Account.objects.exists()
+
+
+def test_deposits_stay_within_what_the_account_must_hold_and_are_recorded_once(bureau):
+    account = opened(bureau, required=Decimal("100000000"))  # deposited in full
+    with pytest.raises(ValidationError, match="超过应监管金额"):
+        services.deposit_record(actor=bureau.officer, account=account, amount="1", deposited_on=timezone.localdate(),
+                                reference="存入002")  # fmt: skip
+    account.deposits.update(amount=Decimal("50000000"))
+    with pytest.raises(ValidationError, match="已登记"):
+        services.deposit_record(actor=bureau.officer, account=account, amount="100", deposited_on=timezone.localdate(),
+                                reference="存入001")  # fmt: skip
+    assert account.deposits.count() == 1
+
+
+def test_milestones_come_with_the_projects_stage_and_demolition_after_signing(bureau):
+    project = bureau.project
+    project = services.project_advance(actor=bureau.officer, project=project)
+    project = services.project_advance(actor=bureau.officer, project=project)
+    assert project.stage == "signing"
+    with pytest.raises(ValidationError, match="3户"):  # 3 of 4 owners signed
+        services.project_advance(actor=bureau.officer, project=project)
+    project.kind = ProjectKind.OLD_ESTATE
+    project.save()
+    RenewalSettings.objects.update(consent_threshold=Decimal(75))  # an old estate past its threshold goes on
+    project = services.project_advance(actor=bureau.officer, project=project)
+    assert project.stage == "demolition"
+    rules = [{"kind": "milestone", "milestone": m, "cap_percent": c}
+             for m, c in (("topped_out", 30), ("completed", 70), ("handover", 100))]  # fmt: skip
+    account = services.account_open(actor=bureau.officer, project=project, bank="中国银行", number="1",
+                                    opened_on=timezone.localdate(), requirements={"housing": "1000"},
+                                    rules=rules)  # fmt: skip
+    with pytest.raises(ValidationError, match="建设"):
+        services.milestone_reach(actor=bureau.officer, account=account, milestone="topped_out",
+                                 reached_on=timezone.localdate(), evidence=pdf())  # fmt: skip
+    assert not Reach.objects.exists()

@@ -66,7 +66,7 @@ def test_an_application_registered_accepted_and_settled_on_the_pages(client, per
     assert refused.status_code == 400 and "业主4" in refused.content.decode()
     assert MediationCase.objects.get().state == CaseState.APPLIED and RenewalEvent.objects.count() == events
     owner_party = case.parties.get(household=owner)
-    client.post(reverse("renewal:party_consent", args=[owner_party.pk]), {"consented_on": today})
+    client.post(reverse("renewal:party_consent", args=[owner_party.pk]), {f"party{owner_party.pk}-consented_on": today})
     one = client.post(
         reverse("renewal:case_step", args=[case.pk, "accept"]), {"accept-mediators": [bureau.officer.person.pk]}
     )
