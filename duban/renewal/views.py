@@ -84,6 +84,32 @@ def _submitted(request, form, write, message, done):
     return None
 
 
+def _stepped(request, table, code: str, forms: dict, write, again, done: str):
+    """A step posted from a record's page: the step's own form checked, then the service; a refusal
+    is shown on the form (`again(forms)` renders the page with them) or, for a step without a form,
+    as a message."""
+    if code not in forms:
+        messages.error(request, _("This step is not open to you now."))
+        return redirect(done)
+    form = forms[code]
+    data: dict = {}
+    if form is not None:
+        if not form.is_valid():
+            return again(forms)
+        data = {"signed": form.signed()} if isinstance(form, SettleForm) else dict(form.cleaned_data)
+    reason = data.pop("reason", "") or ""
+    try:
+        write(reason, data)
+    except ValidationError as error:
+        if form is not None:
+            add_service_errors(form, error)
+            return again(forms)
+        messages.error(request, " ".join(error.messages))
+    else:
+        _done(request, table[code].label)
+    return redirect(done)
+
+
 # Projects
 
 
@@ -314,27 +340,13 @@ def case_step(request, pk: int, code: str):
     case = access.get_case_for_user(request.user, pk)
     if code not in CASE_MOVES:
         raise Http404
-    forms = _case_step_forms(request, case, posted=code)
-    if code not in forms:
-        messages.error(request, _("This step is not open to you now."))
-        return redirect("renewal:case_detail", pk=case.pk)
-    form = forms[code]
-    data: dict = {}
-    if form is not None:
-        if not form.is_valid():
-            return _case_page(request, case, forms, status=400)
-        data = {"signed": form.signed()} if isinstance(form, SettleForm) else dict(form.cleaned_data)
-    reason = data.pop("reason", "") or ""
-    try:
+
+    def write(reason, data):
         services.case_step(actor=request.user, case=case, code=code, reason=reason, **data)
-    except ValidationError as error:
-        if form is not None:
-            add_service_errors(form, error)
-            return _case_page(request, case, forms, status=400)
-        messages.error(request, " ".join(error.messages))
-    else:
-        _done(request, CASE_MOVES[code].label)
-    return redirect("renewal:case_detail", pk=case.pk)
+
+    return _stepped(request, CASE_MOVES, code, _case_step_forms(request, case, posted=code), write,
+                    lambda forms: _case_page(request, case, forms, status=400),
+                    reverse("renewal:case_detail", args=[case.pk]))  # fmt: skip
 
 
 @login_required
@@ -502,7 +514,7 @@ def _account_page(request, account, *, deposit_form=None, reach_form=None, relea
     officer = access.sees_contacts(request.user)
     releases = []
     for release in account.releases.select_related("rule", "approved_by", "endorsed_by").order_by("applied_at"):
-        forms = _release_forms(request, release, posted[1] if posted and posted[0] == release.pk else "")
+        forms = posted[1] if posted and posted[0] == release.pk else _release_forms(request, release)
         releases.append(
             {"release": release, "steps": [{"move": RELEASE_MOVES[c], "form": f} for c, f in forms.items()]}
         )
@@ -588,23 +600,13 @@ def release_step(request, pk: int, code: str):
     release = access.get_release_for_user(request.user, pk)
     if code not in RELEASE_MOVES:
         raise Http404
-    forms = _release_forms(request, release, posted=code)
-    if code not in forms:
-        messages.error(request, _("This step is not open to you now."))
-        return redirect("renewal:account_detail", pk=release.account_id)
-    form = forms[code]
-    data: dict = {}
-    if form is not None:
-        if not form.is_valid():
-            return _account_page(request, release.account, posted=(release.pk, code), status=400)
-        data = dict(form.cleaned_data)
-    try:
-        services.release_step(actor=request.user, release=release, code=code, **data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        _done(request, RELEASE_MOVES[code].label)
-    return redirect("renewal:account_detail", pk=release.account_id)
+
+    def write(reason, data):
+        services.release_step(actor=request.user, release=release, code=code, reason=reason, **data)
+
+    return _stepped(request, RELEASE_MOVES, code, _release_forms(request, release, posted=code), write,
+                    lambda forms: _account_page(request, release.account, posted=(release.pk, forms), status=400),
+                    reverse("renewal:account_detail", args=[release.account_id]))  # fmt: skip
 
 
 @login_required

@@ -4,6 +4,7 @@ funds dashboard and the statistics workbook."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -128,6 +129,11 @@ def test_the_funds_dashboard_and_the_statistics_workbook(client, personas, burea
     client.force_login(bureau.head)
     client.post(reverse("renewal:release_step", args=[release.pk, "approve"]))
     client.force_login(bureau.officer)
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    refused = client.post(reverse("renewal:release_step", args=[release.pk, "transfer"]),
+                          {"transfer-released_on": tomorrow, "transfer-voucher": "ZJ-9"})  # fmt: skip
+    assert refused.status_code == 400 and "不晚于今天" in refused.content.decode()
+    assert account.releases.get().state == "approved"
     client.post(reverse("renewal:release_step", args=[release.pk, "transfer"]),
                 {"transfer-released_on": timezone.localdate().isoformat(), "transfer-voucher": "ZJ-9"})  # fmt: skip
     client.force_login(personas.supervisor)
