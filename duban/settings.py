@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "duban.payments",
     "duban.research",
     "duban.renewal",
+    "duban.contracts",
     "duban.portal",
     "duban.demo",
 ]

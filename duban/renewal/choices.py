@@ -182,7 +182,7 @@ EVENT_LABELS = {
     "renewal.project.staged": _("Stage reached"),
     "renewal.project.households": _("Households added"),
     "renewal.project.signed": _("Relocation agreements signed"),
-    "renewal.case.applied": _("Mediation applied for"),
+    "renewal.case.applied": _("Mediation case registered"),
     "renewal.case.consented": _("Party agreed to mediation"),
     "renewal.case.session": _("Mediation session held"),
     "renewal.case.agreement": _("Agreement drafted"),

@@ -29,7 +29,7 @@ def notice_docx(case: MediationCase) -> bytes:
         f"调解期限为{settings.mediation_working_days}个工作日，自{chinese_date(case.accepted_on)}起至"
         f"{chinese_date(case.ends_on)}止；情况复杂的，经本局负责人批准可延长{settings.extension_working_days}个工作日。",
         f"调解员：{'、'.join(p.name for p in case.mediators.all())}。当事人有权申请调解员回避，有权自主表达意愿、"
-        "自愿达成调解协议，也有权在调解过程中撤回调解申请。",
+        "自愿达成调解协议，也有权在调解过程中退出调解。",
         "行政调解不收取任何费用。调解不成的，当事人可依法申请行政复议、仲裁或者提起诉讼。",
     ]
     return official_docx(title="行政调解受理通知书", number=case.number, recipient=names, paragraphs=lines,

@@ -132,7 +132,8 @@ class CaseForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    consented_on = forms.DateField(label=_("Agreed to mediation on"), widget=DatePicker)
+    consented_on = forms.DateField(label=_("Agreed to mediation on"),
+                                   widget=DatePicker(attrs={"aria-label": _("Agreed to mediation on")}))  # fmt: skip
 
 
 class MediatorsField(forms.ModelMultipleChoiceField):

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractsConfig(AppConfig):
+    name = "duban.contracts"
+    label = "contracts"
+    verbose_name = _("Construction contracts")
+
+    def ledger_owners(self):
+        """A contract's key nodes (see `duban.contracts.subjects`)."""
+        from duban.contracts.subjects import NodeOwner
+
+        return [NodeOwner()]

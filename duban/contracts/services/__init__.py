@@ -1,0 +1,33 @@
+"""Every write about construction contracts: the template's versions (`versions`), contracts in
+performance with their key nodes and ratings (`contracts`), and the analysis of existing contracts
+(`analysis`)."""
+
+from duban.contracts.services.analysis import analysed_add, matrix, standard_checklist
+from duban.contracts.services.contracts import (
+    contract_settle,
+    contract_sign,
+    item_of,
+    node_record,
+    quarter_end,
+    rating_approve,
+    rating_record,
+    settlement,
+)
+from duban.contracts.services.versions import version_draft, version_save, version_step
+
+__all__ = [
+    "analysed_add",
+    "contract_settle",
+    "contract_sign",
+    "item_of",
+    "matrix",
+    "node_record",
+    "quarter_end",
+    "rating_approve",
+    "rating_record",
+    "settlement",
+    "standard_checklist",
+    "version_draft",
+    "version_save",
+    "version_step",
+]
