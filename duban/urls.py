@@ -20,6 +20,7 @@ urlpatterns = [
     path("payments/", include("duban.payments.urls")),
     path("research/", include("duban.research.urls")),
     path("renewal/", include("duban.renewal.urls")),
+    path("contracts/", include("duban.contracts.urls")),
     path("reforms/", include("duban.reforms.urls")),
     path("campaigns/", include("duban.campaigns.urls")),
     path("open311/v2/", include("duban.campaigns.urls_open311")),

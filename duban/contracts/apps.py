@@ -7,6 +7,11 @@ class ContractsConfig(AppConfig):
     label = "contracts"
     verbose_name = _("Construction contracts")
 
+    def nav_items(self):
+        from duban.contracts.access import may_use
+
+        return [("contracts:home", _("Construction contracts"), may_use)]
+
     def ledger_owners(self):
         """A contract's key nodes (see `duban.contracts.subjects`)."""
         from duban.contracts.subjects import NodeOwner

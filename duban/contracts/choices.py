@@ -73,6 +73,7 @@ EVENT_LABELS = {
     "contracts.node.recorded": _("Key node reached"),
     "contracts.rating.recorded": _("Quarterly rating scored"),
     "contracts.rating.approved": _("Quarterly rating approved"),
+    "contracts.rating.answered": _("Contractor answered the rating"),
     "contracts.contract.settled": _("Contract settled"),
     **{m.event: m.label for m in VERSION_MOVES.values()},
 }

@@ -98,6 +98,9 @@ class TemplateVersion(BaseModel):
 class Contractor(BaseModel):
     name = models.CharField(_("contractor"), max_length=120, unique=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    # the contractor's body in the organisation (an external unit): its people read its contracts
+    unit = models.ForeignKey(Unit, verbose_name=_("body"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")  # fmt: skip
 
     class Meta:
         verbose_name = _("contractor")
@@ -183,6 +186,8 @@ class Rating(BaseModel):
     scored_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    answer = models.TextField(_("contractor's answer"), max_length=2000, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("performance rating")

@@ -22,12 +22,12 @@ OPEN = {ItemState.ASSIGNED, ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS}
 
 class NodeOwner(SubjectOwner):
     model = KeyNode
-    url_name = "ledger:item_list"  # the contract pages come with the context's views
+    url_name = "contracts:contract_detail"
 
     def url(self, subject) -> str:
         from django.urls import reverse
 
-        return reverse(self.url_name)
+        return reverse(self.url_name, args=[subject.contract_id])
 
     def describe(self, subject) -> str:
         return _("key node of construction contract %(number)s") % {"number": subject.contract.number}

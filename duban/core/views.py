@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+
+from duban.core.forms import add_service_errors
 
 
 def form_page(request, form, *, title: str, back_url: str, submit_label: str = "", intro: str = ""):
@@ -16,6 +20,21 @@ def form_page(request, form, *, title: str, back_url: str, submit_label: str = "
         "intro": intro,
     }
     return render(request, "form_page.html", context, status=400 if form.is_bound else 200)
+
+
+def submitted(request, form, write, message, done):
+    """Run `write(cleaned_data)` for a valid form, a service's refusal shown on the form: on success
+    `message` (or `message(result)`) and the redirect to `done` (or `done(result)`), else None (the
+    caller shows the form again)."""
+    if form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, message(result) if callable(message) else message)
+            return redirect(done(result) if callable(done) else done)
+    return None
 
 
 def whole_number(value) -> int | None:

@@ -12,7 +12,5 @@ class OrgsConfig(AppConfig):
         from duban.orgs import access
 
         return [
-            ("orgs:unit_tree", _("Organisation"), access.is_official),
-            ("orgs:person_list", _("People"), access.is_official),
-            ("orgs:portfolio_list", _("Leader portfolios"), access.is_official),
+            ("orgs:unit_tree", _("Organisation"), access.is_official),  # units, people and portfolios as tabs
         ]

@@ -21,7 +21,7 @@ from duban.core.exports import Column, amount, xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
-from duban.core.views import form_page, pk_or_404, year_param
+from duban.core.views import form_page, pk_or_404, submitted, year_param
 from duban.core.workdays import calendar_knows_year
 from duban.renewal import access, services, stats
 from duban.renewal.choices import (
@@ -67,21 +67,6 @@ def _done(request, label) -> None:
 def _events(queryset) -> list[dict]:
     return [{"event": e, "label": EVENT_LABELS.get(e.code, e.code)}
             for e in queryset.select_related("actor").order_by("at", "pk")]  # fmt: skip
-
-
-def _submitted(request, form, write, message, done):
-    """Run `write(cleaned_data)` for a valid form, a service's refusal shown on the form: on success
-    `message` (or `message(result)`) and the redirect to `done` (or `done(result)`), else None (the
-    caller shows the form again)."""
-    if form.is_valid():
-        try:
-            result = write(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, message(result) if callable(message) else message)
-            return redirect(done(result) if callable(done) else done)
-    return None
 
 
 def _stepped(request, table, code: str, forms: dict, write, again, done: str):
@@ -139,7 +124,7 @@ def project_new(request):
     access.require_officer(request.user)
     form = ProjectForm(request.POST or None)
     if request.method == "POST":
-        done = _submitted(
+        done = submitted(
             request,
             form,
             lambda data: services.project_register(actor=request.user, **data),
@@ -200,7 +185,7 @@ def households_add(request, pk: int):
 
     message = lambda made: _("%(n)s households added.") % {"n": len(made)}  # noqa: E731
     done = reverse("renewal:project_detail", args=[project.pk])
-    return _submitted(request, form, write, message, done) or _project_page(
+    return submitted(request, form, write, message, done) or _project_page(
         request, project, households_form=form, status=400
     )
 
@@ -219,9 +204,7 @@ def households_sign(request, pk: int):
 
     message = lambda n: _("%(n)s relocation agreements recorded.") % {"n": n}  # noqa: E731
     done = reverse("renewal:project_detail", args=[project.pk])
-    return _submitted(request, form, write, message, done) or _project_page(
-        request, project, sign_form=form, status=400
-    )
+    return submitted(request, form, write, message, done) or _project_page(request, project, sign_form=form, status=400)
 
 
 # Mediation
@@ -272,7 +255,7 @@ def case_new(request, pk: int):
 
     if request.method == "POST":
         message = lambda case: _("Mediation case %(number)s registered.") % {"number": case.number}  # noqa: E731
-        done = _submitted(request, form, write, message, lambda case: reverse("renewal:case_detail", args=[case.pk]))
+        done = submitted(request, form, write, message, lambda case: reverse("renewal:case_detail", args=[case.pk]))
         if done is not None:
             return done
     return render(request, "renewal/case_form.html", {"form": form, "project": project},
@@ -378,7 +361,7 @@ def session_add(request, pk: int):
         return services.session_record(actor=request.user, case=case, uploads=data.pop("files"), **data)
 
     done = reverse("renewal:case_detail", args=[case.pk])
-    return _submitted(request, form, write, _("Session recorded."), done) or _case_page(
+    return submitted(request, form, write, _("Session recorded."), done) or _case_page(
         request, case, session_form=form, status=400
     )
 
@@ -395,7 +378,7 @@ def agreement_save(request, pk: int):
 
     message = _("Agreement saved. Download it for the parties to sign.")
     done = reverse("renewal:case_detail", args=[case.pk])
-    return _submitted(request, form, write, message, done) or _case_page(request, case, agreement_form=form, status=400)
+    return submitted(request, form, write, message, done) or _case_page(request, case, agreement_form=form, status=400)
 
 
 @login_required
@@ -409,7 +392,7 @@ def followup_add(request, pk: int):
         return services.followup_record(actor=request.user, case=case, **data)
 
     done = reverse("renewal:case_detail", args=[case.pk])
-    return _submitted(request, form, write, _("Follow-up visit recorded."), done) or _case_page(
+    return submitted(request, form, write, _("Follow-up visit recorded."), done) or _case_page(
         request, case, followup_form=form, status=400
     )
 
@@ -480,7 +463,7 @@ def account_new(request, pk: int):
                                      rules=form.rules())  # fmt: skip
 
     if request.method == "POST":
-        done = _submitted(request, form, write, _("Supervision account opened."),
+        done = submitted(request, form, write, _("Supervision account opened."),
                           lambda account: reverse("renewal:account_detail", args=[account.pk]))  # fmt: skip
         if done is not None:
             return done
@@ -553,7 +536,7 @@ def deposit_add(request, pk: int):
         return services.deposit_record(actor=request.user, account=account, **data)
 
     done = reverse("renewal:account_detail", args=[account.pk])
-    return _submitted(request, form, write, _("Deposit recorded."), done) or _account_page(
+    return submitted(request, form, write, _("Deposit recorded."), done) or _account_page(
         request, account, deposit_form=form, status=400
     )
 
@@ -569,7 +552,7 @@ def reach_add(request, pk: int):
         return services.milestone_reach(actor=request.user, account=account, **data)
 
     done = reverse("renewal:account_detail", args=[account.pk])
-    return _submitted(request, form, write, _("Milestone recorded."), done) or _account_page(
+    return submitted(request, form, write, _("Milestone recorded."), done) or _account_page(
         request, account, reach_form=form, status=400
     )
 
@@ -589,7 +572,7 @@ def release_add(request, pk: int):
         return _("Release %(number)s recorded: it now awaits approval.") % {"number": release.number}
 
     done = reverse("renewal:account_detail", args=[account.pk])
-    return _submitted(request, form, write, message, done) or _account_page(
+    return submitted(request, form, write, message, done) or _account_page(
         request, account, release_form=form, status=400
     )
 

@@ -4,11 +4,13 @@ performance with their key nodes and ratings (`contracts`), and the analysis of 
 
 from duban.contracts.services.analysis import analysed_add, matrix, standard_checklist
 from duban.contracts.services.contracts import (
+    agency_unit,
     contract_settle,
     contract_sign,
     item_of,
     node_record,
     quarter_end,
+    rating_answer,
     rating_approve,
     rating_record,
     settlement,
@@ -16,6 +18,7 @@ from duban.contracts.services.contracts import (
 from duban.contracts.services.versions import version_draft, version_save, version_step
 
 __all__ = [
+    "agency_unit",
     "analysed_add",
     "contract_settle",
     "contract_sign",
@@ -23,6 +26,7 @@ __all__ = [
     "matrix",
     "node_record",
     "quarter_end",
+    "rating_answer",
     "rating_approve",
     "rating_record",
     "settlement",

@@ -29,13 +29,17 @@ from duban.orgs.models import Unit, User
 QUARTER_ENDS = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 
 
-def contract_ledger(year: int) -> Ledger:
-    """The year's ledger of key nodes (施工合同关键节点台账), opened by the agency when first needed."""
+def agency_unit() -> Unit:
     agency = ContractsSettings.current().agency
     if agency is None:
         raise ValidationError(_("Set the public-works agency in the contract settings first."))
-    return ledger_of_year(kind=LedgerKind.CONTRACT, year=year, owner_unit=agency, name=f"{year}年施工合同关键节点台账",
-                          number_prefix="罗工节")  # fmt: skip
+    return agency
+
+
+def contract_ledger(year: int) -> Ledger:
+    """The year's ledger of key nodes (施工合同关键节点台账), opened by the agency when first needed."""
+    return ledger_of_year(kind=LedgerKind.CONTRACT, year=year, owner_unit=agency_unit(),
+                          name=f"{year}年施工合同关键节点台账", number_prefix="罗工节")  # fmt: skip
 
 
 def item_of(node: KeyNode) -> Item | None:
@@ -233,3 +237,21 @@ def contract_settle(*, actor: User | None, contract: Contract, at=None) -> Contr
     event_write(actor, "contracts.contract.settled", at, contract=contract, before=before, after=contract.state,
                 net=str(summary.net))  # fmt: skip
     return contract
+
+
+@transaction.atomic
+def rating_answer(*, actor: User | None, rating: Rating, answer: str, at=None) -> Rating:
+    """The contractor's answer to an approved rating (its view, kept with the rating)."""
+    at, _today = moment(at)
+    rating = Rating.objects.select_for_update().select_related("contract__contractor").get(pk=rating.pk)
+    if actor is not None and not access.answers_for(actor, rating.contract):
+        raise PermissionDenied(_("Only the contractor answers its rating."))
+    if rating.state != RatingState.APPROVED:
+        raise ValidationError(_("A rating is answered once it is approved."))
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    rating.answer, rating.answered_at = answer.strip()[:2000], at
+    rating.save(update_fields=["answer", "answered_at", "updated_at"])
+    event_write(actor, "contracts.rating.answered", at, contract=rating.contract,
+                quarter=f"{rating.year}Q{rating.quarter}")  # fmt: skip
+    return rating

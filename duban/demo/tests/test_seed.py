@@ -266,6 +266,28 @@ def _renewal_reproduces_the_seed(client):
     client.logout()
 
 
+def _contracts_reproduce_the_seed(client):
+    """The 29 analysed contracts and their common gaps; the template issued after the legality review
+    returned it once; contracts on it with nodes on time, early and late, one late node still open on
+    the ledger, and a settled contract on a contractor's record."""
+    from duban.contracts import services as contract_services
+    from duban.contracts.models import AnalysedContract, Contract, ContractEvent, KeyNode
+
+    assert AnalysedContract.objects.count() == 29
+    gaps = {clause.code for clause, _missing in contract_services.matrix().gaps()}
+    assert {"key_nodes", "schedule_bonus"} <= gaps
+    assert ContractEvent.objects.filter(code="contracts.version.returned").exists()
+    assert KeyNode.objects.filter(days__gt=0).exists() and KeyNode.objects.filter(days__lt=0).exists()
+    open_late = Item.objects.filter(ledger__kind="contract", state="assigned", deadline__lt=timezone.localdate())
+    assert open_late.exists()
+    settled = Contract.objects.get(state="settled")
+    assert contract_services.settlement(settled).net != 0
+    client.force_login(User.objects.get(username="builder"))
+    page = client.get(reverse("contracts:contractor_detail", args=[settled.contractor_id]))
+    assert page.status_code == 200 and len(page.context["rows"]) == 2
+    client.logout()
+
+
 def test_the_demo_district(rf, client, monkeypatch):
     # The full 21,300 take minutes to play through; the mechanism is the same at a tenth of it.
     monkeypatch.setattr(campaign_seed, "SOLVED_2021", 2000)
@@ -282,6 +304,7 @@ def test_the_demo_district(rf, client, monkeypatch):
     _payments_reproduce_the_seed(client)
     _research_reproduces_the_seed(client)
     _renewal_reproduces_the_seed(client)
+    _contracts_reproduce_the_seed(client)
 
     counts = (Unit.objects.count(), Person.objects.count(), Item.objects.count(), ItemEvent.objects.count())
     call_command("demo", stdout=open("/dev/null", "w"))

@@ -9,9 +9,9 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 OFFICIAL = [
-    "orgs:unit_tree", "orgs:person_list", "orgs:portfolio_list", "ledger:item_list", "rectification:audit_year",
+    "orgs:unit_tree", "ledger:item_list", "rectification:audit_year",
     "reforms:reform_list", "campaigns:campaign_list", "rules:rule_list", "fleet:home",
-    "payments:home", "research:home", "renewal:home",
+    "payments:home", "research:home", "renewal:home", "contracts:home",
 ]  # fmt: skip
 MENUS = {
     "office_admin": {*OFFICIAL, "ledger:inbox", "ledger:queue"},

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from duban.contracts.choices import OwnerKind
+from duban.contracts.models import ClauseItem
+from duban.core.forms import DatePicker
+from duban.core.money import clean_amount
+
+
+class AmountField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return clean_amount(value)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["amount"]) from None
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Contract number"), max_length=40)
+    project = forms.CharField(label=_("Project"), max_length=200)
+    contractor = forms.CharField(label=_("Contractor"), max_length=120)
+    amount = AmountField(label=_("Contract amount (yuan)"), max_length=20)
+    starts_on = forms.DateField(label=_("Commencement date"), widget=DatePicker)
+    ends_on = forms.DateField(label=_("Completion date"), widget=DatePicker)
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.node_names = [name for name, _weight in version.nodes]
+        for n, (name, weight) in enumerate(version.nodes):
+            self.fields[f"node_{n}"] = forms.DateField(
+                label=_("Planned date: %(node)s (weight %(weight)s%%)") % {"node": name, "weight": weight},
+                widget=DatePicker,
+            )
+
+    def planned(self) -> list:
+        return [self.cleaned_data[f"node_{n}"] for n in range(len(self.node_names))]
+
+
+class NodeForm(forms.Form):
+    actual_on = forms.DateField(label=_("Actual date"), widget=DatePicker)
+
+
+class RatingForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=[(n, str(n)) for n in range(1, 5)])
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys = [key for key, _label, _weight in criteria if key != "schedule"]
+        for key, label, weight in criteria:
+            if key != "schedule":
+                self.fields[f"score_{key}"] = forms.DecimalField(
+                    label=_("%(criterion)s (weight %(weight)s%%)") % {"criterion": label, "weight": weight},
+                    min_value=0,
+                    max_value=100,
+                    decimal_places=2,
+                )
+
+    def scores(self) -> dict:
+        return {key: self.cleaned_data[f"score_{key}"] for key in self.keys}
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("The contractor's answer"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class VersionForm(forms.Form):
+    agreement = forms.CharField(label=_("Agreement"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
+    general_terms = forms.CharField(label=_("General terms"), max_length=200000,
+                                    widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
+    special_terms = forms.CharField(label=_("Special terms"), max_length=50000,
+                                    widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
+    reward_per_day = forms.DecimalField(label=_("Reward per day early (yuan)"), min_value=0, decimal_places=2)
+    penalty_per_day = forms.DecimalField(label=_("Penalty per day late (yuan)"), min_value=0.01, decimal_places=2)
+    reward_cap_percent = forms.DecimalField(label=_("Reward cap (% of the contract amount)"), min_value=0,
+                                            max_value=100, decimal_places=2)  # fmt: skip
+    penalty_cap_percent = forms.DecimalField(label=_("Penalty cap (% of the contract amount)"), min_value=0,
+                                             max_value=100, decimal_places=2)  # fmt: skip
+    nodes = forms.CharField(label=_("Key nodes"), widget=forms.Textarea(attrs={"rows": 5}),
+                            help_text=_("One a line, in order: name, weight (the weights add up to 100)."))  # fmt: skip
+    criteria = forms.CharField(
+        label=_("Rating criteria"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line: key, name, weight; the key “schedule” is computed from the key nodes."),
+    )  # fmt: skip
+
+    @staticmethod
+    def lines(text: str) -> list[list[str]]:
+        return [
+            [part.strip() for part in line.replace("，", ",").split(",")] for line in text.splitlines() if line.strip()
+        ]
+
+    def clauses(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["nodes"] = self.lines(data["nodes"])
+        data["criteria"] = self.lines(data["criteria"])
+        return data
+
+    @classmethod
+    def initial_of(cls, version) -> dict:
+        fields = ["agreement", "general_terms", "special_terms", "reward_per_day", "penalty_per_day",
+                  "reward_cap_percent", "penalty_cap_percent"]  # fmt: skip
+        initial = {name: getattr(version, name) for name in fields}
+        initial["nodes"] = "\n".join(f"{name}, {weight}" for name, weight in version.nodes)
+        initial["criteria"] = "\n".join(f"{key}, {label}, {weight}" for key, label, weight in version.criteria)
+        return initial
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Opinion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnalysedForm(forms.Form):
+    project = forms.CharField(label=_("Project"), max_length=200)
+    owner_kind = forms.ChoiceField(label=_("Owner kind"), choices=OwnerKind.choices)
+    owner = forms.CharField(label=_("Owner"), max_length=120)
+    contractor = forms.CharField(label=_("Contractor"), max_length=120)
+    amount = AmountField(label=_("Contract amount (yuan)"), max_length=20)
+    starts_on = forms.DateField(label=_("Commencement date"), widget=DatePicker)
+    ends_on = forms.DateField(label=_("Completion date"), widget=DatePicker)
+    delay_days = forms.IntegerField(label=_("Days of delay"), min_value=0, initial=0)
+    settlement_days = forms.IntegerField(label=_("Days from completion to settlement"), min_value=0, required=False)
+    notes = forms.CharField(label=_("Problems found"), max_length=500, required=False)
+    clauses = forms.ModelMultipleChoiceField(label=_("Clauses present"), queryset=ClauseItem.objects.all(),
+                                             widget=forms.CheckboxSelectMultiple, required=False)  # fmt: skip

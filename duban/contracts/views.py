@@ -1,0 +1,318 @@
+"""Construction contracts' pages: the contracts with their key nodes, ratings and settlement and the
+documents; the template's versions through the legality review; the analysis of existing contracts;
+a contractor's record across contracts."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duban.contracts import access, services
+from duban.contracts.choices import EVENT_LABELS, VERSION_MOVES, RatingState, VersionState
+from duban.contracts.documents import settlement_docx, settlement_xlsx, terms_docx
+from duban.contracts.forms import AnalysedForm, AnswerForm, ContractForm, NodeForm, RatingForm, ReasonForm, VersionForm
+from duban.contracts.models import Contractor, KeyNode, Rating, Template, TemplateVersion
+from duban.core.exports import Column, amount, xlsx_sheets_response
+from duban.core.paginator import CappedPaginator
+from duban.core.text import download_name
+from duban.core.views import form_page, submitted
+
+
+def _issued(template: Template | None) -> TemplateVersion | None:
+    return template.versions.filter(state=VersionState.ISSUED).first() if template else None
+
+
+@login_required
+def home(request):
+    access.require_use(request.user)
+    found = access.contracts_for(request.user).select_related("owner", "contractor").order_by("-starts_on", "pk")
+    template = Template.objects.order_by("pk").first()
+    context = {
+        "page": CappedPaginator(found, 50).get_page(request.GET.get("page")),
+        "template": template, "issued": _issued(template),
+        "may_sign": access.in_agency(request.user) and _issued(template) is not None,
+        "oversees": access.oversees(request.user),
+    }  # fmt: skip
+    return render(request, "contracts/home.html", context)
+
+
+@login_required
+def contract_new(request):
+    if not access.in_agency(request.user):
+        raise PermissionDenied(_("Only the public-works agency drafts the contract template."))
+    version = _issued(Template.objects.order_by("pk").first())
+    if version is None:
+        raise Http404
+    form = ContractForm(request.POST or None, version=version)
+    owner = services.agency_unit()
+
+    def write(data):
+        return services.contract_sign(actor=request.user, version=version, number=data["number"],
+                                      project=data["project"], owner=owner, contractor=data["contractor"],
+                                      amount=data["amount"], starts_on=data["starts_on"], ends_on=data["ends_on"],
+                                      planned=form.planned())  # fmt: skip
+
+    if request.method == "POST":
+        done = submitted(request, form, write, _("Contract registered: its key nodes are on the ledger."),
+                         lambda contract: reverse("contracts:contract_detail", args=[contract.pk]))  # fmt: skip
+        if done is not None:
+            return done
+    return form_page(request, form, title=_("Register a contract on the template"),
+                     back_url=reverse("contracts:home"), intro=str(version))  # fmt: skip
+
+
+def _contract_page(request, contract, *, node_form=None, rating_form=None, status=200):
+    owner = access.acts_for(request.user, contract.owner)
+    nodes = list(contract.nodes.order_by("order"))
+    next_node = next((n for n in nodes if n.actual_on is None), None)
+    ratings = list(contract.ratings.select_related("scored_by", "approved_by").order_by("year", "quarter"))
+    today = timezone.localdate()
+    context = {
+        "contract": contract, "owner": owner, "nodes": nodes, "next_node": next_node if owner else None,
+        "items": {n.pk: services.item_of(n) for n in nodes} if access.oversees(request.user) or owner else {},
+        "node_form": node_form or NodeForm(initial={"actual_on": today}),
+        "ratings": ratings, "heads": access.heads(request.user, contract.owner),
+        "answers": access.answers_for(request.user, contract),
+        "rating_form": rating_form or (RatingForm(criteria=contract.criteria, initial={
+            "year": today.year, "quarter": (today.month - 1) // 3 + 1}) if owner else None),
+        "summary": services.settlement(contract),
+        "events": [{"event": e, "label": EVENT_LABELS.get(e.code, e.code)}
+                   for e in contract.events.select_related("actor").order_by("at", "pk")],
+    }  # fmt: skip
+    return render(request, "contracts/contract_detail.html", context, status=status)
+
+
+@login_required
+def contract_detail(request, pk: int):
+    return _contract_page(request, access.get_contract_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def node_record(request, pk: int):
+    node = get_object_or_404(KeyNode, pk=pk)
+    contract = access.get_contract_for_user(request.user, node.contract_id)
+    access.require_owner(request.user, contract)
+    form = NodeForm(request.POST)
+
+    def write(data):
+        return services.node_record(actor=request.user, node=node, actual_on=data["actual_on"])
+
+    def message(found):
+        return _("%(node)s recorded: %(outcome)s yuan.") % {"node": found.name, "outcome": f"{found.outcome:+,.2f}"}
+
+    done = reverse("contracts:contract_detail", args=[contract.pk])
+    return submitted(request, form, write, message, done) or _contract_page(request, contract, node_form=form,
+                                                                              status=400)  # fmt: skip
+
+
+@login_required
+@require_POST
+def rating_add(request, pk: int):
+    contract = access.get_contract_for_user(request.user, pk)
+    access.require_owner(request.user, contract)
+    form = RatingForm(request.POST, criteria=contract.criteria)
+
+    def write(data):
+        return services.rating_record(actor=request.user, contract=contract, year=data["year"],
+                                      quarter=data["quarter"], scores=form.scores())  # fmt: skip
+
+    done = reverse("contracts:contract_detail", args=[contract.pk])
+    return submitted(request, form, write, _("Rating scored: it now awaits the owner's head."), done) or (
+        _contract_page(request, contract, rating_form=form, status=400))  # fmt: skip
+
+
+@login_required
+@require_POST
+def rating_approve(request, pk: int):
+    rating = get_object_or_404(Rating, pk=pk)
+    contract = access.get_contract_for_user(request.user, rating.contract_id)
+    try:
+        services.rating_approve(actor=request.user, rating=rating)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Rating approved."))
+    return redirect("contracts:contract_detail", pk=contract.pk)
+
+
+@login_required
+@require_POST
+def rating_answer(request, pk: int):
+    rating = get_object_or_404(Rating, pk=pk)
+    contract = access.get_contract_for_user(request.user, rating.contract_id)
+    form = AnswerForm(request.POST, prefix=f"r{rating.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Write the answer."))
+    else:
+        try:
+            services.rating_answer(actor=request.user, rating=rating, answer=form.cleaned_data["answer"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Answer recorded."))
+    return redirect("contracts:contract_detail", pk=contract.pk)
+
+
+@login_required
+@require_POST
+def contract_settle(request, pk: int):
+    contract = access.get_contract_for_user(request.user, pk)
+    try:
+        services.contract_settle(actor=request.user, contract=contract)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Contract settled."))
+    return redirect("contracts:contract_detail", pk=contract.pk)
+
+
+@login_required
+def terms(request, pk: int):
+    contract = access.get_contract_for_user(request.user, pk)
+    return FileResponse(io.BytesIO(terms_docx(contract)), as_attachment=True,
+                        filename=download_name(f"专用条款及关键节点工期表-{contract.number}.docx"))  # fmt: skip
+
+
+@login_required
+def statement(request, pk: int):
+    contract = access.get_contract_for_user(request.user, pk)
+    if request.GET.get("format") == "xlsx":
+        return settlement_xlsx(contract)
+    return FileResponse(io.BytesIO(settlement_docx(contract)), as_attachment=True,
+                        filename=download_name(f"工期奖罚结算表-{contract.number}.docx"))  # fmt: skip
+
+
+# The template
+
+
+@login_required
+def template_detail(request, pk: int):
+    access.require_use(request.user)
+    template = get_object_or_404(Template, pk=pk)
+    versions = list(template.versions.order_by("-number"))
+    steps = {}
+    for version in versions:
+        allowed = []
+        for move in VERSION_MOVES.available(version.state):
+            if move.actor == "agency" and access.in_agency(request.user) or (
+                    move.actor == "justice" and access.in_justice(request.user)):  # fmt: skip
+                allowed.append({"move": move, "form": ReasonForm(prefix=f"v{version.pk}") if move.needs_reason
+                                else None})  # fmt: skip
+        steps[version.pk] = allowed
+    context = {"template": template, "versions": [(v, steps[v.pk]) for v in versions],
+               "agency": access.in_agency(request.user)}  # fmt: skip
+    return render(request, "contracts/template_detail.html", context)
+
+
+@login_required
+def version_edit(request, pk: int):
+    """A new version (pk: the template's) or the draft's changes (pk of a version with ?version=)."""
+    template = get_object_or_404(Template, pk=pk)
+    access.require_agency(request.user)
+    draft = template.versions.filter(state__in=[VersionState.DRAFT, VersionState.RETURNED]).first()
+    base = draft or template.versions.order_by("-number").first()
+    form = VersionForm(request.POST or None, initial=VersionForm.initial_of(base) if base else None)
+
+    def write(data):
+        clauses = form.clauses()
+        if draft is not None:
+            return services.version_save(actor=request.user, version=draft, **clauses)
+        return services.version_draft(actor=request.user, template=template, **clauses)
+
+    if request.method == "POST":
+        done = submitted(request, form, write, _("Saved."), reverse("contracts:template_detail", args=[template.pk]))
+        if done is not None:
+            return done
+    title = _("Change draft version %(n)s") % {"n": draft.number} if draft else _("Draft a new version")
+    return form_page(request, form, title=title, back_url=reverse("contracts:template_detail", args=[template.pk]))
+
+
+@login_required
+@require_POST
+def version_step(request, pk: int, code: str):
+    version = get_object_or_404(TemplateVersion, pk=pk)
+    access.require_use(request.user)
+    if code not in VERSION_MOVES or code == "supersede":
+        raise Http404
+    reason = ""
+    if VERSION_MOVES[code].needs_reason:
+        form = ReasonForm(request.POST, prefix=f"v{version.pk}")
+        reason = form.data.get(f"v{version.pk}-reason", "")
+    try:
+        services.version_step(actor=request.user, version=version, code=code, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": VERSION_MOVES[code].label})
+    return redirect("contracts:template_detail", pk=version.template_id)
+
+
+# The analysis and the contractors
+
+
+@login_required
+def analysis(request):
+    if not access.oversees(request.user):
+        raise PermissionDenied(_("The contract analysis is for the agency, the justice bureau and the overseers."))
+    found = services.matrix()
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Project"), _("Owner kind"), _("Owner"), _("Contractor"), amount(_("Contract amount")),
+                   Column(_("Days of delay")), Column(_("Days from completion to settlement")),
+                   *[Column(c.name) for c in found.clauses]]  # fmt: skip
+        rows = [[c.project, c.get_owner_kind_display(), c.owner, c.contractor, c.amount, c.delay_days,
+                 c.settlement_days, *["✓" if has else "✗" for has in present]]
+                for c, present in found.rows]  # fmt: skip
+        name = _("Construction contract analysis")
+        return xlsx_sheets_response(f"{name}.xlsx", [(_("Clause matrix"), headers, rows)])
+    context = {"matrix": found, "gaps": found.gaps(), "delayed": sum(1 for c, _p in found.rows if c.delay_days),
+               "form": AnalysedForm() if access.in_agency(request.user) else None}  # fmt: skip
+    return render(request, "contracts/analysis.html", context)
+
+
+@login_required
+@require_POST
+def analysed_add(request):
+    access.require_agency(request.user)
+    form = AnalysedForm(request.POST)
+
+    def write(data):
+        data = dict(data)
+        return services.analysed_add(actor=request.user, clauses=list(data.pop("clauses")), **data)
+
+    done = submitted(request, form, write, _("Contract added to the analysis."), reverse("contracts:analysis"))
+    if done is not None:
+        return done
+    found = services.matrix()
+    return render(request, "contracts/analysis.html", {"matrix": found, "gaps": found.gaps(), "form": form},
+                  status=400)  # fmt: skip
+
+
+@login_required
+def contractor_detail(request, pk: int):
+    contractor = get_object_or_404(Contractor, pk=pk)
+    contracts = access.contracts_for(request.user).filter(contractor=contractor).order_by("starts_on")
+    if not contracts.exists():
+        raise Http404
+    rows = []
+    for contract in contracts:
+        summary = services.settlement(contract)
+        late = contract.nodes.filter(days__lt=0).count()
+        reached = contract.nodes.exclude(actual_on=None).count()
+        rows.append({"contract": contract, "summary": summary, "late": late, "reached": reached,
+                     "nodes": contract.nodes.count()})  # fmt: skip
+    approved = Rating.objects.filter(contract__in=contracts, state=RatingState.APPROVED)
+    average = approved.aggregate(s=Sum("total"))["s"]
+    context = {"contractor": contractor, "rows": rows, "ratings": approved.count(),
+               "average": (average / approved.count()).quantize(average) if approved.exists() else None}  # fmt: skip
+    return render(request, "contracts/contractor_detail.html", context)
