@@ -110,6 +110,10 @@ class VersionForm(forms.Form):
         return initial
 
 
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=_("Template"), max_length=120)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Opinion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -9,7 +9,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +20,16 @@ from django.views.decorators.http import require_POST
 from duban.contracts import access, services
 from duban.contracts.choices import EVENT_LABELS, VERSION_MOVES, RatingState, VersionState
 from duban.contracts.documents import settlement_docx, settlement_xlsx, terms_docx
-from duban.contracts.forms import AnalysedForm, AnswerForm, ContractForm, NodeForm, RatingForm, ReasonForm, VersionForm
+from duban.contracts.forms import (
+    AnalysedForm,
+    AnswerForm,
+    ContractForm,
+    NodeForm,
+    RatingForm,
+    ReasonForm,
+    TemplateForm,
+    VersionForm,
+)
 from duban.contracts.models import Contractor, KeyNode, Rating, Template, TemplateVersion
 from duban.core.exports import Column, amount, xlsx_sheets_response
 from duban.core.paginator import CappedPaginator
@@ -193,7 +202,43 @@ def statement(request, pk: int):
                         filename=download_name(f"工期奖罚结算表-{contract.number}.docx"))  # fmt: skip
 
 
-# The template
+# The template library
+
+
+@login_required
+def templates(request):
+    """The template library: each template with its issued version, searched by name or by the text
+    of its terms."""
+    access.require_use(request.user)
+    found = Template.objects.order_by("name")
+    if q := request.GET.get("q", "").strip():
+        words = (Q(name__icontains=q) | Q(versions__special_terms__icontains=q)
+                 | Q(versions__general_terms__icontains=q) | Q(versions__agreement__icontains=q))  # fmt: skip
+        found = found.filter(words).distinct()
+    rows = [(t, _issued(t), t.versions.order_by("-number").first()) for t in found[:200]]
+    context = {
+        "rows": rows,
+        "q": q,
+        "agency": access.in_agency(request.user),
+        "oversees": access.oversees(request.user),
+    }
+    return render(request, "contracts/templates.html", context)
+
+
+@login_required
+def template_new(request):
+    access.require_agency(request.user)
+    form = TemplateForm(request.POST or None)
+
+    def write(data):
+        return services.template_add(actor=request.user, name=data["name"])
+
+    if request.method == "POST":
+        done = submitted(request, form, write, _("Template added: draft its first version."),
+                         lambda template: reverse("contracts:version_edit", args=[template.pk]))  # fmt: skip
+        if done is not None:
+            return done
+    return form_page(request, form, title=_("Add a contract template"), back_url=reverse("contracts:templates"))
 
 
 @login_required
@@ -211,6 +256,7 @@ def template_detail(request, pk: int):
                                 else None})  # fmt: skip
         steps[version.pk] = allowed
     context = {"template": template, "versions": [(v, steps[v.pk]) for v in versions],
+               "oversees": access.oversees(request.user),
                "agency": access.in_agency(request.user)}  # fmt: skip
     return render(request, "contracts/template_detail.html", context)
 

@@ -15,7 +15,7 @@ from duban.contracts.services.contracts import (
     rating_record,
     settlement,
 )
-from duban.contracts.services.versions import version_draft, version_save, version_step
+from duban.contracts.services.versions import template_add, version_draft, version_save, version_step
 
 __all__ = [
     "agency_unit",
@@ -31,6 +31,7 @@ __all__ = [
     "rating_record",
     "settlement",
     "standard_checklist",
+    "template_add",
     "version_draft",
     "version_save",
     "version_step",

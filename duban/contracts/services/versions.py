@@ -24,6 +24,19 @@ FIELDS = ("agreement", "general_terms", "special_terms", "reward_per_day", "pena
           "penalty_cap_percent", "criteria", "nodes")  # fmt: skip
 
 
+@transaction.atomic
+def template_add(*, actor: User | None, name: str, at=None) -> Template:
+    """A new template of the library; its first version is drafted next."""
+    at, _today = moment(at)
+    access.require_agency(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the template a name.")})
+    if Template.objects.filter(name=name).exists():
+        raise ValidationError({"name": _("A template with this name is already in the library.")})
+    return Template.objects.create(name=name[:120], created_at=at)
+
+
 def _weights(rows, field: str, label_at: int) -> list:
     """[[label…, weight], …] with labels and weights that add up to 100."""
     try:

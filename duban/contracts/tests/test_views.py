@@ -86,3 +86,15 @@ def test_the_analysis_matrix_and_a_bad_entry(client, works):
     page = client.get(reverse("contracts:analysis"))
     assert page.context["matrix"].present[0] == 0 and page.context["delayed"] == 1
     assert not Contract.objects.exists()
+
+
+def test_the_template_library_is_searched_by_the_words_of_its_terms(client, personas, works):
+    client.force_login(personas.unit_a_staff)
+    assert client.get(reverse("contracts:template_new")).status_code == 403
+    found = client.get(reverse("contracts:templates"), {"q": "履约评价与工期奖罚挂钩"})
+    assert [row[0] for row in found.context["rows"]] == [works.template]
+    assert client.get(reverse("contracts:templates"), {"q": "不存在的条款"}).context["rows"] == []
+    client.force_login(works.staff)
+    made = client.post(reverse("contracts:template_new"), {"name": "罗湖区市政工程施工合同（示范文本）"})
+    assert made.status_code == 302 and made.url.endswith("/edit/")
+    assert client.post(reverse("contracts:template_new"), {"name": works.template.name}).status_code == 400
