@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duban.contracts.models import Contract
+from duban.contracts.models import Contract, ContractsSettings
 from duban.contracts.services import settlement
-from duban.core.exports import Column, xlsx_sheets_response
+from duban.core.exports import AMOUNT_FORMAT, Column, xlsx_sheets_response
 from duban.core.official import chinese_date, official_docx
 
 
@@ -17,6 +17,7 @@ def _issuer(contract: Contract) -> str:
 
 
 def terms_docx(contract: Contract) -> bytes:
+    settings = ContractsSettings.current()
     lines = [
         f"发包人：{contract.owner.name}；承包人：{contract.contractor.name}；工程名称：{contract.project}；"
         f"合同价款：{contract.amount:,.2f}元；计划开工日期：{chinese_date(contract.starts_on)}；"
@@ -32,8 +33,9 @@ def terms_docx(contract: Contract) -> bytes:
         "三、履约评价与工期奖罚挂钩",
         "发包人按季度对承包人进行履约评价，评价指标及权重为："
         + "；".join(f"{label}{weight}%" for _key, label, weight in contract.criteria)
-        + "。工期履约得分按当季到期关键节点按期完成的比例计算。结算时，履约评价平均分达到全额标准的，工期奖励全额兑现；"
-        "达到减半标准的，减半兑现；低于减半标准的，不予兑现。工期违约金不因评价结果减免。",
+        + "。工期履约得分按当季到期关键节点按期完成的比例计算。"
+        f"结算时，各季度履约评价平均分达到{settings.full_reward_rating:g}分的，工期奖励全额兑现；达到{settings.half_reward_rating:g}分的，减半兑现；低于{settings.half_reward_rating:g}分的，"
+        "不予兑现。工期违约金不因评价结果减免。",
     ]  # fmt: skip
     return official_docx(title="专用条款及关键节点工期表", number=contract.number, recipient="", paragraphs=lines,
                          issuer=_issuer(contract), date=contract.starts_on)  # fmt: skip
@@ -67,7 +69,8 @@ def settlement_docx(contract: Contract) -> bytes:
 def settlement_xlsx(contract: Contract):
     summary = settlement(contract)
     headers = [Column(_("Order")), _("Key node"), _("Planned date"), _("Actual date"),
-               Column(_("Days early (+) or late (−)")), Column(_("Reward (+) or penalty (−)"))]  # fmt: skip
+               Column(_("Days early (+) or late (−)")),
+               Column(_("Reward (+) or penalty (−)"), AMOUNT_FORMAT)]  # fmt: skip
     totals = [
         [_("Rewards earned"), summary.rewards], [_("Penalties owed"), summary.penalties],
         [_("Average approved rating"), summary.rating], [_("Share of the reward paid (%)"), summary.factor * 100],
@@ -77,5 +80,8 @@ def settlement_xlsx(contract: Contract):
     name = _("Schedule reward and penalty statement")
     return xlsx_sheets_response(
         f"{name} {contract.number}.xlsx",
-        [(_("Key nodes"), headers, _node_rows(contract)), (_("Settlement"), [_("Item"), Column(_("Amount"))], totals)],
+        [
+            (_("Key nodes"), headers, _node_rows(contract)),
+            (_("Settlement"), [_("Item"), Column(_("Amount"), AMOUNT_FORMAT)], totals),
+        ],
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.contracts.choices import OwnerKind
 from duban.contracts.models import ClauseItem
@@ -46,7 +47,9 @@ class NodeForm(forms.Form):
 
 class RatingForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=[(n, str(n)) for n in range(1, 5)])
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=[
+        (1, _("First quarter")), (2, _("Second quarter")), (3, _("Third quarter")),
+        (4, _("Fourth quarter"))])  # fmt: skip
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +73,9 @@ class AnswerForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    agreement = forms.CharField(label=_("Agreement"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
+    agreement = forms.CharField(
+        label=pgettext_lazy("contract part", "Agreement"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     general_terms = forms.CharField(label=_("General terms"), max_length=200000,
                                     widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
     special_terms = forms.CharField(label=_("Special terms"), max_length=50000,

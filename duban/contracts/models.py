@@ -198,6 +198,12 @@ class Rating(BaseModel):
     def __str__(self) -> str:
         return f"{self.contract.number} {self.year}Q{self.quarter}"
 
+    @property
+    def period(self) -> str:
+        from duban.contracts.services import quarter_label
+
+        return quarter_label(self.year, self.quarter)
+
 
 class ContractEvent(StepEvent):
     """Append-only: one row per step of a template version or a contract."""

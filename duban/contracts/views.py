@@ -5,6 +5,7 @@ a contractor's record across contracts."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -95,6 +96,7 @@ def _contract_page(request, contract, *, node_form=None, rating_form=None, statu
         "rating_form": rating_form or (RatingForm(criteria=contract.criteria, initial={
             "year": today.year, "quarter": (today.month - 1) // 3 + 1}) if owner else None),
         "summary": services.settlement(contract),
+        "settle_refusal": services.settle_refusal(contract),
         "events": [{"event": e, "label": EVENT_LABELS.get(e.code, e.code)}
                    for e in contract.events.select_related("actor").order_by("at", "pk")],
     }  # fmt: skip
@@ -252,11 +254,14 @@ def template_detail(request, pk: int):
         for move in VERSION_MOVES.available(version.state):
             if move.actor == "agency" and access.in_agency(request.user) or (
                     move.actor == "justice" and access.in_justice(request.user)):  # fmt: skip
-                allowed.append({"move": move, "form": ReasonForm(prefix=f"v{version.pk}") if move.needs_reason
-                                else None})  # fmt: skip
+                form = ReasonForm(prefix=f"v{version.pk}-{move.code}") if move.actor == "justice" else None
+                if form is not None and not move.needs_reason:
+                    form.fields["reason"].required = False
+                allowed.append({"move": move, "form": form})
         steps[version.pk] = allowed
+    in_review = template.versions.filter(state=VersionState.REVIEW).exists()
     context = {"template": template, "versions": [(v, steps[v.pk]) for v in versions],
-               "oversees": access.oversees(request.user),
+               "oversees": access.oversees(request.user), "may_draft": access.in_agency(request.user) and not in_review,
                "agency": access.in_agency(request.user)}  # fmt: skip
     return render(request, "contracts/template_detail.html", context)
 
@@ -291,10 +296,7 @@ def version_step(request, pk: int, code: str):
     access.require_use(request.user)
     if code not in VERSION_MOVES or code == "supersede":
         raise Http404
-    reason = ""
-    if VERSION_MOVES[code].needs_reason:
-        form = ReasonForm(request.POST, prefix=f"v{version.pk}")
-        reason = form.data.get(f"v{version.pk}-reason", "")
+    reason = request.POST.get(f"v{version.pk}-{code}-reason", "")
     try:
         services.version_step(actor=request.user, version=version, code=code, reason=reason)
     except ValidationError as error:
@@ -359,6 +361,6 @@ def contractor_detail(request, pk: int):
                      "nodes": contract.nodes.count()})  # fmt: skip
     approved = Rating.objects.filter(contract__in=contracts, state=RatingState.APPROVED)
     average = approved.aggregate(s=Sum("total"))["s"]
-    context = {"contractor": contractor, "rows": rows, "ratings": approved.count(),
-               "average": (average / approved.count()).quantize(average) if approved.exists() else None}  # fmt: skip
+    mean = (average / approved.count()).quantize(Decimal("0.01")) if approved.exists() else None
+    context = {"contractor": contractor, "rows": rows, "ratings": approved.count(), "average": mean}
     return render(request, "contracts/contractor_detail.html", context)

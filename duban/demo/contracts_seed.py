@@ -114,7 +114,7 @@ class Play:
         version = services.version_draft(
             actor=self.staff,
             template=template,
-            at=self.at(400),
+            at=self.at(620),
             agreement="发包人与承包人根据《中华人民共和国民法典》《中华人民共和国建筑法》及有关法律规定，就本工程施工事项协商一致，订立本合同。",
             general_terms="通用条款采用《建设工程施工合同（示范文本）》（GF-2017-0201）通用合同条款。",
             special_terms="专用条款：本合同增设关键节点工期要求及履约评价与工期奖罚挂钩条款，优先于通用条款适用。",
@@ -125,19 +125,19 @@ class Play:
             criteria=[list(c) for c in STANDARD_CRITERIA],
             nodes=[list(n) for n in STANDARD_NODES],
         )
-        services.version_step(actor=self.staff, version=version, code="submit", at=self.at(390))
+        services.version_step(actor=self.staff, version=version, code="submit", at=self.at(610))
         version = services.version_step(
             actor=self.reviewer,
             version=version,
             code="return",
-            at=self.at(375),
+            at=self.at(595),
             reason="违约金每日标准应与奖励标准区分，建议按延误危害程度适当提高。",
         )
         version = services.version_save(
-            actor=self.staff, version=version, penalty_per_day=Decimal("8000"), at=self.at(365)
+            actor=self.staff, version=version, penalty_per_day=Decimal("8000"), at=self.at(585)
         )
-        services.version_step(actor=self.staff, version=version, code="submit", at=self.at(362))
-        return services.version_step(actor=self.reviewer, version=version, code="issue", at=self.at(350))
+        services.version_step(actor=self.staff, version=version, code="submit", at=self.at(582))
+        return services.version_step(actor=self.reviewer, version=version, code="issue", at=self.at(570))
 
     def contracts(self, version) -> None:
         for n, (project, who, started, offsets) in enumerate(PROJECTS, start=1):

@@ -71,6 +71,10 @@ def contract_sign(*, actor: User | None, version: TemplateVersion, number: str, 
     if starts_on is None or ends_on is None or ends_on <= starts_on:
         raise ValidationError({"ends_on": _("The completion date comes after the commencement date.")})
     nodes = _nodes(version, planned, starts_on)
+    past = next((node for node in nodes if node["planned_on"] < _today), None)
+    if past is not None:
+        raise ValidationError({"nodes": _("The planned date of %(node)s has passed: a contract is registered before "
+                                          "its key nodes fall due.") % {"node": past["name"]}})  # fmt: skip
     if not (number or "").strip() or not (project or "").strip() or not (contractor or "").strip():
         raise ValidationError(_("Give the contract number, the project and the contractor."))
     if Contract.objects.filter(number=number.strip()).exists():
@@ -218,18 +222,46 @@ def settlement(contract: Contract) -> schedule.Settlement:
                            full=settings.full_reward_rating, half=settings.half_reward_rating)  # fmt: skip
 
 
+def quarters_of(contract: Contract) -> list[tuple[int, int]]:
+    """(year, quarter) from commencement to the quarter of the last node reached."""
+    last = contract.nodes.exclude(actual_on=None).order_by("-order").values_list("actual_on", flat=True).first()
+    if last is None:
+        return []
+    found, day = [], contract.starts_on
+    while (day.year, day.month) <= (last.year, last.month):
+        quarter = (day.year, (day.month - 1) // 3 + 1)
+        if quarter not in found:
+            found.append(quarter)
+        day = quarter_end(*quarter) + dt.timedelta(days=1)
+    return found
+
+
+def settle_refusal(contract: Contract) -> str:
+    """Why the contract cannot be settled yet ("" when it can)."""
+    if contract.state != ContractState.PERFORMING:
+        return _("The contract is settled.")
+    if contract.nodes.filter(actual_on=None).exists():
+        return _("Every key node is reached before the settlement.")
+    rated = set(contract.ratings.filter(state=RatingState.APPROVED).values_list("year", "quarter"))
+    missing = [q for q in quarters_of(contract) if q not in rated]
+    if missing:
+        return _("Every quarter of the performance has an approved rating before the settlement: %(quarters)s "
+                 "not yet.") % {"quarters": "、".join(quarter_label(*q) for q in missing)}  # fmt: skip
+    return ""
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return _("%(year)s, quarter %(quarter)s") % {"year": year, "quarter": quarter}
+
+
 @transaction.atomic
 def contract_settle(*, actor: User | None, contract: Contract, at=None) -> Contract:
     """Settled once every key node is reached and at least one rating approved."""
     at, _today = moment(at)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     access.require_owner(actor, contract)
-    if contract.state != ContractState.PERFORMING:
-        raise ValidationError(_("The contract is settled."))
-    if contract.nodes.filter(actual_on=None).exists():
-        raise ValidationError(_("Every key node is reached before the settlement."))
-    if not contract.ratings.filter(state=RatingState.APPROVED).exists():
-        raise ValidationError(_("At least one approved rating comes before the settlement."))
+    if refusal := settle_refusal(contract):
+        raise ValidationError(refusal)
     summary = settlement(contract)
     before = contract.state
     contract.state, contract.settled_at = ContractState.SETTLED, at

@@ -120,7 +120,7 @@ def version_step(*, actor: User | None, version: TemplateVersion, code: str, rea
                                                                         state=VersionState.ISSUED):  # fmt: skip
             version_step(actor=None, version=older, code="supersede", at=at)
         version.issued_at = at
-    if code == "return":
+    if code in ("return", "issue"):  # the opinion of the review that returned or passed it
         version.review_opinion = reason.strip()[:4000]
     before = version.state
     version.state = step.target

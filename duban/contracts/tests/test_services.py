@@ -145,3 +145,22 @@ def test_a_refused_step_changes_nothing(works):
         services.version_step(actor=works.reviewer, version=works.version, code="return", reason="x")
     assert TemplateVersion.objects.get(pk=works.version.pk).state == "issued"
     assert ContractEvent.objects.count() == events
+
+
+def test_settlement_waits_for_every_quarters_approved_rating(works):
+    start = timezone.localdate() - dt.timedelta(days=420)
+    contract = signed(works, start=start)
+    for node in contract.nodes.order_by("order"):
+        services.node_record(actor=works.staff, node=node, actual_on=min(node.planned_on, timezone.localdate()))
+    scores = dict.fromkeys(("quality", "safety", "management"), 90)
+    rating = services.rating_record(actor=works.staff, contract=contract, year=start.year,
+                                    quarter=(start.month - 1) // 3 + 1, scores=scores)  # fmt: skip
+    services.rating_approve(actor=works.head, rating=rating)
+    with pytest.raises(ValidationError, match="季度"):
+        services.contract_settle(actor=works.staff, contract=contract)
+    assert Contract.objects.get(pk=contract.pk).state == "performing"
+    for year, quarter in services.quarters_of(contract)[1:]:
+        found = services.rating_record(actor=works.staff, contract=contract, year=year, quarter=quarter,
+                                       scores=dict.fromkeys(("quality", "safety", "management"), 85))  # fmt: skip
+        services.rating_approve(actor=works.head, rating=found)
+    assert services.contract_settle(actor=works.staff, contract=contract).state == "settled"
