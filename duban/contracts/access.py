@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from duban.contracts.models import Contract, ContractsSettings
 from duban.orgs import access as org_access
-from duban.orgs.choices import PositionRole, UnitKind
+from duban.orgs.choices import UnitKind
 from duban.orgs.models import Position, Unit
 
 
@@ -23,15 +23,7 @@ def acts_for(user, unit: Unit | None) -> bool:
 
 
 def heads(user, unit: Unit) -> bool:
-    """The unit's head (or the head of a unit above it)."""
-    if user is None:
-        return True
-    person = org_access.person_of(user)
-    if person is None or not person.is_active:
-        return False
-    headed = Unit.objects.filter(positions__in=Position.objects.official().filter(person=person,
-                                                                                  role=PositionRole.HEAD))  # fmt: skip
-    return any(unit.is_within(root) for root in headed)
+    return user is None or org_access.heads(user, unit)
 
 
 def in_agency(user) -> bool:

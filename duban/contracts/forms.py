@@ -1,23 +1,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from duban.contracts.choices import OwnerKind
 from duban.contracts.models import ClauseItem
-from duban.core.forms import DatePicker
-from duban.core.money import clean_amount
-
-
-class AmountField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        try:
-            return clean_amount(value)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["amount"]) from None
+from duban.core.forms import AmountField, DatePicker
 
 
 class ContractForm(forms.Form):

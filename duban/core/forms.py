@@ -146,3 +146,23 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+class AmountField(forms.CharField):
+    """Yuan as typed (12500.00 or 12,500.00): a positive sum with at most two decimals; empty when
+    not required."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from duban.core.money import clean_amount
+
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        try:
+            return clean_amount(value)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["amount"]) from None

@@ -68,6 +68,16 @@ def is_official(user) -> bool:
     )
 
 
+def heads(user, unit: Unit) -> bool:
+    """The unit's head, or the head of a unit above it (signs for the unit, approves its ratings)."""
+    person = person_of(user)
+    if person is None or not person.is_active:
+        return False
+    headed = Unit.objects.filter(positions__in=Position.objects.official().filter(person=person,
+                                                                                  role=PositionRole.HEAD))  # fmt: skip
+    return any(unit.is_within(root) for root in headed)
+
+
 def scope_roots(user) -> list[Unit]:
     """The units whose subtrees a unit head or staff member acts on (never an external body)."""
     person = person_of(user)

@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from duban.orgs import access as org_access
-from duban.orgs.choices import PositionRole
-from duban.orgs.models import Position, Unit
+from duban.orgs.models import Unit
 from duban.payments.choices import CentreRole
 from duban.payments.models import CentrePost, PaymentRequest
 
@@ -50,17 +49,6 @@ def oversees(user) -> bool:
 def acts_for(user, unit: Unit) -> bool:
     """Someone of the unit (or of a unit above it) prepares, submits and supplies its requests."""
     return any(unit.is_within(root) for root in org_access.scope_roots(user))
-
-
-def heads(user, unit: Unit) -> bool:
-    """The unit's responsible person (its head, or the head of a unit above it) signs commitments."""
-    person = org_access.person_of(user)
-    if person is None or not person.is_active:
-        return False
-    headed = Unit.objects.filter(
-        positions__in=Position.objects.official().filter(person=person, role=PositionRole.HEAD)
-    )
-    return any(unit.is_within(root) for root in headed)
 
 
 def may_request(user) -> bool:

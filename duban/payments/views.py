@@ -71,7 +71,7 @@ def home(request):
         to_confirm = Gap.objects.filter(state=GapState.SUPPLIED, confirmed_at__isnull=True).count()
     else:
         to_confirm = 0
-    heads_units = [u for u in org_access.scope_roots(user) if access.heads(user, u)]
+    heads_units = [u for u in org_access.scope_roots(user) if org_access.heads(user, u)]
     to_commit = (
         PaymentRequest.objects.filter(state=RequestState.COMMITMENT, unit__in=Unit.objects.subtrees(heads_units))
         .select_related("unit") if heads_units else []

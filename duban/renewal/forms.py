@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from duban.core.forms import DatePicker, MultipleFileField, MultipleFileInput
-from duban.core.money import clean_amount
+from duban.core.forms import AmountField, DatePicker, MultipleFileField, MultipleFileInput
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Person, Unit
 from duban.orgs.pickers import PersonPicker
@@ -28,23 +26,6 @@ from duban.renewal.models import RenewalSettings
 
 ACCEPT = ".pdf,.ofd,.jpg,.jpeg,.png"
 PARTY_ROWS = 4
-
-
-class AmountField(forms.CharField):
-    """Yuan as typed (12500.00 or 12,500.00): a positive sum with at most two decimals."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
-            return None
-        try:
-            return clean_amount(value)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["amount"]) from None
 
 
 class ProjectForm(forms.Form):

@@ -18,6 +18,7 @@ from duban.core.money import clean_amount
 from duban.core.numbering import next_value
 from duban.core.uploads import check_scan
 from duban.core.workdays import add_working_days, is_workday, moment
+from duban.orgs import access as org_access
 from duban.orgs.models import Unit, User
 from duban.payments import access
 from duban.payments.choices import (
@@ -223,7 +224,7 @@ def may_step(actor, request: PaymentRequest, move) -> bool:
     if key == "unit":
         return access.acts_for(actor, request.unit)
     if key == "head":
-        return access.heads(actor, request.unit)
+        return org_access.heads(actor, request.unit)
     if key == "centre":
         return bool(access.posts_of(actor))
     return access.holds(actor, key)
