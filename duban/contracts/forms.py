@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import itertools
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from duban.contracts.choices import OwnerKind
+from duban.contracts.choices import STANDARD_CRITERIA, OwnerKind
 from duban.contracts.models import ClauseItem
 from duban.core.forms import AmountField, DatePicker
 
@@ -12,7 +14,7 @@ from duban.core.forms import AmountField, DatePicker
 class ContractForm(forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=40)
     project = forms.CharField(label=_("Project"), max_length=200)
-    contractor = forms.CharField(label=_("Contractor"), max_length=120)
+    contractor = forms.CharField(label=pgettext_lazy("construction contract", "Contractor"), max_length=120)
     amount = AmountField(label=_("Contract amount (yuan)"), max_length=20)
     starts_on = forms.DateField(label=_("Commencement date"), widget=DatePicker)
     ends_on = forms.DateField(label=_("Completion date"), widget=DatePicker)
@@ -77,10 +79,20 @@ class VersionForm(forms.Form):
                                              max_value=100, decimal_places=2)  # fmt: skip
     nodes = forms.CharField(label=_("Key nodes"), widget=forms.Textarea(attrs={"rows": 5}),
                             help_text=_("One a line, in order: name, weight (the weights add up to 100)."))  # fmt: skip
-    criteria = forms.CharField(
-        label=_("Rating criteria"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One a line: key, name, weight; the key “schedule” is computed from the key nodes."),
+    schedule_weight = forms.IntegerField(
+        label=_("Weight of schedule adherence in the rating (%)"), min_value=1, max_value=100,
+        help_text=_("Scored from the key nodes: the share of the nodes due by the quarter's end that were reached "
+                    "by their planned date."),
     )  # fmt: skip
+    criteria = forms.CharField(
+        label=_("Other rating criteria"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line: name, weight; with schedule adherence the weights add up to 100. The owner scores "
+                    "each from 0 to 100 every quarter."),
+    )  # fmt: skip
+
+    def __init__(self, *args, base=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_criteria = list(base.criteria) if base else [list(c) for c in STANDARD_CRITERIA]
 
     @staticmethod
     def lines(text: str) -> list[list[str]]:
@@ -89,9 +101,21 @@ class VersionForm(forms.Form):
         ]
 
     def clauses(self) -> dict:
+        """The service's fields: each criterion keeps its key from the version it was drafted from
+        (by name), a new one gets the next free key."""
         data = dict(self.cleaned_data)
         data["nodes"] = self.lines(data["nodes"])
-        data["criteria"] = self.lines(data["criteria"])
+        keys = {label: key for key, label, _weight in self.base_criteria}
+        schedule = next((label for key, label, _weight in self.base_criteria if key == "schedule"), "工期履约")
+        criteria = [["schedule", schedule, data.pop("schedule_weight")]]
+        used = {"schedule"}
+        for line in self.lines(data["criteria"]):
+            key = keys.get(line[0])
+            if key is None or key in used:
+                key = next(f"c{n}" for n in itertools.count(1) if f"c{n}" not in used | set(keys.values()))
+            used.add(key)
+            criteria.append([key, *line])
+        data["criteria"] = criteria
         return data
 
     @classmethod
@@ -100,7 +124,9 @@ class VersionForm(forms.Form):
                   "reward_cap_percent", "penalty_cap_percent"]  # fmt: skip
         initial = {name: getattr(version, name) for name in fields}
         initial["nodes"] = "\n".join(f"{name}, {weight}" for name, weight in version.nodes)
-        initial["criteria"] = "\n".join(f"{key}, {label}, {weight}" for key, label, weight in version.criteria)
+        initial["schedule_weight"] = next((w for key, _label, w in version.criteria if key == "schedule"), None)
+        initial["criteria"] = "\n".join(f"{label}, {weight}" for key, label, weight in version.criteria
+                                        if key != "schedule")  # fmt: skip
         return initial
 
 
@@ -115,8 +141,8 @@ class ReasonForm(forms.Form):
 class AnalysedForm(forms.Form):
     project = forms.CharField(label=_("Project"), max_length=200)
     owner_kind = forms.ChoiceField(label=_("Owner kind"), choices=OwnerKind.choices)
-    owner = forms.CharField(label=_("Owner"), max_length=120)
-    contractor = forms.CharField(label=_("Contractor"), max_length=120)
+    owner = forms.CharField(label=pgettext_lazy("construction contract", "Owner"), max_length=120)
+    contractor = forms.CharField(label=pgettext_lazy("construction contract", "Contractor"), max_length=120)
     amount = AmountField(label=_("Contract amount (yuan)"), max_length=20)
     starts_on = forms.DateField(label=_("Commencement date"), widget=DatePicker)
     ends_on = forms.DateField(label=_("Completion date"), widget=DatePicker)
@@ -125,3 +151,8 @@ class AnalysedForm(forms.Form):
     notes = forms.CharField(label=_("Problems found"), max_length=500, required=False)
     clauses = forms.ModelMultipleChoiceField(label=_("Clauses present"), queryset=ClauseItem.objects.all(),
                                              widget=forms.CheckboxSelectMultiple, required=False)  # fmt: skip
+
+
+class AnalysisImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook of contracts (.xlsx, .xls, .ods or .csv)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}))  # fmt: skip

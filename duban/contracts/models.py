@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.contracts.choices import ContractState, OwnerKind, RatingState, VersionState
@@ -96,14 +97,14 @@ class TemplateVersion(BaseModel):
 
 
 class Contractor(BaseModel):
-    name = models.CharField(_("contractor"), max_length=120, unique=True)
+    name = models.CharField(pgettext_lazy("construction contract", "contractor"), max_length=120, unique=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     # the contractor's body in the organisation (an external unit): its people read its contracts
     unit = models.ForeignKey(Unit, verbose_name=_("body"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")  # fmt: skip
 
     class Meta:
-        verbose_name = _("contractor")
+        verbose_name = pgettext_lazy("construction contract", "contractor")
         verbose_name_plural = _("contractors")
         ordering = ["name"]
 
@@ -117,9 +118,11 @@ class Contract(BaseModel):
 
     number = models.CharField(_("contract number"), max_length=40, unique=True)
     project = models.CharField(_("project"), max_length=200)
-    owner = models.ForeignKey(Unit, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
-    contractor = models.ForeignKey(Contractor, verbose_name=_("contractor"), on_delete=models.PROTECT,
-                                   related_name="contracts")  # fmt: skip
+    owner = models.ForeignKey(
+        Unit, verbose_name=pgettext_lazy("construction contract", "owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    contractor = models.ForeignKey(Contractor, verbose_name=pgettext_lazy("construction contract", "contractor"),
+                                   on_delete=models.PROTECT, related_name="contracts")  # fmt: skip
     version = models.ForeignKey(TemplateVersion, verbose_name=_("template version"), on_delete=models.PROTECT,
                                 related_name="contracts")  # fmt: skip
     amount = models.DecimalField(_("contract amount (yuan)"), max_digits=14, decimal_places=2,
@@ -238,8 +241,8 @@ class AnalysedContract(BaseModel):
 
     project = models.CharField(_("project"), max_length=200)
     owner_kind = models.CharField(_("owner kind"), max_length=16, choices=OwnerKind.choices)
-    owner = models.CharField(_("owner"), max_length=120)
-    contractor = models.CharField(_("contractor"), max_length=120)
+    owner = models.CharField(pgettext_lazy("construction contract", "owner"), max_length=120)
+    contractor = models.CharField(pgettext_lazy("construction contract", "contractor"), max_length=120)
     amount = models.DecimalField(_("contract amount (yuan)"), max_digits=14, decimal_places=2,
                                  validators=[MinValueValidator(CENT)])  # fmt: skip
     starts_on = models.DateField(_("commencement date"))

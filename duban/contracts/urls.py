@@ -22,5 +22,6 @@ urlpatterns = [
     path("versions/<int:pk>/<str:code>/", views.version_step, name="version_step"),
     path("analysis/", views.analysis, name="analysis"),
     path("analysis/new/", views.analysed_add, name="analysed_add"),
+    path("analysis/import/", views.analysis_import, name="analysis_import"),
     path("contractors/<int:pk>/", views.contractor_detail, name="contractor_detail"),
 ]

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from duban.contracts import access, services
@@ -23,6 +24,7 @@ from duban.contracts.choices import EVENT_LABELS, VERSION_MOVES, RatingState, Ve
 from duban.contracts.documents import settlement_docx, settlement_xlsx, terms_docx
 from duban.contracts.forms import (
     AnalysedForm,
+    AnalysisImportForm,
     AnswerForm,
     ContractForm,
     NodeForm,
@@ -32,6 +34,8 @@ from duban.contracts.forms import (
     VersionForm,
 )
 from duban.contracts.models import Contractor, KeyNode, Rating, Template, TemplateVersion
+from duban.contracts.services.analysis_import import LABELS, REQUIRED
+from duban.contracts.services.analysis_import import MAX_BYTES as MAX_IMPORT_BYTES
 from duban.core.exports import Column, amount, xlsx_sheets_response
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
@@ -273,7 +277,7 @@ def version_edit(request, pk: int):
     access.require_agency(request.user)
     draft = template.versions.filter(state__in=[VersionState.DRAFT, VersionState.RETURNED]).first()
     base = draft or template.versions.order_by("-number").first()
-    form = VersionForm(request.POST or None, initial=VersionForm.initial_of(base) if base else None)
+    form = VersionForm(request.POST or None, initial=VersionForm.initial_of(base) if base else None, base=base)
 
     def write(data):
         clauses = form.clauses()
@@ -315,17 +319,31 @@ def analysis(request):
         raise PermissionDenied(_("The contract analysis is for the agency, the justice bureau and the overseers."))
     found = services.matrix()
     if request.GET.get("format") == "xlsx":
-        headers = [_("Project"), _("Owner kind"), _("Owner"), _("Contractor"), amount(_("Contract amount")),
-                   Column(_("Days of delay")), Column(_("Days from completion to settlement")),
-                   *[Column(c.name) for c in found.clauses]]  # fmt: skip
-        rows = [[c.project, c.get_owner_kind_display(), c.owner, c.contractor, c.amount, c.delay_days,
-                 c.settlement_days, *["✓" if has else "✗" for has in present]]
-                for c, present in found.rows]  # fmt: skip
-        name = _("Construction contract analysis")
-        return xlsx_sheets_response(f"{name}.xlsx", [(_("Clause matrix"), headers, rows)])
+        return _analysis_xlsx(found)
+    return _analysis_page(request, found)
+
+
+def _analysis_page(request, found, *, form=None, import_form=None, status=200):
+    agency = access.in_agency(request.user)
     context = {"matrix": found, "gaps": found.gaps(), "delayed": sum(1 for c, _p in found.rows if c.delay_days),
-               "form": AnalysedForm() if access.in_agency(request.user) else None}  # fmt: skip
-    return render(request, "contracts/analysis.html", context)
+               "form": form or (AnalysedForm() if agency else None),
+               "import_form": import_form or (AnalysisImportForm() if agency else None),
+               "import_columns": ["、".join(str(LABELS[f]) for f in REQUIRED),
+                                  "、".join(str(LABELS[f]) for f in LABELS if f not in REQUIRED)]}  # fmt: skip
+    return render(request, "contracts/analysis.html", context, status=status)
+
+
+def _analysis_xlsx(found):
+    """The matrix with every column the import reads, so a downloaded workbook, completed, comes back in."""
+    text = {field: str(label) for field, label in LABELS.items()}
+    headers = [text["project"], text["owner_kind"], text["owner"], text["contractor"], amount(text["amount"]),
+               Column(text["starts_on"]), Column(text["ends_on"]), Column(text["delay_days"]),
+               Column(text["settlement_days"]), text["notes"], *[Column(c.name) for c in found.clauses]]  # fmt: skip
+    rows = [[c.project, c.get_owner_kind_display(), c.owner, c.contractor, c.amount, c.starts_on, c.ends_on,
+             c.delay_days, c.settlement_days, c.notes, *["✓" if has else "✗" for has in present]]
+            for c, present in found.rows]  # fmt: skip
+    name = _("Construction contract analysis")
+    return xlsx_sheets_response(f"{name}.xlsx", [(_("Clause matrix"), headers, rows)])
 
 
 @login_required
@@ -341,9 +359,27 @@ def analysed_add(request):
     done = submitted(request, form, write, _("Contract added to the analysis."), reverse("contracts:analysis"))
     if done is not None:
         return done
-    found = services.matrix()
-    return render(request, "contracts/analysis.html", {"matrix": found, "gaps": found.gaps(), "form": form},
-                  status=400)  # fmt: skip
+    return _analysis_page(request, services.matrix(), form=form, status=400)
+
+
+@login_required
+@require_POST
+def analysis_import(request):
+    access.require_agency(request.user)
+    form = AnalysisImportForm(request.POST, request.FILES)
+
+    def write(data):
+        upload = data["file"]
+        return services.analysed_import(actor=request.user, data=upload.read(MAX_IMPORT_BYTES + 1), name=upload.name)
+
+    def message(added):
+        return ngettext("%(n)s contract added to the analysis.", "%(n)s contracts added to the analysis.",
+                        len(added)) % {"n": len(added)}  # fmt: skip
+
+    done = submitted(request, form, write, message, reverse("contracts:analysis"))
+    if done is not None:
+        return done
+    return _analysis_page(request, services.matrix(), import_form=form, status=400)
 
 
 @login_required

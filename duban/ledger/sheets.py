@@ -153,9 +153,12 @@ def _is_blank(row: list) -> bool:
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
 
 
-def find_table(data: bytes, *, score: Callable[[list], int], max_rows: int, name: str = "") -> Table:
+def find_table(
+    data: bytes, *, score: Callable[[list], int], max_rows: int, name: str = "", columns_hint: str = ""
+) -> Table:
     """The best-scoring header row of any visible sheet, and the rows under it up to a footer.
-    Raises UnreadableUpload (a file refused before reading, or one with no header row found)."""
+    Raises UnreadableUpload (a file refused before reading, or one with no header row found);
+    `columns_hint` names the columns a header row is expected to have, for that message."""
     kind = file_kind(data)
     if kind == "csv" and name.lower().endswith(WORKBOOK_SUFFIXES):  # a workbook by name only: damaged, or renamed
         raise UnreadableUpload(
@@ -179,11 +182,12 @@ def find_table(data: bytes, *, score: Callable[[list], int], max_rows: int, name
                 best = (points, name, index, rows)
     if best is None:
         raise UnreadableUpload(
-            _(
-                "No header row found: none of the first %(n)s rows of any sheet names columns such as "
-                "事项名称 (or 问题, 整改事项), 牵头单位 (or 责任单位) and 办理期限 (or 整改时限)."
-            )
-            % {"n": HEADER_SEARCH_ROWS}
+            _("No header row found: none of the first %(n)s rows of any sheet names columns such as %(columns)s.")
+            % {
+                "n": HEADER_SEARCH_ROWS,
+                "columns": columns_hint
+                or _("事项名称 (or 问题, 整改事项), 牵头单位 (or 责任单位) and 办理期限 (or 整改时限)"),
+            }
         )
     _points, name, index, rows = best
     header = rows[index]

@@ -3,6 +3,7 @@ performance with their key nodes and ratings (`contracts`), and the analysis of 
 (`analysis`)."""
 
 from duban.contracts.services.analysis import analysed_add, matrix, standard_checklist
+from duban.contracts.services.analysis_import import analysed_import
 from duban.contracts.services.contracts import (
     agency_unit,
     contract_settle,
@@ -23,6 +24,7 @@ from duban.contracts.services.versions import template_add, version_draft, versi
 __all__ = [
     "agency_unit",
     "analysed_add",
+    "analysed_import",
     "contract_settle",
     "contract_sign",
     "item_of",

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duban.contracts import access, schedule
+from duban.contracts import access, notices, schedule
 from duban.contracts.choices import ContractState, RatingState, VersionState
 from duban.contracts.models import Contract, Contractor, ContractsSettings, KeyNode, Rating, TemplateVersion
 from duban.contracts.services.events import event_write
@@ -190,6 +190,7 @@ def rating_record(*, actor: User | None, contract: Contract, year: int, quarter:
     rating.save()
     event_write(actor, "contracts.rating.recorded", at, contract=contract, quarter=f"{year}Q{quarter}",
                 total=str(rating.total))  # fmt: skip
+    notices.rating_moved(rating, "recorded")
     return rating
 
 
@@ -209,6 +210,7 @@ def rating_approve(*, actor: User | None, rating: Rating, at=None) -> Rating:
     event_write(
         actor, "contracts.rating.approved", at, contract=rating.contract, quarter=f"{rating.year}Q{rating.quarter}"
     )
+    notices.rating_moved(rating, "approved")
     return rating
 
 
@@ -286,4 +288,5 @@ def rating_answer(*, actor: User | None, rating: Rating, answer: str, at=None) -
     rating.save(update_fields=["answer", "answered_at", "updated_at"])
     event_write(actor, "contracts.rating.answered", at, contract=rating.contract,
                 quarter=f"{rating.year}Q{rating.quarter}")  # fmt: skip
+    notices.rating_moved(rating, "answered")
     return rating

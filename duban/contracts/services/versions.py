@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from duban.contracts import access
+from duban.contracts import access, notices
 from duban.contracts.choices import EDITABLE_VERSION, VERSION_MOVES, VersionState
 from duban.contracts.models import Template, TemplateVersion
 from duban.contracts.services.events import event_write
@@ -126,4 +126,5 @@ def version_step(*, actor: User | None, version: TemplateVersion, code: str, rea
     version.state = step.target
     save_with_history(version, actor=actor, reason=step.event)
     event_write(actor, step.event, at, version=version, before=before, after=version.state, reason=reason.strip())
+    notices.version_moved(version, code)
     return version

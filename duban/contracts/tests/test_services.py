@@ -14,7 +14,7 @@ from duban.contracts import services
 from duban.contracts.models import Contract, ContractEvent, KeyNode, TemplateVersion
 from duban.contracts.tests.conftest import clauses, signed
 from duban.core.errors import TransitionError
-from duban.ledger.models import Item
+from duban.ledger.models import Item, Notification
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -164,3 +164,27 @@ def test_settlement_waits_for_every_quarters_approved_rating(works):
                                        scores=dict.fromkeys(("quality", "safety", "management"), 85))  # fmt: skip
         services.rating_approve(actor=works.head, rating=found)
     assert services.contract_settle(actor=works.staff, contract=contract).state == "settled"
+
+
+def test_whoever_acts_next_finds_a_notice_in_the_inbox(works, django_capture_on_commit_callbacks):
+    def texts(user):
+        return [n.text for n in Notification.objects.filter(user=user)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = services.version_draft(actor=works.staff, template=works.template, penalty_per_day=D("9000"))
+        services.version_step(actor=works.staff, version=draft, code="submit")
+    assert texts(works.reviewer) == [f"模板“{works.template.name}”第2版待您进行合法性审查。"]
+    assert texts(works.staff) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_step(actor=works.reviewer, version=draft, code="return", reason="第十二条表述不清")
+    assert len(texts(works.staff)) == len(texts(works.staff2)) == 1 and "退回" in texts(works.staff)[0]
+    start = timezone.localdate().replace(day=1) - dt.timedelta(days=200)
+    contract = signed(works, start=start)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rating_record(actor=works.staff, contract=contract, year=start.year,
+                               quarter=(start.month - 1) // 3 + 1,
+                               scores={"quality": 90, "safety": 85, "management": 80})  # fmt: skip
+    assert [t for t in texts(works.head) if "待您审定" in t] and not [t for t in texts(works.staff2) if "审定" in t]
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.version_step(actor=works.staff, version=works.version, code="submit")  # refused: no notice
+    assert len(texts(works.reviewer)) == 1

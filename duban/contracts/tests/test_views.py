@@ -65,6 +65,7 @@ def test_the_justice_bureau_reviews_a_new_version_and_an_issued_one_is_frozen(cl
     data = {**form.initial, "penalty_per_day": "10000"}
     assert client.post(reverse("contracts:version_edit", args=[works.template.pk]), data).status_code == 302
     draft = TemplateVersion.objects.get(number=2)
+    assert draft.criteria == works.version.criteria  # the keys kept, never typed
     client.post(reverse("contracts:version_step", args=[draft.pk, "submit"]))
     client.post(reverse("contracts:version_step", args=[draft.pk, "issue"]))  # not the agency's step
     assert TemplateVersion.objects.get(pk=draft.pk).state == "review"
@@ -72,6 +73,19 @@ def test_the_justice_bureau_reviews_a_new_version_and_an_issued_one_is_frozen(cl
     client.post(reverse("contracts:version_step", args=[draft.pk, "issue"]))
     assert TemplateVersion.objects.get(pk=draft.pk).state == "issued"
     assert TemplateVersion.objects.get(pk=works.version.pk).state == "superseded"
+
+
+def test_rating_criteria_are_typed_by_name_and_weight_and_keep_their_keys(client, works):
+    client.force_login(works.staff)
+    url = reverse("contracts:version_edit", args=[works.template.pk])
+    data = {**client.get(url).context["form"].initial, "schedule_weight": "30"}
+    data["criteria"] = "工程质量, 30\n安全文明施工, 20\n现场管理与配合, 10\n农民工工资支付, 10"
+    assert client.post(url, {**data, "schedule_weight": "40"}).status_code == 400  # 110 in all
+    assert not TemplateVersion.objects.filter(number=2).exists()
+    assert client.post(url, data).status_code == 302
+    criteria = TemplateVersion.objects.get(number=2).criteria
+    assert criteria == [["schedule", "工期履约", 30], ["quality", "工程质量", 30], ["safety", "安全文明施工", 20],
+                        ["management", "现场管理与配合", 10], ["c1", "农民工工资支付", 10]]  # fmt: skip
 
 
 def test_the_analysis_matrix_and_a_bad_entry(client, works):

@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from duban.ledger.models import Item, Notification
+from duban.orgs.choices import PositionRole
 from duban.orgs.models import Position, Unit, User
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,19 @@ def unit_users(unit: Unit) -> list[User]:
             person__positions__in=Position.objects.official().filter(unit=unit),
         ).distinct()
     )
+
+
+def unit_heads(unit: Unit) -> list[User]:
+    """The active logins of the unit's heads (who approve for it)."""
+    posts = Position.objects.official().filter(unit=unit, role=PositionRole.HEAD)
+    return list(User.objects.filter(is_active=True, person__positions__in=posts).distinct())
+
+
+def body_users(unit: Unit) -> list[User]:
+    """The active logins of everyone currently posted to the unit, an external body included (a
+    contractor answering its own ratings)."""
+    posts = Position.objects.current().filter(unit=unit)
+    return list(User.objects.filter(is_active=True, person__positions__in=posts).distinct())
 
 
 def users_of_units(units: list[Unit]) -> dict[int, list[User]]:
