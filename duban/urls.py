@@ -21,6 +21,7 @@ urlpatterns = [
     path("research/", include("duban.research.urls")),
     path("renewal/", include("duban.renewal.urls")),
     path("contracts/", include("duban.contracts.urls")),
+    path("cockpit/", include("duban.cockpit.urls")),
     path("reforms/", include("duban.reforms.urls")),
     path("campaigns/", include("duban.campaigns.urls")),
     path("open311/v2/", include("duban.campaigns.urls_open311")),

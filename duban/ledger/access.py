@@ -114,7 +114,7 @@ def can_perform(user, item: Item, actor: str, action: str = "") -> bool:
 def visible_items(user):
     """Every item the user may see."""
     roles = org_access.roles_of(user)
-    if roles & {Role.OFFICE_ADMIN, Role.SUPERVISOR}:
+    if roles & {Role.OFFICE_ADMIN, Role.SUPERVISOR} or org_access.is_main_leader(user):
         return Item.objects.all()
     condition = Q(pk__in=[])
     roots = _own_roots(user)

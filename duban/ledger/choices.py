@@ -150,6 +150,8 @@ class NoticeLevel(models.TextChoices):
     REFERRAL = "referral", _("Referral for accountability")
 
 
+NOTICE_LADDER = list(NoticeLevel)  # lowest first
+
 NOTICE_PREFIX = {
     NoticeLevel.REMINDER: "提醒",
     NoticeLevel.URGING: "催办",

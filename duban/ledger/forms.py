@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,13 +17,20 @@ from duban.core.forms import (
     quick_choices,
 )
 from duban.ledger import mapping
-from duban.ledger.choices import ENDED_STATES, ItemState, Light, NoticeLevel
+from duban.ledger.choices import ENDED_STATES, ItemState, LedgerKind, Light, NoticeLevel
 from duban.ledger.models import ImportedDoneAs, Item, Ledger
 from duban.ledger.services import imports as import_services
 from duban.orgs.models import Person, Unit
 from duban.orgs.pickers import PersonPicker, UnitPicker, UnitsPicker
 
 LEADERS = PersonPicker(scope="leaders")
+OPEN = "open"  # the state filter's "any open state"
+LINKED_FILTERS = ("kind", "ladder", "finished", "timely", "direct", "portfolio")
+
+
+def portfolio_units(leader: Person):
+    """The units (and everything under them) in a leader's current portfolios."""
+    return Unit.objects.subtrees(Unit.objects.filter(portfolios__in=leader.portfolios.current()))
 
 
 SORTS = {
@@ -40,7 +49,10 @@ class ItemFilterForm(forms.Form):
     ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none(), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, widget=UnitPicker)
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("Any state"))] + ItemState.choices, required=False, widget=QuickSelect
+        label=_("State"),
+        choices=[("", _("Any state")), (OPEN, _("Any open state"))] + ItemState.choices,
+        required=False,
+        widget=QuickSelect,
     )
     light = forms.ChoiceField(
         label=_("Light"), choices=[("", _("Any light"))] + Light.choices, required=False, widget=QuickSelect
@@ -52,12 +64,42 @@ class ItemFilterForm(forms.Form):
     due_from = forms.DateField(label=_("Due from"), required=False, widget=QuickDateInput)
     due_to = forms.DateField(label=_("Due to"), required=False, widget=QuickDateInput)
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False, widget=QuickHiddenInput)
+    # Filters a figure elsewhere (the cockpit, a bulletin) links with; shown above the list while set.
+    kind = forms.ChoiceField(label=_("Kind of ledger"), choices=LedgerKind.choices, required=False,
+                             widget=QuickHiddenInput)  # fmt: skip
+    ladder = forms.ChoiceField(label=_("Highest supervision step"), choices=NoticeLevel.choices, required=False,
+                               widget=QuickHiddenInput)  # fmt: skip
+    finished = forms.DateField(label=_("Finished in the month of"), required=False, widget=QuickHiddenInput,
+                               input_formats=["%Y-%m"])  # fmt: skip
+    timely = forms.ChoiceField(label=_("Finished"), choices=[("yes", _("on time")), ("no", _("late"))],
+                               required=False, widget=QuickHiddenInput)  # fmt: skip
+    direct = forms.BooleanField(label=_("The unit's own items only"), required=False, widget=QuickHiddenInput)
+    portfolio = forms.ModelChoiceField(label=_("Units in the charge of"), queryset=Person.objects.none(),
+                                       required=False, widget=QuickHiddenInput)  # fmt: skip
 
     def __init__(self, *args, ledgers, units, **kwargs):
         super().__init__(*args, **kwargs)
         quick_choices(self.fields["ledger"], ledgers)
         self.fields["unit"].queryset = units
         self.fields["leader"].queryset = Person.objects.leaders()
+        self.fields["portfolio"].queryset = Person.objects.leaders()
+
+    def linked_filters(self) -> list[tuple[str, str]]:
+        """The hidden filters set, as (label, value) to show above the list."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        data, shown = self.cleaned_data, []
+        for name in ("kind", "ladder", "timely"):  # the choices; then the month and the leader
+            if data[name]:
+                field = self.fields[name]
+                shown.append((str(field.label), str(dict(field.choices)[data[name]])))
+        if data["finished"]:
+            shown.append((str(self.fields["finished"].label), data["finished"].strftime("%Y-%m")))
+        if data["direct"]:
+            shown.append((str(self.fields["direct"].label), ""))
+        if data["portfolio"]:
+            shown.append((str(self.fields["portfolio"].label), data["portfolio"].name))
+        return shown
 
     def apply(self, items, today):
         if not self.is_valid():
@@ -67,9 +109,13 @@ class ItemFilterForm(forms.Form):
             items = items.search(data["q"])
         if data["ledger"]:
             items = items.filter(ledger=data["ledger"])
-        if data["unit"]:
+        if data["unit"] and data["direct"]:
+            items = items.filter(lead_unit=data["unit"])
+        elif data["unit"]:
             items = items.filter(lead_unit__in=Unit.objects.subtree(data["unit"]))
-        if data["state"]:
+        if data["state"] == OPEN:
+            items = items.open()
+        elif data["state"]:
             items = items.filter(state=data["state"])
         if data["light"]:
             items = items.filter(light=data["light"])
@@ -81,7 +127,22 @@ class ItemFilterForm(forms.Form):
             items = items.filter(effective_deadline__gte=data["due_from"])
         if data["due_to"]:
             items = items.filter(effective_deadline__lte=data["due_to"])
-        return items.order_by(*SORTS.get(data["sort"] or "number", SORTS["number"]))
+        return self._apply_linked(items, data).order_by(*SORTS.get(data["sort"] or "number", SORTS["number"]))
+
+    @staticmethod
+    def _apply_linked(items, data):
+        if data["kind"]:
+            items = items.filter(ledger__kind=data["kind"])
+        if data["ladder"]:
+            items = items.at_ladder_step(data["ladder"])
+        if data["finished"]:
+            first = data["finished"].replace(day=1)
+            items = items.finished_between(first, (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1))
+        if data["timely"]:
+            items = items.timely(data["timely"] == "yes")
+        if data["portfolio"]:
+            items = items.filter(lead_unit__in=portfolio_units(data["portfolio"]))
+        return items
 
 
 class ItemForm(forms.ModelForm):

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from duban.orgs.choices import AccountType, PositionRole, Role
+from duban.orgs.choices import AccountType, LeaderRank, PositionRole, Role
 from duban.orgs.models import LeaderPortfolio, Person, Position, Unit
 
 
@@ -55,6 +55,13 @@ def roles_of(user) -> set[str]:
 
 def is_office_admin(user) -> bool:
     return Role.OFFICE_ADMIN in roles_of(user)
+
+
+def is_main_leader(user) -> bool:
+    """The district's main leaders (区委书记, 区长): every unit's work is theirs to see."""
+    if Role.DISTRICT_LEADER not in roles_of(user):
+        return False
+    return LeaderPortfolio.objects.current().filter(leader=person_of(user), rank=LeaderRank.MAIN).exists()
 
 
 def sees_whole_district(user) -> bool:

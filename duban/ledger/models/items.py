@@ -17,6 +17,7 @@ from duban.core import search
 from duban.core.models import BaseModel
 from duban.ledger.choices import (
     FINISHED_STATES,
+    NOTICE_LADDER,
     OPEN_STATES,
     BasisKind,
     ItemState,
@@ -41,6 +42,23 @@ class ItemQuerySet(models.QuerySet):
 
     def overdue(self, today: dt.date | None = None) -> ItemQuerySet:
         return self.open().filter(effective_deadline__lt=today or timezone.localdate())
+
+    def at_ladder_step(self, level: str) -> ItemQuerySet:
+        """Items whose highest step on the supervision ladder so far is `level` (a NoticeLevel)."""
+        notices = self.model.notices.rel.related_model.objects.filter(item=models.OuterRef("pk"))
+        higher = NOTICE_LADDER[NOTICE_LADDER.index(level) + 1 :]
+        return self.filter(models.Exists(notices.filter(level=level))).exclude(
+            models.Exists(notices.filter(level__in=higher))
+        )
+
+    def finished_between(self, first: dt.date, last: dt.date) -> ItemQuerySet:
+        """Items done or closed with their work finished from `first` to `last` (inclusive)."""
+        return self.filter(state__in=FINISHED_STATES, finished_on__gte=first, finished_on__lte=last)
+
+    def timely(self, on_time: bool = True) -> ItemQuerySet:
+        """Finished items finished by their deadline (or with none), or, `on_time=False`, after it."""
+        condition = Q(late_days__lte=0) | Q(late_days__isnull=True)
+        return self.filter(condition) if on_time else self.exclude(condition)
 
     def for_subject(self, subject) -> ItemQuerySet:
         """The items about `subject` (`Item.subject`, the one link from an item to what it is about)."""

@@ -10,7 +10,7 @@ from duban.core.exports import xlsx_response
 from duban.core.paginator import CappedPaginator
 from duban.ledger import access, documents
 from duban.ledger.choices import ExtensionState, ItemState
-from duban.ledger.forms import ItemFilterForm
+from duban.ledger.forms import LINKED_FILTERS, ItemFilterForm
 from duban.ledger.models import ExtensionRequest, Item, Notice, Notification
 from duban.ledger.views.common import _office_ledgers
 from duban.orgs import access as org_access
@@ -50,6 +50,9 @@ def item_list(request):
     filters.pop("page", None)
     unsorted = filters.copy()
     unsorted.pop("sort", None)
+    unlinked = filters.copy()
+    for name in LINKED_FILTERS:
+        unlinked.pop(name, None)
     context = {
         "form": form,
         "page": page,
@@ -58,6 +61,8 @@ def item_list(request):
         # htmx filter the export link is swapped in again with the table (out of band).
         "filters": filters.urlencode(),
         "unsorted": unsorted.urlencode(),
+        "linked": form.linked_filters(),
+        "unlinked": unlinked.urlencode(),
         "sort": request.GET.get("sort", "number"),
         "swapped": bool(request.htmx),
         "can_register": _office_ledgers(request.user).exists(),  # import and register, as the services check

@@ -14,10 +14,10 @@ OFFICIAL = [
     "payments:home", "research:home", "renewal:home", "contracts:home",
 ]  # fmt: skip
 MENUS = {
-    "office_admin": {*OFFICIAL, "ledger:inbox", "ledger:queue"},
-    "supervisor": {*OFFICIAL, "ledger:inbox", "ledger:queue"},
-    "district_leader": set(OFFICIAL),
-    "unit_a_head": {*OFFICIAL, "ledger:inbox"},
+    "office_admin": {*OFFICIAL, "ledger:inbox", "ledger:queue", "cockpit:home"},
+    "supervisor": {*OFFICIAL, "ledger:inbox", "ledger:queue", "cockpit:home"},
+    "district_leader": {*OFFICIAL, "cockpit:home"},
+    "unit_a_head": {*OFFICIAL, "ledger:inbox", "cockpit:home"},
     "unit_a_staff": {*OFFICIAL, "ledger:inbox"},
     "unit_b_staff": {*OFFICIAL, "ledger:inbox"},
     "expert": {"reforms:my_panels", "research:home", "portal:problem_new", "portal:problems", "portal:policies"},
@@ -56,7 +56,7 @@ def test_each_persona_sees_exactly_the_pages_they_can_use(client, personas, pers
 def test_the_officials_pages_left_out_of_a_menu_are_refused(client, personas, persona):
     client = _client_as(client, personas, persona)
 
-    for name in [name for name in [*OFFICIAL, "ledger:inbox", "ledger:queue"] if name not in MENUS[persona]]:
+    for name in [n for n in [*OFFICIAL, "ledger:inbox", "ledger:queue", "cockpit:home"] if n not in MENUS[persona]]:
         assert client.get(reverse(name)).status_code in (302, 403), name
 
 

@@ -1,0 +1,109 @@
+"""Whose figures a person sees on the cockpit: the whole district for the office, supervisors and
+the main district leaders; a leader in charge, the units of their portfolio; a unit head, their
+unit. Each scope is a list of rows (a unit and everything under it, or a unit's own items only)
+and the query the drill-down lists are filtered with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from duban.orgs import access as org_access
+from duban.orgs.choices import PositionRole, Role, UnitKind
+from duban.orgs.models import LeaderPortfolio, Position, Unit
+
+# Units that are places rather than bodies that lead work: never rows of their own.
+NOT_ROWS = (UnitKind.GRID, UnitKind.COMPOUND, UnitKind.EXTERNAL)
+
+
+@dataclass
+class Row:
+    unit: Unit
+    direct: bool = False  # the unit's own items only (the rows below it show the rest)
+
+    @property
+    def key(self) -> str:
+        return f"{self.unit.pk}{'d' if self.direct else ''}"
+
+    @property
+    def query(self) -> dict:
+        return {"unit": self.unit.pk, **({"direct": "on"} if self.direct else {})}
+
+    def holds(self, path: str) -> bool:
+        return path == self.unit.path if self.direct else path.startswith(self.unit.path)
+
+
+@dataclass
+class Scope:
+    title: str
+    rows: list[Row]
+    query: dict = field(default_factory=dict)  # what the totals' drill-down lists are filtered by
+    district: bool = False
+
+    @property
+    def totals_linked(self) -> bool:
+        """Whether one item list shows the scope's totals (not for a head of several units)."""
+        return self.district or bool(self.query)
+
+    def row_of(self, path: str) -> Row | None:
+        """The row a unit (by its path) counts in, or None outside the scope."""
+        return next((row for row in self.rows if row.holds(path)), None)
+
+    def units_condition(self, prefix: str = "lead_unit__") -> Q:
+        condition = Q(pk__in=[])
+        for row in self.rows:
+            condition |= Q(**{f"{prefix}path": row.unit.path}) if row.direct else Q(
+                **{f"{prefix}path__startswith": row.unit.path})  # fmt: skip
+        return condition
+
+
+def _rows_under(units: list[Unit]) -> list[Row]:
+    """Each unit's children as rows, and the unit's own items as a row of their own."""
+    rows = []
+    for unit in units:
+        children = list(unit.children.active().exclude(kind__in=NOT_ROWS).order_by("sort_order", "pk"))
+        rows.extend([Row(unit, direct=True)] + [Row(child) for child in children] if children else [Row(unit)])
+    return rows
+
+
+def may_see(user) -> bool:
+    return bool(_kind_of(user))
+
+
+def _kind_of(user) -> str:
+    roles = org_access.roles_of(user)
+    if roles & {Role.OFFICE_ADMIN, Role.SUPERVISOR}:
+        return "district"
+    if Role.DISTRICT_LEADER in roles:
+        return "district" if org_access.is_main_leader(user) else "portfolio"
+    if Role.UNIT_HEAD in roles:
+        return "unit"
+    return ""
+
+
+def scope_of(user, unit: Unit | None = None) -> Scope:
+    """The user's scope, or, with `unit`, the part of it under that unit (refused outside it)."""
+    kind = _kind_of(user)
+    if not kind:
+        raise PermissionDenied(_("The cockpit is for district leaders, the supervising offices and unit heads."))
+    person = org_access.person_of(user)
+    if kind == "district":
+        roots = list(Unit.objects.roots().active().exclude(kind__in=NOT_ROWS).order_by("sort_order", "pk"))
+        whole = Scope(_("The whole district"), _rows_under(roots), {}, district=True)
+    elif kind == "portfolio":
+        units = Unit.objects.filter(portfolios__in=LeaderPortfolio.objects.current().filter(leader=person))
+        whole = Scope(_("Units in your charge"), [Row(u) for u in units.distinct().order_by("sort_order", "pk")],
+                      {"portfolio": person.pk})  # fmt: skip
+    else:
+        posts = Position.objects.official().filter(person=person, role=PositionRole.HEAD)
+        units = list(Unit.objects.filter(positions__in=posts).distinct().order_by("sort_order", "pk"))
+        whole = Scope(units[0].name if len(units) == 1 else _("Your units"), _rows_under(units),
+                      {"unit": units[0].pk} if len(units) == 1 else {})  # fmt: skip
+    if unit is None:
+        return whole
+    if not any(unit.is_within(row.unit) for row in whole.rows if not row.direct):
+        raise PermissionDenied(_("This unit is outside what you oversee."))
+    return Scope(unit.name, _rows_under([unit]), {"unit": unit.pk}, district=False)
