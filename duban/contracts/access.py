@@ -30,6 +30,12 @@ def in_agency(user) -> bool:
     return user is None or org_access.is_office_admin(user) or acts_for(user, ContractsSettings.current().agency)
 
 
+def signs(user) -> bool:
+    """Registers contracts as their owner: the agency's own people (not the office administrators,
+    who may draft templates but own no contract)."""
+    return user is None or acts_for(user, ContractsSettings.current().agency)
+
+
 def in_justice(user) -> bool:
     return user is None or acts_for(user, ContractsSettings.current().justice)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from duban.contracts.models import Contract, ContractsSettings
 from duban.contracts.services import settlement
@@ -20,7 +21,7 @@ def terms_docx(contract: Contract) -> bytes:
     settings = ContractsSettings.current()
     lines = [
         f"发包人：{contract.owner.name}；承包人：{contract.contractor.name}；工程名称：{contract.project}；"
-        f"合同价款：{contract.amount:,.2f}元；计划开工日期：{chinese_date(contract.starts_on)}；"
+        f"合同金额：{contract.amount:,.2f}元；计划开工日期：{chinese_date(contract.starts_on)}；"
         f"计划竣工日期：{chinese_date(contract.ends_on)}。本合同采用{contract.version}。",
         contract.version.special_terms,
         "一、关键节点工期要求",
@@ -82,6 +83,6 @@ def settlement_xlsx(contract: Contract):
         f"{name} {contract.number}.xlsx",
         [
             (_("Key nodes"), headers, _node_rows(contract)),
-            (_("Settlement"), [_("Item"), Column(_("Amount"), AMOUNT_FORMAT)], totals),
+            (_("Settlement"), [_("Item"), Column(pgettext("statement", "Value"), AMOUNT_FORMAT)], totals),
         ],
     )

@@ -10,7 +10,7 @@ from duban.contracts.models import ContractsSettings, Rating, TemplateVersion
 from duban.ledger.services import notify
 
 
-def version_moved(version: TemplateVersion, code: str) -> None:
+def version_moved(version: TemplateVersion, code: str, actor) -> None:
     """Sent for review: the justice bureau; issued or returned: the agency."""
     place = ContractsSettings.current()
     unit = place.justice if code == "submit" else place.agency
@@ -21,12 +21,12 @@ def version_moved(version: TemplateVersion, code: str) -> None:
     }
     if unit is None or code not in texts:
         return
-    text = texts[code] % {"template": version.template.name, "n": version.number}
     link = reverse("contracts:template_detail", args=[version.template_id])
-    notify.after_commit(notify.unit_users(unit), None, f"contracts.version.{code}", text, link=link)
+    notify.after_commit(notify.unit_users(unit), None, f"contracts.version.{code}", texts[code], link=link,
+                        params={"template": version.template.name, "n": version.number}, actor=actor)  # fmt: skip
 
 
-def rating_moved(rating: Rating, step: str) -> None:
+def rating_moved(rating: Rating, step: str, actor) -> None:
     """Scored: the owner's heads approve it; approved: the contractor may answer; answered: the owner reads."""
     contract = rating.contract
     quarter = {"contract": contract.number, "year": rating.year, "quarter": rating.quarter}
@@ -40,4 +40,4 @@ def rating_moved(rating: Rating, step: str) -> None:
         users, text = notify.unit_users(contract.owner), _("%(contract)s: the contractor answered the rating of "
                                                             "%(year)s Q%(quarter)s.")  # fmt: skip
     link = reverse("contracts:contract_detail", args=[contract.pk])
-    notify.after_commit(users, None, f"contracts.rating.{step}", text % quarter, link=link)
+    notify.after_commit(users, None, f"contracts.rating.{step}", text, link=link, params=quarter, actor=actor)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from duban.contracts import access, services
@@ -33,13 +33,17 @@ from duban.contracts.forms import (
     TemplateForm,
     VersionForm,
 )
-from duban.contracts.models import Contractor, KeyNode, Rating, Template, TemplateVersion
+from duban.contracts.models import ContractEvent, Contractor, KeyNode, Rating, Template, TemplateVersion
 from duban.contracts.services.analysis_import import LABELS, REQUIRED
 from duban.contracts.services.analysis_import import MAX_BYTES as MAX_IMPORT_BYTES
 from duban.core.exports import Column, amount, xlsx_sheets_response
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
 from duban.core.views import form_page, submitted
+
+REVIEW_EVENTS = ["contracts.version.submitted", "contracts.version.returned", "contracts.version.issued"]
+REVIEW_LABELS = {"issue": gettext_lazy("Review opinion (may be left empty)"),
+                 "return": gettext_lazy("Why it is returned (the review's opinion)")}  # fmt: skip
 
 
 def _issued(template: Template | None) -> TemplateVersion | None:
@@ -54,7 +58,7 @@ def home(request):
     context = {
         "page": CappedPaginator(found, 50).get_page(request.GET.get("page")),
         "template": template, "issued": _issued(template),
-        "may_sign": access.in_agency(request.user) and _issued(template) is not None,
+        "may_sign": access.signs(request.user) and _issued(template) is not None,
         "oversees": access.oversees(request.user),
     }  # fmt: skip
     return render(request, "contracts/home.html", context)
@@ -62,8 +66,8 @@ def home(request):
 
 @login_required
 def contract_new(request):
-    if not access.in_agency(request.user):
-        raise PermissionDenied(_("Only the public-works agency drafts the contract template."))
+    if not access.signs(request.user):
+        raise PermissionDenied(_("Only the contract's owner does this."))
     version = _issued(Template.objects.order_by("pk").first())
     if version is None:
         raise Http404
@@ -87,10 +91,15 @@ def contract_new(request):
 
 def _contract_page(request, contract, *, node_form=None, rating_form=None, status=200):
     owner = access.acts_for(request.user, contract.owner)
-    nodes = list(contract.nodes.order_by("order"))
-    next_node = next((n for n in nodes if n.actual_on is None), None)
-    ratings = list(contract.ratings.select_related("scored_by", "approved_by").order_by("year", "quarter"))
     today = timezone.localdate()
+    nodes = list(contract.nodes.order_by("order"))
+    for node in nodes:  # a node past its planned date and not reached: how many days late so far
+        node.late_by = (today - node.planned_on).days if node.actual_on is None and node.planned_on < today else 0
+    next_node = next((n for n in nodes if n.actual_on is None), None)
+    ratings = contract.ratings.select_related("scored_by", "approved_by").order_by("year", "quarter")
+    if not (owner or access.oversees(request.user)):  # the contractor reads approved ratings only
+        ratings = ratings.filter(state=RatingState.APPROVED)
+    ratings = list(ratings)
     context = {
         "contract": contract, "owner": owner, "nodes": nodes, "next_node": next_node if owner else None,
         "items": {n.pk: services.item_of(n) for n in nodes} if access.oversees(request.user) or owner else {},
@@ -251,7 +260,14 @@ def template_new(request):
 def template_detail(request, pk: int):
     access.require_use(request.user)
     template = get_object_or_404(Template, pk=pk)
-    versions = list(template.versions.order_by("-number"))
+    oversees = access.oversees(request.user)
+    versions = template.versions.order_by("-number")
+    if not oversees:  # a contractor reads what was issued, not drafts or the review
+        versions = versions.filter(state__in=[VersionState.ISSUED, VersionState.SUPERSEDED])
+    versions = list(versions)
+    reviews = {}
+    for event in ContractEvent.objects.filter(version__in=versions, code__in=REVIEW_EVENTS).select_related("actor"):
+        reviews.setdefault(event.version_id, []).append({"event": event, "label": EVENT_LABELS[event.code]})
     steps = {}
     for version in versions:
         allowed = []
@@ -259,13 +275,14 @@ def template_detail(request, pk: int):
             if move.actor == "agency" and access.in_agency(request.user) or (
                     move.actor == "justice" and access.in_justice(request.user)):  # fmt: skip
                 form = ReasonForm(prefix=f"v{version.pk}-{move.code}") if move.actor == "justice" else None
-                if form is not None and not move.needs_reason:
-                    form.fields["reason"].required = False
+                if form is not None:
+                    form.fields["reason"].label = REVIEW_LABELS[move.code]
+                    form.fields["reason"].required = move.needs_reason
                 allowed.append({"move": move, "form": form})
         steps[version.pk] = allowed
     in_review = template.versions.filter(state=VersionState.REVIEW).exists()
-    context = {"template": template, "versions": [(v, steps[v.pk]) for v in versions],
-               "oversees": access.oversees(request.user), "may_draft": access.in_agency(request.user) and not in_review,
+    context = {"template": template, "versions": [(v, steps[v.pk], reviews.get(v.pk, [])) for v in versions],
+               "oversees": oversees, "may_draft": access.in_agency(request.user) and not in_review,
                "agency": access.in_agency(request.user)}  # fmt: skip
     return render(request, "contracts/template_detail.html", context)
 

@@ -34,6 +34,8 @@ def submitted(request, form, write, message, done):
         else:
             messages.success(request, message(result) if callable(message) else message)
             return redirect(done(result) if callable(done) else done)
+    if form.is_bound:
+        messages.error(request, _("Nothing was saved: see what to correct in the form below."))
     return None
 
 

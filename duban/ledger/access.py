@@ -111,6 +111,14 @@ def can_perform(user, item: Item, actor: str, action: str = "") -> bool:
     return can_review(user, item)
 
 
+def may_read_notifications(user) -> bool:
+    """Anyone signed in with a post (in a district body or an outside one) or a leader's portfolio."""
+    person = org_access.person_of(user)
+    return person is not None and (
+        person.positions.current().exists() or Role.DISTRICT_LEADER in org_access.roles_of(user)
+    )
+
+
 def visible_items(user):
     """Every item the user may see."""
     roles = org_access.roles_of(user)

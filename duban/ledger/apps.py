@@ -8,15 +8,21 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledger")
 
     def nav_items(self):
-        from duban.ledger.access import reviews_for_an_office
+        from duban.ledger.access import may_read_notifications, reviews_for_an_office
         from duban.orgs.access import is_official, scope_roots
 
         def has_a_unit(user) -> bool:
             """Their unit's to-do list: people posted in a district body."""
             return bool(scope_roots(user))
 
+        def told_without_a_unit(user) -> bool:
+            """Their notices alone: district leaders and people of outside bodies (a contractor, an
+            evaluator), who have no unit's to-do list."""
+            return not has_a_unit(user) and may_read_notifications(user)
+
         return [
             ("ledger:inbox", _("My work"), has_a_unit),
+            ("ledger:notifications", _("Notifications"), told_without_a_unit),
             ("ledger:item_list", _("Ledger"), is_official),
             ("ledger:queue", _("Review queue"), reviews_for_an_office),
         ]

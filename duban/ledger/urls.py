@@ -7,6 +7,7 @@ app_name = "ledger"
 urlpatterns = [
     path("", views.item_list, name="item_list"),
     path("inbox/", views.inbox, name="inbox"),
+    path("notifications/", views.notifications, name="notifications"),
     path("ledgers/", views.ledger_list, name="ledger_list"),
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/template.xlsx", views.import_template, name="import_template"),

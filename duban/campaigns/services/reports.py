@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from duban.campaigns import access
 from duban.campaigns.choices import (
@@ -269,6 +270,9 @@ def _transition_many(
     return locked
 
 
+REPORT_NOTICE = gettext_lazy("Report #%(n)s (%(category)s): %(state)s")
+
+
 def _notify_followers_many(reports: list[Report], *, skip: User | None) -> None:
     followers: dict[int, list] = {}
     for follower in Follower.objects.filter(report__in=reports).select_related("user"):
@@ -276,12 +280,9 @@ def _notify_followers_many(reports: list[Report], *, skip: User | None) -> None:
             followers.setdefault(follower.report_id, []).append(follower.user)
     for report in reports:
         if report.pk in followers:
-            text = _("Report #%(n)s (%(category)s): %(state)s") % {
-                "n": report.pk,
-                "category": report.category.name,
-                "state": ReportState(report.state).label,
-            }
-            notify.after_commit(followers[report.pk], None, "campaigns.report", text, link=public_url(report))
+            params = {"n": report.pk, "category": report.category.name, "state": ReportState(report.state).label}
+            notify.after_commit(followers[report.pk], None, "campaigns.report", REPORT_NOTICE, link=public_url(report),
+                                params=params)  # fmt: skip
 
 
 def _original(report: Report, duplicate_of: Report | None) -> Report:

@@ -15,7 +15,7 @@ from duban.cockpit.figures import ledger_figures
 from duban.core.workdays import on_day
 from duban.ledger.choices import NoticeLevel
 from duban.ledger.models import Item
-from duban.ledger.services.notices import notice_issue
+from duban.ledger.services import notice_issue
 from duban.ledger.tests.conftest import MONDAY
 from duban.orgs import services as org_services
 from duban.orgs.choices import LeaderRank

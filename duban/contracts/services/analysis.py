@@ -39,6 +39,8 @@ def analysed_add(*, actor: User | None, clauses: list[ClauseItem], at=None, **fi
     access.require_agency(actor)
     fields["amount"] = clean_amount(fields.get("amount"))
     found = AnalysedContract(created_at=at, **fields)
+    if AnalysedContract.objects.filter(project=found.project, contractor=found.contractor).exists():
+        raise ValidationError({"project": _("This project with this contractor is already in the analysis.")})
     if found.starts_on and found.ends_on and found.ends_on <= found.starts_on:
         raise ValidationError({"ends_on": _("The completion date comes after the commencement date.")})
     found.full_clean()

@@ -131,7 +131,7 @@ def analysed_import(*, actor: User | None, data: bytes, name: str = "", at=None)
     def score(row: list) -> int:
         return len({names[clean_header(v)] for v in row if isinstance(v, str) and clean_header(v) in names})
 
-    hint = "项目名称, 建设单位类型, 建设单位, 施工单位, 合同金额, 开工日期, 竣工日期"
+    hint = "、".join(str(LABELS[field]) for field in REQUIRED)
     try:
         table = find_table(data, score=score, max_rows=MAX_ROWS + 1, name=name, columns_hint=hint)
     except UnreadableUpload as refusal:
@@ -174,10 +174,8 @@ def analysed_import(*, actor: User | None, data: bytes, name: str = "", at=None)
             except ValidationError as refusal:
                 problems.extend(refusal.messages)
         if problems:
-            errors.append(
-                _("Row %(row)s: %(problems)s.")
-                % {"row": number, "problems": pgettext("between problems", "; ").join(problems)}
-            )
+            joined = pgettext("between problems", "; ").join(p.rstrip("。.") for p in problems)
+            errors.append(_("Row %(row)s: %(problems)s.") % {"row": number, "problems": joined})
         rows.append((fields, present))
     if errors:
         raise ValidationError(errors[:50] + ([_("… and %(n)s more rows.") % {"n": len(errors) - 50}]

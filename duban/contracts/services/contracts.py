@@ -71,6 +71,16 @@ def contract_sign(*, actor: User | None, version: TemplateVersion, number: str, 
     if starts_on is None or ends_on is None or ends_on <= starts_on:
         raise ValidationError({"ends_on": _("The completion date comes after the commencement date.")})
     nodes = _nodes(version, planned, starts_on)
+    if any(node["planned_on"] > ends_on for node in nodes[:-1]):
+        raise ValidationError(
+            {
+                "ends_on": _(
+                    "The key nodes up to %(node)s fall within the contract period: the "
+                    "completion date is not before them."
+                )
+                % {"node": nodes[-2]["name"]}
+            }
+        )
     past = next((node for node in nodes if node["planned_on"] < _today), None)
     if past is not None:
         raise ValidationError({"nodes": _("The planned date of %(node)s has passed: a contract is registered before "
@@ -98,7 +108,8 @@ def contract_sign(*, actor: User | None, version: TemplateVersion, number: str, 
     ]  # fmt: skip
     for item in items_register(actor=actor, ledger=contract_ledger(timezone.localtime(at).year), specs=specs, at=at,
                                owner_rule=True):  # fmt: skip
-        item_transition(actor=actor, item=item, action="assign", at=at, owner_rule=True)
+        for action in ("assign", "acknowledge", "start"):  # the owner signed: its own work is under way
+            item = item_transition(actor=actor, item=item, action=action, at=at, owner_rule=True)
     event_write(actor, "contracts.contract.signed", at, contract=contract, after=contract.state,
                 version_number=version.number)  # fmt: skip
     return contract
@@ -180,7 +191,9 @@ def rating_record(*, actor: User | None, contract: Contract, year: int, quarter:
         if not Decimal(0) <= value <= Decimal(100):
             raise ValidationError({"scores": _("Score %(criterion)s from 0 to 100.") % {"criterion": label}})
         cleaned[key] = str(value)
-    cleaned["schedule"] = str(schedule.schedule_score(list(contract.nodes.all()), quarter_end(year, quarter)))
+    # A quarter still running counts the nodes due so far: one not yet due has not been missed.
+    counted_to = min(quarter_end(year, quarter), today)
+    cleaned["schedule"] = str(schedule.schedule_score(list(contract.nodes.all()), counted_to))
     rating = Rating.objects.filter(contract=contract, year=year, quarter=quarter).first()
     if rating is not None and rating.state == RatingState.APPROVED:
         raise ValidationError(_("The rating of this quarter is approved and no longer changes."))
@@ -190,7 +203,7 @@ def rating_record(*, actor: User | None, contract: Contract, year: int, quarter:
     rating.save()
     event_write(actor, "contracts.rating.recorded", at, contract=contract, quarter=f"{year}Q{quarter}",
                 total=str(rating.total))  # fmt: skip
-    notices.rating_moved(rating, "recorded")
+    notices.rating_moved(rating, "recorded", actor)
     return rating
 
 
@@ -210,7 +223,7 @@ def rating_approve(*, actor: User | None, rating: Rating, at=None) -> Rating:
     event_write(
         actor, "contracts.rating.approved", at, contract=rating.contract, quarter=f"{rating.year}Q{rating.quarter}"
     )
-    notices.rating_moved(rating, "approved")
+    notices.rating_moved(rating, "approved", actor)
     return rating
 
 
@@ -288,5 +301,5 @@ def rating_answer(*, actor: User | None, rating: Rating, answer: str, at=None) -
     rating.save(update_fields=["answer", "answered_at", "updated_at"])
     event_write(actor, "contracts.rating.answered", at, contract=rating.contract,
                 quarter=f"{rating.year}Q{rating.quarter}")  # fmt: skip
-    notices.rating_moved(rating, "answered")
+    notices.rating_moved(rating, "answered", actor)
     return rating

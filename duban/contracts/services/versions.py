@@ -40,7 +40,10 @@ def template_add(*, actor: User | None, name: str, at=None) -> Template:
 def _weights(rows, field: str, label_at: int) -> list:
     """[[label…, weight], …] with labels and weights that add up to 100."""
     try:
-        cleaned = [[*row[:-1], int(Decimal(str(row[-1])))] for row in rows]
+        weights = [Decimal(str(row[-1])) for row in rows]
+        if any(weight != weight.to_integral_value() for weight in weights):
+            raise ValueError
+        cleaned = [[*row[:-1], int(weight)] for row, weight in zip(rows, weights, strict=True)]
     except (InvalidOperation, TypeError, ValueError, IndexError):
         raise ValidationError({field: _("Give each entry a name and a whole-number weight.")}) from None
     labels = [str(row[label_at]).strip() for row in cleaned]
@@ -126,5 +129,5 @@ def version_step(*, actor: User | None, version: TemplateVersion, code: str, rea
     version.state = step.target
     save_with_history(version, actor=actor, reason=step.event)
     event_write(actor, step.event, at, version=version, before=before, after=version.state, reason=reason.strip())
-    notices.version_moved(version, code)
+    notices.version_moved(version, code, actor)
     return version

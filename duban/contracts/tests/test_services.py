@@ -43,7 +43,8 @@ def test_an_issued_version_is_frozen_and_a_new_one_supersedes_it(works):
 def test_a_versions_clauses_are_checked(works):
     second = services.version_draft(actor=works.staff, template=works.template)
     for bad in ({"nodes": [["开工", 50], ["竣工验收", 40]]}, {"criteria": [["quality", "工程质量", 100]]},
-                {"nodes": [["开工", 50], ["开工", 50]]}):  # fmt: skip
+                {"nodes": [["开工", 50], ["开工", 50]]},
+                {"nodes": [["开工", "5.5"], ["竣工验收", "94.5"]]}):  # fmt: skip
         with pytest.raises(ValidationError):
             services.version_save(actor=works.staff, version=second, **bad)
     assert TemplateVersion.objects.get(pk=second.pk).nodes == clauses()["nodes"]
@@ -57,7 +58,7 @@ def test_a_contract_is_signed_on_the_issued_version_with_its_nodes_as_items(work
     assert [n.name for n in nodes] == ["开工", "基础完成", "主体封顶", "竣工验收", "结算"]
     items = [services.item_of(n) for n in nodes]
     assert [i.deadline for i in items] == [n.planned_on for n in nodes]
-    assert {i.state for i in items} == {"assigned"} and {i.lead_unit for i in items} == {works.agency}
+    assert {i.state for i in items} == {"in_progress"} and {i.lead_unit for i in items} == {works.agency}
     with pytest.raises(PermissionDenied):
         services.contract_sign(
             actor=personas.unit_b_staff, version=works.version, number="X", project="Y", owner=works.agency,
@@ -69,6 +70,7 @@ def test_a_contract_is_signed_on_the_issued_version_with_its_nodes_as_items(work
     ("change", "field"),
     [
         ({"ends_on": -1}, "ends_on"),  # completion before commencement
+        ({"ends_early": True}, "ends_on"),  # completion before the acceptance node
         ({"swap": True}, "nodes"),  # nodes out of order
         ({"first": -1}, "nodes"),  # a node before commencement
         ({"amount": "12.345"}, "amount"),
@@ -82,6 +84,8 @@ def test_bad_dates_and_amounts_save_nothing(works, change, field):
     if change.get("first"):
         planned[0] = start - dt.timedelta(days=1)
     ends = start - dt.timedelta(days=1) if change.get("ends_on") else planned[3]
+    if change.get("ends_early"):
+        ends = planned[3] - dt.timedelta(days=1)
     items = Item.objects.count()
     with pytest.raises(ValidationError) as caught:
         services.contract_sign(actor=works.staff, version=works.version, number="罗工合〔2025〕9号", project="某工程",
@@ -173,7 +177,7 @@ def test_whoever_acts_next_finds_a_notice_in_the_inbox(works, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         draft = services.version_draft(actor=works.staff, template=works.template, penalty_per_day=D("9000"))
         services.version_step(actor=works.staff, version=draft, code="submit")
-    assert texts(works.reviewer) == [f"模板“{works.template.name}”第2版待您进行合法性审查。"]
+    assert texts(works.reviewer) == [f"范本“{works.template.name}”第2版待您进行合法性审查。"]
     assert texts(works.staff) == []
     with django_capture_on_commit_callbacks(execute=True):
         services.version_step(actor=works.reviewer, version=draft, code="return", reason="第十二条表述不清")

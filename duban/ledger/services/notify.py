@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
 
 from duban.ledger.models import Item, Notification
 from duban.orgs.choices import PositionRole
@@ -62,11 +63,17 @@ def _deliver(user_ids: list[int], item_id: int | None, kind: str, text: str, lin
                     logger.exception("Could not mail notification to user %s", user.pk)
 
 
-def after_commit(users, item: Item | None, kind: str, text: str, link: str = "") -> None:
-    """Queue inbox entries (and mail) for `users`; they are written once the caller commits.
-    `link` is where the entry leads when it is not about a ledger item (a public report page)."""
-    user_ids = sorted({user.pk for user in users})
+def after_commit(
+    users, item: Item | None, kind: str, text, link: str = "", *, params: dict | None = None, actor=None
+) -> None:
+    """Queue inbox entries (and mail) for `users` but not `actor` (nobody is told of their own
+    step); they are written once the caller commits. `text` (lazy) is filled with `params` in the
+    district's language, whoever's browser the step came from. `link` is where the entry leads when
+    it is not about a ledger item (a public report page)."""
+    user_ids = sorted({user.pk for user in users} - {getattr(actor, "pk", None)})
     if not user_ids:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        rendered = str(text) % params if params else str(text)
     item_id = item.pk if item else None
-    transaction.on_commit(lambda: _deliver(user_ids, item_id, kind, str(text), link))
+    transaction.on_commit(lambda: _deliver(user_ids, item_id, kind, rendered, link))

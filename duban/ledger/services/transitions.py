@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from duban.core.bulk import insert_many, update_many
 from duban.core.errors import TransitionError
@@ -82,9 +83,12 @@ def _apply(
         shares = co_units.get(item.pk, []) if co_units is not None else item.co_units.select_related("unit")
         step.recipients += [c.unit for c in shares]
     elif action == "acknowledge":
+        step.recipients = []  # the unit's own step: nobody else waits on it
         item.acknowledged_at = now
         if item.acknowledge_due and today > item.acknowledge_due:
             step.extra_events.append("ledger.item.acknowledged_late")
+    elif action == "start":
+        step.recipients = []
     elif action == "submit":
         item.submitted_at = now
         if not has_children:
@@ -280,14 +284,17 @@ def _transition_block(
     users = notify.users_of_units([unit for unit, _count in recipients.values()])
     for unit, count in recipients.values():
         if single is not None:
-            text = _("%(number)s %(title)s: %(event)s") % {
-                "number": single.number,
-                "title": single.title,
-                "event": spec.label,
-            }
+            text, params = (
+                gettext_lazy("%(number)s %(title)s: %(event)s"),
+                {
+                    "number": single.number,
+                    "title": single.title,
+                    "event": spec.label,
+                },
+            )
         else:
-            text = _("%(n)s items: %(event)s") % {"n": count, "event": spec.label}
-        notify.after_commit(users[unit.pk], single, f"ledger.{action}", text)
+            text, params = gettext_lazy("%(n)s items: %(event)s"), {"n": count, "event": spec.label}
+        notify.after_commit(users[unit.pk], single, f"ledger.{action}", text, params=params, actor=actor)
     return locked
 
 

@@ -26,7 +26,7 @@ from duban.ledger.views.items import (
     notice_issue,
 )
 from duban.ledger.views.ledgers import ledger_carry_over, ledger_edit, ledger_list
-from duban.ledger.views.lists import inbox, item_export, item_list, queue
+from duban.ledger.views.lists import inbox, item_export, item_list, notifications, queue
 from duban.ledger.views.registering import item_edit, item_new
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "import_unit_alias",
     "ledger_export_own",
     "inbox",
+    "notifications",
     "instruction_add",
     "interview_add",
     "item_act",

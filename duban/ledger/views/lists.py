@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from duban.core.exports import xlsx_response
 from duban.core.paginator import CappedPaginator
@@ -96,6 +98,18 @@ def inbox(request):
     }
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "ledger/inbox.html", context)
+
+
+@login_required
+def notifications(request):
+    """A person's notices, for those without a unit's to-do list (leaders, outside bodies)."""
+    if not access.may_read_notifications(request.user):
+        raise PermissionDenied(_("Notifications are for the district's officials and the bodies working with them."))
+    found = Notification.objects.filter(user=request.user).select_related("item")
+    page = CappedPaginator(found, INBOX_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    response = render(request, "ledger/notifications.html", {"page": page})
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return response
 
 
 @login_required

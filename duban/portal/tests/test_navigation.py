@@ -16,11 +16,18 @@ OFFICIAL = [
 MENUS = {
     "office_admin": {*OFFICIAL, "ledger:inbox", "ledger:queue", "cockpit:home"},
     "supervisor": {*OFFICIAL, "ledger:inbox", "ledger:queue", "cockpit:home"},
-    "district_leader": {*OFFICIAL, "cockpit:home"},
+    "district_leader": {*OFFICIAL, "cockpit:home", "ledger:notifications"},
     "unit_a_head": {*OFFICIAL, "ledger:inbox", "cockpit:home"},
     "unit_a_staff": {*OFFICIAL, "ledger:inbox"},
     "unit_b_staff": {*OFFICIAL, "ledger:inbox"},
-    "expert": {"reforms:my_panels", "research:home", "portal:problem_new", "portal:problems", "portal:policies"},
+    "expert": {
+        "reforms:my_panels",
+        "research:home",
+        "ledger:notifications",
+        "portal:problem_new",
+        "portal:problems",
+        "portal:policies",
+    },
     "resident": {"portal:problem_new", "portal:problems", "portal:my_problems", "portal:policies"},
     "anonymous": {"portal:problem_new", "portal:problems", "portal:policies"},
 }

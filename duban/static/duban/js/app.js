@@ -25,4 +25,16 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+
+  // A form sent back with errors may sit far down a long page (a contract's key nodes, a folded
+  // section): open what folds it and bring its first error into view, its field focused.
+  const error = document.querySelector("form .errorlist");
+  if (error) {
+    for (let folded = error.closest("details"); folded; folded = folded.parentElement.closest("details")) {
+      folded.open = true;
+    }
+    error.scrollIntoView({ block: "center" });
+    const field = error.closest("form").querySelector("[aria-invalid=true], .errorlist + input, .errorlist + select, .errorlist + textarea");
+    if (field) field.focus({ preventScroll: true });
+  }
 });
