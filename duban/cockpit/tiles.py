@@ -19,8 +19,9 @@ class Figure:
     tone: str = ""  # "bad" or "good" to colour it
 
     @classmethod
-    def linked(cls, label, value, url_name_or_path: str, query: dict | None = None, tone: str = "") -> Figure:
-        return cls(label, value, url_name_or_path + (f"?{urlencode(query)}" if query else ""), tone)
+    def linked(cls, label, value, path: str, query: dict | None = None, tone: str = "") -> Figure:
+        """A figure linking to the list at `path` (a reversed URL) filtered by `query`."""
+        return cls(label, value, path + (f"?{urlencode(query)}" if query else ""), tone)
 
 
 @dataclass
