@@ -29,6 +29,7 @@ SEED_START = dt.date(2021, 1, 4)
 PERSONAS = [
     ("office_admin", "office admin (区委改革办)"),
     ("leader", "district leader (常务副区长)"),
+    ("secretary", "district party secretary (区委书记): the cockpit over the whole district"),
     ("head_dongmen", "unit head (东门街道 一把手)"),
     ("staff_dongmen", "unit A staff (东门街道)"),
     ("staff_guiyuan", "unit B staff (桂园街道)"),
@@ -181,6 +182,8 @@ def _make_logins(by_short: dict[str, Unit], names: Names, rng: random.Random) ->
     _login_for(staff_of("区委改革办"), "office_admin", is_office_admin=True)
     leader = Person.objects.get(portfolios__title="常务副区长", portfolios__ended_on__isnull=True)
     _login_for(leader, "leader")
+    secretary = Person.objects.get(portfolios__title="区委书记", portfolios__ended_on__isnull=True)
+    _login_for(secretary, "secretary")
     _login_for(staff_of("东门街道", PositionRole.HEAD), "head_dongmen")
     _login_for(staff_of("东门街道"), "staff_dongmen")
     _login_for(staff_of("桂园街道"), "staff_guiyuan")

@@ -18,7 +18,7 @@ from duban.core.history import save_with_history
 from duban.core.numbering import next_value
 from duban.core.uploads import DOCUMENT_KINDS, check_file
 from duban.core.workdays import moment
-from duban.fleet import access
+from duban.fleet import access, notices
 from duban.fleet.choices import (
     BOOKING_MOVES,
     LEAD_TIME,
@@ -118,6 +118,7 @@ def booking_request(
     booking.full_clean()
     booking.save()
     _event(booking, actor, "fleet.booking.requested", "", at, emergency=bool(booking.emergency))
+    notices.booking_moved(booking, "requested", actor)
     return booking
 
 
@@ -177,6 +178,7 @@ def booking_step(
     booking.full_clean()
     booking.save()
     _event(booking, actor, step.event, before, at, reason.strip(), **(extra or {}))
+    notices.booking_moved(booking, code, actor)
     return booking
 
 

@@ -18,7 +18,7 @@ from duban.ledger.choices import ItemState, LedgerKind
 from duban.ledger.models import Item, Ledger
 from duban.ledger.services import item_transition, items_register
 from duban.orgs.models import User
-from duban.rules import access
+from duban.rules import access, notices
 from duban.rules.choices import (
     LAPSE_YEARS,
     REVIEW_AHEAD_DAYS,
@@ -102,6 +102,7 @@ def review_decide(
     save_with_history(review, actor=actor, reason=move.event)
     summary = f"{ReviewDecision(decision).label}：{review.opinion}"[:500]
     item_transition(actor=actor, item=item, action="submit", reason=summary, at=at, owner_rule=True)
+    notices.review_decided(review, actor)
     return review
 
 

@@ -20,7 +20,7 @@ from duban.ledger.choices import ItemState, LedgerKind
 from duban.ledger.models import Item, Ledger
 from duban.ledger.services import item_transition, items_register
 from duban.orgs.models import Unit, User
-from duban.rules import access
+from duban.rules import access, notices
 from duban.rules.choices import (
     ACTION_STEPS,
     ACTION_WORDS,
@@ -306,6 +306,7 @@ def action_step(
     if code == "publish":
         summary = _("Published: %(number)s") % {"number": action.document_number or action.title}
         item_transition(actor=actor, item=item, action="submit", reason=summary, at=at, owner_rule=True)
+    notices.action_moved(action, code, actor)
     return action
 
 

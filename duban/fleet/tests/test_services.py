@@ -9,12 +9,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from duban.core.errors import TransitionError
 from duban.fleet import access, services
 from duban.fleet.models import Booking, BookingEvent, Quota, Settlement
 from duban.fleet.tests.conftest import approved, dispatched, request_car, tomorrow
+from duban.ledger.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +223,41 @@ def test_each_sees_what_is_theirs(personas, fleet):
     assert seen(fleet.driver_user) == {mine.pk} and seen(fleet.other_driver_user) == set()
     assert seen(fleet.dispatcher) == seen(fleet.admin) == {mine.pk, theirs.pk}
     assert seen(personas.resident) == seen(personas.expert) == set()
+
+
+def _inbox(user) -> list[tuple[str, str]]:
+    """The user's car-platform notices, oldest first: (kind, link)."""
+    found = Notification.objects.filter(user=user, kind__startswith="fleet.").order_by("pk")
+    return list(found.values_list("kind", "link"))
+
+
+def test_whoever_acts_next_finds_a_notice_in_the_inbox(personas, fleet, django_capture_on_commit_callbacks):
+    capture, staff, head = django_capture_on_commit_callbacks, personas.unit_a_staff, personas.unit_a_head
+    Quota.objects.create(unit=personas.unit_a, trips_per_month=1)
+    with capture(execute=True):
+        booking = request_car(personas)
+    link = reverse("fleet:booking_detail", args=[booking.pk])
+    assert _inbox(head) == [("fleet.booking.requested", link)] and _inbox(staff) == []
+    with capture(execute=True), pytest.raises(PermissionDenied):  # refused: no notice
+        services.booking_step(actor=staff, booking=booking, code="approve")
+    with capture(execute=True):
+        booking = services.booking_step(actor=head, booking=booking, code="approve")
+    assert _inbox(staff) == [("fleet.booking.approve", link)] and len(_inbox(head)) == 1
+    with capture(execute=True):
+        services.booking_step(actor=fleet.dispatcher, booking=booking, code="dispatch", vehicle=fleet.sedan,
+                              driver=fleet.driver)  # fmt: skip
+    assert _inbox(fleet.driver_user) == [("fleet.booking.dispatch", link)] and _inbox(fleet.dispatcher) == []
+    assert _inbox(fleet.other_driver_user) == [] and len(_inbox(staff)) == 1
+
+    Notification.objects.all().delete()
+    with capture(execute=True):
+        over = approved(personas, fleet, start=14, end=16)  # over the quota: the platform decides
+    over_link = reverse("fleet:booking_detail", args=[over.pk])
+    assert _inbox(fleet.admin) == [("fleet.booking.refer", over_link)] and _inbox(staff) == []
+    with capture(execute=True), pytest.raises(TransitionError):  # refused: no notice
+        services.booking_step(actor=fleet.admin, booking=over, code="dispatch", vehicle=fleet.van,
+                              driver=fleet.other_driver)  # fmt: skip
+    with capture(execute=True):
+        services.booking_step(actor=fleet.admin, booking=over, code="refuse", reason="本月额度已用完")
+    assert _inbox(staff) == [("fleet.booking.refuse", over_link)]
+    assert _inbox(fleet.admin) == [("fleet.booking.refer", over_link)] and len(_inbox(head)) == 1

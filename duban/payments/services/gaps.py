@@ -22,7 +22,7 @@ from duban.ledger.models import Item, Ledger
 from duban.ledger.services import item_transition, items_register, ledger_of_year
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit, User
-from duban.payments import access
+from duban.payments import access, notices
 from duban.payments.choices import GAP_MOVES, SUPPLEMENT_SCORING, GapState, SuspensionEnd
 from duban.payments.models import CentreSettings, CreditRecord, Gap, PaymentRequest, RequestDocument, Suspension
 from duban.payments.services.requests import event_write
@@ -100,6 +100,7 @@ def gap_step(
         gap = gap_step(actor=None, gap=gap, code="lapse", at=at)
     if code in ("supply", "waive", "reject"):
         suspension_review(request.unit, at=at)
+    notices.gap_moved(gap, code, actor)
     return gap
 
 

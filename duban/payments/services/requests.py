@@ -20,7 +20,7 @@ from duban.core.uploads import check_scan
 from duban.core.workdays import add_working_days, is_workday, moment
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit, User
-from duban.payments import access
+from duban.payments import access, notices
 from duban.payments.choices import (
     OPEN_GAPS,
     REQUEST_MOVES,
@@ -267,6 +267,7 @@ def request_step(
     event_write(request, actor, step.event, at, before=before, after=request.state, reason=reason.strip(), **extra)
     if code in ("return", "refuse", "withdraw"):
         _close_gaps(request, actor=actor, at=at, why=step.label)
+    notices.request_moved(request, code, actor)
     return request
 
 

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from duban.core.errors import TransitionError
 from duban.core.workdays import add_working_days, on_day
 from duban.ledger.choices import LedgerKind
-from duban.ledger.models import Item
+from duban.ledger.models import Item, Notification
 from duban.payments import access, services
 from duban.payments.choices import CentreRole
 from duban.payments.models import CentrePost, CreditRecord, Gap, PaymentRequest, RequestEvent, Suspension
@@ -312,3 +313,58 @@ def test_a_supplement_that_will_not_do_past_its_date_is_overdue_at_once(personas
     assert gap.state == "overdue" and CreditRecord.objects.filter(gap=gap).exists()
     assert services.item_of(gap).state == "returned"
     assert list(gap.events.values_list("code", flat=True))[-2:] == ["payments.gap.rejected", "payments.gap.overdue"]
+
+
+def _inbox(user) -> list[tuple[str, str]]:
+    """The user's green-channel notices, oldest first: (kind, link)."""
+    found = Notification.objects.filter(user=user, kind__startswith="payments.").order_by("pk")
+    return list(found.values_list("kind", "link"))
+
+
+def test_whoever_acts_next_finds_a_notice_in_the_inbox(personas, centre, django_capture_on_commit_callbacks):
+    capture, staff, head = django_capture_on_commit_callbacks, personas.unit_a_staff, personas.unit_a_head
+    with capture(execute=True):
+        request = submitted(personas, centre)
+    link = reverse("payments:request_detail", args=[request.pk])
+    assert _inbox(centre.clerk) == _inbox(centre.other_clerk) == [("payments.request.submit", link)]
+    assert _inbox(staff) == _inbox(centre.reviewer) == []
+    for user, code, told in [(centre.clerk, "accept", centre.reviewer), (centre.reviewer, "review", centre.approver),
+                             (centre.approver, "approve", centre.cashier)]:  # fmt: skip
+        with capture(execute=True):
+            request = services.request_step(actor=user, request=request, code=code)
+        assert _inbox(told) == [(f"payments.request.{code}", link)]
+        assert (f"payments.request.{code}", link) not in _inbox(user)
+    with capture(execute=True), pytest.raises(PermissionDenied):  # refused: no notice
+        services.request_step(actor=centre.approver, request=request, code="pay", paid_on=timezone.localdate(),
+                              voucher="GK2026-000118")  # fmt: skip
+    assert Notification.objects.filter(kind__startswith="payments.").count() == 5
+    with capture(execute=True):
+        services.request_step(actor=centre.cashier, request=request, code="pay", paid_on=timezone.localdate(),
+                              voucher="GK2026-000118")  # fmt: skip
+    assert _inbox(staff) == [("payments.request.pay", link)] and _inbox(head) == []
+
+    Notification.objects.all().delete()
+    returned = submitted(personas, centre, invoice_ref="44031235")
+    with capture(execute=True):
+        returned = services.request_step(actor=centre.clerk, request=returned, code="return", reason="合同扫描件不清晰")
+    link = reverse("payments:request_detail", args=[returned.pk])
+    assert _inbox(staff) == _inbox(head) == [("payments.request.return", link)]
+    assert _inbox(centre.clerk) == _inbox(centre.other_clerk) == []
+
+    Notification.objects.all().delete()
+    with capture(execute=True):
+        request = deferred(personas, centre, invoice_ref="44031236")
+    link = reverse("payments:request_detail", args=[request.pk])
+    assert _inbox(head) == [("payments.request.defer", link)] and _inbox(staff) == []
+    assert _inbox(centre.reviewer) == [("payments.request.commit", link)]
+    gap = request.gaps.get(document_type__code="invoice")
+    Notification.objects.all().delete()
+    with capture(execute=True):
+        gap = services.gap_step(actor=staff, gap=gap, code="supply", upload=pdf("发票.pdf"))
+    assert _inbox(centre.clerk) == _inbox(centre.other_clerk) == [("payments.gap.supply", link)]
+    with capture(execute=True), pytest.raises(PermissionDenied):  # refused: no notice
+        services.gap_step(actor=staff, gap=gap, code="reject", reason="发票抬头不符")
+    with capture(execute=True):
+        services.gap_step(actor=centre.clerk, gap=gap, code="reject", reason="发票抬头不符")
+    assert _inbox(staff) == _inbox(head) == [("payments.gap.reject", link)]
+    assert len(_inbox(centre.clerk)) == 1

@@ -30,7 +30,7 @@ from duban.ledger.services import (
     ledger_of_year,
 )
 from duban.orgs.models import Person, User
-from duban.renewal import access
+from duban.renewal import access, notices
 from duban.renewal.choices import (
     CASE_MOVES,
     RESIDENT_SIDES,
@@ -146,6 +146,7 @@ def case_apply(*, actor: User | None, project: Project, origin: str, claim_type:
     Party.objects.bulk_create(rows)
     event_write(project, actor, "renewal.case.applied", at, case=case, after=case.state,
                 parties=len(rows), origin=origin)  # fmt: skip
+    notices.case_moved(case, "applied", actor)
     return case
 
 
@@ -198,6 +199,7 @@ def case_step(
     case.save()
     event_write(case.project, actor, step.event, at, case=case, before=before, after=case.state,
                 reason=reason.strip(), **extra)  # fmt: skip
+    notices.case_moved(case, code, actor)
     return case
 
 

@@ -22,7 +22,7 @@ from duban.core.numbering import next_value
 from duban.core.uploads import check_scan
 from duban.core.workdays import moment
 from duban.orgs.models import User
-from duban.renewal import access
+from duban.renewal import access, notices
 from duban.renewal.choices import (
     HOLDS_FUNDS,
     MILESTONE_ORDER,
@@ -245,6 +245,7 @@ def release_apply(*, actor: User | None, account: Account, rule: ReleaseRule, am
     )  # fmt: skip
     event_write(account.project, actor, "renewal.release.applied", at, release=release, after=release.state,
                 amount=str(amount))  # fmt: skip
+    notices.release_moved(release, "applied", actor)
     return release
 
 
@@ -299,4 +300,5 @@ def release_step(*, actor: User | None, release: Release, code: str, reason: str
     release.save()
     event_write(account.project, actor, step.event, at, release=release, before=before, after=release.state,
                 reason=reason.strip(), amount=str(release.amount), **extra)  # fmt: skip
+    notices.release_moved(release, code, actor)
     return release

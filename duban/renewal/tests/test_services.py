@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
 from duban.core.errors import TransitionError
 from duban.core.workdays import add_working_days
-from duban.ledger.models import Item
+from duban.ledger.models import Item, Notification
 from duban.renewal import services
 from duban.renewal.choices import CaseState, PartySide, ProjectKind, ReleaseState
 from duban.renewal.documents import agreement_docx, notice_docx
@@ -324,3 +325,67 @@ def test_milestones_come_with_the_projects_stage_and_demolition_after_signing(bu
         services.milestone_reach(actor=bureau.officer, account=account, milestone="topped_out",
                                  reached_on=timezone.localdate(), evidence=pdf())  # fmt: skip
     assert not Reach.objects.exists()
+
+
+def _inbox(user) -> list[tuple[str, str]]:
+    """The user's urban-renewal notices, oldest first: (kind, link)."""
+    found = Notification.objects.filter(user=user, kind__startswith="renewal.").order_by("pk")
+    return list(found.values_list("kind", "link"))
+
+
+def test_whoever_acts_next_finds_a_notice_in_the_inbox(bureau, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    with capture(execute=True):
+        case = applied(bureau)
+    to_case = reverse("renewal:case_detail", args=[case.pk])
+    assert _inbox(bureau.officer2) == [("renewal.case.applied", to_case)]
+    assert _inbox(bureau.officer) == _inbox(bureau.head) == _inbox(bureau.mediator) == []
+    with capture(execute=True):
+        case = services.case_step(actor=bureau.officer, case=case, code="accept", mediators=bureau.mediators)
+    assert _inbox(bureau.mediator) == [("renewal.case.accept", to_case)] and _inbox(bureau.officer) == []
+    with capture(execute=True), pytest.raises(PermissionDenied):  # refused: no notice
+        services.case_step(actor=bureau.officer, case=case, code="extend", reason="案情复杂")
+    with capture(execute=True):
+        services.case_step(actor=bureau.head, case=case, code="extend", reason="案情复杂，需补充评估")
+    assert _inbox(bureau.officer) == [("renewal.case.extend", to_case)] and _inbox(bureau.head) == []
+
+    account = opened(bureau)
+    services.milestone_reach(actor=bureau.officer, account=account, milestone="topped_out",
+                             reached_on=timezone.localdate(), evidence=pdf())  # fmt: skip
+    rule = _rule(account, "topped_out")
+    Notification.objects.all().delete()
+    with capture(execute=True):
+        small = services.release_apply(actor=bureau.officer, account=account, rule=rule, amount="8000000")
+    to_small = reverse("renewal:account_detail", args=[account.pk]) + f"#release-{small.pk}"
+    assert _inbox(bureau.head) == [("renewal.release.applied", to_small)]
+    assert _inbox(bureau.officer) == _inbox(bureau.district) == []
+    with capture(execute=True):
+        services.release_step(actor=bureau.head, release=small, code="approve")
+    assert _inbox(bureau.officer) == _inbox(bureau.officer2) == [("renewal.release.approve", to_small)]
+    assert _inbox(bureau.district) == [] and len(_inbox(bureau.head)) == 1
+
+    RenewalSettings.objects.update(district_threshold=Decimal("5000000"))
+    Notification.objects.all().delete()
+    with capture(execute=True):
+        big = services.release_apply(actor=bureau.officer2, account=account, rule=rule, amount="6000000")
+        services.release_step(actor=bureau.head, release=big, code="refer")
+    to_big = reverse("renewal:account_detail", args=[account.pk]) + f"#release-{big.pk}"
+    assert _inbox(bureau.district) == [("renewal.release.refer", to_big)]
+    with capture(execute=True):
+        services.release_step(actor=bureau.district, release=big, code="endorse")
+    assert _inbox(bureau.officer) == [("renewal.release.endorse", to_big)]
+    assert _inbox(bureau.officer2) == [("renewal.release.endorse", to_big)]
+
+    refused = services.release_apply(actor=bureau.officer, account=account, rule=rule, amount="1000000")
+    Notification.objects.all().delete()
+    with capture(execute=True), pytest.raises(PermissionDenied):  # refused: no notice
+        services.release_step(actor=bureau.district, release=refused, code="refuse", reason="材料不全")
+    assert not Notification.objects.exists()
+    with capture(execute=True):
+        refused = services.release_step(actor=bureau.head, release=refused, code="refuse", reason="材料不全")
+    to_refused = reverse("renewal:account_detail", args=[account.pk]) + f"#release-{refused.pk}"
+    assert _inbox(bureau.officer) == _inbox(bureau.officer2) == [("renewal.release.refuse", to_refused)]
+    assert _inbox(bureau.head) == _inbox(bureau.district) == []
+    with capture(execute=True), pytest.raises(TransitionError):  # refused: no notice
+        services.release_step(actor=bureau.head, release=refused, code="approve")
+    assert Notification.objects.count() == 2

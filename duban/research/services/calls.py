@@ -15,7 +15,7 @@ from duban.core.history import save_with_history
 from duban.core.numbering import next_value
 from duban.core.workdays import moment
 from duban.orgs.models import Person, Unit, User
-from duban.research import access
+from duban.research import access, notices
 from duban.research.choices import CALL_MOVES, TOPIC_MOVES, CallState, Selection, TopicSource, TopicState
 from duban.research.models import Decision, Project, ResearchSettings, Topic, TopicCall
 from duban.research.services.events import event_write
@@ -51,6 +51,7 @@ def call_step(*, actor: User | None, call: TopicCall, code: str, at=None) -> Top
         call.published_at = at
     call.state = CALL_MOVES[code].target
     save_with_history(call, actor=actor, reason=CALL_MOVES[code].event)
+    notices.call_moved(call, code, actor)
     return call
 
 
@@ -126,6 +127,7 @@ def decision_record(
         _decide(topic, "approve", decision, actor, kind=kind, cap=Decimal(cap))
     for topic, reason in declined.items():
         _decide(topic, "decline", decision, actor, reason=reason)
+    notices.topics_decided(decision, actor)
     return decision
 
 

@@ -20,7 +20,7 @@ from duban.core.workdays import moment
 from duban.orgs import access as org_access
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
-from duban.research import access
+from duban.research import access, notices
 from duban.research.choices import (
     DEFAULT_REVIEW_CRITERIA,
     DEFAULT_SELECTION_CRITERIA,
@@ -67,6 +67,7 @@ def project_setup(*, actor: User | None, project: Project, selection: str, bids_
     project.invited.set(invited if selection != Selection.OPEN else [])
     event_write(project, actor, "research.project.setup", timezone.now(), selection=selection,
                 invited=[unit.name for unit in invited])  # fmt: skip
+    notices.project_set_up(project, actor)
     return project
 
 
@@ -158,6 +159,7 @@ def panel_open(*, actor: User | None, project: Project, stage: str, experts: lis
     for user in dict.fromkeys(experts):
         PanelMember.objects.create(panel=panel, user=user, unit=_expert_body(user))
     event_write(project, actor, "research.panel.opened", at, stage=stage, round=panel.round)
+    notices.panel_opened(panel, actor)
     return panel
 
 
@@ -228,6 +230,7 @@ def panel_publish(*, actor: User | None, panel: Panel, at=None) -> Panel:
                 score=str(panel.score) if panel.score is not None else "", grade=panel.grade)  # fmt: skip
     if panel.stage != Stage.SELECTION:
         review_outcome(panel, actor=actor, at=at)
+    notices.review_published(panel, actor)
     return panel
 
 
@@ -254,4 +257,5 @@ def project_choose(*, actor: User | None, project: Project, at=None) -> Project:
     project.contractor, project.chosen_at, project.state = contractor, at, step.target
     save_with_history(project, actor=actor, reason=step.event)
     event_write(project, actor, step.event, at, before=before, after=project.state, contractor=contractor.name)
+    notices.project_chosen(project, actor)
     return project

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from duban.core.errors import TransitionError
 from duban.ledger.choices import LedgerKind
+from duban.ledger.models import Notification
 from duban.research import access, services
 from duban.research.models import Adoption, Bid, Project, Score, Topic
 from duban.research.tests.conftest import (
@@ -210,3 +212,63 @@ def test_an_adoption_shows_on_the_adopted_reforms_page_through_the_derived_links
     assert "居民议事机制研究报告" in shown.label and counts_built_from([reform]) == {reform.pk: 1}
     with pytest.raises(ValidationError):  # once
         services.adoption_add(actor=world.staff, result=result, kind="reform", target=reform, adopted_on=today())
+
+
+def _inbox(user) -> list[tuple[str, str]]:
+    """The user's research notices, oldest first: (kind, link)."""
+    found = Notification.objects.filter(user=user, kind__startswith="research.").order_by("pk")
+    return list(found.values_list("kind", "link"))
+
+
+def test_whoever_acts_next_finds_a_notice_in_the_inbox(personas, world, django_capture_on_commit_callbacks):
+    capture, staff = django_capture_on_commit_callbacks, world.staff
+    call, topic = call_with_topic(personas, world)
+    other = services.topic_propose(actor=personas.unit_a_head, call=call, unit=personas.unit_a, title="街道议事厅研究",
+                                   why="x", questions="x", expected_use="x", budget=Decimal(100000))  # fmt: skip
+    to_call = reverse("research:call_detail", args=[call.pk])
+    with capture(execute=True), pytest.raises(PermissionDenied):  # refused: no notice
+        services.call_step(actor=personas.unit_a_staff, call=call, code="close")
+    assert not Notification.objects.exists()
+    with capture(execute=True):
+        services.call_step(actor=staff, call=call, code="close")
+    group = [person.user for person in world.members]
+    assert all(_inbox(user) == [("research.call.close", to_call)] for user in group) and _inbox(staff) == []
+    with capture(execute=True):
+        services.decision_record(actor=staff, call=call, held_on=today(), present=world.members[:2],
+                                 approved={topic: ("key", Decimal(250000))},
+                                 declined={other: "与已有课题重复"})  # fmt: skip
+    assert _inbox(personas.unit_a_staff) == [("research.topic.approved", to_call)]
+    assert _inbox(personas.unit_a_head) == [("research.topic.declined", to_call)]
+
+    project = Project.objects.get(topic=topic)
+    to_project = reverse("research:project_detail", args=[project.pk])
+    with capture(execute=True):
+        services.project_setup(actor=staff, project=project, selection="invitation", bids_until=today(),
+                               invited=[world.body, world.other_body])  # fmt: skip
+    assert _inbox(world.applicant) == _inbox(world.other_applicant) == [("research.project.invitation", to_project)]
+    bids = [services.bid_submit(actor=user, project=project, applicant=body, price=Decimal(240000),
+                                lead_researcher="张研究", summary="问卷与访谈", upload=pdf())
+            for user, body in [(world.applicant, world.body), (world.other_applicant, world.other_body)]]  # fmt: skip
+    Project.objects.filter(pk=project.pk).update(bids_until=today() - dt.timedelta(days=1))
+    Notification.objects.all().delete()
+    with capture(execute=True):
+        panel = services.panel_open(actor=staff, project=project, stage="selection", experts=world.experts[1:])
+    to_panel = reverse("research:panel_detail", args=[panel.pk])
+    assert all(_inbox(expert) == [("research.panel.opened", to_panel)] for expert in world.experts[1:])
+    assert _inbox(world.experts[0]) == _inbox(world.applicant) == []
+    for expert in world.experts[1:]:
+        for bid, mark in zip(bids, (90, 70), strict=True):
+            services.score_submit(actor=expert, panel=panel, entry=bid.pk, scores=dict.fromkeys(
+                ("relevance", "method", "team", "budget"), mark))  # fmt: skip
+    with capture(execute=True):
+        services.panel_publish(actor=staff, panel=panel)
+        services.project_choose(actor=staff, project=project)
+    assert _inbox(world.applicant) == [("research.bid.chosen", to_project)]
+    assert _inbox(world.other_applicant) == [("research.bid.not_chosen", to_project)]
+
+    project = sign(world, Project.objects.get(pk=project.pk))
+    Notification.objects.all().delete()
+    with capture(execute=True):
+        reviewed(world, project, "opening", 50)  # 不合格: the deliverable goes back to the contractor
+    assert _inbox(world.applicant) == [("research.review.returned", to_project)]
+    assert _inbox(world.other_applicant) == _inbox(staff) == []

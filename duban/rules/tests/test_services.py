@@ -8,13 +8,16 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
 
 from duban.ledger.choices import ItemState
+from duban.ledger.models import Notification
 from duban.ledger.owners import OwnedItemRefused
 from duban.ledger.services import item_transition
-from duban.rules import services
+from duban.rules import reviews, services
 from duban.rules.choices import ActionKind, ActionStage, RuleKind, RuleScope, RuleStatus
-from duban.rules.models import Rule, RuleAction
+from duban.rules.models import Rule, RuleAction, RuleReview
 from duban.rules.subjects import RuleActionOwner
 from duban.rules.tests.conftest import assigned_and_signed, due, word_file
 
@@ -218,3 +221,47 @@ def test_a_document_over_the_limit_is_refused_whatever_size_it_declares(personas
             effective_on=TODAY(), upload=upload,
         )  # fmt: skip
     assert not Rule.objects.exists()
+
+
+def _inbox(user) -> list[tuple[str, str, int]]:
+    """The user's rules notices, oldest first: (kind, link, item)."""
+    found = Notification.objects.filter(user=user, kind__startswith="rules.").order_by("pk")
+    return list(found.values_list("kind", "link", "item_id"))
+
+
+def test_the_office_finds_a_published_action_or_a_decided_review_in_the_inbox(
+    personas, plan, category, django_capture_on_commit_callbacks
+):
+    capture, staff, office = django_capture_on_commit_callbacks, personas.unit_a_staff, personas.office_admin
+    action = services.action_add(
+        actor=staff, plan=plan, kind=ActionKind.MAKE, title="东门街道公务接待管理制度", rule_kind=RuleKind.SYSTEM,
+        category=category, deadline=due(), summary="审计发现接待无审批，建立制度",
+    )  # fmt: skip
+    assigned_and_signed(personas, action)
+    with capture(execute=True):  # the unit's own steps before publishing tell nobody
+        action = services.action_step(actor=staff, action=action, code="to_deliberation")
+        action = _issue(personas, action)
+    with capture(execute=True), pytest.raises(PermissionDenied):  # refused: no notice
+        services.action_step(actor=personas.unit_b_staff, action=action, code="publish")
+    assert not Notification.objects.filter(kind__startswith="rules.").exists()
+    with capture(execute=True):
+        action = services.action_step(actor=staff, action=action, code="publish")
+    item = action.item
+    assert _inbox(office) == [("rules.action.publish", reverse("ledger:item_detail", args=[item.pk]), item.pk)]
+    assert _inbox(staff) == _inbox(personas.unit_a_head) == []
+
+    # a normative document that lapses in a month: its review opens now
+    effective = reviews._years_after(timezone.localdate(), -5) + dt.timedelta(days=31)
+    services.rule_register(
+        actor=staff, issuing_unit=personas.unit_a, title="东门街道临时占道管理办法", kind=RuleKind.NORMATIVE,
+        scope=RuleScope.PUBLIC, category=category, document_number="罗东规〔2021〕2号", adopted_on=effective,
+        effective_on=effective, text="第一条 ……",
+    )  # fmt: skip
+    reviews.reviews_open()
+    review = RuleReview.objects.get()
+    item_transition(actor=staff, item=review.item, action="acknowledge")
+    with capture(execute=True):
+        reviews.review_decide(actor=staff, review=review, decision="keep", opinion="仍适用")
+    item = review.item
+    assert _inbox(office)[1:] == [("rules.review.decide", reverse("ledger:item_detail", args=[item.pk]), item.pk)]
+    assert _inbox(staff) == []
