@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "duban.research",
     "duban.renewal",
     "duban.contracts",
+    "duban.bulletins",
     "duban.cockpit",
     "duban.portal",
     "duban.demo",

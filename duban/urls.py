@@ -22,6 +22,7 @@ urlpatterns = [
     path("renewal/", include("duban.renewal.urls")),
     path("contracts/", include("duban.contracts.urls")),
     path("cockpit/", include("duban.cockpit.urls")),
+    path("bulletins/", include("duban.bulletins.urls")),
     path("reforms/", include("duban.reforms.urls")),
     path("campaigns/", include("duban.campaigns.urls")),
     path("open311/v2/", include("duban.campaigns.urls_open311")),

@@ -12,28 +12,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from duban.orgs import access as org_access
-from duban.orgs.choices import PositionRole, Role, UnitKind
+from duban.orgs.breakdown import Row, district_roots, rows_under, units_condition
+from duban.orgs.choices import PositionRole, Role
 from duban.orgs.models import LeaderPortfolio, Position, Unit
-
-# Units that are places rather than bodies that lead work: never rows of their own.
-NOT_ROWS = (UnitKind.GRID, UnitKind.COMPOUND, UnitKind.EXTERNAL)
-
-
-@dataclass
-class Row:
-    unit: Unit
-    direct: bool = False  # the unit's own items only (the rows below it show the rest)
-
-    @property
-    def key(self) -> str:
-        return f"{self.unit.pk}{'d' if self.direct else ''}"
-
-    @property
-    def query(self) -> dict:
-        return {"unit": self.unit.pk, **({"direct": "on"} if self.direct else {})}
-
-    def holds(self, path: str) -> bool:
-        return path == self.unit.path if self.direct else path.startswith(self.unit.path)
 
 
 @dataclass
@@ -48,25 +29,9 @@ class Scope:
         """Whether one item list shows the scope's totals (not for a head of several units)."""
         return self.district or bool(self.query)
 
-    def row_of(self, path: str) -> Row | None:
-        """The row a unit (by its path) counts in, or None outside the scope."""
-        return next((row for row in self.rows if row.holds(path)), None)
-
     def units_condition(self, prefix: str = "lead_unit__") -> Q:
-        condition = Q(pk__in=[])
-        for row in self.rows:
-            condition |= Q(**{f"{prefix}path": row.unit.path}) if row.direct else Q(
-                **{f"{prefix}path__startswith": row.unit.path})  # fmt: skip
-        return condition
-
-
-def _rows_under(units: list[Unit]) -> list[Row]:
-    """Each unit's children as rows, and the unit's own items as a row of their own."""
-    rows = []
-    for unit in units:
-        children = list(unit.children.active().exclude(kind__in=NOT_ROWS).order_by("sort_order", "pk"))
-        rows.extend([Row(unit, direct=True)] + [Row(child) for child in children] if children else [Row(unit)])
-    return rows
+        """Records whose unit (`prefix` names it) falls in the scope."""
+        return units_condition(self.rows, prefix)
 
 
 def may_see(user) -> bool:
@@ -91,8 +56,7 @@ def scope_of(user, unit: Unit | None = None) -> Scope:
         raise PermissionDenied(_("The cockpit is for district leaders, the supervising offices and unit heads."))
     person = org_access.person_of(user)
     if kind == "district":
-        roots = list(Unit.objects.roots().active().exclude(kind__in=NOT_ROWS).order_by("sort_order", "pk"))
-        whole = Scope(_("The whole district"), _rows_under(roots), {}, district=True)
+        whole = Scope(_("The whole district"), rows_under(district_roots()), {}, district=True)
     elif kind == "portfolio":
         units = Unit.objects.filter(portfolios__in=LeaderPortfolio.objects.current().filter(leader=person))
         whole = Scope(_("Units in your charge"), [Row(u) for u in units.distinct().order_by("sort_order", "pk")],
@@ -100,10 +64,10 @@ def scope_of(user, unit: Unit | None = None) -> Scope:
     else:
         posts = Position.objects.official().filter(person=person, role=PositionRole.HEAD)
         units = list(Unit.objects.filter(positions__in=posts).distinct().order_by("sort_order", "pk"))
-        whole = Scope(units[0].name if len(units) == 1 else _("Your units"), _rows_under(units),
+        whole = Scope(units[0].name if len(units) == 1 else _("Your units"), rows_under(units),
                       {"unit": units[0].pk} if len(units) == 1 else {})  # fmt: skip
     if unit is None:
         return whole
     if not any(unit.is_within(row.unit) for row in whole.rows if not row.direct):
         raise PermissionDenied(_("This unit is outside what you oversee."))
-    return Scope(unit.name, _rows_under([unit]), {"unit": unit.pk}, district=False)
+    return Scope(unit.name, rows_under([unit]), {"unit": unit.pk}, district=False)

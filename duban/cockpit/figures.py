@@ -13,11 +13,11 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from duban.cockpit.access import Row, Scope
+from duban.cockpit.access import Scope
 from duban.ledger import counts
 from duban.ledger.choices import OPEN_STATES, Light, NoticeLevel
 from duban.ledger.models import Item
-from duban.orgs.models import Unit
+from duban.orgs.breakdown import Row, row_finder
 
 LIGHTS = [Light.RED, Light.YELLOW, Light.GREEN, Light.NONE]
 # The ladder's upper steps a leader asks about: 督查令, 约谈, 通报.
@@ -79,23 +79,13 @@ class LedgerFigures:
         return sum(cell.n for cell in self.light_totals.values())
 
 
-def _unit_paths() -> dict[int, str]:
-    return dict(Unit.objects.values_list("pk", "path"))
-
-
 def _month_end(first: dt.date) -> dt.date:
     return (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
 
 
 def ledger_figures(scope: Scope, today: dt.date) -> LedgerFigures:
     figures = LedgerFigures(rows=scope.rows)
-    paths = _unit_paths()
-    row_of: dict[int, Row | None] = {}
-
-    def row_for(unit_id: int) -> Row | None:
-        if unit_id not in row_of:
-            row_of[unit_id] = scope.row_of(paths.get(unit_id, ""))
-        return row_of[unit_id]
+    row_for = row_finder(scope.rows)
 
     # Open items by row and light.
     found: dict[tuple[str, str], int] = {}

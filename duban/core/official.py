@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -135,11 +136,36 @@ def _mark_size(issuer: str) -> float:
     return max(min(largest, int(fits)), smallest)
 
 
+@dataclass
+class OfficialTable:
+    """A table inside an official document: its caption (附表 line) above, a header row, body rows."""
+
+    caption: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[object]]
+
+
+TABLE_SIZE = 12  # 小四: a table's text
+
+
+def _table(document, table: OfficialTable) -> None:
+    _paragraph(document, table.caption, align=WD_ALIGN_PARAGRAPH.CENTER)
+    grid = document.add_table(rows=1 + len(table.rows), cols=len(table.headers))
+    grid.style = "Table Grid"
+    for r, values in enumerate([table.headers, *table.rows]):
+        for c, value in enumerate(values):
+            cell = grid.cell(r, c)
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(xml_safe("" if value is None else str(value)))
+            _font(run, "黑体" if r == 0 else BODY_FONT, TABLE_SIZE)
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 or c else WD_ALIGN_PARAGRAPH.LEFT
+
+
 def official_docx(
-    *, title: str, number: str, recipient: str, paragraphs: Sequence[str], issuer: str, date: dt.date
+    *, title: str, number: str, recipient: str, paragraphs: Sequence[str | OfficialTable], issuer: str, date: dt.date
 ) -> bytes:
     """An official document as .docx bytes; without a recipient it has no salutation, without a
-    number the red rule follows the issuer's mark directly."""
+    number the red rule follows the issuer's mark directly. A paragraph may be a table."""
     document = Document()
     _page_layout(document)
     document.core_properties.title = xml_safe(title)
@@ -158,6 +184,9 @@ def official_docx(
     if recipient:
         _paragraph(document, f"{recipient}：")
     for text in paragraphs:
+        if isinstance(text, OfficialTable):
+            _table(document, text)
+            continue
         _paragraph(document, text, first_line_indent=2 * BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _paragraph(document)
     signed = chinese_date(date)

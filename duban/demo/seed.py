@@ -9,6 +9,7 @@ from django.db import transaction
 
 from duban.demo import luohu
 from duban.demo.campaign_seed import seed_campaigns
+from duban.demo.bulletins_seed import seed_bulletins
 from duban.demo.contracts_seed import seed_contracts
 from duban.demo.fleet_seed import seed_fleet
 from duban.demo.ledger_seed import seed_ledgers
@@ -215,3 +216,4 @@ def seed_demo(seed: int = 440303) -> None:
     seed_research(rng, logins)
     seed_renewal(rng, logins)
     seed_contracts(rng, logins)
+    seed_bulletins(logins)

@@ -278,13 +278,34 @@ def _contracts_reproduce_the_seed(client):
     assert {"key_nodes", "schedule_bonus"} <= gaps
     assert ContractEvent.objects.filter(code="contracts.version.returned").exists()
     assert KeyNode.objects.filter(days__gt=0).exists() and KeyNode.objects.filter(days__lt=0).exists()
-    open_late = Item.objects.filter(ledger__kind="contract", state="assigned", deadline__lt=timezone.localdate())
+    open_late = Item.objects.filter(ledger__kind="contract", state="in_progress", deadline__lt=timezone.localdate())
     assert open_late.exists()
     settled = Contract.objects.get(state="settled")
     assert contract_services.settlement(settled).net != 0
     client.force_login(User.objects.get(username="builder"))
     page = client.get(reverse("contracts:contractor_detail", args=[settled.contractor_id]))
     assert page.status_code == 200 and len(page.context["rows"]) == 2
+    client.logout()
+
+
+def _cockpit_and_bulletins_show_the_ledger(client):
+    """The secretary's cockpit covers the district, its red lights equal the list behind them; last
+    month's bulletin is issued with its number and the units it names got the 通报 step."""
+    from duban.bulletins.models import Bulletin
+    from duban.ledger.models import Notice
+
+    client.force_login(User.objects.get(username="secretary"))
+    page = client.get(reverse("cockpit:home"))
+    assert page.status_code == 200 and page.context["scope"].district
+    figures = page.context["figures"]
+    assert figures.open_total == Item.objects.open().count()
+    red = figures.light_totals["red"]
+    assert client.get(red.url).context["page"].paginator.count == red.n
+    issued = Bulletin.objects.get(state="issued")
+    assert issued.number.startswith("罗督通〔") and issued.figures["totals"]["finished"] > 0
+    stepped = Notice.objects.filter(level="public_notice", auto_key=f"bulletin:{issued.pk}")
+    assert stepped.exists() == bool(issued.figures["named"])
+    assert Bulletin.objects.filter(state="draft", cadence="weekly").exists()
     client.logout()
 
 
@@ -305,6 +326,7 @@ def test_the_demo_district(rf, client, monkeypatch):
     _research_reproduces_the_seed(client)
     _renewal_reproduces_the_seed(client)
     _contracts_reproduce_the_seed(client)
+    _cockpit_and_bulletins_show_the_ledger(client)
 
     counts = (Unit.objects.count(), Person.objects.count(), Item.objects.count(), ItemEvent.objects.count())
     call_command("demo", stdout=open("/dev/null", "w"))

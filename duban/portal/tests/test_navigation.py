@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 OFFICIAL = [
     "orgs:unit_tree", "ledger:item_list", "rectification:audit_year",
     "reforms:reform_list", "campaigns:campaign_list", "rules:rule_list", "fleet:home",
-    "payments:home", "research:home", "renewal:home", "contracts:home",
+    "payments:home", "research:home", "renewal:home", "contracts:home", "bulletins:home",
 ]  # fmt: skip
 MENUS = {
     "office_admin": {*OFFICIAL, "ledger:inbox", "ledger:queue", "cockpit:home"},

@@ -26,6 +26,17 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // The menu's folded mechanisms close when one clicks elsewhere or presses Escape.
+  const group = document.querySelector(".navgroup");
+  if (group) {
+    document.addEventListener("click", (event) => {
+      if (group.open && !group.contains(event.target)) group.open = false;
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && group.open) group.open = false;
+    });
+  }
+
   // A form sent back with errors may sit far down a long page (a contract's key nodes, a folded
   // section): open what folds it and bring its first error into view, its field focused.
   const error = document.querySelector("form .errorlist");
