@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "duban.contracts",
     "duban.bulletins",
     "duban.cockpit",
+    "duban.opendata",
     "duban.portal",
     "duban.demo",
 ]

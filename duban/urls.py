@@ -23,6 +23,7 @@ urlpatterns = [
     path("contracts/", include("duban.contracts.urls")),
     path("cockpit/", include("duban.cockpit.urls")),
     path("bulletins/", include("duban.bulletins.urls")),
+    path("open-data/", include("duban.opendata.urls")),
     path("reforms/", include("duban.reforms.urls")),
     path("campaigns/", include("duban.campaigns.urls")),
     path("open311/v2/", include("duban.campaigns.urls_open311")),

@@ -12,6 +12,12 @@ class CampaignsConfig(AppConfig):
 
         return [("campaigns:campaign_list", _("Special campaigns"), is_official)]
 
+    def cockpit_tiles(self, scope, today):
+        """The campaigns of the last eight weeks on the leader's cockpit (`duban.cockpit.tiles`)."""
+        from duban.campaigns.cockpit import tiles
+
+        return tiles(scope, today)
+
     def sweep(self) -> str:
         from duban.campaigns.stats import tally_fold
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from duban.campaigns import access
+from duban.campaigns import access, queue
 from duban.campaigns.choices import (
     EVENT_LABELS,
     OPEN_REPORT_STATES,
@@ -207,24 +207,7 @@ def rule_delete(request, pk: int):
 
 def _queue_filters(request, campaign: Campaign):
     reports = campaign.reports.select_related("category", "street", "routed_unit")
-    query = request.GET
-    state = query.get("state", "")
-    if state == "open":
-        reports = reports.filter(state__in=sorted(OPEN_REPORT_STATES))
-    elif state == "overdue":
-        reports = reports.filter(state__in=sorted(OPEN_REPORT_STATES), expected_on__lt=timezone.localdate())
-    elif state in ReportState.values:
-        reports = reports.filter(state=state)
-    for name, field in (("category", "category_id"), ("street", "street_id"), ("unit", "routed_unit_id")):
-        if (number := whole_number(query.get(name))) is not None:
-            reports = reports.filter(**{field: number})
-    if query.get("unrouted"):
-        reports = reports.filter(routed_unit__isnull=True)
-    if (query.get("q") or "").strip():
-        text = query["q"].strip()
-        number = whole_number(text)
-        reports = reports.filter(Q(pk=number) if number is not None else Q(description__contains=text))
-    return reports.order_by("-created_at", "-id")
+    return queue.filtered(reports, request.GET, timezone.localdate()).order_by("-created_at", "-id")
 
 
 @login_required
@@ -255,8 +238,18 @@ def report_queue(request, pk: int):
             id="queue-street",
         ),
         "query": request.GET,
+        "linked": queue.linked_filters(request.GET),
+        "kept": [(name, request.GET[name]) for name in queue.LINKED if request.GET.get(name)],
+        "unlinked": _without(request.GET, ("page", *queue.LINKED)),
     }
     return render(request, "campaigns/report_queue.html", context)
+
+
+def _without(query, names) -> str:
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 def _accept_many(request, campaign: Campaign):

@@ -3,6 +3,7 @@ link to the list behind it; and the wall-screen mode (大屏) for the office."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -69,11 +70,17 @@ def home(request):
     return render(request, "cockpit/home.html", _context(request))
 
 
+def _unlinked(chart: dict) -> dict:
+    return {**chart, "series": [{k: v for k, v in s.items() if k != "links"} for s in chart["series"]]}
+
+
 @login_required
 def screen(request):
     """The wall screen: large type, refreshed every few minutes, unit names and figures only."""
     context = _context(request)
     context["refresh"] = SCREEN_REFRESH_SECONDS
-    chart = context["chart"]
-    context["chart"] = {**chart, "series": [{k: v for k, v in s.items() if k != "links"} for s in chart["series"]]}
+    context["chart"] = _unlinked(context["chart"])
+    for tile in context["tiles"]:  # nothing to click through on a wall
+        tile.figures = [replace(figure, url="") for figure in tile.figures]
+        tile.chart = _unlinked(tile.chart) if tile.chart else None
     return render(request, "cockpit/screen.html", context)

@@ -12,6 +12,12 @@ class ContractsConfig(AppConfig):
 
         return [("contracts:home", _("Construction contracts"), may_use)]
 
+    def cockpit_tiles(self, scope, today):
+        """Contracts in performance, late key nodes, penalties and rewards (see `duban.cockpit.tiles`)."""
+        from duban.contracts.cockpit import tiles
+
+        return tiles(scope, today)
+
     def ledger_owners(self):
         """A contract's key nodes (see `duban.contracts.subjects`)."""
         from duban.contracts.subjects import NodeOwner

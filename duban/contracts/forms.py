@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from duban.contracts.choices import STANDARD_CRITERIA, OwnerKind
-from duban.contracts.models import ClauseItem
+from duban.contracts.choices import STANDARD_CRITERIA, ContractState, OwnerKind
+from duban.contracts.models import ClauseItem, by_nodes
 from duban.core.forms import AmountField, DatePicker
+from duban.orgs.models import Person, Unit
 
 
 class ContractForm(forms.Form):
@@ -156,3 +157,65 @@ class AnalysedForm(forms.Form):
 class AnalysisImportForm(forms.Form):
     file = forms.FileField(label=_("Workbook of contracts (.xlsx, .xls, .ods or .csv)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}))  # fmt: skip
+
+
+# What the cockpit's figures and the contract list's linked filters call the contracts by their key nodes.
+NODE_LABELS = {
+    "overdue": _("With a key node overdue"),
+    "late": _("With a key node reached late"),
+    "penalty": _("With a penalty"),
+    "reward": _("With a reward"),
+}
+
+
+class ContractFilterForm(forms.Form):
+    """The contract list: its state; and filters a figure elsewhere (the cockpit) links it with, named
+    above the list while set: by key nodes (overdue, reached late, owing a penalty, earning a reward),
+    and by owner (a unit and the units below it, or the units in a leader's charge)."""
+
+    LINKED = ("nodes", "outcome", "unit", "portfolio")
+
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("Any state")), *ContractState.choices],
+                              required=False)  # fmt: skip
+    nodes = forms.ChoiceField(choices=[(k, NODE_LABELS[k]) for k in ("overdue", "late")], required=False,
+                              widget=forms.HiddenInput)  # fmt: skip
+    outcome = forms.ChoiceField(choices=[(k, NODE_LABELS[k]) for k in ("penalty", "reward")], required=False,
+                                widget=forms.HiddenInput)  # fmt: skip
+    unit = forms.ModelChoiceField(queryset=Unit.objects.all(), required=False, widget=forms.HiddenInput)
+    portfolio = forms.ModelChoiceField(queryset=Person.objects.leaders(), required=False, widget=forms.HiddenInput)
+
+    def apply(self, contracts, today):
+        if not self.is_bound:
+            return contracts
+        if not self.is_valid():
+            return contracts.none()
+        data = self.cleaned_data
+        if data["state"]:
+            contracts = contracts.filter(state=data["state"])
+        for name in ("nodes", "outcome"):
+            if data[name]:
+                contracts = contracts.filter(by_nodes(data[name], today))
+        if data["unit"]:
+            contracts = contracts.filter(owner__in=Unit.objects.subtree(data["unit"]))
+        if data["portfolio"]:
+            contracts = contracts.filter(owner__in=data["portfolio"].units_in_charge())
+        return contracts
+
+    def linked_names(self) -> list[str]:
+        """The linked filters set (kept when the state changes; removed on request)."""
+        return [name for name in self.LINKED if self.data.get(name)]
+
+    def shown(self) -> list[tuple[str, str]]:
+        """The linked filters set, as (label, value) to show above the list."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        data, shown = self.cleaned_data, []
+        for name in ("nodes", "outcome"):
+            if data[name]:
+                shown.append((str(NODE_LABELS[data[name]]), ""))
+        if data["unit"]:
+            shown.append((str(pgettext_lazy("construction contract", "Owner, with the units below it")),
+                          data["unit"].name))  # fmt: skip
+        if data["portfolio"]:
+            shown.append((str(_("Units in the charge of")), data["portfolio"].name))
+        return shown

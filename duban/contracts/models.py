@@ -5,6 +5,7 @@ analysis of existing contracts against the clause checklist."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from duban.orgs.models import Unit
 
 USER = settings.AUTH_USER_MODEL
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
@@ -262,3 +264,33 @@ class AnalysedContract(BaseModel):
 
     def __str__(self) -> str:
         return self.project
+
+
+# Contracts by their key nodes, as the cockpit counts them and the contract list filters them.
+NODE_CONDITIONS = ("overdue", "late", "penalty", "reward")
+
+
+def node_condition(which: str, today: dt.date) -> Q:
+    """Key nodes not reached past their planned date ("overdue"), reached after it ("late"), owing a
+    penalty ("penalty") or earning a reward ("reward")."""
+    return {
+        "overdue": Q(actual_on=None, planned_on__lt=today),
+        "late": Q(actual_on__gt=models.F("planned_on")),
+        "penalty": Q(outcome__lt=0),
+        "reward": Q(outcome__gt=0),
+    }[which]
+
+
+def by_nodes(which: str, today: dt.date) -> Q:
+    """Contracts with such a key node (`node_condition`)."""
+    return Q(pk__in=KeyNode.objects.filter(node_condition(which, today)).values("contract"))
+
+
+def node_totals(contracts) -> dict[str, Decimal]:
+    """The rewards earned and the penalties owed so far by the contracts' key nodes (both positive;
+    before the rating gates the reward at settlement)."""
+    found = KeyNode.objects.filter(contract__in=contracts).aggregate(
+        rewards=models.Sum("outcome", filter=Q(outcome__gt=0)),
+        penalties=models.Sum("outcome", filter=Q(outcome__lt=0)),
+    )
+    return {"rewards": found["rewards"] or ZERO, "penalties": -(found["penalties"] or ZERO)}

@@ -26,6 +26,7 @@ from duban.contracts.forms import (
     AnalysedForm,
     AnalysisImportForm,
     AnswerForm,
+    ContractFilterForm,
     ContractForm,
     NodeForm,
     RatingForm,
@@ -33,7 +34,15 @@ from duban.contracts.forms import (
     TemplateForm,
     VersionForm,
 )
-from duban.contracts.models import ContractEvent, Contractor, KeyNode, Rating, Template, TemplateVersion
+from duban.contracts.models import (
+    ContractEvent,
+    Contractor,
+    KeyNode,
+    Rating,
+    Template,
+    TemplateVersion,
+    node_totals,
+)
 from duban.contracts.services.analysis_import import LABELS, REQUIRED
 from duban.contracts.services.analysis_import import MAX_BYTES as MAX_IMPORT_BYTES
 from duban.core.exports import Column, amount, xlsx_sheets_response
@@ -50,13 +59,28 @@ def _issued(template: Template | None) -> TemplateVersion | None:
     return template.versions.filter(state=VersionState.ISSUED).first() if template else None
 
 
+def _without(query, names) -> str:
+    """The query string without `names` (the list with its linked filters removed)."""
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
 @login_required
 def home(request):
+    """The contracts the reader may see, by state; filtered as a figure elsewhere (the cockpit) links it."""
     access.require_use(request.user)
-    found = access.contracts_for(request.user).select_related("owner", "contractor").order_by("-starts_on", "pk")
+    form = ContractFilterForm(request.GET or None)
+    found = form.apply(access.contracts_for(request.user), timezone.localdate())
     template = Template.objects.order_by("pk").first()
+    linked = form.linked_names()
     context = {
-        "page": CappedPaginator(found, 50).get_page(request.GET.get("page")),
+        "page": CappedPaginator(found.select_related("owner", "contractor").order_by("-starts_on", "pk"),
+                                50).get_page(request.GET.get("page")),
+        "form": form, "totals": node_totals(found),
+        "linked": form.shown(), "linked_params": [(name, request.GET[name]) for name in linked],
+        "unlinked": _without(request.GET, [*linked, "page"]),
         "template": template, "issued": _issued(template),
         "may_sign": access.signs(request.user) and _issued(template) is not None,
         "oversees": access.oversees(request.user),

@@ -8,8 +8,8 @@ import random
 from django.db import transaction
 
 from duban.demo import luohu
-from duban.demo.campaign_seed import seed_campaigns
 from duban.demo.bulletins_seed import seed_bulletins
+from duban.demo.campaign_seed import seed_campaigns
 from duban.demo.contracts_seed import seed_contracts
 from duban.demo.fleet_seed import seed_fleet
 from duban.demo.ledger_seed import seed_ledgers

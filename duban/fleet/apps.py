@@ -12,6 +12,12 @@ class FleetConfig(AppConfig):
 
         return [("fleet:home", _("Official cars"), may_use_platform)]
 
+    def cockpit_tiles(self, scope, today):
+        """The car platform's tile on the cockpit (see `duban.fleet.cockpit`)."""
+        from duban.fleet.cockpit import tiles
+
+        return tiles(scope, today)
+
     def ledger_owners(self):
         """A car's upkeep items: inspection and insurance (see `duban.fleet.upkeep`)."""
         from duban.fleet.subjects import VehicleOwner

@@ -20,10 +20,19 @@ from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.fleet import access, availability, services, summary
 from duban.fleet.choices import BOOKING_MOVES, EVENT_LABELS, OPEN_STATES, VEHICLE_MOVES, BookingState
-from duban.fleet.forms import BookingForm, DepartForm, DispatchForm, RateForm, ReasonForm, ReturnForm, SettlementForm
+from duban.fleet.forms import (
+    BookingForm,
+    DepartForm,
+    DispatchForm,
+    RateForm,
+    ReasonForm,
+    ReturnForm,
+    SettlementForm,
+)
 from duban.fleet.models import Booking, Receipt, Settlement, Vehicle
 from duban.ledger.models import Item
 from duban.orgs import access as org_access
+from duban.orgs.filters import UnitsFilterForm
 from duban.orgs.models import Unit
 
 PAGE_SIZE = 50
@@ -360,11 +369,20 @@ def utilisation(request):
     first = _month(request.GET.get("from")) or (last - dt.timedelta(days=335)).replace(day=1)  # twelve months
     if first > last:
         first, last = last, first
-    figures = summary.utilisation(first, last)
+    narrowing = UnitsFilterForm(request.GET)  # the units a figure elsewhere (the cockpit) links with
+    figures = summary.utilisation(first, last, units=narrowing.units())
     if request.GET.get("format") == "xlsx":
         return _utilisation_xlsx(figures)
+    kept = narrowing.kept()
+    unlinked = request.GET.copy()
+    for name, _value in kept:
+        unlinked.pop(name, None)
     context = {
         "figures": figures,
+        "linked": narrowing.shown(),
+        "car_idle": not figures.narrowed,
+        "kept": kept,
+        "unlinked": unlinked.urlencode(),
         "chart": {
             "labels": [row.label for row in figures.months],
             "series": [{"name": str(_("Trips")), "values": [row.trips for row in figures.months]}],
@@ -392,7 +410,7 @@ def _utilisation_xlsx(figures):
         f"{title}.xlsx",
         [
             (_("By car"), [_("Car"), _("Pool"), _("Idle share (%)"), *common],
-             rows(figures.cars, lambda r: [r.key.get_pool_display(), round((r.idle or 0) * 100)])),
+             rows(figures.cars, lambda r: [r.key.get_pool_display(), None if r.idle is None else round(r.idle * 100)])),
             (_("By unit"), [_("Unit"), *common], rows(figures.units, lambda r: [])),
             (_("By month"), [_("Month"), *common], rows(figures.months, lambda r: [])),
         ],

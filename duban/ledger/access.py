@@ -24,7 +24,7 @@ from duban.ledger.choices import Actor
 from duban.ledger.models import Item, Ledger
 from duban.orgs import access as org_access
 from duban.orgs.choices import Role
-from duban.orgs.models import LeaderPortfolio, Unit
+from duban.orgs.models import Unit
 
 
 def _own_roots(user) -> list[Unit]:
@@ -131,10 +131,7 @@ def visible_items(user):
         condition |= Q(lead_unit__in=units) | Q(co_units__unit__in=units) | Q(ledger__owner_unit__in=units)
     if Role.DISTRICT_LEADER in roles:
         person = org_access.person_of(user)
-        covered = Unit.objects.subtrees(
-            Unit.objects.filter(portfolios__in=LeaderPortfolio.objects.current().filter(leader=person))
-        )
-        condition |= Q(lead_unit__in=covered) | Q(leader=person)
+        condition |= Q(lead_unit__in=person.units_in_charge()) | Q(leader=person)
     if condition == Q(pk__in=[]):
         return Item.objects.none()
     return Item.objects.filter(condition).distinct()

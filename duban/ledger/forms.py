@@ -28,11 +28,6 @@ OPEN = "open"  # the state filter's "any open state"
 LINKED_FILTERS = ("kind", "ladder", "finished", "timely", "direct", "portfolio")
 
 
-def portfolio_units(leader: Person):
-    """The units (and everything under them) in a leader's current portfolios."""
-    return Unit.objects.subtrees(Unit.objects.filter(portfolios__in=leader.portfolios.current()))
-
-
 SORTS = {
     "number": ("ledger_id", "seq"),
     "deadline": ("effective_deadline", "seq"),
@@ -141,7 +136,7 @@ class ItemFilterForm(forms.Form):
         if data["timely"]:
             items = items.timely(data["timely"] == "yes")
         if data["portfolio"]:
-            items = items.filter(lead_unit__in=portfolio_units(data["portfolio"]))
+            items = items.filter(lead_unit__in=data["portfolio"].units_in_charge())
         return items
 
 

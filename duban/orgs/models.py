@@ -188,6 +188,10 @@ class Person(BaseModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
+    def units_in_charge(self):
+        """The units of the person's current portfolios and everything under them (none if not a leader)."""
+        return Unit.objects.subtrees(Unit.objects.filter(portfolios__in=self.portfolios.current()))
+
     def __str__(self) -> str:
         return self.name
 

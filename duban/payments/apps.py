@@ -12,6 +12,12 @@ class PaymentsConfig(AppConfig):
 
         return [("payments:home", _("Treasury payments"), may_use)]
 
+    def cockpit_tiles(self, scope, today):
+        """The green channel's tile on the cockpit (see `duban.payments.cockpit`)."""
+        from duban.payments.cockpit import tiles
+
+        return tiles(scope, today)
+
     def ledger_owners(self):
         """A missing document's supplement item (see `duban.payments.subjects`)."""
         from duban.payments.subjects import GapOwner

@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.forms import DatePicker
-from duban.orgs.models import Unit
+from duban.orgs.models import Person, Unit
 from duban.orgs.pickers import PersonPicker, UnitPicker
 from duban.payments.choices import CentreRole, SupplyForm
 from duban.payments.models import CentreSettings, DocumentType, Fund, PaymentRequest, RequestType
 from duban.payments.services.requests import clean_account, clean_amount
 
 ACCEPT = ".pdf,.ofd,.jpg,.jpeg,.png"
+AT_CENTRE = "centre"  # the list's state filter: any step at the centre
 
 
 class RequestForm(forms.ModelForm):
@@ -144,7 +145,6 @@ class PostForm(forms.Form):
     role = forms.ChoiceField(label=_("Post"), choices=CentreRole.choices)
 
     def __init__(self, *args, **kwargs):
-        from duban.orgs.models import Person
 
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.all()

@@ -5,6 +5,7 @@ record of broken commitments."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -154,6 +155,28 @@ class GreenUnit(BaseModel):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+def year_span(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """The local year as [start, end) moments."""
+    zone = timezone.get_default_timezone()
+    return dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+def paid_in(year: int) -> Q:
+    """Requests recorded as paid in `year` (local time)."""
+    start, end = year_span(year)
+    return Q(state=RequestState.PAID, paid_at__gte=start, paid_at__lt=end)
+
+
+def at_centre() -> Q:
+    """Requests the centre is working on now: submitted and neither paid nor ended."""
+    return Q(state__in=IN_CENTRE)
+
+
+def with_overdue_gaps() -> Q:
+    """Requests with a document to follow (容缺) past its date of supply."""
+    return Q(pk__in=Gap.objects.filter(state=GapState.OVERDUE).values("request_id"))
 
 
 class PaymentRequestQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import DurationField, ExpressionWrapper, F
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -21,6 +22,18 @@ def percentile(values: list[float], share: float) -> float | None:
         return None
     ordered = sorted(values)
     return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+
+
+def median_days_to_pay(paid) -> float | None:
+    """The median days from submission to payment of the paid requests `paid`, to a tenth of a day,
+    as `report` computes it (the nearest rank), with two queries whatever their number."""
+    n = paid.count()
+    if not n:
+        return None
+    elapsed = ExpressionWrapper(F("paid_at") - F("submitted_at"), output_field=DurationField())
+    ranked = paid.annotate(elapsed=elapsed).order_by("elapsed", "pk").values_list("elapsed", flat=True)
+    middle = ranked[max(math.ceil(0.5 * n) - 1, 0)]
+    return round(middle.total_seconds() / 86400, 1)
 
 
 @dataclass

@@ -20,13 +20,15 @@ from duban.core.exports import Column, amount, count, xlsx_sheets_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
-from duban.core.views import year_param
+from duban.core.views import whole_number, year_param
 from duban.orgs import access as org_access
+from duban.orgs.filters import UnitsFilterForm
 from duban.orgs.models import Unit
 from duban.payments import access, services, stats
 from duban.payments.choices import EVENT_LABELS, GAP_MOVES, REQUEST_MOVES, Channel, GapState, RequestState
 from duban.payments.documents import notice_docx
 from duban.payments.forms import (
+    AT_CENTRE,
     CommitForm,
     DeferForm,
     DocumentsForm,
@@ -35,7 +37,7 @@ from duban.payments.forms import (
     RequestForm,
     SupplyUploadForm,
 )
-from duban.payments.models import Gap, PaymentRequest, RequestDocument
+from duban.payments.models import Gap, PaymentRequest, RequestDocument, at_centre, paid_in, with_overdue_gaps
 
 PAGE_SIZE = 50
 GAP_COUNTS = [
@@ -54,7 +56,9 @@ def home(request):
     user = request.user
     found = access.requests_for(user).select_related("unit", "fund")
     filters = {key: request.GET.get(key, "") for key in ("state", "channel", "q")}
-    if filters["state"] in RequestState.values:
+    if filters["state"] == AT_CENTRE:
+        found = found.filter(at_centre())
+    elif filters["state"] in RequestState.values:
         found = found.filter(state=filters["state"])
     if filters["channel"] in Channel.values:
         found = found.filter(channel=filters["channel"])
@@ -63,6 +67,7 @@ def home(request):
         found = found.filter(gaps__state=GapState.SUPPLIED, gaps__confirmed_at__isnull=True).distinct()
     if q := filters["q"].strip():
         found = found.filter(Q(number__icontains=q) | Q(project__icontains=q) | Q(payee_name__icontains=q))
+    found, linked, kept = _linked_filters(request, found)
     waiting = access.requests_for(user).order_by().values("state").annotate(n=Count("pk"))
     counts = {row["state"]: row["n"] for row in waiting}
     queues = [(RequestState(state).label, state, counts.get(state, 0)) for role, state in QUEUES
@@ -84,7 +89,10 @@ def home(request):
     context = {
         "page": CappedPaginator(found.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": filters,
-        "states": RequestState.choices,
+        "linked": linked,
+        "kept": kept,
+        "unlinked": _without(request.GET, [name for name, _value in kept]),
+        "states": [(AT_CENTRE, gettext_lazy("Any step at the centre")), *RequestState.choices],
         "channels": Channel.choices,
         "queues": queues,
         "to_confirm": to_confirm,
@@ -93,6 +101,34 @@ def home(request):
         "may_request": access.may_request(user),
     }
     return render(request, "payments/home.html", context)
+
+
+def _linked_filters(request, found):
+    """The filters a figure elsewhere (the cockpit) links the list with: the year paid, requests with
+    documents to follow overdue, and the requesting units. Returns the requests, the filters set as
+    (label, value) to show above the list, and the (name, value) pairs the filter form keeps."""
+    linked, kept = [], []
+    if (paid := whole_number(request.GET.get("paid"))) and 2000 <= paid <= 2100:
+        found = found.filter(paid_in(paid))
+        linked.append((_("Paid in"), str(paid)))
+        kept.append(("paid", str(paid)))
+    if request.GET.get("gaps") == "overdue":
+        found = found.filter(with_overdue_gaps())
+        linked.append((_("Documents to follow overdue"), ""))
+        kept.append(("gaps", "overdue"))
+    units = UnitsFilterForm(request.GET)
+    if (narrowed := units.units()) is not None:
+        found = found.filter(unit__in=narrowed)
+        linked.extend(units.shown())
+        kept.extend(units.kept())
+    return found, linked, kept
+
+
+def _without(query, names: list[str]) -> str:
+    rest = query.copy()
+    for name in [*names, "page"]:
+        rest.pop(name, None)
+    return rest.urlencode()
 
 
 @login_required

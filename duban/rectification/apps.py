@@ -12,6 +12,12 @@ class RectificationConfig(AppConfig):
 
         return [("rectification:audit_year", _("Audit rectification"), is_official)]
 
+    def cockpit_tiles(self, scope, today):
+        """This year's audit findings on the leader's cockpit (`duban.cockpit.tiles`)."""
+        from duban.rectification.cockpit import tiles
+
+        return tiles(scope, today)
+
     def ledger_owners(self):
         """The subjects this context attaches to ledger items (see `duban.ledger.owners`)."""
         from duban.rectification.subjects import FindingOwner

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from duban.core.forms import DatePicker
 from duban.ledger.choices import LedgerKind, RectificationType
 from duban.ledger.models import Ledger
-from duban.orgs.models import Unit
+from duban.orgs.models import Person, Unit
 from duban.orgs.pickers import UnitPicker
+from duban.rectification.choices import FindingStatus
 from duban.rectification.models import AuditFinding, AuditProject, CoveragePlan
 
 DATE = DatePicker()
@@ -91,3 +92,64 @@ class CoverageForm(forms.Form):
             kind__in=["community", "compound", "grid", "external"]
         )
         self.fields["years"].choices = [(year, year) for year in years]
+
+
+class FindingFilterForm(forms.Form):
+    """The audit year page's filters. `unit`, `direct` and `portfolio` read as on the ledger's item
+    list (a unit and everything under it; the unit's own only; the units in a leader's charge), so
+    the cockpit's figures link here with the query they link the item list with."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *FindingStatus.choices],
+                               required=False)  # fmt: skip
+    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), required=False,
+                                  widget=UnitPicker)  # fmt: skip
+    # Filters a figure elsewhere (the cockpit) links with; shown above the findings while set.
+    direct = forms.BooleanField(label=_("The unit's own findings only, not those of the units under it"),
+                                required=False, widget=forms.HiddenInput)  # fmt: skip
+    portfolio = forms.ModelChoiceField(label=_("Units in the charge of"), queryset=Person.objects.none(),
+                                       required=False, widget=forms.HiddenInput)  # fmt: skip
+
+    LINKED = ("direct", "portfolio")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.active().exclude(kind__in=["grid", "compound"])
+        self.fields["portfolio"].queryset = Person.objects.leaders()
+
+    @property
+    def filtering(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+    def in_scope(self, findings):
+        """The findings of the units the filters name (every status); none when a filter is not understood."""
+        if not self.is_bound:
+            return findings
+        if not self.is_valid():
+            return findings.none()
+        data = self.cleaned_data
+        if data["unit"] and data["direct"]:
+            findings = findings.filter(responsible_unit=data["unit"])
+        elif data["unit"]:
+            findings = findings.filter(responsible_unit__in=Unit.objects.subtree(data["unit"]))
+        if data["portfolio"]:
+            units = Unit.objects.subtrees(Unit.objects.filter(portfolios__in=data["portfolio"].portfolios.current()))
+            findings = findings.filter(responsible_unit__in=units)
+        return findings
+
+    def apply(self, findings, today):
+        """The findings the filters select, each with its `status`."""
+        findings = self.in_scope(findings).with_status(today)
+        if self.is_bound and self.is_valid() and self.cleaned_data["status"]:
+            findings = findings.filter(status=self.cleaned_data["status"])
+        return findings
+
+    def linked_filters(self) -> list[tuple[str, str]]:
+        """The hidden filters set, as (label, value) to show above the findings."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        shown = []
+        if self.cleaned_data["direct"]:
+            shown.append((str(self.fields["direct"].label), ""))
+        if self.cleaned_data["portfolio"]:
+            shown.append((str(self.fields["portfolio"].label), self.cleaned_data["portfolio"].name))
+        return shown

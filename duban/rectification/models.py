@@ -5,14 +5,19 @@ Each finding opens items in that year's audit rectification ledger; the ledger o
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import BaseModel
+from duban.ledger.choices import FINISHED_STATES, OPEN_STATES, ItemState
+from duban.ledger.models import Item
 from duban.orgs.models import Unit
-from duban.rectification.choices import AuditType, FindingType
+from duban.rectification.choices import AuditType, FindingStatus, FindingType
 
 
 class AuditProject(BaseModel):
@@ -43,6 +48,27 @@ class AuditProject(BaseModel):
         return self.name
 
 
+class AuditFindingQuerySet(models.QuerySet):
+    def with_status(self, today: dt.date) -> AuditFindingQuerySet:
+        """`services.finding_status` in SQL: each finding's status (a FindingStatus) as `status`, from
+        its current items (carried-over and cancelled ones left out), so that a page filters and the
+        cockpit counts by it without reading the items."""
+        items = Item.objects.filter(
+            subject_type=ContentType.objects.get_for_model(AuditFinding), subject_id=OuterRef("pk")
+        ).exclude(state__in=[ItemState.CANCELLED, ItemState.CARRIED_OVER])
+        # Open and late: as `Item.overdue_days`, live while open, frozen if a lateness was kept.
+        late = Q(late_days__isnull=True, effective_deadline__lt=today) | Q(late_days__gt=0)
+        return self.annotate(
+            status=Case(
+                When(~Exists(items), then=Value(FindingStatus.NOT_OPENED.value)),
+                When(~Exists(items.exclude(state__in=FINISHED_STATES)), then=Value(FindingStatus.RECTIFIED.value)),
+                When(Exists(items.filter(late, state__in=OPEN_STATES)), then=Value(FindingStatus.NOT_RECTIFIED.value)),
+                default=Value(FindingStatus.ONGOING.value),
+                output_field=models.CharField(),
+            )
+        )
+
+
 class AuditFinding(BaseModel):
     """One problem an audit found, and what its rectification recovered (the rules it built are the
     rules registry's, counted through `duban.core.derived`)."""
@@ -60,6 +86,7 @@ class AuditFinding(BaseModel):
     amount_recovered = models.DecimalField(_("amount recovered (yuan)"), max_digits=14, decimal_places=2, default=0)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    objects = AuditFindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "seq"]

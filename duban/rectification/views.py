@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +25,7 @@ from duban.rectification.choices import FindingStatus
 from duban.rectification.forms import (
     CoverageForm,
     CoveragePlanForm,
+    FindingFilterForm,
     FindingForm,
     OpenItemsForm,
     ProjectForm,
@@ -37,33 +41,51 @@ def _audit_ledger(year: int) -> Ledger | None:
 
 @login_required
 def audit_year(request, year: int | None = None):
-    """A year's audits: projects, findings and where their rectification stands."""
+    """A year's audits: projects, findings and where their rectification stands; filtered by status
+    and by responsible unit (the cockpit's figures link here)."""
     access.require_reader(request.user)
     year = year or timezone.localdate().year
     today = timezone.localdate()
-    projects = list(AuditProject.objects.filter(year=year).select_related("audited_unit").prefetch_related("findings"))
-    findings = [finding for project in projects for finding in project.findings.all()]
-    items = services.items_by_finding(findings)
+    form = FindingFilterForm(request.GET or None)
+    of_year = AuditFinding.objects.filter(project__year=year)
+    found = form.apply(of_year, today).select_related("responsible_unit").order_by("project_id", "seq")
+    by_project = defaultdict(list)
     labels = dict(FindingStatus.choices)
-    sections = []
-    counts = dict.fromkeys(FindingStatus.values, 0)
-    for project in projects:
-        rows = []
-        for finding in project.findings.all():
-            status = services.finding_status(items.get(finding.pk, []), today)
-            counts[status] += 1
-            rows.append({"finding": finding, "status": status, "label": labels[status]})
-        sections.append({"project": project, "rows": rows})
+    for finding in found:
+        by_project[finding.project_id].append({"finding": finding, "status": finding.status,
+                                               "label": labels[finding.status]})  # fmt: skip
+    projects = AuditProject.objects.filter(year=year).select_related("audited_unit")
+    sections = [{"project": p, "rows": by_project[p.pk]} for p in projects if by_project[p.pk] or not form.filtering]
+    counts = dict(form.in_scope(of_year).with_status(today).values_list("status").annotate(n=Count("pk")).order_by())
+    query = request.GET.copy()
+    query.pop("status", None)
+    unlinked = request.GET.copy()
+    for name in FindingFilterForm.LINKED:
+        unlinked.pop(name, None)
     years = sorted(set(AuditProject.objects.values_list("year", flat=True)) | {year}, reverse=True)
     context = {
         "year": year,
         "years": years,
+        "form": form,
         "sections": sections,
-        "totals": [(labels[status], counts[status], status) for status in FindingStatus.values],
+        "totals": [
+            (labels[status], counts.get(status, 0), status, _with(query, status=status))
+            for status in FindingStatus.values
+        ],  # fmt: skip
+        "query": request.GET.urlencode(),
+        "linked": form.linked_filters(),
+        "unlinked": unlinked.urlencode(),
         "ledger": _audit_ledger(year),
         "can_manage": access.can_manage_audits(request.user),
     }
     return render(request, "rectification/audit_year.html", context)
+
+
+def _with(query, **values) -> str:
+    query = query.copy()
+    for name, value in values.items():
+        query[name] = value
+    return query.urlencode()
 
 
 @login_required

@@ -24,6 +24,12 @@ class ReformsConfig(AppConfig):
             ("reforms:my_panels", _("Expert scoring"), scores),
         ]
 
+    def cockpit_tiles(self, scope, today):
+        """The year's reforms on the leader's cockpit (`duban.cockpit.tiles`)."""
+        from duban.reforms.cockpit import tiles
+
+        return tiles(scope, today)
+
     def ledger_owners(self):
         """The subjects this context attaches to ledger items (see `duban.ledger.owners`)."""
         from duban.reforms.subjects import ReformOwner

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.core.transitions import Table, move
 
@@ -10,6 +11,17 @@ class ReformLevel(models.TextChoices):
     MUNICIPAL = "municipal", _("Municipal task assigned to the district")
     KEY = "key", _("District key reform")
     MICRO = "micro", _("Micro-reform")
+
+
+class ReformStage(models.TextChoices):
+    """Where a reform stands, read from its own ledger item (`Reform.item`): not decomposed yet, open
+    within its deadline, open past it, or finished (done or closed). A reform whose item is a draft or
+    cancelled is at none of them."""
+
+    NEW = "new", _("Not decomposed")
+    UNDER_WAY = "under_way", _("Under way, within the deadline")
+    OVERDUE = "overdue", _("Overdue")
+    FINISHED = "finished", pgettext_lazy("reform", "Finished")
 
 
 # Tasks assigned from above: the three-level rule puts them under the leader in charge of the domain.

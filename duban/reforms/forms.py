@@ -13,6 +13,7 @@ from duban.reforms.choices import (
     BonusKind,
     ProposalState,
     ReformLevel,
+    ReformStage,
     Satisfaction,
     ToleranceDecision,
 )
@@ -138,8 +139,61 @@ class DecisionForm(forms.Form):
 
 
 class ReformFilterForm(forms.Form):
+    """The reform list's filters. `unit`, `direct` and `portfolio` read as on the ledger's item list
+    (a unit and everything under it; the unit's own only; the units in a leader's charge), so the
+    cockpit's figures link here with the query they link the item list with."""
+
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     level = forms.ChoiceField(label=_("Level"), choices=[("", _("Any level")), *ReformLevel.choices], required=False)
+    stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any stage")), *ReformStage.choices], required=False)
+    unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False, widget=UnitPicker)
+    rule = forms.BooleanField(label=_("Breaking the three-level responsibility rule"), required=False)
+    # Filters a figure elsewhere (the cockpit) links with; shown above the list while set.
+    direct = forms.BooleanField(label=_("Led by the unit itself, not by the units under it"), required=False,
+                                widget=forms.HiddenInput)  # fmt: skip
+    portfolio = forms.ModelChoiceField(label=_("Units in the charge of"), queryset=Person.objects.none(),
+                                       required=False, widget=forms.HiddenInput)  # fmt: skip
+
+    LINKED = ("direct", "portfolio")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.active().exclude(kind__in=["grid", "compound"])
+        self.fields["portfolio"].queryset = _leaders()
+
+    def apply(self, reforms, today):
+        """The reforms the filters select; none when a filter is not understood."""
+        if not self.is_bound:
+            return reforms
+        if not self.is_valid():
+            return reforms.none()
+        data = self.cleaned_data
+        if data["year"]:
+            reforms = reforms.filter(year=data["year"])
+        if data["level"]:
+            reforms = reforms.filter(level=data["level"])
+        if data["stage"]:
+            reforms = reforms.at_stage(data["stage"], today)
+        if data["unit"] and data["direct"]:
+            reforms = reforms.filter(lead_unit=data["unit"])
+        elif data["unit"]:
+            reforms = reforms.filter(lead_unit__in=Unit.objects.subtree(data["unit"]))
+        if data["portfolio"]:
+            reforms = reforms.filter(lead_unit__in=data["portfolio"].units_in_charge())
+        if data["rule"]:
+            reforms = reforms.breaking_the_rule()
+        return reforms
+
+    def linked_filters(self) -> list[tuple[str, str]]:
+        """The hidden filters set, as (label, value) to show above the list."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        shown = []
+        if self.cleaned_data["direct"]:
+            shown.append((str(self.fields["direct"].label), ""))
+        if self.cleaned_data["portfolio"]:
+            shown.append((str(self.fields["portfolio"].label), self.cleaned_data["portfolio"].name))
+        return shown
 
 
 class PlanApprovalForm(forms.Form):

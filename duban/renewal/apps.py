@@ -12,6 +12,12 @@ class RenewalConfig(AppConfig):
 
         return [("renewal:home", _("Urban renewal"), may_use)]
 
+    def cockpit_tiles(self, scope, today):
+        """Mediation's and the supervised funds' tiles on the cockpit (see `duban.renewal.cockpit`)."""
+        from duban.renewal.cockpit import tiles
+
+        return tiles(scope, today)
+
     def ledger_owners(self):
         """A mediation case's period (see `duban.renewal.subjects`)."""
         from duban.renewal.subjects import CaseOwner

@@ -153,6 +153,8 @@ class ReleaseState(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("release", "Withdrawn")  # 已撤回
 
 
+# A release in these states waits for an approval: the bureau head's, or the district's over its threshold.
+AWAITING_APPROVAL = frozenset({ReleaseState.APPLIED, ReleaseState.REFERRED})
 # A release in these states holds its amount: the account's room and balance count it.
 HOLDS_FUNDS = frozenset({ReleaseState.APPLIED, ReleaseState.REFERRED, ReleaseState.APPROVED, ReleaseState.RELEASED})
 

@@ -25,6 +25,7 @@ from duban.renewal.choices import (
 from duban.renewal.models import RenewalSettings
 
 ACCEPT = ".pdf,.ofd,.jpg,.jpeg,.png"
+AWAITING = "awaiting"  # the releases list's state filter: awaiting the bureau head or the district
 PARTY_ROWS = 4
 
 

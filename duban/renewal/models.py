@@ -148,6 +148,16 @@ class Household(BaseModel):
         return f"{self.label} {self.name}"
 
 
+def settled_in(year: int) -> Q:
+    """Cases settled by a signed agreement in `year` (archived since or not), as the statistics count."""
+    return ~Q(agreement_number="") & Q(ended_on__year=year)
+
+
+def past_period(today) -> Q:
+    """Cases still in mediation after their mediation period (调解期限) ended."""
+    return Q(state=CaseState.MEDIATING, ends_on__lt=today)
+
+
 class MediationCase(BaseModel):
     number = models.CharField(_("number"), max_length=30, unique=True)
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="cases")
@@ -372,6 +382,12 @@ class Reach(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.account} {self.get_milestone_display()}"
+
+
+def released_in(year: int | None = None) -> Q:
+    """Releases transferred (in `year`, by the transfer date, when given)."""
+    released = Q(state=ReleaseState.RELEASED)
+    return released if year is None else released & Q(released_on__year=year)
 
 
 class Release(BaseModel):

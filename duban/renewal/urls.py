@@ -25,6 +25,7 @@ urlpatterns = [
     path("parties/<int:pk>/consent/", views.party_consent, name="party_consent"),
     path("session-documents/<int:pk>/", views.session_document, name="session_document"),
     path("funds/", views.funds, name="funds"),
+    path("funds/releases/", views.releases, name="releases"),
     path("funds/<int:pk>/", views.account_detail, name="account_detail"),
     path("funds/<int:pk>/deposits/", views.deposit_add, name="deposit_add"),
     path("funds/<int:pk>/milestones/", views.reach_add, name="reach_add"),

@@ -12,6 +12,12 @@ class ResearchConfig(AppConfig):
 
         return [("research:home", _("Commissioned research"), may_use)]
 
+    def cockpit_tiles(self, scope, today):
+        """This year's projects and results adopted on the cockpit (see `duban.cockpit.tiles`)."""
+        from duban.research.cockpit import tiles
+
+        return tiles(scope, today)
+
     def ledger_owners(self):
         """A contract's milestones (see `duban.research.subjects`)."""
         from duban.research.subjects import MilestoneOwner

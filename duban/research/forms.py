@@ -7,9 +7,18 @@ from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import DatePicker
 from duban.orgs.choices import UnitKind
-from duban.orgs.models import Person, Unit, User
-from duban.research.choices import REVIEW_STAGES, AdoptionKind, Selection, Stage, TopicKind, TopicSource, Visibility
-from duban.research.models import ResearchSettings, Topic, TopicCall
+from duban.orgs.models import LeaderPortfolio, Person, Unit, User
+from duban.research.choices import (
+    REVIEW_STAGES,
+    AdoptionKind,
+    ProjectState,
+    Selection,
+    Stage,
+    TopicKind,
+    TopicSource,
+    Visibility,
+)
+from duban.research.models import ResearchSettings, Topic, TopicCall, adopted_in
 
 DOCUMENTS = ".pdf,.docx"
 
@@ -212,7 +221,6 @@ class InstructionForm(forms.Form):
     text = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
-        from duban.orgs.models import LeaderPortfolio
 
         super().__init__(*args, **kwargs)
         leaders = LeaderPortfolio.objects.current().values("leader")
@@ -237,3 +245,85 @@ class AdoptionForm(forms.Form):
         kind = self.cleaned_data["kind"]
         pk = self.cleaned_data.get(kind) if kind in (AdoptionKind.REFORM, AdoptionKind.RULE) else None
         return _record("reforms" if kind == AdoptionKind.REFORM else "rules", kind, pk)
+
+
+# What the cockpit's figure and the library's linked filter call the results adopted in a year.
+ADOPTED_LABEL = _("Results adopted in %(year)s")
+
+
+class _LinkedFilters(forms.Form):
+    """Filters a figure elsewhere (the cockpit) links a list with, by the commissioning unit: a unit
+    and the units below it, or the units in a leader's charge. Named above the list while set."""
+
+    LINKED = ("unit", "portfolio")
+    UNIT_FIELD = "topic__unit"  # where the list's records name their commissioning unit
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.all(), required=False, widget=forms.HiddenInput)
+    portfolio = forms.ModelChoiceField(queryset=Person.objects.leaders(), required=False, widget=forms.HiddenInput)
+
+    def apply(self, found):
+        if not self.is_bound:
+            return found
+        if not self.is_valid():
+            return found.none()
+        data = self.cleaned_data
+        if data["unit"]:
+            found = found.filter(**{f"{self.UNIT_FIELD}__in": Unit.objects.subtree(data["unit"])})
+        if data["portfolio"]:
+            found = found.filter(**{f"{self.UNIT_FIELD}__in": data["portfolio"].units_in_charge()})
+        return found
+
+    def linked_names(self) -> list[str]:
+        """The linked filters set (kept when the visible filters change; removed on request)."""
+        return [name for name in self.LINKED if self.data.get(name)]
+
+    def shown(self) -> list[tuple[str, str]]:
+        """The linked filters set, as (label, value) to show above the list."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        shown = []
+        if self.cleaned_data["unit"]:
+            shown.append((str(_("Commissioning unit, with the units below it")), self.cleaned_data["unit"].name))
+        if self.cleaned_data["portfolio"]:
+            shown.append((str(_("Units in the charge of")), self.cleaned_data["portfolio"].name))
+        return shown
+
+
+class ProjectFilterForm(_LinkedFilters):
+    """The project list: the year of the topic call and the state, and the linked filters."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("Any state")), *ProjectState.choices],
+                              required=False)  # fmt: skip
+
+    field_order = ["year", "state"]
+
+    def apply(self, projects):
+        projects = super().apply(projects)
+        if self.is_bound and self.is_valid():
+            if self.cleaned_data["year"]:
+                projects = projects.filter(topic__call__year=self.cleaned_data["year"])
+            if self.cleaned_data["state"]:
+                projects = projects.filter(state=self.cleaned_data["state"])
+        return projects
+
+
+class ResultLinksForm(_LinkedFilters):
+    """The results library's linked filters: results adopted in a year, and the commissioning unit."""
+
+    LINKED = ("adopted", "unit", "portfolio")
+    UNIT_FIELD = "project__topic__unit"
+
+    adopted = forms.IntegerField(min_value=2000, max_value=2100, required=False, widget=forms.HiddenInput)
+
+    def apply(self, results):
+        results = super().apply(results)
+        if self.is_bound and self.is_valid() and self.cleaned_data["adopted"]:
+            results = results.filter(adopted_in(self.cleaned_data["adopted"]))
+        return results
+
+    def shown(self) -> list[tuple[str, str]]:
+        shown = super().shown()
+        if self.is_bound and self.is_valid() and self.cleaned_data["adopted"]:
+            shown.insert(0, (ADOPTED_LABEL % {"year": self.cleaned_data["adopted"]}, ""))
+        return shown

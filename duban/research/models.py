@@ -4,6 +4,7 @@ and the results library with instructions and adoptions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -401,3 +402,9 @@ class ProjectEvent(StepEvent):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.code}"
+
+
+def adopted_in(year: int) -> Q:
+    """Results adopted (成果转化) into a reform, a rule or a decision in `year`, each result once."""
+    adoptions = Adoption.objects.filter(adopted_on__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    return Q(pk__in=adoptions.values("result"))

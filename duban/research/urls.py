@@ -11,6 +11,7 @@ urlpatterns = [
     path("calls/<int:pk>/propose/", views.topic_new, name="topic_new"),
     path("calls/<int:pk>/decide/", views.call_decide, name="call_decide"),
     path("calls/<int:pk>/<str:code>/", views.call_step, name="call_step"),
+    path("projects/", views.project_list, name="project_list"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/<str:what>/", views.project_act, name="project_act"),
     path("milestones/<int:pk>/deliver/", views.milestone_deliver, name="milestone_deliver"),

@@ -43,7 +43,9 @@ from duban.research.forms import (
     InstructionForm,
     PanelForm,
     PayForm,
+    ProjectFilterForm,
     ResultForm,
+    ResultLinksForm,
     ScoreForm,
     SetupForm,
     TopicForm,
@@ -75,6 +77,36 @@ def home(request):
         "open_calls": TopicCall.objects.filter(state=CallState.OPEN) if access.may_propose(user) else [],
     }  # fmt: skip
     return render(request, "research/home.html", context)
+
+
+def _without(query, names) -> str:
+    """The query string without `names` (a list with its linked filters removed)."""
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
+def _linked(request, form) -> dict:
+    """What a list shows of the filters a figure elsewhere (the cockpit) linked it with."""
+    names = form.linked_names()
+    return {"linked": form.shown(), "linked_params": [(name, request.GET[name]) for name in names],
+            "unlinked": _without(request.GET, [*names, "page"])}  # fmt: skip
+
+
+@login_required
+def project_list(request):
+    """Every project the reader may see, by the year of its topic call and its state."""
+    access.require_use(request.user)
+    form = ProjectFilterForm(request.GET or None)
+    found = form.apply(access.projects_for(request.user)).select_related("topic__unit", "contractor")
+    context = {
+        "form": form,
+        "page": CappedPaginator(found.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page")),
+        "oversees": access.oversees(request.user),
+        **_linked(request, form),
+    }
+    return render(request, "research/project_list.html", context)
 
 
 @login_required
@@ -429,12 +461,13 @@ def money_page(request):
 
 def results(request):
     """The results library: every result for officials, the public ones for everyone else."""
-    found = access.results_for(request.user).select_related("project__topic__unit")
+    links = ResultLinksForm(request.GET or None)
+    found = links.apply(access.results_for(request.user)).select_related("project__topic__unit")
     q = request.GET.get("q", "").strip()[:100]
     if q:
         found = found.filter(Q(title__icontains=q) | Q(abstract__icontains=q) | Q(text__icontains=q))
     page = CappedPaginator(found.order_by("-published_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "oversees": access.oversees(request.user)}
+    context = {"page": page, "q": q, "oversees": access.oversees(request.user), **_linked(request, links)}
     return render(request, "research/results.html", context)
 
 

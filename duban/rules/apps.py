@@ -12,6 +12,12 @@ class RulesConfig(AppConfig):
 
         return [("rules:rule_list", _("Rules"), is_official)]
 
+    def cockpit_tiles(self, scope, today):
+        """The registry's tile on the cockpit (see `duban.cockpit.tiles`)."""
+        from duban.rules.cockpit import tiles
+
+        return tiles(scope, today)
+
     def ledger_owners(self):
         """The subjects this context attaches to ledger items (see `duban.ledger.owners`)."""
         from duban.rules.subjects import RuleActionOwner, RuleReviewOwner

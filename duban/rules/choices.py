@@ -126,6 +126,12 @@ class OutreachKind(models.TextChoices):
     ONLINE = "online", _("Online push")  # 线上推送
 
 
+# How a rule changed in a year (立、改、废), as the cockpit counts it and the registry filters it
+# (`models.changed_in`): its first version adopted, a later version adopted, or repealed.
+CHANGES = ("made", "revised", "repealed")
+CHANGE_LABELS = {"made": _("Made in %(year)s"), "revised": _("Revised in %(year)s"),
+                 "repealed": _("Repealed in %(year)s")}  # fmt: skip
+
 # Rules are looked at again every five years (定期清理); one that lapses is looked at before it does.
 REVIEW_YEARS = 5
 REVIEW_AHEAD_DAYS = 90  # a review opens this long before it is due, or before the rule lapses

@@ -6,8 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from duban.core.forms import DatePicker
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Ledger
-from duban.orgs.models import Unit
-from duban.rules.choices import ActionKind, OutreachKind, PlanScheme, ReviewDecision, RuleKind, RuleScope, RuleStatus
+from duban.orgs.models import Person, Unit
+from duban.rules.choices import (
+    CHANGE_LABELS,
+    CHANGES,
+    ActionKind,
+    OutreachKind,
+    PlanScheme,
+    ReviewDecision,
+    RuleKind,
+    RuleScope,
+    RuleStatus,
+)
 from duban.rules.models import Rule, RuleCategory
 
 DATE = DatePicker()
@@ -193,3 +203,55 @@ class OutreachForm(forms.Form):
 class ReviewDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Conclusion"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
     opinion = forms.CharField(label=_("Review opinion"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _year_field() -> forms.IntegerField:
+    return forms.IntegerField(min_value=2000, max_value=2100, required=False, widget=forms.HiddenInput)
+
+
+class RuleLinksForm(forms.Form):
+    """Filters a figure elsewhere (the cockpit) links the registry with: rules made, revised or
+    repealed in a year, under periodic review, of a unit and the units below it, or of the units in a
+    leader's charge. Named above the list while set."""
+
+    made = _year_field()
+    revised = _year_field()
+    repealed = _year_field()
+    review = forms.ChoiceField(choices=[("open", "open")], required=False, widget=forms.HiddenInput)
+    within = forms.ModelChoiceField(queryset=Unit.objects.all(), required=False, widget=forms.HiddenInput)
+    portfolio = forms.ModelChoiceField(queryset=Person.objects.leaders(), required=False, widget=forms.HiddenInput)
+
+    def apply(self, rules):
+        if not self.is_valid():
+            return rules.none()
+        data = self.cleaned_data
+        for how in CHANGES:
+            if data[how]:
+                rules = rules.changed_in(data[how], how)
+        if data["review"]:
+            rules = rules.under_review()
+        if data["within"]:
+            rules = rules.filter(issuing_unit__in=Unit.objects.subtree(data["within"]))
+        if data["portfolio"]:
+            rules = rules.filter(issuing_unit__in=data["portfolio"].units_in_charge())
+        return rules
+
+    def linked_names(self) -> list[str]:
+        """The filters set (to keep them when the visible ones change, or to remove them)."""
+        return [name for name in self.fields if self.data.get(name)]
+
+    def shown(self) -> list[tuple[str, str]]:
+        """The filters set, as (label, value) to show above the list."""
+        if not self.is_valid():
+            return []
+        data, shown = self.cleaned_data, []
+        for how in CHANGES:
+            if data[how]:
+                shown.append((CHANGE_LABELS[how] % {"year": data[how]}, ""))
+        if data["review"]:
+            shown.append((str(_("Under periodic review")), ""))
+        if data["within"]:
+            shown.append((str(_("Unit and the units below it")), data["within"].name))
+        if data["portfolio"]:
+            shown.append((str(_("Units in the charge of")), data["portfolio"].name))
+        return shown

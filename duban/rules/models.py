@@ -3,6 +3,7 @@ plan whose actions are ledger items, and what caused each action (以审促建, 
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import reduce
 from operator import or_
 
@@ -79,6 +80,13 @@ class RuleQuerySet(models.QuerySet):
         # strpos/instr: three times faster than LIKE over long texts on PostgreSQL
         found = {f"_at_{name}": StrIndex(name, Value(query)) for name in Rule.SEARCHED_FIELDS}
         return self.alias(**found).filter(reduce(or_, (Q(**{f"{alias}__gt": 0}) for alias in found)))
+
+    def changed_in(self, year: int, how: str) -> RuleQuerySet:
+        """Rules made, revised or repealed in `year` (`changed_in`)."""
+        return self.filter(changed_in(year, how))
+
+    def under_review(self) -> RuleQuerySet:
+        return self.filter(under_review())
 
 
 class Rule(BaseModel):
@@ -394,3 +402,18 @@ class RuleReview(BaseModel):
     @property
     def item(self) -> Item | None:
         return Item.objects.for_subject(self).order_by("-pk").first()
+
+
+def changed_in(year: int, how: str) -> Q:
+    """Rules made (their first version adopted), revised (a later version adopted) or repealed in `year`."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if how == "repealed":
+        return Q(status=RuleStatus.REPEALED, repealed_on__range=(first, last))
+    versions = RuleVersion.objects.filter(adopted_on__range=(first, last))
+    versions = versions.filter(number=1) if how == "made" else versions.filter(number__gt=1)
+    return Q(pk__in=versions.values("rule"))
+
+
+def under_review() -> Q:
+    """Rules with a periodic review (定期清理) open or awaiting its verification."""
+    return Q(pk__in=RuleReview.objects.filter(state__in=[ReviewState.OPEN, ReviewState.DECIDED]).values("rule"))

@@ -45,6 +45,7 @@ from duban.rules.forms import (
     PlanForm,
     ReviewDecisionForm,
     RuleForm,
+    RuleLinksForm,
 )
 from duban.rules.models import ActionCause, Compilation, Outreach, Rule, RuleCategory, RulePlan, RuleReview, RuleVersion
 from duban.rules.summary import rules_summary
@@ -73,6 +74,9 @@ def rule_list(request):
         rules = rules.filter(kind=chosen["kind"])
     if chosen["q"].strip():
         rules = rules.matching(chosen["q"][:100])
+    links = RuleLinksForm(request.GET)
+    rules = links.apply(rules)
+    linked = links.linked_names()
     units = Unit.objects.filter(pk__in=Rule.objects.values("issuing_unit")).order_by("sort_order", "pk")
     categories = RuleCategory.objects.select_related("unit")
     if unit:
@@ -87,8 +91,19 @@ def rule_list(request):
         "statuses": RuleStatus.choices,
         "kinds": RuleKind.choices,
         "keeps": _kept_units(request.user).exists(),
+        "linked": links.shown(),
+        "linked_params": [(name, request.GET[name]) for name in linked],
+        "unlinked": _without(request.GET, linked + ["page"]),
     }
     return render(request, "rules/rule_list.html", context)
+
+
+def _without(query, names: list[str]) -> str:
+    """The query string without `names` (the list with its linked filters removed)."""
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 @login_required

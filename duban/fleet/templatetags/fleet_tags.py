@@ -10,6 +10,14 @@ def clock(hours: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@register.filter
+def percent(share: float | None) -> str:
+    """0.372 → "37%": the cars' share of their working hours, as the cockpit shows it."""
+    from duban.fleet.summary import percent as as_percent
+
+    return as_percent(share)
+
+
 @register.inclusion_tag("fleet/_tabs.html", takes_context=True)
 def fleet_tabs(context, tab: str = ""):
     """The platform's tabs, each shown to whoever may use its page."""

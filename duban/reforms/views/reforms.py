@@ -28,19 +28,22 @@ PAGE_SIZE = 50
 @login_required
 def reform_list(request):
     access.require_reader(request.user)
-    form = ReformFilterForm(request.GET or None)
-    reforms = Reform.objects.select_related("lead_unit").prefetch_related("lead_leaders", "items")
-    if form.is_valid():
-        if form.cleaned_data["year"]:
-            reforms = reforms.filter(year=form.cleaned_data["year"])
-        if form.cleaned_data["level"]:
-            reforms = reforms.filter(level=form.cleaned_data["level"])
-    year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
+    today = timezone.localdate()
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    form = ReformFilterForm(filters or None)
+    reforms = form.apply(Reform.objects.select_related("lead_unit").prefetch_related("lead_leaders", "items"), today)
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or today.year
+    unlinked = filters.copy()
+    for name in ReformFilterForm.LINKED:
+        unlinked.pop(name, None)
     context = {
         "form": form,
         "page": CappedPaginator(reforms.order_by("-year", "level", "id"), PAGE_SIZE).get_page(request.GET.get("page")),
         "year": year,
         "can_manage": access.can_manage_reforms(request.user),
+        "linked": form.linked_filters(),
+        "unlinked": unlinked.urlencode(),
     }
     return render(request, "reforms/reform_list.html", context)
 

@@ -25,6 +25,7 @@ from duban.renewal.views.funds import (
     reach_evidence,
     release_add,
     release_step,
+    releases,
     statistics,
 )
 from duban.renewal.views.projects import (
@@ -61,6 +62,7 @@ __all__ = [
     "reach_evidence",
     "release_add",
     "release_step",
+    "releases",
     "session_add",
     "session_document",
     "statistics",

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
-from duban.core.views import pk_or_404, submitted
+from duban.core.views import pk_or_404, submitted, whole_number
 from duban.core.workdays import calendar_knows_year
 from duban.renewal import access, services
 from duban.renewal.choices import (
@@ -37,8 +37,8 @@ from duban.renewal.forms import (
     SettleForm,
     TerminateForm,
 )
-from duban.renewal.models import Party, RenewalSettings, SessionDocument
-from duban.renewal.views.common import PAGE_SIZE, stepped, timeline
+from duban.renewal.models import Party, RenewalSettings, SessionDocument, past_period, settled_in
+from duban.renewal.views.common import PAGE_SIZE, in_units, stepped, timeline, without
 
 
 @login_required
@@ -52,14 +52,21 @@ def cases(request):
         found = found.filter(claim_type=filters["claim_type"])
     if request.GET.get("overdue"):
         filters["overdue"] = "1"
-        found = found.filter(state=CaseState.MEDIATING, ends_on__lt=timezone.localdate())
+        found = found.filter(past_period(timezone.localdate()))
     if q := filters["q"].strip():
         found = found.filter(Q(number__icontains=q) | Q(project__name__icontains=q) | Q(parties__name__icontains=q))
         found = found.distinct()
+    linked, kept = [], []  # the filters a figure elsewhere (the cockpit) links with
+    if (year := whole_number(request.GET.get("settled"))) and 2000 <= year <= 2100:
+        found = found.filter(settled_in(year))
+        linked.append((_("Settled by agreement in"), str(year)))
+        kept.append(("settled", str(year)))
+    found = in_units(request, found, "project__street", linked, kept)
     officer = access.sees_contacts(request.user)
     context = {
         "page": CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": filters, "states": CaseState.choices, "claim_types": ClaimType.choices,
+        "linked": linked, "kept": kept, "unlinked": without(request.GET, [name for name, _value in kept]),
         "projects": access.projects_for(request.user).select_related("street").order_by("street__sort_order", "name")
         if officer else [],
     }  # fmt: skip

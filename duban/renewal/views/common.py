@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from duban.core.forms import add_service_errors
+from duban.orgs.filters import UnitsFilterForm
 from duban.renewal.choices import (
     EVENT_LABELS,
 )
@@ -16,6 +17,25 @@ from duban.renewal.forms import (
 )
 
 PAGE_SIZE = 50
+
+
+def in_units(request, found, field: str, linked: list, kept: list):
+    """`found` narrowed to the streets (units) a figure elsewhere (the cockpit) links the list with;
+    the filters set are added to `linked` (label, value) and `kept` (name, value)."""
+    units = UnitsFilterForm(request.GET)
+    if (within := units.units()) is not None:
+        found = found.filter(**{f"{field}__in": within})
+        linked.extend(units.shown())
+        kept.extend(units.kept())
+    return found
+
+
+def without(query, names) -> str:
+    """The query string without `names` (and the page): the link that removes those filters."""
+    rest = query.copy()
+    for name in [*names, "page"]:
+        rest.pop(name, None)
+    return rest.urlencode()
 
 
 def _done(request, label) -> None:

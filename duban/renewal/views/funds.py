@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,15 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duban.core.exports import Column, amount, xlsx_sheets_response
+from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
-from duban.core.views import form_page, submitted, year_param
+from duban.core.views import form_page, submitted, whole_number, year_param
 from duban.renewal import access, services, stats
 from duban.renewal.choices import (
+    AWAITING_APPROVAL,
     RELEASE_MOVES,
     ClaimType,
+    ReleaseState,
     RuleKind,
 )
 from duban.renewal.forms import (
+    AWAITING,
     AccountForm,
     DepositForm,
     ReachForm,
@@ -28,8 +32,8 @@ from duban.renewal.forms import (
     ReleaseForm,
     TransferForm,
 )
-from duban.renewal.models import Reach
-from duban.renewal.views.common import stepped, timeline
+from duban.renewal.models import ZERO, Reach, Release, released_in
+from duban.renewal.views.common import PAGE_SIZE, in_units, stepped, timeline, without
 
 
 @login_required
@@ -47,6 +51,34 @@ def funds(request):
     if request.GET.get("format") == "xlsx":
         return _funds_xlsx(rows)
     return render(request, "renewal/funds.html", context)
+
+
+@login_required
+def releases(request):
+    """Every release the user may see, newest first, with the total of those listed: by state (or any
+    awaiting approval), by the year transferred, and by the project's street (the filters the
+    cockpit's figures link with)."""
+    access.require_use(request.user)
+    found = Release.objects.filter(account__in=access.accounts_for(request.user))
+    state = request.GET.get("state", "")
+    if state == AWAITING:
+        found = found.filter(state__in=AWAITING_APPROVAL)
+    elif state in ReleaseState.values:
+        found = found.filter(state=state)
+    linked, kept = [], []
+    if (year := whole_number(request.GET.get("year"))) and 2000 <= year <= 2100:
+        found = found.filter(released_in(year))
+        linked.append((_("Transferred in"), str(year)))
+        kept.append(("year", str(year)))
+    found = in_units(request, found, "account__project__street", linked, kept)
+    total = found.aggregate(s=Sum("amount"))["s"] or ZERO
+    found = found.select_related("account__project__street", "rule").order_by("-applied_at", "-pk")
+    context = {
+        "page": CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page")), "total": total,
+        "state": state, "states": [(AWAITING, _("Awaiting approval")), *ReleaseState.choices],
+        "linked": linked, "kept": kept, "unlinked": without(request.GET, [name for name, _value in kept]),
+    }  # fmt: skip
+    return render(request, "renewal/releases.html", context)
 
 
 def _funds_xlsx(rows):

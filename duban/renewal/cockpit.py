@@ -1,0 +1,82 @@
+"""Urban renewal on the cockpit (领导驾驶舱): administrative mediation (cases in mediation, those past
+their mediation period, those settled by agreement this year) and the supervised funds (released
+this year and in all, summed from the releases as `/renewal/funds/` sums them, and the releases
+awaiting approval). Everything counts by the project's street; each figure links to the cases list
+or the releases list filtered to exactly the rows behind it (both open to every official and show
+the district's overseers every project, a street's people their own)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from duban.cockpit.tiles import Figure, Tile
+from duban.orgs.filters import UnitsFilterForm
+from duban.renewal.choices import AWAITING_APPROVAL, CaseState, ReleaseState
+from duban.renewal.forms import AWAITING
+from duban.renewal.models import ZERO, MediationCase, Release, past_period, released_in, settled_in
+
+
+def list_query(scope) -> dict | None:
+    """The lists' filters for the scope's streets: none for the whole district; a unit (with the units
+    under it, or itself only) or a leader's portfolio; None when no one list shows them (a head of
+    several units)."""
+    if scope.district:
+        return {}
+    return dict(scope.query) if scope.totals_linked else None
+
+
+def in_scope(scope, found, base: dict | None, field: str):
+    """`found` narrowed to the scope's streets, with the lists' own filter when the figures link to them."""
+    if scope.district:
+        return found
+    units = UnitsFilterForm(base).units() if base else None
+    if units is None:
+        return found.filter(scope.units_condition(f"{field}__"))
+    return found.filter(**{f"{field}__in": units})
+
+
+def yuan(amount) -> str:
+    """An amount as the funds page shows it: thousands grouped, two decimals."""
+    return floatformat(amount or ZERO, "2g")
+
+
+def tiles(scope, today: dt.date) -> list[Tile]:
+    base = list_query(scope)
+    year = today.year
+
+    def figure(label, value, path: str, query: dict, tone: str = "") -> Figure:
+        if base is None:
+            return Figure(str(label), value, tone=tone)
+        return Figure.linked(str(label), value, path, {**base, **query}, tone=tone)
+
+    cases = in_scope(scope, MediationCase.objects.all(), base, "project__street").aggregate(
+        mediating=Count("pk", filter=Q(state=CaseState.MEDIATING)),
+        late=Count("pk", filter=past_period(today)),
+        settled=Count("pk", filter=settled_in(year)),
+    )
+    path = reverse("renewal:cases")
+    mediation = Tile(_("Administrative mediation"), [
+        figure(CaseState.MEDIATING.label, cases["mediating"], path, {"state": CaseState.MEDIATING}),
+        figure(_("Past the mediation period"), cases["late"], path, {"overdue": "1"},
+               tone="bad" if cases["late"] else ""),
+        figure(_("Settled by agreement this year"), cases["settled"], path, {"settled": year}),
+    ])  # fmt: skip
+
+    releases = in_scope(scope, Release.objects.all(), base, "account__project__street").aggregate(
+        this_year=Sum("amount", filter=released_in(year)),
+        in_all=Sum("amount", filter=released_in()),
+        awaiting=Count("pk", filter=Q(state__in=AWAITING_APPROVAL)),
+    )
+    path = reverse("renewal:releases")
+    released = {"state": ReleaseState.RELEASED}
+    funds = Tile(_("Supervised funds"), [
+        figure(_("Released this year (yuan)"), yuan(releases["this_year"]), path, {**released, "year": year}),
+        figure(_("Released in all (yuan)"), yuan(releases["in_all"]), path, released),
+        figure(_("Releases awaiting approval"), releases["awaiting"], path, {"state": AWAITING}),
+    ])  # fmt: skip
+    return [mediation, funds]
