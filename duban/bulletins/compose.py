@@ -24,6 +24,11 @@ def _moment(day: dt.date, end: bool = False) -> dt.datetime:
     return timezone.make_aware(moment)
 
 
+def as_of(ends_on: dt.date) -> dt.date:
+    """The day overdue items are counted on: the period's end, or today while it runs."""
+    return min(ends_on, timezone.localdate())
+
+
 def compose(scope_unit: Unit | None, starts_on: dt.date, ends_on: dt.date) -> dict:
     """{"rows": [{unit, name, direct, assigned, finished, on_time, overdue, red, interviews, rate}],
     "totals": {...}, "first": [names], "last": [names], "named": [unit ids]} — plain data, JSON-ready."""
@@ -46,7 +51,7 @@ def compose(scope_unit: Unit | None, starts_on: dt.date, ends_on: dt.date) -> di
     finished = items.finished_between(starts_on, ends_on)
     add("finished", by_unit(finished))
     add("on_time", by_unit(finished.timely()))
-    add("overdue", by_unit(items.overdue(ends_on)))
+    add("overdue", by_unit(items.overdue(as_of(ends_on))))
     notices = Notice.objects.filter(item__in=items, created_at__gte=since, created_at__lt=until)
     add("red", by_unit(notices.filter(level=NoticeLevel.RED), "item__lead_unit_id"))
     add("interviews", by_unit(notices.filter(level=NoticeLevel.INTERVIEW), "item__lead_unit_id"))
@@ -60,10 +65,10 @@ def compose(scope_unit: Unit | None, starts_on: dt.date, ends_on: dt.date) -> di
     # First: the best on-time rates among the units with nothing overdue.
     rated = [r for r in table if r["rate"] is not None and not r["overdue"]]
     first = sorted(rated, key=lambda r: (-r["rate"], -r["finished"], r["name"]))[:RANKED]
-    # Last: the lowest on-time rates (nothing finished counts as none on time) among the units with
-    # overdue items or late finishes, the most overdue first among equals.
+    # Last: the most items overdue, then the lowest on-time rate (nothing finished counts as none on
+    # time), among the units with overdue items or late finishes.
     lagging = [r for r in table if r not in first and (r["overdue"] or r["finished"] > r["on_time"])]
-    last = sorted(lagging, key=lambda r: (r["rate"] or 0, -r["overdue"], r["name"]))[:RANKED]
+    last = sorted(lagging, key=lambda r: (-r["overdue"], r["rate"] or 0, r["name"]))[:RANKED]
     named = [r for r in last if r["overdue"]]
     return {
         "rows": table, "totals": totals,

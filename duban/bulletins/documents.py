@@ -38,8 +38,12 @@ def summary_paragraphs(bulletin: Bulletin, figures: dict) -> list[str]:
         text.append(f"按期办结率靠后或有逾期事项的单位：{'、'.join(figures['last'])}。")
     if figures["named"]:
         names = "、".join(n["name"] for n in figures["named"])
-        text.append(f"对{names}予以通报，请有关单位于5个工作日内向区委督查室书面说明原因并报送整改措施。")
+        text.append(f"对{names}予以通报，请有关单位于5个工作日内向{bulletin.issuer.name}书面说明原因并报送整改措施。")
     return text
+
+
+def recipient_of(bulletin: Bulletin) -> str:
+    return f"{bulletin.scope_unit.name}及所属各单位" if bulletin.scope_unit else "各街道、区直各单位"
 
 
 def bulletin_docx(bulletin: Bulletin, figures: dict) -> bytes:
@@ -48,5 +52,5 @@ def bulletin_docx(bulletin: Bulletin, figures: dict) -> bytes:
     paragraphs.append(OfficialTable("各单位督办事项办理情况", HEADERS, table_rows(figures)))
     paragraphs += [p for p in bulletin.closing.splitlines() if p.strip()]
     day = timezone.localtime(bulletin.issued_at).date() if bulletin.issued_at else timezone.localdate()
-    return official_docx(title=bulletin.title, number=bulletin.number or "（草稿）", recipient="各街道、区直各单位",
+    return official_docx(title=bulletin.title, number=bulletin.number or "（草稿）", recipient=recipient_of(bulletin),
                          paragraphs=paragraphs, issuer=bulletin.issuer.name, date=day)  # fmt: skip

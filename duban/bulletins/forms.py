@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from duban.bulletins.choices import Cadence
 from duban.bulletins.models import Bulletin
 from duban.core.forms import DatePicker
+from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit
 from duban.orgs.pickers import UnitPicker
 
@@ -20,7 +21,7 @@ class DraftForm(forms.Form):
     )  # fmt: skip
     scope_unit = forms.ModelChoiceField(
         label=pgettext_lazy("bulletin", "Scope"),
-        queryset=Unit.objects.active(),
+        queryset=Unit.objects.active().exclude(kind=UnitKind.EXTERNAL),
         required=False,
         widget=UnitPicker,
         help_text=_("Empty: the whole district."),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from duban.bulletins import access
 from duban.bulletins.choices import BULLETIN_MOVES, BulletinState, Cadence
-from duban.bulletins.compose import compose
+from duban.bulletins.compose import as_of, compose
 from duban.bulletins.models import Bulletin
 from duban.core.history import save_with_history
 from duban.core.numbering import next_value
@@ -108,7 +108,7 @@ def bulletin_step(*, actor: User | None, bulletin: Bulletin, code: str, at=None)
         reason = _("Named in bulletin %(number)s “%(title)s”.") % {"number": bulletin.number, "title": bulletin.title}
         for named in figures["named"]:
             unit = Unit.objects.get(pk=named["unit"])
-            items = Item.objects.overdue(bulletin.ends_on)
+            items = Item.objects.overdue(as_of(bulletin.ends_on))
             items = items.filter(lead_unit=unit) if named["direct"] else items.filter(
                 lead_unit__path__startswith=unit.path)  # fmt: skip
             for item in items.select_related("ledger", "lead_unit").order_by("pk"):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from duban.bulletins import access, services
 from duban.bulletins.choices import BULLETIN_MOVES, BulletinState
-from duban.bulletins.documents import HEADERS, bulletin_docx, table_rows
+from duban.bulletins.documents import HEADERS, bulletin_docx, recipient_of, summary_paragraphs, table_rows
 from duban.bulletins.forms import DraftForm, TextForm
 from duban.core.paginator import CappedPaginator
 from duban.core.text import download_name
@@ -53,6 +53,9 @@ def _page(request, bulletin, form=None, status=200):
     draft = bulletin.state == BulletinState.DRAFT and access.may_write(request.user)
     context = {
         "bulletin": bulletin, "figures": figures, "headers": HEADERS, "rows": table_rows(figures),
+        "opening": [p for p in bulletin.opening.splitlines() if p.strip()],
+        "summary": summary_paragraphs(bulletin, figures),
+        "closing": [p for p in bulletin.closing.splitlines() if p.strip()], "recipient": recipient_of(bulletin),
         "form": form or (TextForm(instance=bulletin) if draft else None),
         "steps": list(BULLETIN_MOVES.available(bulletin.state)) if draft else [],
     }  # fmt: skip
@@ -87,6 +90,13 @@ def bulletin_download(request, pk: int):
 @require_POST
 def bulletin_step(request, pk: int, code: str):
     bulletin = access.get_bulletin_for_user(request.user, pk)
+    if "title" in request.POST and bulletin.state == BulletinState.DRAFT:  # the text as it stands on the page
+        form = TextForm(request.POST, instance=bulletin)
+        if not form.is_valid():
+            return _page(request, bulletin, form, status=400)
+        data = form.cleaned_data
+        services.bulletin_save(actor=request.user, bulletin=bulletin, title=data["title"], opening=data["opening"],
+                               closing=data["closing"])  # fmt: skip
     bulletin = services.bulletin_step(actor=request.user, bulletin=bulletin, code=code)
     messages.success(request, _("Done: %(step)s.") % {"step": BULLETIN_MOVES[code].label})
     return redirect("bulletins:bulletin_detail", pk=bulletin.pk)

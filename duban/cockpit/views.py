@@ -79,7 +79,7 @@ def screen(request):
     """The wall screen: large type, refreshed every few minutes, unit names and figures only."""
     context = _context(request)
     context["refresh"] = SCREEN_REFRESH_SECONDS
-    context["chart"] = _unlinked(context["chart"])
+    context["chart"] = {**_unlinked(context["chart"]), "dark": True}
     for tile in context["tiles"]:  # nothing to click through on a wall
         tile.figures = [replace(figure, url="") for figure in tile.figures]
         tile.chart = _unlinked(tile.chart) if tile.chart else None

@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.campaigns.choices import ReportState
 from duban.campaigns.models import Report
@@ -47,11 +48,20 @@ def _day(value) -> str:
     return value.isoformat()
 
 
+KINDS = {"text": pgettext_lazy("data type", "Text"), "integer": _("Whole number"),
+         "number": pgettext_lazy("data type", "Number"), "date": _("Date (YYYY-MM-DD)"),
+         "boolean": _("True or false")}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
     label: object
-    kind: str  # "text", "integer", "number", "date", "boolean"
+    kind: str  # a key of KINDS
+
+    @property
+    def kind_label(self):
+        return KINDS[self.kind]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 // Small progressive enhancements; every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
-  // Ask before a destructive form is sent (retire, end a position); the server re-checks anyway.
+  // Ask before a destructive form is sent (retire, end a position), or a form is sent by its
+  // destructive button (issuing a bulletin with its text); the server re-checks anyway.
   document.body.addEventListener("submit", (event) => {
-    const question = event.target.getAttribute("data-confirm");
+    const button = event.submitter;
+    const question = (button && button.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
       event.preventDefault();
     }

@@ -14,9 +14,12 @@
     var categories = { type: "category", data: data.labels, inverse: !!data.horizontal,
       axisLabel: { interval: 0, rotate: !data.horizontal && data.labels.length > 6 ? 30 : 0 } };
     var values = { type: "value", minInterval: 1 };
+    var ink = data.dark ? { color: "#e8eef5", fontSize: 14 } : {};
+    categories.axisLabel = Object.assign(categories.axisLabel, ink);
+    values.axisLabel = ink;
     chart.setOption({
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
+      legend: { top: 0, textStyle: ink },
       grid: { left: data.horizontal ? 8 : 48, right: 16, top: 32, bottom: 40, containLabel: !!data.horizontal },
       xAxis: data.horizontal ? values : categories,
       yAxis: data.horizontal ? categories : values,
