@@ -20,6 +20,7 @@ def test_staff_sign_in_browse_the_tree_and_open_a_unit(page, live_server):
     personas = build_personas()
     _sign_in(page, live_server, "unit_a_staff")
 
+    page.click("nav.mainnav >> text=各项机制")  # the mechanisms and the organisation fold under one heading
     page.click("nav.mainnav >> text=组织架构")
     page.wait_for_selector("h1:has-text('组织架构')")
     page.click("a:has-text('东门街道')")
