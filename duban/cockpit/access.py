@@ -29,6 +29,15 @@ class Scope:
         """Whether one item list shows the scope's totals (not for a head of several units)."""
         return self.district or bool(self.query)
 
+    @property
+    def list_query(self) -> dict | None:
+        """A list's filters for the scope's units: none for the whole district; a unit (with the units
+        under it, or itself only) or a leader's portfolio; None when no one list shows them (a head
+        of several units)."""
+        if self.district:
+            return {}
+        return dict(self.query) if self.totals_linked else None
+
     def units_condition(self, prefix: str = "lead_unit__") -> Q:
         """Records whose unit (`prefix` names it) falls in the scope."""
         return units_condition(self.rows, prefix)

@@ -51,3 +51,19 @@ class UnitsFilterForm(forms.Form):
     def kept(self) -> list[tuple[str, str]]:
         """The (name, value) pairs set, for the list's own filter form to keep."""
         return [(name, str(self.data[name])) for name in self.fields if self.data.get(name)]
+
+
+class LinkedUnitsMixin:
+    """For a list's filter form with the hidden `direct` and `portfolio` a figure elsewhere links it
+    with: names them above the list while set."""
+
+    def linked_filters(self) -> list[tuple[str, str]]:
+        """The hidden filters set, as (label, value) to show above the list."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        shown = []
+        if self.cleaned_data["direct"]:
+            shown.append((str(self.fields["direct"].label), ""))
+        if self.cleaned_data["portfolio"]:
+            shown.append((str(self.fields["portfolio"].label), self.cleaned_data["portfolio"].name))
+        return shown

@@ -23,15 +23,6 @@ from duban.payments.stats import median_days_to_pay
 CHANNELS = (Channel.GREEN, Channel.NORMAL)
 
 
-def list_query(scope) -> dict | None:
-    """The list's filters for the scope's units: none for the whole district; a unit (with the units
-    under it, or itself only) or a leader's portfolio; None when no one list shows them (a head of
-    several units)."""
-    if scope.district:
-        return {}
-    return dict(scope.query) if scope.totals_linked else None
-
-
 def in_scope(scope, found, base: dict | None, field: str = "unit"):
     """`found` narrowed to the scope's units, with the list's own filter when the figures link to it."""
     if scope.district:
@@ -43,7 +34,7 @@ def in_scope(scope, found, base: dict | None, field: str = "unit"):
 
 
 def tiles(scope, today: dt.date) -> list[Tile]:
-    base = list_query(scope)
+    base = scope.list_query
     requests = in_scope(scope, PaymentRequest.objects.all(), base)
     year = today.year
     counts = requests.aggregate(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from duban.core.forms import DatePicker
 from duban.ledger.choices import LedgerKind, RectificationType
 from duban.ledger.models import Ledger
+from duban.orgs.filters import LinkedUnitsMixin
 from duban.orgs.models import Person, Unit
 from duban.orgs.pickers import UnitPicker
 from duban.rectification.choices import FindingStatus
@@ -94,7 +95,7 @@ class CoverageForm(forms.Form):
         self.fields["years"].choices = [(year, year) for year in years]
 
 
-class FindingFilterForm(forms.Form):
+class FindingFilterForm(LinkedUnitsMixin, forms.Form):
     """The audit year page's filters. `unit`, `direct` and `portfolio` read as on the ledger's item
     list (a unit and everything under it; the unit's own only; the units in a leader's charge), so
     the cockpit's figures link here with the query they link the item list with."""
@@ -142,14 +143,3 @@ class FindingFilterForm(forms.Form):
         if self.is_bound and self.is_valid() and self.cleaned_data["status"]:
             findings = findings.filter(status=self.cleaned_data["status"])
         return findings
-
-    def linked_filters(self) -> list[tuple[str, str]]:
-        """The hidden filters set, as (label, value) to show above the findings."""
-        if not self.is_bound or not self.is_valid():
-            return []
-        shown = []
-        if self.cleaned_data["direct"]:
-            shown.append((str(self.fields["direct"].label), ""))
-        if self.cleaned_data["portfolio"]:
-            shown.append((str(self.fields["portfolio"].label), self.cleaned_data["portfolio"].name))
-        return shown

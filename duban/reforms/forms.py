@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import DatePicker
+from duban.orgs.filters import LinkedUnitsMixin
 from duban.orgs.models import Domain, Person, Unit, User
 from duban.orgs.pickers import PeoplePicker, PersonPicker, UnitPicker, UnitsPicker
 from duban.reforms.choices import (
@@ -138,7 +139,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReformFilterForm(forms.Form):
+class ReformFilterForm(LinkedUnitsMixin, forms.Form):
     """The reform list's filters. `unit`, `direct` and `portfolio` read as on the ledger's item list
     (a unit and everything under it; the unit's own only; the units in a leader's charge), so the
     cockpit's figures link here with the query they link the item list with."""
@@ -183,17 +184,6 @@ class ReformFilterForm(forms.Form):
         if data["rule"]:
             reforms = reforms.breaking_the_rule()
         return reforms
-
-    def linked_filters(self) -> list[tuple[str, str]]:
-        """The hidden filters set, as (label, value) to show above the list."""
-        if not self.is_bound or not self.is_valid():
-            return []
-        shown = []
-        if self.cleaned_data["direct"]:
-            shown.append((str(self.fields["direct"].label), ""))
-        if self.cleaned_data["portfolio"]:
-            shown.append((str(self.fields["portfolio"].label), self.cleaned_data["portfolio"].name))
-        return shown
 
 
 class PlanApprovalForm(forms.Form):

@@ -21,15 +21,6 @@ from duban.renewal.forms import AWAITING
 from duban.renewal.models import ZERO, MediationCase, Release, past_period, released_in, settled_in
 
 
-def list_query(scope) -> dict | None:
-    """The lists' filters for the scope's streets: none for the whole district; a unit (with the units
-    under it, or itself only) or a leader's portfolio; None when no one list shows them (a head of
-    several units)."""
-    if scope.district:
-        return {}
-    return dict(scope.query) if scope.totals_linked else None
-
-
 def in_scope(scope, found, base: dict | None, field: str):
     """`found` narrowed to the scope's streets, with the lists' own filter when the figures link to them."""
     if scope.district:
@@ -46,7 +37,7 @@ def yuan(amount) -> str:
 
 
 def tiles(scope, today: dt.date) -> list[Tile]:
-    base = list_query(scope)
+    base = scope.list_query
     year = today.year
 
     def figure(label, value, path: str, query: dict, tone: str = "") -> Figure:
