@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from duban.orgs import access as org_access
 from duban.orgs.breakdown import Row, district_roots, rows_under, units_condition
 from duban.orgs.choices import PositionRole, Role
+from duban.orgs.filters import UnitsFilterForm
 from duban.orgs.models import LeaderPortfolio, Position, Unit
 
 
@@ -37,6 +38,17 @@ class Scope:
         if self.district:
             return {}
         return dict(self.query) if self.totals_linked else None
+
+    def narrowed(self, found, field: str = "unit"):
+        """`found` narrowed to the scope's units by `field`, with the lists' own units filter where one
+        list shows them (so a figure and its list count the same records)."""
+        if self.district:
+            return found
+        query = self.list_query
+        units = UnitsFilterForm(query).units() if query else None
+        if units is None:
+            return found.filter(self.units_condition(f"{field}__"))
+        return found.filter(**{f"{field}__in": units})
 
     def units_condition(self, prefix: str = "lead_unit__") -> Q:
         """Records whose unit (`prefix` names it) falls in the scope."""

@@ -18,24 +18,13 @@ from duban.cockpit.tiles import Figure, Tile
 from duban.fleet import summary
 from duban.fleet.choices import BookingState
 from duban.fleet.models import Booking
-from duban.orgs.filters import UnitsFilterForm
 
 AWAITING_APPROVAL = (BookingState.PENDING_APPROVAL, BookingState.PENDING_QUOTA)
 
 
-def in_scope(scope, found, field: str = "unit"):
-    """`found` narrowed to the scope's units, with the pages' own filter where one page shows them."""
-    if scope.district:
-        return found
-    units = UnitsFilterForm(scope.query).units() if scope.totals_linked else None
-    if units is None:
-        return found.filter(scope.units_condition(f"{field}__"))
-    return found.filter(**{f"{field}__in": units})
-
-
 def tiles(scope, today: dt.date) -> list[Tile]:
     month = today.replace(day=1)
-    counts = in_scope(scope, Booking.objects.all()).aggregate(
+    counts = scope.narrowed(Booking.objects.all()).aggregate(
         trips=Count("pk", filter=summary.back_in(month, month)),
         approval=Count("pk", filter=Q(state__in=AWAITING_APPROVAL)),
         dispatch=Count("pk", filter=Q(state=BookingState.PENDING_DISPATCH)),

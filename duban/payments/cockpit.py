@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from duban.cockpit.tiles import Figure, Tile
-from duban.orgs.filters import UnitsFilterForm
 from duban.payments.choices import Channel, RequestState
 from duban.payments.forms import AT_CENTRE
 from duban.payments.models import PaymentRequest, at_centre, paid_in, with_overdue_gaps
@@ -23,19 +22,9 @@ from duban.payments.stats import median_days_to_pay
 CHANNELS = (Channel.GREEN, Channel.NORMAL)
 
 
-def in_scope(scope, found, base: dict | None, field: str = "unit"):
-    """`found` narrowed to the scope's units, with the list's own filter when the figures link to it."""
-    if scope.district:
-        return found
-    units = UnitsFilterForm(base).units() if base else None
-    if units is None:
-        return found.filter(scope.units_condition(f"{field}__"))
-    return found.filter(**{f"{field}__in": units})
-
-
 def tiles(scope, today: dt.date) -> list[Tile]:
     base = scope.list_query
-    requests = in_scope(scope, PaymentRequest.objects.all(), base)
+    requests = scope.narrowed(PaymentRequest.objects.all())
     year = today.year
     counts = requests.aggregate(
         paid=Count("pk", filter=paid_in(year)),

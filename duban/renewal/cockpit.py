@@ -15,20 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from duban.cockpit.tiles import Figure, Tile
-from duban.orgs.filters import UnitsFilterForm
 from duban.renewal.choices import AWAITING_APPROVAL, CaseState, ReleaseState
 from duban.renewal.forms import AWAITING
 from duban.renewal.models import ZERO, MediationCase, Release, past_period, released_in, settled_in
-
-
-def in_scope(scope, found, base: dict | None, field: str):
-    """`found` narrowed to the scope's streets, with the lists' own filter when the figures link to them."""
-    if scope.district:
-        return found
-    units = UnitsFilterForm(base).units() if base else None
-    if units is None:
-        return found.filter(scope.units_condition(f"{field}__"))
-    return found.filter(**{f"{field}__in": units})
 
 
 def yuan(amount) -> str:
@@ -45,7 +34,7 @@ def tiles(scope, today: dt.date) -> list[Tile]:
             return Figure(str(label), value, tone=tone)
         return Figure.linked(str(label), value, path, {**base, **query}, tone=tone)
 
-    cases = in_scope(scope, MediationCase.objects.all(), base, "project__street").aggregate(
+    cases = scope.narrowed(MediationCase.objects.all(), "project__street").aggregate(
         mediating=Count("pk", filter=Q(state=CaseState.MEDIATING)),
         late=Count("pk", filter=past_period(today)),
         settled=Count("pk", filter=settled_in(year)),
@@ -58,7 +47,7 @@ def tiles(scope, today: dt.date) -> list[Tile]:
         figure(_("Settled by agreement this year"), cases["settled"], path, {"settled": year}),
     ])  # fmt: skip
 
-    releases = in_scope(scope, Release.objects.all(), base, "account__project__street").aggregate(
+    releases = scope.narrowed(Release.objects.all(), "account__project__street").aggregate(
         this_year=Sum("amount", filter=released_in(year)),
         in_all=Sum("amount", filter=released_in()),
         awaiting=Count("pk", filter=Q(state__in=AWAITING_APPROVAL)),
