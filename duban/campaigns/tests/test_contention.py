@@ -58,11 +58,18 @@ def test_wrong_codes_beside_open311_posts_never_answer_500(sqlite_only, transact
             return lambda: fetch(base + "/open311/v2/requests.json", data)
 
         calls = [call for n in range(BURST) for call in (wrong_code(destinations[n]), open311_post(n))]
-        answers = all_at_once(calls)
+        first = all_at_once(calls)
+        # On a machine much slower than this one a request may wait out the timeout: it is told
+        # "busy, nothing saved, send again" and, sent again as its Retry-After says, is answered.
+        busy = [n for n, answer in enumerate(first) if answer.status == 503]
+        again = dict(zip(busy, all_at_once([calls[n] for n in busy]), strict=True)) if busy else {}
+        answers = [again.get(n, answer) for n, answer in enumerate(first)]
+    waited = [round(first[n].seconds, 1) for n in busy]
 
     codes, posts = answers[0::2], answers[1::2]
-    assert [a.status for a in answers if a.status >= 500 and a.status != 503] == []
-    assert all(a.headers.get("Retry-After") for a in answers if a.status == 503)
+    assert [a.status for a in first if a.status >= 500 and a.status != 503] == []
+    assert all(a.headers.get("Retry-After") for a in first if a.status == 503)
+    assert len(busy) <= BURST // 10, f"{len(busy)} requests found the site busy, after {waited} s"
     assert [a.status for a in codes] == [200] * BURST
     assert all("验证码错误或已过期" in a.body for a in codes)
     assert [a.status for a in posts] == [201] * BURST
