@@ -115,20 +115,24 @@ class Command(BaseCommand):
             Unit.objects.active().exclude(kind__in=["grid", "compound", "external"]).values_list("pk", flat=True)
         )
         started = time.perf_counter()
-        # A steady state: deadlines 1–24 months ahead, and 1 item in 500 due within a week either side of today.
+        # A steady state: deadlines 1–24 months ahead, and 1 item in 500 due within a week either side of today;
+        # the closed quarter finished over the last two years, one in six of them late.
         _sql(
             """
             INSERT INTO ledger_item (created_at, updated_at, ledger_id, seq, number, title, content, basis_kind,
                 basis_document, category, lead_unit_id, leader_overridden, urgency, deadline, effective_deadline,
                 report_cadence, rectification_type, weight, progress, state, light, assigned_at, start_date,
-                external_id, created_by_id, cancel_reason, search_tokens, extra)
+                external_id, created_by_id, cancel_reason, search_tokens, extra, finished_on, late_days)
             SELECT now(), now(), %(ledger)s, g, '罗基〔' || %(year)s || '〕' || lpad(g::text, 7, '0') || '号',
                 '基准事项' || g, '', 'decision', '', '', (%(units)s::bigint[])[1 + g %% %(n_units)s], false, 'normal',
                 %(today)s::date + (CASE WHEN g %% 500 = 0 THEN (g %% 15) - 7 ELSE 30 + g %% 700 END), %(today)s::date + (CASE WHEN g %% 500 = 0 THEN (g %% 15) - 7 ELSE 30 + g %% 700 END), 'monthly', '', 1,
                 (g * 7) %% 101, (%(states)s::text[])[1 + g %% 8],
                 CASE WHEN (%(states)s::text[])[1 + g %% 8] = 'closed' THEN 'none'
                      WHEN g %% 500 = 0 THEN 'yellow' ELSE 'green' END,
-                now() - interval '400 days', %(today)s::date - 400, 'B-' || g, NULL, '', '', '[]'
+                now() - interval '400 days', %(today)s::date - 400, 'B-' || g, NULL, '', '', '[]',
+                CASE WHEN (%(states)s::text[])[1 + g %% 8] = 'closed' THEN %(today)s::date - g %% 730 END,
+                CASE WHEN (%(states)s::text[])[1 + g %% 8] = 'closed' THEN
+                    CASE WHEN g %% 6 = 0 THEN 1 + g %% 20 ELSE 0 END END
             FROM generate_series(1, %(count)s) AS g
             """,
             {
