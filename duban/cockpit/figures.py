@@ -66,6 +66,8 @@ class LedgerFigures:
     rows: list[Row]
     lights: dict[str, dict[str, Cell]] = field(default_factory=dict)  # row key → light → cell
     light_totals: dict[str, Cell] = field(default_factory=dict)
+    open: dict[str, Cell] = field(default_factory=dict)  # row key → every open item, whatever its light
+    open_all: Cell | None = None
     overdue: dict[str, Cell] = field(default_factory=dict)  # row key → cell
     ladder: dict[str, dict[str, Cell]] = field(default_factory=dict)  # row key → level → cell
     overdue_total: Cell | None = None
@@ -98,9 +100,11 @@ def ledger_figures(scope: Scope, today: dt.date) -> LedgerFigures:
             light: Cell(found.get((row.key, light), 0), {**row.query, "state": "open", "light": light})
             for light in LIGHTS
         }
+        figures.open[row.key] = Cell(sum(c.n for c in figures.lights[row.key].values()), {**row.query, "state": "open"})
     for light in LIGHTS:
         total = sum(figures.lights[row.key][light].n for row in scope.rows)
         figures.light_totals[light] = Cell(total, {**scope.query, "state": "open", "light": light})
+    figures.open_all = Cell(sum(c.n for c in figures.light_totals.values()), {**scope.query, "state": "open"})
 
     # Overdue items and their highest step on the ladder.
     in_scope = Item.objects.filter(scope.units_condition())

@@ -30,7 +30,7 @@ def _context(request) -> dict:
         {
             "row": row,
             "lights": [figures.lights[row.key][light] for light in LIGHTS],
-            "open": sum(cell.n for cell in figures.lights[row.key].values()),
+            "open": figures.open[row.key],
             "overdue": figures.overdue[row.key],
             "ladder": [figures.ladder[row.key][level] for level in LADDER],
             "rates": figures.rates[row.key],
@@ -39,13 +39,13 @@ def _context(request) -> dict:
         for row in scope.rows
     ]
     chart = {
-        "labels": [r["row"].unit.short_name or r["row"].unit.name for r in rows if r["open"]],
+        "labels": [r["row"].unit.short_name or r["row"].unit.name for r in rows if r["open"].n],
         "stacked": True,
         "horizontal": True,
         "series": [
-            {"name": str(Light(light).label), "values": [r["lights"][i].n for r in rows if r["open"]],
+            {"name": str(Light(light).label), "values": [r["lights"][i].n for r in rows if r["open"].n],
              "color": COLOURS[light],
-             "links": [r["lights"][i].url for r in rows if r["open"]]}
+             "links": [r["lights"][i].url for r in rows if r["open"].n]}
             for i, light in enumerate(LIGHTS)
         ],
     }  # fmt: skip

@@ -23,10 +23,12 @@ def work(personas, make_item):
 
 def _cells(figures):
     yield from figures.light_totals.values()
+    yield figures.open_all
     yield figures.overdue_total
     yield from figures.ladder_totals.values()
     for row in figures.rows:
         yield from figures.lights[row.key].values()
+        yield figures.open[row.key]
         yield figures.overdue[row.key]
         yield from figures.ladder[row.key].values()
 
