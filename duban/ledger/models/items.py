@@ -30,6 +30,8 @@ from duban.ledger.models.ledgers import Ledger
 from duban.orgs.models import Person, Unit
 
 USER = settings.AUTH_USER_MODEL
+# A finished item was finished on time: by its deadline, or it had none.
+TIMELY = Q(late_days__lte=0) | Q(late_days__isnull=True)
 
 
 class ItemQuerySet(models.QuerySet):
@@ -53,12 +55,16 @@ class ItemQuerySet(models.QuerySet):
 
     def finished_between(self, first: dt.date, last: dt.date) -> ItemQuerySet:
         """Items done or closed with their work finished from `first` to `last` (inclusive)."""
-        return self.filter(state__in=FINISHED_STATES, finished_on__gte=first, finished_on__lte=last)
+        return self.filter(state__in=sorted(FINISHED_STATES), finished_on__gte=first, finished_on__lte=last)
 
     def timely(self, on_time: bool = True) -> ItemQuerySet:
         """Finished items finished by their deadline (or with none), or, `on_time=False`, after it."""
-        condition = Q(late_days__lte=0) | Q(late_days__isnull=True)
-        return self.filter(condition) if on_time else self.exclude(condition)
+        return self.filter(TIMELY) if on_time else self.exclude(TIMELY)
+
+    @staticmethod
+    def timely_flag() -> models.ExpressionWrapper:
+        """Whether a finished item was finished on time (the `timely` condition), to annotate and group by."""
+        return models.ExpressionWrapper(TIMELY, output_field=models.BooleanField())
 
     def for_subject(self, subject) -> ItemQuerySet:
         """The items about `subject` (`Item.subject`, the one link from an item to what it is about)."""
@@ -216,6 +222,13 @@ class Item(BaseModel):
             # The list's state and light filters, in the list's order.
             models.Index(fields=["state", "ledger", "seq"], name="ledger_item_state_order"),
             models.Index(fields=["light", "ledger", "seq"], name="ledger_item_light_order"),
+            # The cockpit's on-time rate by unit and month, from the index alone (PostgreSQL).
+            models.Index(
+                fields=["finished_on"],
+                include=["lead_unit", "late_days"],
+                name="ledger_item_finished",
+                condition=Q(state__in=sorted(FINISHED_STATES)),
+            ),
         ]
 
     def __str__(self) -> str:

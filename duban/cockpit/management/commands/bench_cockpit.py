@@ -16,11 +16,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from duban.campaigns.management.commands.bench_campaigns import Command as CampaignsBench
+from duban.campaigns.models import Campaign
 from duban.cockpit.figures import MONTHS
 from duban.ledger.choices import FINISHED_STATES, OPEN_STATES, NoticeLevel
 from duban.ledger.management.commands.bench_ledger import Command as LedgerBench
@@ -111,7 +112,13 @@ class Command(BaseCommand):
             for label, user in who:
                 client = Client(SERVER_NAME="localhost")
                 client.force_login(user)
-                with CaptureQueriesContext(connection) as captured:
+                queries: list[str] = []
+
+                def counted(execute, sql, *call, queries=queries):
+                    queries.append(sql)
+                    return execute(sql, *call)
+
+                with connection.execute_wrapper(counted):
                     answer = client.get(path)
                 if answer.status_code != 200:
                     raise CommandError(f"{path} as {label} answered {answer.status_code}")
@@ -120,7 +127,7 @@ class Command(BaseCommand):
                     start = time.perf_counter()
                     client.get(path)
                     seconds.append(time.perf_counter() - start)
-                rows.append((page, label, len(captured), seconds))
+                rows.append((page, label, len(queries), seconds))
         return rows
 
     def _raw(self, runs: int) -> list[float]:
@@ -131,6 +138,7 @@ class Command(BaseCommand):
             first = (first - dt.timedelta(days=1)).replace(day=1)
         monday = today - dt.timedelta(days=today.weekday() + 7 * 7)
         open_states, finished = sorted(OPEN_STATES), sorted(FINISHED_STATES)
+        running = list(Campaign.objects.filter(starts_on__lte=today, ends_on__gte=monday).values_list("pk", flat=True))
         statements = [
             ("SELECT lead_unit_id, light, state, sum(n) FROM (SELECT lead_unit_id, light, state, n FROM ledger_itemcount "
              "UNION ALL SELECT lead_unit_id, light, state, n FROM ledger_itemcountdelta) c GROUP BY 1, 2, 3", []),
@@ -144,11 +152,12 @@ class Command(BaseCommand):
              "FROM ledger_item WHERE state = ANY(%s) AND finished_on >= %s AND finished_on <= %s GROUP BY 1, 2, 3",
              [finished, first, today]),
             ("SELECT campaign_id, date_trunc('week', created_at), count(*) FROM campaigns_report "
-             "WHERE created_at >= %s GROUP BY 1, 2", [monday]),
+             "WHERE campaign_id = ANY(%s) AND created_at >= %s GROUP BY 1, 2", [running, monday]),
             ("SELECT campaign_id, date_trunc('week', closed_at), count(*) FROM campaigns_report "
-             "WHERE state = 'closed' AND closed_at >= %s GROUP BY 1, 2", [monday]),
+             "WHERE campaign_id = ANY(%s) AND state = 'closed' AND closed_at >= %s GROUP BY 1, 2", [running, monday]),
             ("SELECT campaign_id, count(*), count(*) FILTER (WHERE expected_on < %s) FROM campaigns_report "
-             "WHERE state IN ('submitted', 'accepted', 'in_progress', 'fixed') GROUP BY 1", [today]),
+             "WHERE campaign_id = ANY(%s) AND state IN ('submitted', 'accepted', 'in_progress', 'fixed') GROUP BY 1",
+             [today, running]),
         ]  # fmt: skip
         seconds = []
         with connection.cursor() as cursor:

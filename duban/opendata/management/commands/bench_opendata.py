@@ -26,12 +26,14 @@ from duban.campaigns.models import Report
 PROBE = """
 import resource, sys, time
 import django
+import django.conf
 django.setup()
 from django.test import Client
 from django.test.utils import override_settings
 finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 client = Client(SERVER_NAME="localhost")
-client.get("/open-data/")  # the imports and the first queries, before the baseline
+with override_settings(STORAGES={**django.conf.settings.STORAGES, "staticfiles": finders}):
+    client.get("/open-data/")  # the imports and the first queries, before the baseline
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 started = time.perf_counter()
 answer = client.get(sys.argv[1])
@@ -71,7 +73,7 @@ class Command(BaseCommand):
                                 ("problem-reports", "xlsx", public), ("reports-by-month-and-street", "csv", None)):  # fmt: skip
             status, size, seconds, before, peak = self._download(slug, fmt)
             self.stdout.write(
-                f"| {slug}.{fmt} | {rows or '–'} | {size / 2**20:.0f} | {seconds:.1f} | {before} | {peak} |"
+                f"| {slug}.{fmt} | {f'{rows:,}' if rows else '–'} | {size / 2**20:.0f} | {seconds:.1f} | {before} | {peak} |"
             )
 
     def _pages(self, runs: int, public: int) -> list[tuple[str, list[float]]]:
@@ -106,7 +108,9 @@ class Command(BaseCommand):
 
     def _download(self, slug: str, fmt: str) -> tuple[int, int, float, int, int]:
         path = reverse("opendata:dataset_download", args=[slug, fmt])
-        output = subprocess.run([sys.executable, "-c", PROBE, path], capture_output=True, text=True, check=True)
+        output = subprocess.run([sys.executable, "-c", PROBE, path], capture_output=True, text=True, check=False)
+        if output.returncode:
+            raise CommandError(f"downloading {path} failed: {output.stderr[-2000:]}")
         status, size, seconds, before, peak = output.stdout.split()
         if status != "200":
             raise CommandError(f"{path} answered {status}")
