@@ -45,7 +45,7 @@ def compose(scope_unit: Unit | None, starts_on: dt.date, ends_on: dt.date) -> di
                 tally[row.key][column] += n
 
     def by_unit(found, field: str = "lead_unit_id"):
-        return found.order_by().values_list(field).annotate(n=Count("pk"))
+        return found.order_by().values_list(field).annotate(n=Count("*"))
 
     add("assigned", by_unit(items.filter(assigned_at__gte=since, assigned_at__lt=until)))
     finished = items.finished_between(starts_on, ends_on)

@@ -96,7 +96,7 @@ def campaign_new(request):
 @login_required
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
-    counts = dict(campaign.reports.values_list("state").annotate(n=Count("id")).order_by())
+    counts = dict(campaign.reports.values_list("state").annotate(n=Count("*")).order_by())
     context = {
         "campaign": campaign,
         "manages": access.manages(request.user, campaign),
