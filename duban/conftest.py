@@ -45,6 +45,12 @@ def _fresh_cache(request):
 
 
 @pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path):
+    """Each test its own var/ folder (job progress on SQLite is kept there, by job number)."""
+    settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture(autouse=True)
 def _postgres_only(request):
     """Tests marked `postgres` need real concurrency; they run in the PostgreSQL pass of `make test`."""
     if request.node.get_closest_marker("postgres"):

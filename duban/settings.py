@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "duban.renewal",
     "duban.contracts",
     "duban.bulletins",
+    "duban.notifications",
     "duban.cockpit",
     "duban.opendata",
     "duban.portal",
@@ -202,6 +204,18 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "duban@localhost")
+# Notices beyond the inbox (duban/notifications): mail when EMAIL_URL is set; text messages through
+# an SMS gateway and the government work app through its group robot when their webhook URLs are
+# set, else written to the log (the demo).
+# The site's own address, for the links in notices that leave it (https://duban.example.org).
+DUBAN_SITE_URL = env_str("DUBAN_SITE_URL")
+DUBAN_SMS_WEBHOOK_URL = env_str("DUBAN_SMS_WEBHOOK_URL")
+DUBAN_WORKAPP_WEBHOOK_URL = env_str("DUBAN_WORKAPP_WEBHOOK_URL")
+DUBAN_NOTIFICATION_CHANNELS = {
+    "email": "duban.notifications.channels.Email",
+    "sms": "duban.notifications.channels." + ("SMSWebhook" if DUBAN_SMS_WEBHOOK_URL else "ConsoleSMS"),
+    "workapp": "duban.notifications.channels." + ("WorkAppWebhook" if DUBAN_WORKAPP_WEBHOOK_URL else "ConsoleWorkApp"),
+}
 
 # --- language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -230,7 +244,55 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads and generated files: a folder every app host and worker mounts (DUBAN_MEDIA_ROOT, the
+# shared mount of several hosts), or an S3-compatible store (DUBAN_STORAGE=s3; docs/deploy.md).
+MEDIA_ROOT = Path(env_str("DUBAN_MEDIA_ROOT", str(VAR_DIR / "media")))
+if env_str("DUBAN_STORAGE", "files") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DUBAN_S3_BUCKET"),
+            "endpoint_url": env_str("DUBAN_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DUBAN_S3_REGION") or None,
+            "access_key": env_str("DUBAN_S3_ACCESS_KEY"),
+            "secret_key": env_str("DUBAN_S3_SECRET_KEY"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("DUBAN_STORAGE=s3 needs DUBAN_S3_BUCKET (and the endpoint and keys).")
+    if find_spec("storages") is None:
+        raise ImproperlyConfigured("DUBAN_STORAGE=s3 needs the s3 extra: uv sync --extra s3.")
+elif env_str("DUBAN_STORAGE", "files") != "files":
+    raise ImproperlyConfigured("DUBAN_STORAGE is 'files' (the default: MEDIA_ROOT) or 's3'.")
+
+# --- background work ------------------------------------------------------------------------
+# With CELERY_BROKER_URL (redis://… or amqp://… for RabbitMQ) imports, the sweep, notification
+# delivery and the other background work are Celery tasks run by `duban worker`, on the schedule
+# `duban beat` keeps; without it they run as the embedded install always did (an import in a
+# process of its own, the sweep on a timer beside `duban serve`, mail right after the commit).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_TASK_IGNORE_RESULT = True  # a task's outcome is written where it belongs (the job, the delivery)
+CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is delivered again …
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # … and every task may safely run twice (each is idempotent)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Asia/Shanghai"
+# Redis hands an unacknowledged task to another worker after this many seconds: longer than any
+# task runs (an import of 100,000 rows takes about a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("DUBAN_TASK_VISIBILITY_SECONDS", 1800, minimum=60)}
+# A long job that has not reported progress for this long has stopped (its process or worker was
+# killed): its transaction was rolled back, and it is started again or failed (duban.core.progress).
+DUBAN_STALLED_AFTER_SECONDS = env_int("DUBAN_STALLED_AFTER_SECONDS", 300, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "sweep": {"task": "duban.ledger.tasks.sweep", "schedule": env_int("DUBAN_SWEEP_EVERY", 3600, minimum=60)},
+    "recover-stalled-jobs": {"task": "duban.ledger.tasks.recover", "schedule": 120},
+    "deliver-due-notices": {"task": "duban.notifications.tasks.deliver_due", "schedule": 60},
+    "notice-digests": {"task": "duban.notifications.tasks.digests", "schedule": 300},
+}
 # Problem report photos and the Open311 endpoint (duban/campaigns).
 DUBAN_PHOTO_MAX_MB = env_int("DUBAN_PHOTO_MAX_MB", 8, minimum=1, maximum=50)
 DUBAN_OPEN311_JURISDICTION = env_str("DUBAN_OPEN311_JURISDICTION", "luohu.sz.gov.cn")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/resident/", resident_login, name="resident_login"),
     path("org/", include("duban.orgs.urls")),
     path("ledger/", include("duban.ledger.urls")),
+    path("notifications/", include("duban.notifications.urls")),
     path("rectification/", include("duban.rectification.urls")),
     path("rules/", include("duban.rules.urls")),
     path("fleet/", include("duban.fleet.urls")),

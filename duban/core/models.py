@@ -107,3 +107,16 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class JobProgress(models.Model):
+    """How far a long job has got (an import, a sweep's part), written from outside the job's own
+    transaction so that any host can show it while it runs (`duban.core.progress`)."""
+
+    key = models.CharField(max_length=80, unique=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.done}/{self.total}"

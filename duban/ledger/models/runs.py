@@ -64,6 +64,7 @@ class ImportJob(BaseModel):
         default=ImportedDoneAs.DONE,
     )
     failure = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # times started (again, after a stopped process)
     finished_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

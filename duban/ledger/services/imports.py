@@ -1,7 +1,11 @@
 """Importing a ledger from .xlsx: check first (nothing written), then import every row or none.
 
-The import runs in its own process (`duban ledger_import JOB`) so a long file does not hold a web
-worker; it writes its progress to a small file that the page polls.
+The import runs away from the web request, so a long file does not hold a web worker: on a Celery
+worker when there is a broker, else in a process of its own (`duban ledger_import JOB`); either
+way through `job_run`, which any host's page follows by its progress (`duban.core.progress`). The
+rows found at check time are kept in the file store (shared by every host) until the import ends.
+An import stopped half-way (its worker or host killed) leaves nothing: its transaction is rolled
+back; `imports_recover` starts it again, or, after a few tries, fails it and says why.
 """
 
 from __future__ import annotations
@@ -11,18 +15,19 @@ import json
 import subprocess
 import sys
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from duban.core import background, progress
 from duban.core.bulk import insert_many
 from duban.ledger import access, mapping
 from duban.ledger.choices import ItemState
@@ -38,7 +43,7 @@ from duban.ledger.models import (
     ProgressReport,
 )
 from duban.ledger.owners import import_subjects, imported_subjects_remove
-from duban.ledger.services import events
+from duban.ledger.services import events, notify
 from duban.ledger.services.errors import LedgerPermissionError
 from duban.ledger.services.items import item_update, items_register
 from duban.ledger.services.transitions import items_record_imported, items_transition_many
@@ -48,32 +53,33 @@ from duban.orgs.services import unit_alias_add
 CHUNK = 1000
 MAX_BYTES = 50 * 1024 * 1024
 KEPT_UNSTARTED = dt.timedelta(days=1)  # an upload not imported by then is removed (`stale_uploads_remove`)
+MAX_ATTEMPTS = 3  # an import stopped this many times (its process killed each time) is failed
 
 
-def progress_path(job: ImportJob) -> Path:
-    return Path(settings.VAR_DIR) / "imports" / f"{job.pk}.json"
+def progress_key(job: ImportJob) -> str:
+    return f"ledger-import-{job.pk}"
 
 
-def checked_path(job: ImportJob) -> Path:
-    return Path(settings.VAR_DIR) / "imports" / f"{job.pk}.checked.json"
+def checked_name(job: ImportJob) -> str:
+    """Where the rows found at check time are kept, in the file store every host reads."""
+    return f"import-checks/{job.pk}.json"
+
+
+def checked_kept(job: ImportJob) -> bool:
+    return default_storage.exists(checked_name(job))
+
+
+def _forget_checked(job: ImportJob) -> None:
+    if default_storage.exists(checked_name(job)):
+        default_storage.delete(checked_name(job))
 
 
 def progress_of(job: ImportJob) -> dict:
-    try:
-        return json.loads(progress_path(job).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"done": 0, "total": job.to_create + job.to_update}
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-
-
-def _write_progress(job: ImportJob, done: int, total: int) -> None:
-    _write_atomically(progress_path(job), json.dumps({"done": done, "total": total}))
+    total = job.to_create + job.to_update
+    found = progress.read(progress_key(job)) if job.state == ImportState.RUNNING else None
+    if found is None:
+        return {"done": total if job.state == ImportState.DONE else 0, "total": total}
+    return {"done": found.done, "total": found.total}
 
 
 def _refuse_unless_office(actor: User | None, ledger: Ledger) -> None:
@@ -97,10 +103,10 @@ def _checked_fields(checked: CheckedWorkbook) -> dict:
 
 
 def _keep_checked_rows(job: ImportJob, checked: CheckedWorkbook) -> None:
-    if checked.errors:
-        checked_path(job).unlink(missing_ok=True)
-    else:
-        _write_atomically(checked_path(job), json.dumps(_rows_as_json(checked), cls=DjangoJSONEncoder))
+    _forget_checked(job)
+    if not checked.errors:
+        text = json.dumps(_rows_as_json(checked), cls=DjangoJSONEncoder)
+        default_storage.save(checked_name(job), ContentFile(text.encode("utf-8")))
 
 
 def job_check(
@@ -202,7 +208,8 @@ def _rows_as_json(checked: CheckedWorkbook) -> dict:
 def _rows_from_json(job: ImportJob) -> CheckedWorkbook | None:
     """The rows kept at check time, as specs again; None when they were not kept."""
     try:
-        kept = json.loads(checked_path(job).read_text(encoding="utf-8"))
+        with default_storage.open(checked_name(job), "rb") as kept_file:
+            kept = json.loads(kept_file.read().decode("utf-8"))
     except (OSError, ValueError):
         return None
     units = Unit.objects.in_bulk()
@@ -229,8 +236,9 @@ def _rows_from_json(job: ImportJob) -> CheckedWorkbook | None:
 
 
 def launch(job: ImportJob) -> None:
-    """Start the import in its own process (replaced in tests by a direct call)."""
-    subprocess.Popen([sys.executable, "-m", "duban.cli", "ledger_import", str(job.pk)])  # noqa: S603
+    """Start the import: on a worker, or in a process of its own (replaced in tests by a direct call)."""
+    argv = [sys.executable, "-m", "duban.cli", "ledger_import", str(job.pk)]
+    background.run("duban.ledger.tasks.import_run", job.pk, embedded=lambda: subprocess.Popen(argv))  # noqa: S603
 
 
 def job_start(*, actor: User | None, job: ImportJob) -> ImportJob:
@@ -243,51 +251,122 @@ def job_start(*, actor: User | None, job: ImportJob) -> ImportJob:
         raise ValidationError(_("This upload was removed a day after it was checked; upload the file again."))
     if not started:
         raise ValidationError(_("This file has already been imported."))
+    ImportJob.objects.filter(pk=job.pk).update(attempts=1, updated_at=timezone.now())
     job.refresh_from_db()
     if job.columns:
         mapping_remember(job)
-    _write_progress(job, 0, job.to_create + job.to_update)
+    progress.report(progress_key(job), 0, job.to_create + job.to_update)
     transaction.on_commit(lambda: launch(job))
     return job
 
 
-def job_run(job: ImportJob) -> None:
-    """Import every row in one transaction: all rows or none."""
+def job_run(job: ImportJob) -> str:
+    """Import every row in one transaction, all rows or none, and say how it ended ("done",
+    "failed", or "skipped": the job is not importing, or, on PostgreSQL, another runner holds it).
+    Safe to call twice for one job (a task delivered again): it only ever imports once."""
     with translation.override(settings.LANGUAGE_CODE):
-        chosen = {index: column["field"] for index, column in enumerate(job.columns)} if job.columns else None
-        checked = _rows_from_json(job) or check_workbook(job.file.open("rb").read(), job.ledger, chosen)
-        total = len(checked.creates) + len(checked.updates)
         try:
-            if checked.errors:
-                raise ValidationError(_("The file changed since it was checked; upload it again."))
-            with transaction.atomic():
-                done = 0
-                subjects = import_subjects(job)
-                for start in range(0, len(checked.creates), CHUNK):
-                    specs = checked.creates[start : start + CHUNK]
-                    if subjects is not None:
-                        specs = [subjects.subject_of(spec) for spec in specs]
-                    created = items_register(actor=job.created_by, ledger=job.ledger, specs=specs)
-                    _as_the_ledger_says(job, created, specs)
-                    done += len(created)
-                    _write_progress(job, done, total)
-                for item, spec in checked.updates:
-                    item_update(actor=job.created_by, item=item, data=spec)
-                    done += 1
-                    if done % CHUNK == 0:
-                        _write_progress(job, done, total)
+            outcome = _import_all(job)
         except Exception as exc:  # the import is rolled back; the job records why
             message = " ".join(exc.messages) if isinstance(exc, ValidationError) else f"{type(exc).__name__}: {exc}"
-            ImportJob.objects.filter(pk=job.pk).update(
+            failed = ImportJob.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
                 state=ImportState.FAILED, failure=message, finished_at=timezone.now()
             )
+            if failed:
+                _tell_the_importer(job, ImportState.FAILED)
             raise
-        _write_progress(job, total, total)
-        checked_path(job).unlink(missing_ok=True)
+    if outcome == "done":
+        progress.forget(progress_key(job))
+        _forget_checked(job)
+        _tell_the_importer(job, ImportState.DONE)
+    return outcome
+
+
+def _import_all(job: ImportJob) -> str:
+    chosen = {index: column["field"] for index, column in enumerate(job.columns)} if job.columns else None
+    checked = _rows_from_json(job) or check_workbook(job.file.open("rb").read(), job.ledger, chosen)
+    total = len(checked.creates) + len(checked.updates)
+    if checked.errors:
+        raise ValidationError(_("The file changed since it was checked; upload it again."))
+    with progress.Reporter(progress_key(job)) as report, transaction.atomic():
+        try:  # locked until the commit (PostgreSQL): a second runner leaves the job to this one
+            with transaction.atomic():  # a savepoint, so a refused lock leaves the transaction usable
+                held = ImportJob.objects.select_for_update(nowait=True).filter(pk=job.pk, state=ImportState.RUNNING)
+                if held.first() is None:
+                    return "skipped"
+        except DatabaseError:
+            return "skipped"
+        done = 0
+        subjects = import_subjects(job)
+        for start in range(0, len(checked.creates), CHUNK):
+            specs = checked.creates[start : start + CHUNK]
+            if subjects is not None:
+                specs = [subjects.subject_of(spec) for spec in specs]
+            created = items_register(actor=job.created_by, ledger=job.ledger, specs=specs)
+            _as_the_ledger_says(job, created, specs)
+            done += len(created)
+            report(done, total)
+        for item, spec in checked.updates:
+            item_update(actor=job.created_by, item=item, data=spec)
+            done += 1
+            if done % CHUNK == 0:
+                report(done, total)
         created = subjects.created if subjects is not None else {}
         ImportJob.objects.filter(pk=job.pk).update(
             state=ImportState.DONE, finished_at=timezone.now(), created_subjects=created
         )
+    return "done"
+
+
+def _tell_the_importer(job: ImportJob, state: str) -> None:
+    if job.created_by is None:
+        return
+    text = (_("The import of %(name)s is done: %(rows)s rows.") if state == ImportState.DONE
+            else _("The import of %(name)s failed; nothing was imported. The import page says why."))  # fmt: skip
+    link = reverse("ledger:import_detail", args=[job.pk])
+    params = {"name": job.name, "rows": job.to_create + job.to_update}
+    notify.after_commit([job.created_by], None, f"ledger.import.{state}", text, link=link, params=params)
+
+
+def imports_recover(now: dt.datetime | None = None) -> list[str]:
+    """Imports left importing by a process or worker that stopped (killed, its host restarted): its
+    transaction was rolled back with it, so nothing was imported. Each is started again, up to
+    MAX_ATTEMPTS times, then failed, saying why; the person who started it is told."""
+    said = []
+    for job in ImportJob.objects.filter(state=ImportState.RUNNING).select_related("ledger", "created_by"):
+        if not progress.stalled(progress_key(job), since=job.updated_at) or _held_by_a_runner(job):
+            continue
+        if job.attempts >= MAX_ATTEMPTS:
+            with translation.override(settings.LANGUAGE_CODE):
+                failure = _(
+                    "The import stopped before it finished %(n)s times (its process was stopped); nothing was "
+                    "imported. Upload the file again, or ask the administrator."
+                ) % {"n": job.attempts}
+            if ImportJob.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
+                state=ImportState.FAILED, failure=failure, finished_at=now or timezone.now()
+            ):
+                _tell_the_importer(job, ImportState.FAILED)
+                said.append(f"import {job.pk}: failed after {job.attempts} tries")
+            continue
+        ImportJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, updated_at=now or timezone.now())
+        progress.report(progress_key(job), 0, job.to_create + job.to_update)
+        launch(job)
+        said.append(f"import {job.pk}: started again")
+    return said
+
+
+def imports_recover_if_stalled(job: ImportJob) -> bool:
+    """`imports_recover` when this job has stopped (its page asks, so the person watching it is not
+    left waiting for the next sweep); whether anything was done."""
+    return progress.stalled(progress_key(job), since=job.updated_at) and bool(imports_recover())
+
+
+def _held_by_a_runner(job: ImportJob) -> bool:
+    """Whether a runner holds the job's row (PostgreSQL; it is still working, only quietly)."""
+    if connection.vendor != "postgresql":
+        return False
+    with transaction.atomic():
+        return ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job.pk).first() is None
 
 
 def _as_the_ledger_says(job: ImportJob, created: list[Item], specs: list[dict]) -> None:
@@ -431,8 +510,8 @@ def stale_uploads_remove(now: dt.datetime | None = None) -> int:
         deleted, _rows = ImportJob.objects.filter(pk=job.pk, state=ImportState.CHECKED).delete()
         if deleted:  # not started in the meantime
             job.file.delete(save=False)
-            progress_path(job).unlink(missing_ok=True)
-            checked_path(job).unlink(missing_ok=True)
+            progress.forget(progress_key(job))
+            _forget_checked(job)
             removed += 1
     kept = set(ImportJob.objects.values_list("file", flat=True))
     for name in _stored_uploads("imports"):

@@ -1,19 +1,15 @@
-"""The in-app inbox and email. Called through transaction.on_commit only, never inside a write."""
+"""The in-app inbox, and through it every channel a person chose (duban.notifications). Called through
+transaction.on_commit only, never inside a write."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 
 from duban.ledger.models import Item, Notification
 from duban.orgs.choices import PositionRole
 from duban.orgs.models import Position, Unit, User
-
-logger = logging.getLogger(__name__)
 
 
 def unit_users(unit: Unit) -> list[User]:
@@ -50,17 +46,15 @@ def users_of_units(units: list[Unit]) -> dict[int, list[User]]:
 
 
 def _deliver(user_ids: list[int], item_id: int | None, kind: str, text: str, link: str = "") -> None:
+    """The inbox entries, then each person's other channels (duban.notifications: mail, text
+    message, the work app, as they chose)."""
+    from duban.notifications.services import dispatch
+
     users = list(User.objects.filter(pk__in=user_ids, is_active=True))
-    Notification.objects.bulk_create(
+    made = Notification.objects.bulk_create(
         [Notification(user=user, item_id=item_id, kind=kind, text=text[:300], link=link) for user in users]
     )
-    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
-        for user in users:
-            if user.email:
-                try:
-                    send_mail(subject=text[:80], message=text, from_email=None, recipient_list=[user.email])
-                except OSError:
-                    logger.exception("Could not mail notification to user %s", user.pk)
+    dispatch(made)
 
 
 def after_commit(

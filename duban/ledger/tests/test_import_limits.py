@@ -65,7 +65,7 @@ def test_a_tiny_workbook_claiming_a_million_rows_is_refused_naming_the_cell(clie
     client.post(response.url)  # starting it is refused; nothing was kept to import
     job.refresh_from_db()
     assert job.state == ImportState.CHECKED and Item.objects.count() == 0
-    assert not imports.checked_path(job).exists()
+    assert not imports.checked_kept(job)
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, personas, ledger, monkeypatch):
@@ -93,7 +93,7 @@ def test_uploads_never_imported_are_removed_a_day_later_by_the_sweep(
     assert unreadable.errors and not never_started.errors
     files = {job.pk: Path(job.file.path) for job in (unreadable, never_started, imported)}
     assert all(path.exists() for path in files.values())
-    assert imports.checked_path(never_started).exists()
+    assert imports.checked_kept(never_started)
 
     call_command("sweep", stdout=io.StringIO())  # within the day: everything stays
     assert ImportJob.objects.count() == 3 and orphan.exists()
@@ -106,7 +106,7 @@ def test_uploads_never_imported_are_removed_a_day_later_by_the_sweep(
     assert "removed 3 uploads never imported" in out.getvalue()
     assert set(ImportJob.objects.values_list("pk", flat=True)) == {imported.pk, recent.pk}
     assert not files[unreadable.pk].exists() and not files[never_started.pk].exists()
-    assert not imports.checked_path(never_started).exists() and not orphan.exists()
+    assert not imports.checked_kept(never_started) and not orphan.exists()
     assert files[imported.pk].exists() and Path(recent.file.path).exists()
     response = client.post(reverse("ledger:import_detail", args=[never_started.pk]))
     assert response.status_code == 404

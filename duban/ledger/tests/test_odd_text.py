@@ -93,7 +93,7 @@ def test_an_imported_title_with_control_characters_is_kept_without_them(client, 
     data = _with_raw_text(buffer.getvalue(), "VT", "&#11;")
     job = imports.job_check(actor=personas.office_admin, ledger=ledger, name="台账.xlsx", data=data)
     assert job.errors == []
-    imports.job_run(job)
+    imports.job_run(imports.job_start(actor=personas.office_admin, job=job))
     assert Item.objects.get().title == "清理往来款"
     client.force_login(personas.office_admin)
     assert _export_titles(client) == ["清理往来款"]

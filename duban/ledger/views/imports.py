@@ -77,6 +77,8 @@ def _detail_page(
     deadline_form: BatchDeadlineForm | None = None,
     withdraw_form: WithdrawImportForm | None = None,
 ):
+    if job.state == ImportState.RUNNING and imports_services.imports_recover_if_stalled(job):
+        job.refresh_from_db()
     if request.htmx:
         context = {"job": job, "progress": imports_services.progress_of(job)}
         return render(request, "ledger/_import_progress.html", context)

@@ -8,6 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from duban.core import background
 from duban.core.env import env_int
 
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             "--graceful-timeout",
             "10",
         ]
-        if sweep_every > 0:
+        if sweep_every > 0 and not background.uses_workers():  # with workers, `duban beat` schedules it
             # The sweeper outlives nothing: it stops when this process (gunicorn after exec) ends.
             subprocess.Popen([sys.executable, "-m", "duban.cli", "sweep", "--every", str(sweep_every)])  # noqa: S603
         self.stdout.write(f"Duban is serving on http://{host}:{port}/ (Ctrl-C stops it)")

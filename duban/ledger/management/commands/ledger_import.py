@@ -20,5 +20,4 @@ class Command(BaseCommand):
             raise CommandError(f"No import job {job}.")
         if record.state != ImportState.RUNNING:
             raise CommandError(f"Import job {job} is {record.state}; only a started job runs.")
-        job_run(record)
-        self.stdout.write(f"import {job}: done")
+        self.stdout.write(f"import {job}: {job_run(record)}")

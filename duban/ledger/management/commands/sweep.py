@@ -1,4 +1,5 @@
-"""`duban sweep`: lights and automatic escalation for every open ledger item."""
+"""`duban sweep`: lights and automatic escalation for every open ledger item, each context's upkeep,
+and the recovery of imports a stopped process left (duban.ledger.upkeep)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ import datetime as dt
 import os
 import time
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from duban.ledger.services.sweep import sweep_run
+from duban.ledger import upkeep
 
 
 class Command(BaseCommand):
@@ -36,14 +36,8 @@ class Command(BaseCommand):
             raise CommandError(f"--date must look like 2024-06-30; got {date!r}.") from None
         parent = os.getppid()
         while True:
-            result = sweep_run(today=today, force=force)
-            self.stdout.write(
-                f"swept {result.items} items: {result.lights_changed} lights changed, {result.notices} notices issued"
-            )
-            # Each context's periodic upkeep: an AppConfig with `sweep()` (returns a line to print).
-            for config in apps.get_app_configs():
-                if hasattr(config, "sweep"):
-                    self.stdout.write(config.sweep())
+            for line in upkeep.sweep(today=today, force=force):
+                self.stdout.write(line)
             if not every:
                 return
             for _ in range(every):

@@ -1,0 +1,26 @@
+"""The ledger's background tasks (duban.core.background) and the periodic ones (CELERY_BEAT_SCHEDULE in
+duban/settings.py): each safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from duban.ledger import upkeep
+from duban.ledger.models import ImportJob
+from duban.ledger.services.imports import job_run
+
+
+@shared_task(name="duban.ledger.tasks.import_run")
+def import_run(job_pk: int) -> str:
+    job = ImportJob.objects.filter(pk=job_pk).select_related("ledger", "created_by").first()
+    return "gone" if job is None else job_run(job)
+
+
+@shared_task(name="duban.ledger.tasks.sweep")
+def sweep() -> list[str]:
+    return upkeep.sweep()
+
+
+@shared_task(name="duban.ledger.tasks.recover")
+def recover() -> list[str]:
+    return upkeep.recover()

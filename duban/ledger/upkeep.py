@@ -1,0 +1,30 @@
+"""The periodic upkeep, in one place for `duban sweep`, the embedded timer beside `duban serve` and
+the workers' schedule (`duban beat`): the ledger's sweep, each context's own (an AppConfig with
+`sweep()` returning a line to print), and the recovery of work a stopped process left behind (the
+ledger's imports, and an AppConfig's `recover()` returning lines to print)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+
+from duban.ledger.services.imports import imports_recover
+from duban.ledger.services.sweep import sweep_run
+
+
+def sweep(today: dt.date | None = None, force: bool = False) -> list[str]:
+    """Every open item's light and escalation, each context's upkeep, then `recover`; lines to print."""
+    result = sweep_run(today=today, force=force)
+    lines = [f"swept {result.items} items: {result.lights_changed} lights changed, {result.notices} notices issued"]
+    lines += [config.sweep() for config in apps.get_app_configs() if hasattr(config, "sweep")]
+    return lines + recover()
+
+
+def recover() -> list[str]:
+    """Start again (or fail, saying why) what a stopped process or worker left half-done."""
+    lines = imports_recover()
+    for config in apps.get_app_configs():
+        if hasattr(config, "recover"):
+            lines += config.recover()
+    return lines
