@@ -5,13 +5,14 @@ UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets demo demo-reset serve test bench lint fmt messages openapi
+.PHONY: help install assets demo demo-reset serve test bench cluster lint fmt messages openapi
 
 help:
 	@echo "make demo        install, migrate, seed the demo district and serve http://$(HOST):$(PORT)"
 	@echo "make demo-reset  delete the demo database and start over"
 	@echo "make test        lint, migration and deploy checks, the suite on SQLite (and PostgreSQL when DATABASE_URL names one)"
 	@echo "make bench       the speed targets on PostgreSQL (BENCH_ITEMS=1000000 by default; docs/performance.md)"
+	@echo "make cluster     the production layout on this machine: Redis, two app hosts, a worker and beat (docs/deploy.md)"
 	@echo "make fmt         format the code"
 	@echo "make messages    refresh and compile the translations"
 	@echo "make openapi     refresh the committed OpenAPI snapshot (docs/openapi.json)"
@@ -43,6 +44,9 @@ test: install assets
 
 bench: install
 	UV="$(UV)" scripts/bench
+
+cluster: install assets
+	$(UV) run python -m duban.core.cluster
 
 lint: install
 	$(UV) run ruff check .
