@@ -1,7 +1,8 @@
 """The production layout rehearsed on this machine (duban.core.cluster): a workbook imported through
 host A is watched to the end through host B; the sweep runs on the worker; the importer's notice
-arrives by mail at a local SMTP server; and a worker killed in the middle of an import leaves
-nothing half-written, the import started again by the recovery and done exactly once."""
+arrives by mail at a local SMTP server; a worker killed in the middle of an import leaves nothing
+half-written, the import started again by the recovery and done exactly once; and the restore drill
+of docs/deploy.md, on a copy: backed up while the site runs, restored, every row and file the same."""
 
 from __future__ import annotations
 
@@ -214,3 +215,22 @@ def test_the_rehearsal(cluster, mailbox):
     assert _sql(cluster, "SELECT count(*), count(DISTINCT external_id) FROM ledger_item WHERE import_job_id = %s",
                 [big]) == (6000, 6000)  # fmt: skip
     assert any("演练台账.xlsx" in subject for subject in box.subjects()[1:])
+
+    # The restore drill (docs/deploy.md) on a copy, backed up while the site keeps running.
+    backup, restored_files = cluster.folder / "backup", cluster.folder / "restored-files"
+    env = {**cluster.env("host-a"), "PYTHON": sys.executable}
+    subprocess.run([ROOT / "scripts" / "backup", backup], env=env, check=True)  # noqa: S603
+    copy = fresh_database(cluster.database_url, cluster.database_url.rsplit("/", 1)[1] + "_restored")
+    try:
+        drill = subprocess.run([ROOT / "scripts" / "restore", backup, copy, restored_files, "--verify"], env=env,  # noqa: S603
+                               capture_output=True, text=True)  # fmt: skip
+        assert drill.returncode == 0, drill.stdout + drill.stderr
+        assert "restore verified" in drill.stdout
+        assert any(path.suffix == ".xlsx" for path in restored_files.rglob("*"))  # the uploads came back
+        subprocess.run([sys.executable, "-m", "duban.cli", "migrate", "--check"], env={**env, "DATABASE_URL": copy},  # noqa: S603
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        with psycopg.connect(copy) as restored:
+            assert restored.execute("SELECT count(*) FROM ledger_item").fetchone() == (6300,)
+    finally:
+        with psycopg.connect(copy.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{copy.rsplit("/", 1)[1]}" WITH (FORCE)')
