@@ -287,6 +287,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("DUBAN_TASK_VIS
 # A long job that has not reported progress for this long has stopped (its process or worker was
 # killed): its transaction was rolled back, and it is started again or failed (duban.core.progress).
 DUBAN_STALLED_AFTER_SECONDS = env_int("DUBAN_STALLED_AFTER_SECONDS", 300, minimum=1)
+# The workers' sweep: the open items in this many shares, one task each.
+DUBAN_SWEEP_PARTS = env_int("DUBAN_SWEEP_PARTS", 4, minimum=1, maximum=64)
 CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "duban.ledger.tasks.sweep", "schedule": env_int("DUBAN_SWEEP_EVERY", 3600, minimum=60)},
     "recover-stalled-jobs": {"task": "duban.ledger.tasks.recover", "schedule": 120},

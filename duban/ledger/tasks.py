@@ -6,7 +6,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from duban.ledger import upkeep
-from duban.ledger.models import ImportJob
+from duban.ledger.models import ImportJob, SweepRun
+from duban.ledger.services import sweep as services_sweep
 from duban.ledger.services.imports import job_run
 
 
@@ -18,7 +19,13 @@ def import_run(job_pk: int) -> str:
 
 @shared_task(name="duban.ledger.tasks.sweep")
 def sweep() -> list[str]:
-    return upkeep.sweep()
+    return upkeep.sweep_on_workers()
+
+
+@shared_task(name="duban.ledger.tasks.sweep_part")
+def sweep_part(run_pk: int, part: int, parts: int) -> bool:
+    run = SweepRun.objects.filter(pk=run_pk).first()
+    return run is not None and services_sweep.sweep_part(run, part, parts)
 
 
 @shared_task(name="duban.ledger.tasks.recover")

@@ -8,16 +8,36 @@ from __future__ import annotations
 import datetime as dt
 
 from django.apps import apps
+from django.conf import settings
 
+from duban.core import background
 from duban.ledger.services.imports import imports_recover
-from duban.ledger.services.sweep import sweep_run
+from duban.ledger.services.sweep import sweep_begin, sweep_part, sweep_run
 
 
 def sweep(today: dt.date | None = None, force: bool = False) -> list[str]:
     """Every open item's light and escalation, each context's upkeep, then `recover`; lines to print."""
     result = sweep_run(today=today, force=force)
     lines = [f"swept {result.items} items: {result.lights_changed} lights changed, {result.notices} notices issued"]
-    lines += [config.sweep() for config in apps.get_app_configs() if hasattr(config, "sweep")]
+    return lines + contexts()
+
+
+def sweep_on_workers(today: dt.date | None = None, force: bool = False, parts: int | None = None) -> list[str]:
+    """The same, the items split into `parts` (DUBAN_SWEEP_PARTS) shares handed to the workers; the
+    last share to finish finishes the run."""
+    parts = parts or settings.DUBAN_SWEEP_PARTS
+    run = sweep_begin(today=today, force=force, parts=parts)
+    if run is None:
+        return ["swept already today; nothing changed since"] + contexts()
+    for part in range(parts):
+        background.run("duban.ledger.tasks.sweep_part", run.pk, part, parts,
+                       embedded=lambda part=part: sweep_part(run, part, parts))  # fmt: skip
+    return [f"sweep {run.pk} handed to the workers in {parts} parts"] + contexts()
+
+
+def contexts() -> list[str]:
+    """Each context's own upkeep, then `recover`."""
+    lines = [config.sweep() for config in apps.get_app_configs() if hasattr(config, "sweep")]
     return lines + recover()
 
 

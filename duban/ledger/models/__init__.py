@@ -23,7 +23,7 @@ from duban.ledger.models.supervision import (
     NoticeQuerySet,
     Notification,
 )
-from duban.ledger.models.runs import ImportedDoneAs, ImportJob, ImportMapping, ImportState, SweepRun
+from duban.ledger.models.runs import ImportedDoneAs, ImportJob, ImportMapping, ImportState, SweepPart, SweepRun
 
 # isort: on
 # The migrations name these callables by their path in this package.
@@ -56,5 +56,6 @@ __all__ = [
     "NoticeQuerySet",
     "Notification",
     "ProgressReport",
+    "SweepPart",
     "SweepRun",
 ]

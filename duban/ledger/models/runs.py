@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.models import BaseModel
@@ -35,6 +36,7 @@ class SweepRun(models.Model):
     items = models.PositiveIntegerField(_("open items"), default=0)
     lights_changed = models.PositiveIntegerField(_("lights changed"), default=0)
     notices = models.PositiveIntegerField(_("notices issued"), default=0)
+    parts = models.PositiveSmallIntegerField(default=1)  # the workers' shares of the items
 
     class Meta:
         ordering = ["-started_at"]
@@ -43,6 +45,23 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.started_at:%H:%M}"
+
+
+class SweepPart(models.Model):
+    """A part of a run (on a worker): claimed once, so a part delivered twice is done once."""
+
+    run = models.ForeignKey(SweepRun, on_delete=models.CASCADE, related_name="parts_done")
+    part = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lights_changed = models.PositiveIntegerField(default=0)
+    notices = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "part"], name="ledger_sweeppart_once")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.part}"
 
 
 class ImportJob(BaseModel):

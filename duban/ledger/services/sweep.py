@@ -14,15 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Cast, Concat, Mod
 from django.utils import timezone
 
 from duban.core.workdays import add_working_days, on_day, working_days_between
 from duban.ledger import counts
 from duban.ledger.choices import OPEN_STATES, ItemState, Light, NoticeLevel
-from duban.ledger.models import Item, ItemEvent, Ledger, LightRecord, Notice, SweepRun
+from duban.ledger.models import Item, ItemEvent, Ledger, LightRecord, Notice, SweepPart, SweepRun
 from duban.ledger.services.lights import item_refresh_light, period_of
 from duban.ledger.services.notices import _issue
 from duban.orgs.models import Unit
@@ -171,19 +171,45 @@ def _in_batches(queryset, batch_size: int, work) -> int:
 
 
 def sweep_run(*, today: dt.date | None = None, batch_size: int = 500, force: bool = False) -> SweepResult:
-    """Lights and escalation for every open item. Set-based where it can be: the database finds the
-    items whose light changes or that a rule may act on, and only those are read one by one."""
+    """Lights and escalation for every open item, in this process. Set-based where it can be: the
+    database finds the items whose light changes or that a rule may act on, and only those are read
+    one by one. (The workers split the same run into parts: `sweep_begin`, `sweep_part`.)"""
+    run = sweep_begin(today=today, force=force)
+    if run is None:
+        return SweepResult()
+    sweep_part(run, 0, 1, batch_size=batch_size)
+    run.refresh_from_db()
+    return SweepResult(items=run.items, lights_changed=run.lights_changed, notices=run.notices)
+
+
+def sweep_begin(*, today: dt.date | None = None, force: bool = False, parts: int = 1) -> SweepRun | None:
+    """A new run of the sweep in `parts` parts, or None when today's has finished and nothing changed since."""
     now = timezone.now()
     today = today or timezone.localdate(now)
+    if not force and _swept_already(today):
+        return None
+    return SweepRun.objects.create(day=today, started_at=now, parts=parts)
+
+
+def sweep_part(run: SweepRun, part: int, parts: int, *, batch_size: int = 500) -> bool:
+    """One part of a run (the open items whose id gives `part` modulo `parts`): their lights, then
+    the notices the escalation policy calls for. Each part is done once (a task delivered twice
+    finds it claimed); the last part to finish finishes the run. A part whose worker was killed
+    stays unfinished, and with it the run: the next run does the work again (idempotently).
+    Whether this call did the part."""
+    try:  # claimed before the work: a second delivery of the same part, even at once, leaves it
+        with transaction.atomic():
+            claimed = SweepPart.objects.create(run=run, part=part)
+    except IntegrityError:
+        return False
+    today = run.day
+    now = timezone.now()
     # A sweep "as of" another day (catching up, the demo's history) dates its events that morning.
     at = now if today == timezone.localdate(now) else on_day(today, hour=8)
     result = SweepResult()
     open_items = Item.objects.filter(state__in=OPEN_STATES)
-    if not force and _swept_already(today):
-        return result
-    run = SweepRun.objects.create(day=today, started_at=now)
     for ledger in Ledger.objects.filter(pk__in=open_items.values("ledger_id")):
-        items = ledger.items.filter(state__in=OPEN_STATES)
+        items = _share(ledger.items.filter(state__in=OPEN_STATES), part, parts)
         if ledger.light_policy.get("mode") == "pro_rata":
             changing = items  # progress against elapsed time: every item may move
         else:
@@ -198,14 +224,31 @@ def sweep_run(*, today: dt.date | None = None, batch_size: int = 500, force: boo
             result.notices += escalate(item, today, at)
 
         _in_batches(changing, batch_size, light)
-        _record_new_period(ledger, today)
-        _in_batches(_escalation_candidates(ledger, today), batch_size, escalation)
-        result.items += items.count()
-    counts.compact()
-    SweepRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), items=result.items, lights_changed=result.lights_changed, notices=result.notices
+        _in_batches(_share(_escalation_candidates(ledger, today), part, parts), batch_size, escalation)
+    SweepPart.objects.filter(pk=claimed.pk).update(
+        finished_at=timezone.now(), lights_changed=result.lights_changed, notices=result.notices
     )
-    return result
+    if SweepPart.objects.filter(run=run, finished_at__isnull=False).count() >= run.parts:
+        sweep_finish(run)
+    return True
+
+
+def _share(items, part: int, parts: int):
+    return items if parts == 1 else items.alias(share=Mod("id", parts)).filter(share=part)
+
+
+def sweep_finish(run: SweepRun) -> None:
+    """After every part: each ledger's new reporting period, the counters folded, the run's figures.
+    Safe to run twice (the last two parts finishing at once)."""
+    open_items = Item.objects.filter(state__in=OPEN_STATES)
+    for ledger in Ledger.objects.filter(pk__in=open_items.values("ledger_id")):
+        _record_new_period(ledger, run.day)
+    counts.compact()
+    done = SweepPart.objects.filter(run=run).aggregate(lights=Sum("lights_changed"), notices=Sum("notices"))
+    SweepRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), items=open_items.count(), lights_changed=done["lights"] or 0,
+        notices=done["notices"] or 0,
+    )  # fmt: skip
 
 
 def _swept_already(today: dt.date) -> bool:

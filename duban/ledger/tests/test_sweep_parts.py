@@ -1,0 +1,58 @@
+"""The workers' sweep: the open items split into shares, each share done once however often its task
+is delivered, the run finished by the last share, with the same outcome as one sweep in one process."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from duban.core.testing import run_together
+from duban.ledger.choices import Light, NoticeLevel
+from duban.ledger.models import Item, Notice, SweepPart, SweepRun
+from duban.ledger.services.sweep import sweep_begin, sweep_part, sweep_run
+
+DAY = dt.date(2024, 7, 1)
+
+
+def _items(make_item, n=12):
+    return [make_item(title=f"任务{k}") for k in range(n)]
+
+
+@pytest.mark.django_db
+def test_a_run_in_three_shares_does_what_one_run_does(make_item):
+    items = _items(make_item)
+    run = sweep_begin(today=DAY, parts=3)
+
+    assert [sweep_part(run, part, 3, batch_size=2) for part in (0, 1, 1, 2)] == [True, True, False, True]
+
+    run.refresh_from_db()
+    assert run.finished_at is not None and SweepPart.objects.filter(run=run, finished_at__isnull=False).count() == 3
+    assert (run.items, run.lights_changed, run.notices) == (12, 12, 12)
+    assert set(Item.objects.filter(pk__in=[i.pk for i in items]).values_list("light", flat=True)) == {Light.RED}
+    assert Notice.objects.filter(level=NoticeLevel.BLUE).count() == 12
+    assert sweep_begin(today=DAY) is None  # finished, and nothing changed since
+    assert sweep_run(today=DAY).items == 0
+
+
+@pytest.mark.django_db
+def test_a_run_is_unfinished_until_its_last_share(make_item):
+    _items(make_item, 4)
+    run = sweep_begin(today=DAY, parts=2)
+    sweep_part(run, 1, 2)
+
+    run.refresh_from_db()
+    assert run.finished_at is None and sweep_begin(today=DAY) is not None  # the next run does the work
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_shares_on_two_workers_at_once_issue_each_notice_once(make_item):
+    _items(make_item, 40)
+    run = sweep_begin(today=DAY, parts=2)
+
+    run_together(lambda: sweep_part(run, 0, 2, batch_size=5), lambda: sweep_part(run, 1, 2, batch_size=5),
+                 lambda: sweep_part(run, 1, 2, batch_size=5))  # fmt: skip
+
+    assert Notice.objects.filter(level=NoticeLevel.BLUE).count() == 40
+    assert SweepRun.objects.get(pk=run.pk).notices == 40
