@@ -17,6 +17,8 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.header import decode_header, make_header
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -39,6 +41,33 @@ def fresh_database(server_url: str, name: str) -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def worker_ready(worker: subprocess.Popen, log: Path, before: int = 0, seconds: float = 60) -> None:
+    """Wait until the Celery worker writing `log` (from byte `before` on) says it is ready."""
+    deadline = time.monotonic() + seconds
+    while b" ready." not in log.read_bytes()[before:]:
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the worker did not start: " + log.read_text()[-2000:])
+        time.sleep(0.2)
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping every message it is given (a local SMTP server's inbox)."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+    def subjects(self) -> list[str]:
+        return [str(make_header(decode_header(message_from_bytes(m)["Subject"]))) for m in self.messages]
+
+    def first_lines(self) -> list[str]:
+        """Each message's first line of text (a notice's own text)."""
+        return [message_from_bytes(m).get_payload(decode=True).decode("utf-8").split("\n")[0] for m in self.messages]
 
 
 @dataclass
@@ -110,11 +139,7 @@ class Cluster:
         log = self.folder / "worker.log"
         before = log.stat().st_size if log.exists() else 0
         worker = self._start("worker", [sys.executable, "-m", "duban.cli", "worker", "--concurrency", "2"])
-        deadline = time.monotonic() + 60
-        while b" ready." not in log.read_bytes()[before:]:
-            if worker.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the worker did not start: " + log.read_text()[-2000:])
-            time.sleep(0.2)
+        worker_ready(worker, log, before)
         return worker
 
     def kill(self, name: str) -> None:

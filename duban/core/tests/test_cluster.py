@@ -17,8 +17,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from email import message_from_bytes
-from email.header import decode_header, make_header
 
 import psycopg
 import pytest
@@ -26,7 +24,7 @@ from aiosmtpd.controller import Controller
 from celery import Celery
 from openpyxl import Workbook
 
-from duban.core.cluster import ROOT, Cluster, free_port, fresh_database
+from duban.core.cluster import ROOT, Cluster, Mailbox, free_port, fresh_database
 from duban.ledger.imports import COLUMNS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.cluster]
@@ -51,18 +49,6 @@ ledger = ledger_create(actor=None, name="集群演练台账", year=2026, kind=Le
                        number_prefix="罗演")
 print(ledger.pk)
 """.replace("PASSWORD", repr(PASSWORD))
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-    def subjects(self) -> list[str]:
-        return [str(make_header(decode_header(message_from_bytes(m)["Subject"]))) for m in self.messages]
 
 
 class Browser:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from duban.campaigns.models import Campaign, Report
 from duban.campaigns.services import setup
 from duban.campaigns.services.submitting import nearby_open
+from duban.core.bench import ms
 from duban.demo.campaign_seed import CATEGORIES, STREET_CENTRES, _map_areas
 from duban.demo.seed import seed_organisation
 from duban.orgs.models import Unit
@@ -46,11 +47,6 @@ def _top(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - fixed names
         return cursor.fetchone()[0]
-
-
-def _ms(seconds: list[float], q: float) -> float:
-    ordered = sorted(seconds)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
 class Command(BaseCommand):
@@ -187,7 +183,7 @@ class Command(BaseCommand):
         return [
             "duplicate lookup (1,000 random points)",
             "p95 ≤ 20 ms",
-            f"p50 {_ms(times, 0.5):.1f} ms, p95 {_ms(times, 0.95):.1f} ms ({found / 1000:.1f} suggestions on average)",
+            f"p50 {ms(times, 0.5):.1f} ms, p95 {ms(times, 0.95):.1f} ms ({found / 1000:.1f} suggestions on average)",
         ]
 
     def _stats(self, campaign: Campaign) -> list[str]:
@@ -203,7 +199,7 @@ class Command(BaseCommand):
                 assert response.status_code == 200
             times[label] = statistics.median(runs) * 1000
         solved = f"{Report.objects.filter(campaign=campaign, state='closed').count():,} solved"
-        spread = ", ".join(f"{label} {ms:.0f} ms" for label, ms in times.items())
+        spread = ", ".join(f"{label} {took:.0f} ms" for label, took in times.items())
         return ["statistics page p50 (10 runs)", "≤ 200 ms", f"{spread} ({solved})"]
 
     def _post(self, campaign: Campaign, rate: int, seconds: int, warm: int, workers: int, threads: int) -> list[str]:
@@ -241,8 +237,8 @@ class Command(BaseCommand):
             f"Open311 POST requests, {rate}/s offered for {warm} s, then {seconds} s measured "
             f"(gunicorn, {workers} workers × {threads} threads, keep-alive)",
             "≥ 300/s, p99 ≤ 100 ms, all persisted",
-            f"{ok / seconds:.0f}/s answered 201, p50 {_ms(latencies, 0.5):.0f} ms, p99 {_ms(latencies, 0.99):.0f} ms, "
-            f"max {_ms(latencies, 1):.0f} ms, {errors} errors; {arrived:,} reports counted in the table afterwards "
+            f"{ok / seconds:.0f}/s answered 201, p50 {ms(latencies, 0.5):.0f} ms, p99 {ms(latencies, 0.99):.0f} ms, "
+            f"max {ms(latencies, 1):.0f} ms, {errors} errors; {arrived:,} reports counted in the table afterwards "
             f"for {answered:,} answered 201 in all",
         ]
 

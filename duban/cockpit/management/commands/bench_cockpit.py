@@ -23,6 +23,7 @@ from django.utils import timezone
 from duban.campaigns.management.commands.bench_campaigns import Command as CampaignsBench
 from duban.campaigns.models import Campaign
 from duban.cockpit.figures import MONTHS
+from duban.core.bench import ms
 from duban.ledger.choices import FINISHED_STATES, OPEN_STATES, NoticeLevel
 from duban.ledger.management.commands.bench_ledger import Command as LedgerBench
 from duban.ledger.models import Item, Notice
@@ -35,11 +36,6 @@ from duban.orgs.models import Person, Unit, User
 # sixth at 约谈, every twelfth at 通报 (the steps below them first, as the office issues them).
 STEPS = [(3, [NoticeLevel.RED]), (6, [NoticeLevel.RED, NoticeLevel.INTERVIEW]),
          (12, [NoticeLevel.RED, NoticeLevel.INTERVIEW, NoticeLevel.PUBLIC_NOTICE])]  # fmt: skip
-
-
-def _ms(seconds: list[float], q: float) -> float:
-    ordered = sorted(seconds)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
 class Command(BaseCommand):
@@ -65,10 +61,10 @@ class Command(BaseCommand):
         raw = self._raw(runs)
         self.stdout.write(f"\n{Item.objects.count():,} ledger items, {Item.objects.overdue(self.today).count():,} "
                           f"overdue, {Notice.objects.count():,} notices; raw SQL for the district's figures: "
-                          f"p50 {_ms(raw, 0.5):.1f} ms, p95 {_ms(raw, 0.95):.1f} ms\n")  # fmt: skip
+                          f"p50 {ms(raw, 0.5):.1f} ms, p95 {ms(raw, 0.95):.1f} ms\n")  # fmt: skip
         self.stdout.write("| page | as | queries | p50 ms | p95 ms |\n|---|---|---:|---:|---:|")
         for page, who, queries, seconds in rows:
-            self.stdout.write(f"| {page} | {who} | {queries} | {_ms(seconds, 0.5):.1f} | {_ms(seconds, 0.95):.1f} |")
+            self.stdout.write(f"| {page} | {who} | {queries} | {ms(seconds, 0.5):.1f} | {ms(seconds, 0.95):.1f} |")
 
     # --- data -----------------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-from email import message_from_bytes
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -28,7 +27,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from duban.celery import app
-from duban.core.cluster import free_port
+from duban.core.cluster import Mailbox, free_port, worker_ready
 from duban.ledger.choices import OPEN_STATES
 from duban.ledger.imports import COLUMNS
 from duban.ledger.management.commands.bench_ledger import Command as LedgerBench
@@ -41,16 +40,6 @@ from duban.notifications.models import Delivery
 from duban.orgs.models import Unit, User
 
 ROOT = Path(__file__).resolve().parents[4]  # the checkout
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        body = message_from_bytes(envelope.content).get_payload(decode=True).decode("utf-8")
-        self.texts.append(body.split("\n")[0])
-        return "250 OK"
 
 
 class Command(BaseCommand):
@@ -121,13 +110,9 @@ class Command(BaseCommand):
         for n in range(count):
             log = self.folder / f"worker{n}.log"
             before = log.stat().st_size if log.exists() else 0
-            self._start([sys.executable, "-m", "duban.cli", "worker", "--concurrency", "1", "--name",
-                         f"bench{n}@%h"], f"worker{n}")  # fmt: skip
-            deadline = time.monotonic() + 60
-            while b" ready." not in log.read_bytes()[before:]:
-                if time.monotonic() > deadline:
-                    raise CommandError(f"worker {n} did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.2)
+            worker = self._start([sys.executable, "-m", "duban.cli", "worker", "--concurrency", "1", "--name",
+                                  f"bench{n}@%h"], f"worker{n}")  # fmt: skip
+            worker_ready(worker, log, before)
 
     @staticmethod
     def _wait(done, seconds: float = 1800) -> float:
@@ -207,7 +192,7 @@ class Command(BaseCommand):
             people.append(user)
         Delivery.objects.filter(user__in=people).delete()
         Notification.objects.filter(user__in=people).delete()
-        self.mailbox.texts.clear()
+        self.mailbox.messages.clear()
         made = Notification.objects.bulk_create(
             Notification(user=people[n % len(people)], kind="bench", text=f"基准通知{n}") for n in range(count)
         )
@@ -215,11 +200,11 @@ class Command(BaseCommand):
         due = notices.plan(made)
         for start in range(0, len(due), notices.DUE_BATCH):
             app.send_task("duban.notifications.tasks.deliver", args=[due[start : start + notices.DUE_BATCH]])
-        self._wait(lambda: len(self.mailbox.texts) >= count and not Delivery.objects.filter(
+        self._wait(lambda: len(self.mailbox.messages) >= count and not Delivery.objects.filter(
             user__in=people, state__in=["queued", "sending"]).exists(), seconds=600)  # fmt: skip
         seconds = time.perf_counter() - started
         time.sleep(2)  # anything sent twice would arrive by now
-        received = self.mailbox.texts
+        received = self.mailbox.first_lines()
         lost, doubled = count - len(set(received)), len(received) - len(set(received))
         failed = Delivery.objects.filter(user__in=people, state="failed").count()
         return [[f"{count:,} notices by mail to a local SMTP server, two workers", "≤ 60 s, none lost or doubled",

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from duban.campaigns.management.commands.bench_campaigns import Command as CampaignsBench
 from duban.campaigns.models import Report
+from duban.core.bench import ms
 
 PROBE = """
 import resource, sys, time
@@ -43,11 +44,6 @@ print(answer.status_code, size, seconds, before, resource.getrusage(resource.RUS
 """
 
 
-def _ms(seconds: list[float], q: float) -> float:
-    ordered = sorted(seconds)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-
 class Command(BaseCommand):
     help = "Benchmark open data on PostgreSQL (make bench)."
 
@@ -66,7 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{public:,} public problem reports\n")
         self.stdout.write("| page | p50 ms | p95 ms |\n|---|---:|---:|")
         for label, seconds in pages:
-            self.stdout.write(f"| {label} | {_ms(seconds, 0.5):.1f} | {_ms(seconds, 0.95):.1f} |")
+            self.stdout.write(f"| {label} | {ms(seconds, 0.5):.1f} | {ms(seconds, 0.95):.1f} |")
         self.stdout.write("\n| download | rows | size MB | seconds | memory before MB | peak MB |\n"
                           "|---|---:|---:|---:|---:|---:|")  # fmt: skip
         for slug, fmt, rows in (("problem-reports", "csv", public), ("problem-reports", "json", public),
