@@ -126,14 +126,14 @@ class Command(BaseCommand):
     # --- measures -------------------------------------------------------------------------------
 
     def _sweep(self) -> list[list[str]]:
-        """The same work twice: a fixed twentieth of the open items with a wrong light, put right in two
+        """The same work twice: a fixed 97th of the open items with a wrong light, put right in two
         shares, by one worker and then by two."""
         sweep_run(force=True)  # settle the day: the notices due, the period's records
         timings = {}
         for workers in (1, 2):
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "UPDATE ledger_item SET light = 'none' WHERE ledger_id = %s AND id %% 20 = 0 AND state = ANY(%s)",
+                    "UPDATE ledger_item SET light = 'none' WHERE ledger_id = %s AND id %% 97 = 0 AND state = ANY(%s)",
                     [self.ledger.pk, sorted(OPEN_STATES)],
                 )
                 wrong = cursor.rowcount
