@@ -18,7 +18,7 @@ RECENT = 30
 def preferences(request):
     preference = services.preference_of(request.user)
     initial = {name: getattr(preference, name) for name in PreferenceForm.base_fields}
-    form = PreferenceForm(request.POST or None, initial=initial)
+    form = PreferenceForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST":
 
         def save(data):

@@ -321,10 +321,13 @@ def _import_all(job: ImportJob) -> str:
 def _tell_the_importer(job: ImportJob, state: str) -> None:
     if job.created_by is None:
         return
-    text = (_("The import of %(name)s is done: %(rows)s rows.") if state == ImportState.DONE
-            else _("The import of %(name)s failed; nothing was imported. The import page says why."))  # fmt: skip
+    if state == ImportState.DONE:
+        text = _("%(name)s is imported into %(ledger)s: %(created)s new items, %(updated)s updated. The import page "
+                 "shows what to do next.")  # fmt: skip
+    else:
+        text = _("The import of %(name)s into %(ledger)s failed; nothing was imported. The import page says why.")
     link = reverse("ledger:import_detail", args=[job.pk])
-    params = {"name": job.name, "rows": job.to_create + job.to_update}
+    params = {"name": job.name, "ledger": job.ledger.name, "created": job.to_create, "updated": job.to_update}
     notify.after_commit([job.created_by], None, f"ledger.import.{state}", text, link=link, params=params)
 
 

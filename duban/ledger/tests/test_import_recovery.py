@@ -150,3 +150,14 @@ def test_progress_is_seen_by_others_while_the_import_is_uncommitted_and_a_second
 
     assert seen == [(0, 3, 3, "skipped")]
     assert Item.objects.count() == 3
+
+
+def test_the_progress_poll_reloads_the_whole_page_once_the_import_has_ended(started, client, personas):
+    client.force_login(personas.office_admin)
+    url = f"/ledger/imports/{started.pk}/"
+    assert "HX-Refresh" not in client.get(url, HTTP_HX_REQUEST="true").headers  # still importing
+
+    imports.job_run(started)
+
+    assert client.get(url, HTTP_HX_REQUEST="true").headers["HX-Refresh"] == "true"
+    assert "交办" in client.get(url).content.decode()  # the next steps, on the whole page

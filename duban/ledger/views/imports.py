@@ -81,7 +81,10 @@ def _detail_page(
         job.refresh_from_db()
     if request.htmx:
         context = {"job": job, "progress": imports_services.progress_of(job)}
-        return render(request, "ledger/_import_progress.html", context)
+        response = render(request, "ledger/_import_progress.html", context)
+        if job.state != ImportState.RUNNING:  # done or failed: the whole page, with what comes next
+            response["HX-Refresh"] = "true"
+        return response
     if form is None and job.state == ImportState.CHECKED and job.columns:
         form = ImportMappingForm(job=job)
     if alias_forms is None and job.state == ImportState.CHECKED:
