@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 
 from duban.core import background
-from duban.ledger.services.imports import imports_recover
+from duban.ledger.services.import_recovery import imports_recover
 from duban.ledger.services.sweep import sweep_begin, sweep_part, sweep_run
 
 

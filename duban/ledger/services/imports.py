@@ -5,7 +5,8 @@ worker when there is a broker, else in a process of its own (`duban ledger_impor
 way through `job_run`, which any host's page follows by its progress (`duban.core.progress`). The
 rows found at check time are kept in the file store (shared by every host) until the import ends.
 An import stopped half-way (its worker or host killed) leaves nothing: its transaction is rolled
-back; `imports_recover` starts it again, or, after a few tries, fails it and says why.
+back; `import_recovery.imports_recover` starts it again, or, after a few tries, fails it and
+says why.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -53,7 +54,6 @@ from duban.orgs.services import unit_alias_add
 CHUNK = 1000
 MAX_BYTES = 50 * 1024 * 1024
 KEPT_UNSTARTED = dt.timedelta(days=1)  # an upload not imported by then is removed (`stale_uploads_remove`)
-MAX_ATTEMPTS = 3  # an import stopped this many times (its process killed each time) is failed
 
 
 def progress_key(job: ImportJob) -> str:
@@ -273,12 +273,12 @@ def job_run(job: ImportJob) -> str:
                 state=ImportState.FAILED, failure=message, finished_at=timezone.now()
             )
             if failed:
-                _tell_the_importer(job, ImportState.FAILED)
+                tell_the_importer(job, ImportState.FAILED)
             raise
     if outcome == "done":
         progress.forget(progress_key(job))
         _forget_checked(job)
-        _tell_the_importer(job, ImportState.DONE)
+        tell_the_importer(job, ImportState.DONE)
     return outcome
 
 
@@ -318,7 +318,7 @@ def _import_all(job: ImportJob) -> str:
     return "done"
 
 
-def _tell_the_importer(job: ImportJob, state: str) -> None:
+def tell_the_importer(job: ImportJob, state: str) -> None:
     if job.created_by is None:
         return
     if state == ImportState.DONE:
@@ -329,47 +329,6 @@ def _tell_the_importer(job: ImportJob, state: str) -> None:
     link = reverse("ledger:import_detail", args=[job.pk])
     params = {"name": job.name, "ledger": job.ledger.name, "created": job.to_create, "updated": job.to_update}
     notify.after_commit([job.created_by], None, f"ledger.import.{state}", text, link=link, params=params)
-
-
-def imports_recover(now: dt.datetime | None = None) -> list[str]:
-    """Imports left importing by a process or worker that stopped (killed, its host restarted): its
-    transaction was rolled back with it, so nothing was imported. Each is started again, up to
-    MAX_ATTEMPTS times, then failed, saying why; the person who started it is told."""
-    said = []
-    for job in ImportJob.objects.filter(state=ImportState.RUNNING).select_related("ledger", "created_by"):
-        if not progress.stalled(progress_key(job), since=job.updated_at) or _held_by_a_runner(job):
-            continue
-        if job.attempts >= MAX_ATTEMPTS:
-            with translation.override(settings.LANGUAGE_CODE):
-                failure = _(
-                    "The import stopped before it finished %(n)s times (its process was stopped); nothing was "
-                    "imported. Upload the file again, or ask the administrator."
-                ) % {"n": job.attempts}
-            if ImportJob.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
-                state=ImportState.FAILED, failure=failure, finished_at=now or timezone.now()
-            ):
-                _tell_the_importer(job, ImportState.FAILED)
-                said.append(f"import {job.pk}: failed after {job.attempts} tries")
-            continue
-        ImportJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, updated_at=now or timezone.now())
-        progress.report(progress_key(job), 0, job.to_create + job.to_update)
-        launch(job)
-        said.append(f"import {job.pk}: started again")
-    return said
-
-
-def imports_recover_if_stalled(job: ImportJob) -> bool:
-    """`imports_recover` when this job has stopped (its page asks, so the person watching it is not
-    left waiting for the next sweep); whether anything was done."""
-    return progress.stalled(progress_key(job), since=job.updated_at) and bool(imports_recover())
-
-
-def _held_by_a_runner(job: ImportJob) -> bool:
-    """Whether a runner holds the job's row (PostgreSQL; it is still working, only quietly)."""
-    if connection.vendor != "postgresql":
-        return False
-    with transaction.atomic():
-        return ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job.pk).first() is None
 
 
 def _as_the_ledger_says(job: ImportJob, created: list[Item], specs: list[dict]) -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from duban.core import background, progress
 from duban.ledger.models import ImportJob, ImportState, Item, Notification
-from duban.ledger.services import imports
+from duban.ledger.services import import_recovery, imports
 from duban.ledger.tests.test_imports import _row, _xlsx
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_an_import_that_keeps_reporting_is_left_alone(started, settings):
     settings.DUBAN_STALLED_AFTER_SECONDS = 300
     progress.report(imports.progress_key(started), 1, 3)
 
-    assert imports.imports_recover() == []
+    assert import_recovery.imports_recover() == []
     started.refresh_from_db()
     assert started.state == ImportState.RUNNING and started.attempts == 1 and started.launched == [started.pk]
 
@@ -68,7 +68,7 @@ def test_a_stopped_import_is_started_again_then_failed_saying_why(
     settings.DUBAN_STALLED_AFTER_SECONDS = 300
     for attempt in (2, 3):
         with time_machine.travel(timezone.now() + dt.timedelta(minutes=6 * attempt), tick=False):
-            assert imports.imports_recover() == [f"import {started.pk}: started again"]
+            assert import_recovery.imports_recover() == [f"import {started.pk}: started again"]
         started.refresh_from_db()
         assert started.attempts == attempt and started.state == ImportState.RUNNING
     assert started.launched == [started.pk] * 3
@@ -77,7 +77,7 @@ def test_a_stopped_import_is_started_again_then_failed_saying_why(
         time_machine.travel(timezone.now() + dt.timedelta(minutes=30), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert imports.imports_recover() == [f"import {started.pk}: failed after 3 tries"]
+        assert import_recovery.imports_recover() == [f"import {started.pk}: failed after 3 tries"]
 
     started.refresh_from_db()
     assert started.state == ImportState.FAILED and "3" in started.failure

@@ -20,6 +20,7 @@ from duban.ledger import imports as import_rows
 from duban.ledger.choices import ItemState
 from duban.ledger.forms import BatchDeadlineForm, ImportForm, ImportMappingForm, UnitAliasForm, WithdrawImportForm
 from duban.ledger.models import ImportJob, ImportState, Ledger
+from duban.ledger.services import import_recovery
 from duban.ledger.services import imports as imports_services
 from duban.ledger.views.common import _errors_text, _office_ledgers
 from duban.orgs import access as org_access
@@ -77,7 +78,7 @@ def _detail_page(
     deadline_form: BatchDeadlineForm | None = None,
     withdraw_form: WithdrawImportForm | None = None,
 ):
-    if job.state == ImportState.RUNNING and imports_services.imports_recover_if_stalled(job):
+    if job.state == ImportState.RUNNING and import_recovery.imports_recover_if_stalled(job):
         job.refresh_from_db()
     if request.htmx:
         context = {"job": job, "progress": imports_services.progress_of(job)}
