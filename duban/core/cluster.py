@@ -199,6 +199,10 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        # Ctrl-C reaches this process more than once (from the terminal and through `uv run`):
+        # the ones after the first must not cut the stopping short and leave processes behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("Stopping …", flush=True)
         cluster.stop()
 
 
