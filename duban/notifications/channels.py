@@ -10,6 +10,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -58,7 +59,7 @@ class ConsoleWorkApp(Console):
     kind = "workapp"
 
 
-class Webhook:
+class Webhook(ABC):
     """POSTs JSON to a URL and expects 2xx (and, from a WeCom-style robot, errcode 0)."""
 
     url_setting = ""
@@ -66,8 +67,9 @@ class Webhook:
     def address(self, user) -> str:
         return _mobile(user)
 
+    @abstractmethod
     def payload(self, address: str, subject: str, text: str) -> dict:
-        raise NotImplementedError
+        """The JSON body the gateway takes for one text to `address`."""
 
     def send(self, address: str, subject: str, text: str) -> None:
         body = json.dumps(self.payload(address, subject, text), ensure_ascii=False).encode()
