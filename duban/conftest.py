@@ -46,8 +46,9 @@ def _fresh_cache(request):
 
 @pytest.fixture(autouse=True)
 def _own_var_dir(settings, tmp_path):
-    """Each test its own var/ folder (job progress on SQLite is kept there, by job number)."""
+    """Each test its own var/ folder (job progress on SQLite is kept there, by job number) and file store."""
     settings.VAR_DIR = tmp_path / "var"
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "duban.contracts",
     "duban.bulletins",
     "duban.notifications",
+    "duban.downloads",
     "duban.cockpit",
     "duban.opendata",
     "duban.portal",
@@ -287,6 +288,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("DUBAN_TASK_VIS
 # A long job that has not reported progress for this long has stopped (its process or worker was
 # killed): its transaction was rolled back, and it is started again or failed (duban.core.progress).
 DUBAN_STALLED_AFTER_SECONDS = env_int("DUBAN_STALLED_AFTER_SECONDS", 300, minimum=1)
+# Exports (duban/downloads): a list longer than this is written in the background, its file kept so many days.
+DUBAN_EXPORT_INLINE_ROWS = env_int("DUBAN_EXPORT_INLINE_ROWS", 10_000, minimum=1)
+DUBAN_EXPORT_KEEP_DAYS = env_int("DUBAN_EXPORT_KEEP_DAYS", 7, minimum=1)
+# The district's bulletins drafted by the upkeep when their period ends: "weekly,monthly", either, or none ("").
+DUBAN_BULLETIN_DRAFTS = [part.strip() for part in env_str("DUBAN_BULLETIN_DRAFTS", "weekly,monthly").split(",")
+                         if part.strip()]  # fmt: skip
+if set(DUBAN_BULLETIN_DRAFTS) - {"weekly", "monthly"}:
+    raise ImproperlyConfigured("DUBAN_BULLETIN_DRAFTS lists weekly, monthly, or both.")
 # The workers' sweep: the open items in this many shares, one task each.
 DUBAN_SWEEP_PARTS = env_int("DUBAN_SWEEP_PARTS", 4, minimum=1, maximum=64)
 CELERY_BEAT_SCHEDULE = {
@@ -294,6 +303,7 @@ CELERY_BEAT_SCHEDULE = {
     "recover-stalled-jobs": {"task": "duban.ledger.tasks.recover", "schedule": 120},
     "deliver-due-notices": {"task": "duban.notifications.tasks.deliver_due", "schedule": 60},
     "notice-digests": {"task": "duban.notifications.tasks.digests", "schedule": 300},
+    "fold-campaign-statistics": {"task": "duban.campaigns.tasks.tally_fold", "schedule": 600},
 }
 # Problem report photos and the Open311 endpoint (duban/campaigns).
 DUBAN_PHOTO_MAX_MB = env_int("DUBAN_PHOTO_MAX_MB", 8, minimum=1, maximum=50)

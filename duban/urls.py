@@ -15,6 +15,7 @@ urlpatterns = [
     path("org/", include("duban.orgs.urls")),
     path("ledger/", include("duban.ledger.urls")),
     path("notifications/", include("duban.notifications.urls")),
+    path("exports/", include("duban.downloads.urls")),
     path("rectification/", include("duban.rectification.urls")),
     path("rules/", include("duban.rules.urls")),
     path("fleet/", include("duban.fleet.urls")),

@@ -11,3 +11,9 @@ class BulletinsConfig(AppConfig):
         from duban.bulletins.access import may_read
 
         return [("bulletins:home", _("Bulletins"), may_read)]
+
+    def sweep(self) -> str:
+        from duban.bulletins.services import drafts_due
+
+        drafted = drafts_due()
+        return f"bulletins: {len(drafted)} drafted" + "".join(f", {bulletin.title}" for bulletin in drafted)

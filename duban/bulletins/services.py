@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +24,7 @@ from duban.core.workdays import moment
 from duban.ledger.access import can_supervise
 from duban.ledger.choices import NoticeLevel
 from duban.ledger.models import Item
-from duban.ledger.services import notice_issue
+from duban.ledger.services import notice_issue, notify
 from duban.orgs import access as org_access
 from duban.orgs.models import Unit, User
 
@@ -119,3 +122,31 @@ def bulletin_step(*, actor: User | None, bulletin: Bulletin, code: str, at=None)
     bulletin.state = step.target
     save_with_history(bulletin, actor=actor, reason=step.event)
     return bulletin
+
+
+def drafts_due(at=None) -> list[Bulletin]:
+    """The district's bulletins of the week and the month just ended (DUBAN_BULLETIN_DRAFTS), drafted
+    once each within a week of the period's end, and the office told; a period with a bulletin
+    already (drafted by hand, issued, or discarded by the office) is left as it is."""
+    at, today = moment(at)
+    drafted = []
+    for cadence in settings.DUBAN_BULLETIN_DRAFTS:
+        current, _end = period_of(cadence, today)
+        starts_on, ends_on = period_of(cadence, current - dt.timedelta(days=1))
+        if (today - ends_on).days > 7:
+            continue
+        with transaction.atomic():
+            next_value("bulletins:drafting")  # drafters take turns on this row: two sweeps draft once
+            if Bulletin.objects.filter(cadence=cadence, starts_on=starts_on, scope_unit__isnull=True).exists():
+                continue
+            bulletin = bulletin_draft(actor=None, cadence=cadence, day=starts_on, at=at)
+            _tell_the_office(bulletin)
+        drafted.append(bulletin)
+    return drafted
+
+
+def _tell_the_office(bulletin: Bulletin) -> None:
+    writers = User.objects.filter(Q(is_office_admin=True) | Q(is_supervisor=True), is_active=True)
+    text = _("The draft of %(title)s is ready: check its figures, write the opening and closing, and issue it.")
+    link = reverse("bulletins:bulletin_detail", args=[bulletin.pk])
+    notify.after_commit(writers, None, "bulletins.bulletin.drafted", text, link=link, params={"title": bulletin.title})

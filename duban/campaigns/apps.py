@@ -23,6 +23,12 @@ class CampaignsConfig(AppConfig):
 
         return f"folded {tally_fold()} campaign statistics rows"
 
+    def export_kinds(self):
+        """What this context exports in the background when it is long (`duban.downloads`)."""
+        from duban.campaigns.downloads import KINDS
+
+        return KINDS
+
     def ledger_owners(self):
         """The subjects this context attaches to ledger items (see `duban.ledger.owners`)."""
         from duban.campaigns.subjects import ReportOwner

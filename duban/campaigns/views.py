@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from duban.campaigns import access, queue
@@ -23,6 +22,7 @@ from duban.campaigns.choices import (
     ReportSource,
     ReportState,
 )
+from duban.campaigns.downloads import REPORTS, queue_reports
 from duban.campaigns.forms import (
     AreaShapeForm,
     CampaignForm,
@@ -40,10 +40,10 @@ from duban.campaigns.services import setup
 from duban.campaigns.services.reports import report_transition, reports_transition_many
 from duban.campaigns.services.rerouting import report_reroute
 from duban.campaigns.services.submitting import nearby_open
-from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
 from duban.core.paginator import CappedPaginator
 from duban.core.views import form_page, pk_or_404, whole_number
+from duban.downloads.services import export_response
 from duban.ledger import access as ledger_access
 from duban.orgs import access as org_access
 from duban.orgs.choices import AccountType, UnitKind
@@ -206,8 +206,7 @@ def rule_delete(request, pk: int):
 
 
 def _queue_filters(request, campaign: Campaign):
-    reports = campaign.reports.select_related("category", "street", "routed_unit")
-    return queue.filtered(reports, request.GET, timezone.localdate()).order_by("-created_at", "-id")
+    return queue_reports(campaign, request.GET)
 
 
 @login_required
@@ -222,7 +221,7 @@ def report_queue(request, pk: int):
             raise PermissionDenied(access.NOT_MANAGER)
         return _accept_many(request, campaign)
     if request.GET.get("format") == "xlsx":
-        return _queue_xlsx(campaign, reports)
+        return export_response(request, REPORTS, _with_campaign(request.GET, campaign))
     page = CappedPaginator(reports, 50).get_page(request.GET.get("page"))
     context = {
         "campaign": campaign,
@@ -245,6 +244,12 @@ def report_queue(request, pk: int):
     return render(request, "campaigns/report_queue.html", context)
 
 
+def _with_campaign(query, campaign: Campaign):
+    kept = query.copy()
+    kept["campaign"] = str(campaign.pk)
+    return kept
+
+
 def _without(query, names) -> str:
     kept = query.copy()
     for name in names:
@@ -264,29 +269,6 @@ def _accept_many(request, campaign: Campaign):
         if accepted:
             messages.success(request, _("%(n)s reports accepted and dispatched.") % {"n": len(accepted)})
     return redirect(f"{reverse('campaigns:report_queue', args=[campaign.pk])}?state=submitted")
-
-
-def _queue_xlsx(campaign: Campaign, reports):
-    headers = [
-        _("No."), _("Category"), _("Description"), _("Address"), _("Street"), _("Area"), _("Latitude"),
-        _("Longitude"), _("Source"), _("Status"), _("Responsible unit"), pgettext("date column", "Reported"),
-        _("Expected by"), pgettext("problem report", "Closed at"), _("On time"),
-    ]  # fmt: skip
-    labels, sources = dict(ReportState.choices), dict(ReportSource.choices)
-
-    def rows():
-        values = reports.values_list(
-            "pk", "category__name", "description", "address", "street__name", "area__name", "lat", "lng", "source",
-            "state", "routed_unit__name", "created_at", "expected_on", "closed_at", "on_time",
-        )  # fmt: skip
-        for row in values.iterator(chunk_size=2000):
-            *head, source, state, unit, created, expected, closed, on_time = row
-            yield [
-                *head, str(sources.get(source, source)), str(labels.get(state, state)), unit or "", created, expected,
-                closed, "" if on_time is None else (pgettext("yes/no", "yes") if on_time else pgettext("yes/no", "no")),
-            ]  # fmt: skip
-
-    return xlsx_response(f"{campaign.code}-reports.xlsx", _("Problem reports"), headers, rows())
 
 
 def _detail_context(request, report: Report, **extra) -> dict:

@@ -195,10 +195,15 @@ def xlsx_sheets_response(
     filename: str, sheets: Sequence[tuple[str, Sequence[str | Column], Iterable[Sequence]]]
 ) -> FileResponse:
     """An .xlsx with one sheet per (title, headers, rows), written row by row and sent as a download."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # removed when the response closes it
+    xlsx_write(handle, sheets)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=download_name(filename))
+
+
+def xlsx_write(handle, sheets: Sequence[tuple[str, Sequence[str | Column], Iterable[Sequence]]]) -> None:
+    """Write an .xlsx with one sheet per (title, headers, rows) into the open binary file `handle`."""
     workbook = Workbook(write_only=True)
     for sheet_title, headers, rows in sheets:
         _Sheet(workbook, sheet_title, headers).write(rows)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # removed when the response closes it
     workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=download_name(filename))

@@ -27,6 +27,12 @@ class LedgerConfig(AppConfig):
             ("ledger:queue", _("Review queue"), reviews_for_an_office),
         ]
 
+    def export_kinds(self):
+        """What this context exports in the background when it is long (`duban.downloads`)."""
+        from duban.ledger.downloads import KINDS
+
+        return KINDS
+
     def sweep(self) -> str:
         """Upkeep beside the daily sweep (`duban sweep` calls it on every run)."""
         from duban.ledger.services.imports import stale_uploads_remove

@@ -28,6 +28,11 @@ def sweep_part(run_pk: int, part: int, parts: int) -> bool:
     return run is not None and services_sweep.sweep_part(run, part, parts)
 
 
+@shared_task(name="duban.ledger.tasks.context_upkeep")
+def context_upkeep(label: str) -> str:
+    return upkeep.context_upkeep(label)
+
+
 @shared_task(name="duban.ledger.tasks.recover")
 def recover() -> list[str]:
     return upkeep.recover()

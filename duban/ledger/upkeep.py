@@ -23,22 +23,36 @@ def sweep(today: dt.date | None = None, force: bool = False) -> list[str]:
 
 
 def sweep_on_workers(today: dt.date | None = None, force: bool = False, parts: int | None = None) -> list[str]:
-    """The same, the items split into `parts` (DUBAN_SWEEP_PARTS) shares handed to the workers; the
-    last share to finish finishes the run."""
+    """The same on the workers: the items split into `parts` (DUBAN_SWEEP_PARTS) shares, one task
+    each, the last share to finish finishing the run; each context's upkeep a task of its own (the
+    campaign statistics' fold, the bulletins' drafts, the exports' removal, …). Recovery has its own
+    place on the schedule."""
     parts = parts or settings.DUBAN_SWEEP_PARTS
     run = sweep_begin(today=today, force=force, parts=parts)
     if run is None:
-        return ["swept already today; nothing changed since"] + contexts()
+        return ["swept already today; nothing changed since"] + contexts_on_workers()
     for part in range(parts):
         background.run("duban.ledger.tasks.sweep_part", run.pk, part, parts,
                        embedded=lambda part=part: sweep_part(run, part, parts))  # fmt: skip
-    return [f"sweep {run.pk} handed to the workers in {parts} parts"] + contexts()
+    return [f"sweep {run.pk} handed to the workers in {parts} parts"] + contexts_on_workers()
 
 
 def contexts() -> list[str]:
     """Each context's own upkeep, then `recover`."""
     lines = [config.sweep() for config in apps.get_app_configs() if hasattr(config, "sweep")]
     return lines + recover()
+
+
+def contexts_on_workers() -> list[str]:
+    labels = [config.label for config in apps.get_app_configs() if hasattr(config, "sweep")]
+    for label in labels:
+        background.run("duban.ledger.tasks.context_upkeep", label, embedded=lambda label=label: context_upkeep(label))
+    return [f"upkeep of {', '.join(labels)} handed to the workers"]
+
+
+def context_upkeep(label: str) -> str:
+    """One context's upkeep (its AppConfig's `sweep()`): a line to print."""
+    return apps.get_app_config(label).sweep()
 
 
 def recover() -> list[str]:

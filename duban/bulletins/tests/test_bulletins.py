@@ -18,7 +18,7 @@ from duban.core.errors import TransitionError
 from duban.core.testing import assert_valid_office_file, official_document
 from duban.core.workdays import on_day
 from duban.ledger.choices import NoticeLevel
-from duban.ledger.models import Item, Notice
+from duban.ledger.models import Item, Notice, Notification
 from duban.ledger.services import notice_issue
 from duban.ledger.tests.conftest import MONDAY
 
@@ -125,3 +125,37 @@ def test_the_document_and_who_reads_what(client, personas, week):
     assert client.get(reverse("bulletins:home")).status_code == 403
     client.logout()
     assert client.get(reverse("bulletins:home")).status_code == 302
+
+
+def test_the_upkeep_drafts_the_period_just_ended_once_and_tells_the_office(
+    personas, week, settings, django_capture_on_commit_callbacks
+):
+    settings.DUBAN_BULLETIN_DRAFTS = ["weekly", "monthly"]
+    next_monday = on_day(WEEK_END + dt.timedelta(days=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        drafted = services.drafts_due(at=next_monday)
+    assert services.drafts_due(at=next_monday + dt.timedelta(hours=1)) == []  # the next sweep: nothing new
+
+    (bulletin,) = drafted  # May ended ten days ago: too long for a draft
+    assert (bulletin.cadence, bulletin.starts_on, bulletin.ends_on) == ("weekly", MONDAY, WEEK_END)
+    assert bulletin.state == "draft" and bulletin.scope_unit is None
+    assert services.figures_of(bulletin) == services.figures_of(_draft(personas))
+    told = set(Notification.objects.filter(link=reverse("bulletins:bulletin_detail", args=[bulletin.pk]))
+               .values_list("user", flat=True))  # fmt: skip
+    assert {personas.office_admin.pk, personas.supervisor.pk} <= told
+    assert personas.unit_a_staff.pk not in told
+
+
+def test_a_month_ended_is_drafted_and_a_discarded_draft_is_not_drafted_again(personas, settings):
+    settings.DUBAN_BULLETIN_DRAFTS = ["monthly"]
+    first_of_july = on_day(dt.date(2024, 7, 1))
+
+    (june,) = services.drafts_due(at=first_of_july)
+    assert (june.starts_on, june.ends_on) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+    services.bulletin_step(actor=personas.office_admin, bulletin=june, code="discard", at=first_of_july)
+
+    assert services.drafts_due(at=first_of_july + dt.timedelta(days=1)) == []
+    settings.DUBAN_BULLETIN_DRAFTS = []
+    assert services.drafts_due(at=on_day(dt.date(2024, 8, 1))) == []
+    assert Bulletin.objects.count() == 1

@@ -22,7 +22,7 @@ import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from celery import Celery
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from duban.core.cluster import ROOT, Cluster, Mailbox, free_port, fresh_database
 from duban.ledger.imports import COLUMNS
@@ -62,9 +62,13 @@ class Browser:
         return next(cookie.value for cookie in self.jar if cookie.name == "csrftoken")
 
     def get(self, url: str, **headers) -> str:
+        return self.fetch(url, **headers)[1].decode()
+
+    def fetch(self, url: str, **headers) -> tuple[str, bytes]:
+        """Where the request ended (after redirects) and what it answered."""
         request = urllib.request.Request(url, headers=headers)  # noqa: S310 - the rehearsal's own hosts
         with self.opener.open(request, timeout=60) as response:
-            return response.read().decode()
+            return response.geturl(), response.read()
 
     def post(self, url: str, fields: dict, files: dict | None = None) -> str:
         fields = {**fields, "csrfmiddlewaretoken": self.token()}
@@ -130,7 +134,8 @@ def cluster(tmp_path, mailbox):
     server = os.environ.get("DATABASE_URL", "")
     database = fresh_database(server, f"duban_cluster_{os.getpid()}")
     rehearsal = Cluster(tmp_path / "cluster", database, extra_env={
-        "EMAIL_URL": f"smtp://127.0.0.1:{mailbox[1]}", "DUBAN_STALLED_AFTER_SECONDS": "5"})  # fmt: skip
+        "EMAIL_URL": f"smtp://127.0.0.1:{mailbox[1]}", "DUBAN_STALLED_AFTER_SECONDS": "5",
+        "DUBAN_EXPORT_INLINE_ROWS": "100"})  # fmt: skip
     try:
         rehearsal.start()
         seeded = subprocess.run([sys.executable, "-c", SEED], env=rehearsal.env("host-a"), cwd=ROOT,  # noqa: S603
@@ -181,6 +186,14 @@ def test_the_rehearsal(cluster, mailbox):
     box = mailbox[0]
     _wait(lambda: any("演练台账.xlsx" in subject for subject in box.subjects()), seconds=60)
     _wait(lambda: _sql(cluster, "SELECT count(*) FROM notifications_delivery WHERE state = 'sent'") == (1,), seconds=30)
+
+    # A long list asked for through host B is written by the worker into the shared store; host A serves it.
+    asked, _page = browser.fetch(f"{host_b}/ledger/export.xlsx?ledger={cluster.ledger}")
+    export = int(re.search(r"/exports/(\d+)/$", asked).group(1))
+    _wait(lambda: _sql(cluster, "SELECT state FROM downloads_exportjob WHERE id = %s", [export])[0] == "done")
+    _where, data = browser.fetch(f"{host_a}/exports/{export}/file")
+    rows = list(load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+    assert rows[0][0] == "编号" and len([row for row in rows[1:] if row[0]]) == 300
 
     # The sweep, sent to the workers as beat would, runs there.
     broker = Celery(broker=cluster.broker_url)

@@ -56,3 +56,27 @@ def test_shares_on_two_workers_at_once_issue_each_notice_once(make_item):
 
     assert Notice.objects.filter(level=NoticeLevel.BLUE).count() == 40
     assert SweepRun.objects.get(pk=run.pk).notices == 40
+
+
+def test_on_the_workers_the_shares_and_each_contexts_upkeep_are_tasks_of_their_own(make_item, settings, monkeypatch):
+    from django.apps import apps
+
+    from duban.celery import app
+    from duban.ledger import upkeep
+
+    _items(make_item, 3)
+    sent = []
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
+
+    upkeep.sweep_on_workers(today=DAY, parts=2)
+
+    run = SweepRun.objects.get()
+    upkept = [args[0] for name, args in sent if name == "duban.ledger.tasks.context_upkeep"]
+    assert [args for name, args in sent if name == "duban.ledger.tasks.sweep_part"] == [[run.pk, 0, 2], [run.pk, 1, 2]]
+    assert {"campaigns", "bulletins", "downloads", "notifications"} <= set(upkept)
+    assert sorted(upkept) == sorted(config.label for config in apps.get_app_configs() if hasattr(config, "sweep"))
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {name for name, _args in sent} | scheduled <= set(app.tasks)  # every task sent is one a worker runs
+    assert "duban.campaigns.tasks.tally_fold" in scheduled and "duban.downloads.tasks.export_run" in app.tasks

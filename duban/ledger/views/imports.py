@@ -7,19 +7,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
-from duban.ledger import access, own_layout, owners
+from duban.downloads.services import export_response
+from duban.ledger import access, owners
 from duban.ledger import imports as import_rows
 from duban.ledger.choices import ItemState
+from duban.ledger.downloads import OWN_LAYOUT
 from duban.ledger.forms import BatchDeadlineForm, ImportForm, ImportMappingForm, UnitAliasForm, WithdrawImportForm
-from duban.ledger.models import ImportJob, ImportState, Ledger
+from duban.ledger.models import ImportJob, ImportState
 from duban.ledger.services import import_recovery
 from duban.ledger.services import imports as imports_services
 from duban.ledger.views.common import _errors_text, _office_ledgers
@@ -224,13 +225,5 @@ def import_batch(request, pk: int, action: str):
 
 @login_required
 def ledger_export_own(request, pk: int):
-    """The ledger as a workbook in the office's own layout (the columns of the file it last
-    imported), to keep working in Excel and import again."""
-    ledger = get_object_or_404(Ledger, pk=pk)
-    if not access.acts_for_office(request.user, ledger):
-        raise Http404
-    kept = own_layout.layout_of(ledger)
-    if kept is None:
-        raise Http404
-    headers, rows = own_layout.own_layout_rows(ledger, kept)
-    return xlsx_response(f"{ledger.name}.xlsx", ledger.name[:31], headers, rows)
+    """The ledger as a workbook in the office's own layout, to keep working in Excel and import again."""
+    return export_response(request, OWN_LAYOUT, QueryDict(f"ledger={pk}"))

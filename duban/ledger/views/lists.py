@@ -8,11 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duban.core.exports import xlsx_response
 from duban.core.paginator import CappedPaginator
-from duban.ledger import access, documents
+from duban.downloads.services import export_response
+from duban.ledger import access
 from duban.ledger.choices import ExtensionState, ItemState
-from duban.ledger.forms import LINKED_FILTERS, ItemFilterForm
+from duban.ledger.downloads import ITEMS, filtered_items
+from duban.ledger.forms import LINKED_FILTERS
 from duban.ledger.models import ExtensionRequest, Item, Notice, Notification
 from duban.ledger.views.common import _office_ledgers
 from duban.orgs import access as org_access
@@ -30,22 +31,11 @@ LIST_COLUMNS = [
 ]  # fmt: skip
 
 
-def _filtered_items(request, today):
-    """The filter form bound to the query string and the visible items it selects."""
-    form = ItemFilterForm(
-        request.GET or None,
-        ledgers=access.visible_ledgers(request.user).distinct(),
-        units=Unit.objects.active().exclude(kind__in=["grid", "compound"]),
-    )
-    visible = access.visible_items(request.user)
-    return form, form.apply(visible, today) if form.is_bound else visible.order_by("ledger_id", "seq")
-
-
 @login_required
 def item_list(request):
     org_access.require_official(request.user)
     today = timezone.localdate()
-    form, items = _filtered_items(request, today)
+    form, items = filtered_items(request.user, request.GET, today)
     items = items.select_related("lead_unit", "leader").only(*LIST_COLUMNS)
     page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
@@ -136,9 +126,5 @@ def queue(request):
 
 @login_required
 def item_export(request):
-    """The filtered list as .xlsx, streamed."""
-    org_access.require_official(request.user)
-    today = timezone.localdate()
-    _form, items = _filtered_items(request, today)
-    filename = f"督办台账-{today:%Y%m%d}.xlsx"
-    return xlsx_response(filename, "台账", documents.ITEM_HEADERS, documents.item_rows(items, today))
+    """The filtered list as .xlsx: at once, or written in the background when it is long."""
+    return export_response(request, ITEMS)
