@@ -9,7 +9,6 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,10 +45,17 @@ def default_title(cadence: str, starts_on: dt.date, ends_on: dt.date, scope_unit
 
 
 def _issuer_of(actor: User | None) -> Unit:
+    """The drafter's own unit; for a draft the upkeep makes, the office that issued the last
+    bulletin, else the supervision office (督查室), else the district."""
     roots = org_access.scope_roots(actor) if actor is not None else []
     if roots:
         return roots[0]
-    office = Unit.objects.filter(name="区委督查室").first() or Unit.objects.roots().order_by("pk").first()
+    last = Bulletin.objects.select_related("issuer").exclude(issuer__parent=None).order_by("-created_at").first()
+    office = (
+        (last.issuer if last else None)
+        or Unit.objects.active().filter(name__endswith="督查室").order_by("pk").first()
+        or Unit.objects.roots().order_by("pk").first()
+    )
     if office is None:
         raise ValidationError(_("There is no office to issue the bulletin."))
     return office
@@ -146,7 +152,7 @@ def drafts_due(at=None) -> list[Bulletin]:
 
 
 def _tell_the_office(bulletin: Bulletin) -> None:
-    writers = User.objects.filter(Q(is_office_admin=True) | Q(is_supervisor=True), is_active=True)
+    writers = User.objects.filter(is_office_admin=True, is_active=True)  # the office that issues bulletins
     text = _("The draft of %(title)s is ready: check its figures, write the opening and closing, and issue it.")
     link = reverse("bulletins:bulletin_detail", args=[bulletin.pk])
     notify.after_commit(writers, None, "bulletins.bulletin.drafted", text, link=link, params={"title": bulletin.title})

@@ -4,6 +4,7 @@ read again with the asker's rights from the query string the list was drawn with
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -12,7 +13,7 @@ from duban.campaigns import queue
 from duban.campaigns.choices import ReportSource, ReportState
 from duban.campaigns.models import Campaign
 from duban.core.views import whole_number
-from duban.downloads.kinds import Export, ExportKind, counter
+from duban.downloads.kinds import Export, ExportKind, counter, titled
 from duban.orgs import access as org_access
 
 REPORTS = "campaigns.reports"
@@ -46,8 +47,13 @@ def reports_export(user, query) -> Export:
                 closed, "" if on_time is None else (pgettext("yes/no", "yes") if on_time else pgettext("yes/no", "no")),
             ]  # fmt: skip
 
-    title = _("%(campaign)s: problem reports") % {"campaign": campaign.name}
-    return Export(f"{campaign.code}-reports.xlsx", title, [(_("Problem reports"), headers, rows())], counter(reports))
+    what = _("%(campaign)s: problem reports") % {"campaign": campaign.name}
+    summary = queue.summary(query)
+    filename = "-".join(part for part in (what, summary[:40], f"{timezone.localdate():%Y%m%d}") if part) + ".xlsx"
+    kept = query.copy()
+    kept.pop("campaign", None)
+    back = reverse("campaigns:report_queue", args=[campaign.pk]) + (f"?{kept.urlencode()}" if kept else "")
+    return Export(filename, titled(what, summary), [(_("Problem reports"), headers, rows())], counter(reports), back)
 
 
 KINDS = [ExportKind(REPORTS, reports_export)]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from duban.campaigns.choices import OPEN_REPORT_STATES, ReportState
+from duban.campaigns.models import Category
 from duban.core.views import whole_number
 from duban.orgs.models import Person, Unit
 
@@ -107,3 +108,23 @@ def linked_filters(query) -> list[tuple[str, str]]:
         if first or last:
             shown.append((label, f"{first or '…'} – {last or '…'}"))
     return shown
+
+
+def summary(query) -> str:
+    """The filters set in `query`, as “label：value；…” (an export names its list so)."""
+    parts = []
+    state = query.get("state", "")
+    states = {"open": pgettext("problem report", "Open"), "overdue": _("Overdue"), **dict(ReportState.choices)}
+    if state in states:
+        parts.append(f"{_('Status')}：{states[state]}")
+    for name, label, model in (("category", _("Category"), Category), ("street", _("Street"), Unit)):
+        number = whole_number(query.get(name))
+        found = model.objects.filter(pk=number).first() if number is not None else None
+        if found is not None:
+            parts.append(f"{label}：{found.name}")
+    if query.get("unrouted"):
+        parts.append(str(_("Not routed")))
+    if (query.get("q") or "").strip():
+        parts.append(f"{_('No. or text')}：{query['q'].strip()}")
+    parts += [f"{label}：{value}" if value else label for label, value in linked_filters(query)]
+    return "；".join(str(part) for part in parts)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from django import forms
@@ -166,3 +167,22 @@ class AmountField(forms.CharField):
             return clean_amount(value)
         except ValidationError as error:
             raise ValidationError(error.message_dict["amount"]) from None
+
+
+def filter_summary(form, skip: tuple[str, ...] = ("sort",)) -> str:
+    """The filters a bound filter form has set, as “label：value；…” (an export names its list so)."""
+    if not form.is_bound or not form.is_valid():
+        return ""
+    parts = []
+    for name, value in form.cleaned_data.items():
+        if name in skip or value in (None, "", False, [], ()):
+            continue
+        field = form.fields[name]
+        if value is True:
+            shown = ""
+        elif hasattr(value, "pk") or not getattr(field, "choices", None):
+            shown = value.isoformat() if isinstance(value, dt.date) else str(value)
+        else:
+            shown = str(dict(field.choices).get(value, value))
+        parts.append(f"{field.label}：{shown}" if shown else str(field.label))
+    return "；".join(parts)

@@ -15,14 +15,16 @@ from duban.core.exports import Column
 
 @dataclass(frozen=True)
 class Export:
-    """A workbook to write: its file name, title (how the exports page names it), its sheets as
-    (title, headers, rows), and how many rows they hold: `count(limit)` counts up to `limit` rows
-    (is the list small enough to send at once?), `count(None)` all of them."""
+    """A workbook to write: its file name, title (how the exports page names it, with the filter it
+    was drawn with), its sheets as (title, headers, rows), how many rows they hold (`count(limit)`
+    counts up to `limit` rows: is the list small enough to send at once? `count(None)` all of
+    them), and the list's page, to ask again."""
 
     filename: str
     title: str
     sheets: Sequence[tuple[str, Sequence[str | Column], Iterable[Sequence]]]
     count: Callable[[int | None], int]
+    list_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,11 @@ def query_of(params: dict) -> QueryDict:
 
 def params_of(query: QueryDict) -> dict:
     return {name: query.getlist(name) for name in query if name not in ("page", "format")}
+
+
+def titled(what: str, summary: str) -> str:
+    """“督办台账（牵头单位：东门街道；…）”: what is exported, and the filter it was drawn with."""
+    return f"{what}（{summary}）" if summary else what
 
 
 def counter(rows) -> Callable[[int | None], int]:

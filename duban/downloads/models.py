@@ -14,6 +14,7 @@ from duban.downloads.choices import ExportState
 class ExportJob(BaseModel):
     kind = models.CharField(max_length=60)  # a key of `duban.downloads.kinds`
     params = models.JSONField(default=dict, blank=True)  # the list's query string: {name: [values]}
+    list_url = models.CharField(max_length=2000, blank=True)  # the list's page, to ask again
     title = models.CharField(_("title"), max_length=200)
     filename = models.CharField(_("file name"), max_length=200)
     state = models.CharField(_("state"), max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)

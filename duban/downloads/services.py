@@ -14,10 +14,11 @@ import sys
 import tempfile
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -76,8 +77,8 @@ def export_response(request, kind: str, query: QueryDict | None = None):
 
 
 def export_request(*, actor, kind: str, export: Export, params: dict) -> ExportJob:
-    job = ExportJob.objects.create(kind=kind, params=params, title=export.title[:200],
-                                   filename=export.filename[:200], requested_by=actor)  # fmt: skip
+    job = ExportJob.objects.create(kind=kind, params=params, title=export.title[:200], filename=export.filename[:200],
+                                   list_url=export.list_url[:2000], requested_by=actor)  # fmt: skip
     ExportEvent.write(actor=actor, code="downloads.export.asked", at=job.created_at, after=job.state, job=job)
     transaction.on_commit(lambda: launch(job))
     return job
@@ -105,9 +106,8 @@ def export_run(job: ExportJob) -> str:
             return "skipped"
         except Exception as exc:  # the file never reached the store; the job records why
             logger.exception("Export %s failed", job.pk)
-            why = f"{type(exc).__name__}: {exc}"
-            failure = _("The export could not be written: %(why)s") % {"why": why}
-            if _move(job, "fail", mine=True, reason=why[:500], failure=failure, finished_at=timezone.now()):
+            why = f"{type(exc).__name__}: {exc}"  # for the administrator, in the event row and the log
+            if _move(job, "fail", mine=True, reason=why[:500], failure=_failure(exc), finished_at=timezone.now()):
                 _tell(job)
             return "failed"
     if not _move(job, "finish", mine=True, file=name, finished_at=timezone.now(), size=job.file.storage.size(name)):
@@ -115,6 +115,16 @@ def export_run(job: ExportJob) -> str:
         return "skipped"
     _tell(job)
     return "done"
+
+
+def _failure(exc: Exception) -> str:
+    """Why the export failed, as its asker can act on it."""
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        return _("The list no longer exists (it was removed after the export was asked for).")
+    if isinstance(exc, PermissionDenied):
+        return _("You may no longer see this list, so it was not exported.")
+    return _("The file could not be written because of an error on the server, which was recorded for the "
+             "administrator. Ask for the export again; if it fails again, tell the administrator.")  # fmt: skip
 
 
 class _TakenAway(Exception):
@@ -157,7 +167,7 @@ def _tell(job: ExportJob) -> None:
         text = _("Your export %(title)s is ready (%(rows)s rows); download it from its page within %(days)s days.")
     else:
         text = _("Your export %(title)s could not be written; its page says why.")
-    params = {"title": job.title, "rows": job.total, "days": settings.DUBAN_EXPORT_KEEP_DAYS}
+    params = {"title": job.title, "rows": f"{job.total:,}", "days": settings.DUBAN_EXPORT_KEEP_DAYS}
     link = reverse("downloads:detail", args=[job.pk])
     notify.after_commit([job.requested_by], None, f"downloads.export.{job.state}", text, link=link, params=params)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
+from duban.core.forms import filter_summary
 from duban.core.views import whole_number
-from duban.downloads.kinds import Export, ExportKind, counter
+from duban.downloads.kinds import Export, ExportKind, counter, titled
 from duban.ledger import access, documents, own_layout
 from duban.ledger.forms import ItemFilterForm
 from duban.ledger.models import Ledger
@@ -33,9 +35,12 @@ def filtered_items(user, query, today):
 def items_export(user, query) -> Export:
     org_access.require_official(user)
     today = timezone.localdate()
-    _form, items = filtered_items(user, query, today)
+    form, items = filtered_items(user, query, today)
+    summary = filter_summary(form)
     sheet = ("台账", documents.ITEM_HEADERS, documents.item_rows(items, today))
-    return Export(f"督办台账-{today:%Y%m%d}.xlsx", f"督办台账（{today:%Y-%m-%d}导出）", [sheet], counter(items))
+    filename = "-".join(part for part in ("督办台账", summary[:40], f"{today:%Y%m%d}") if part) + ".xlsx"
+    back = reverse("ledger:item_list") + (f"?{query.urlencode()}" if query else "")
+    return Export(filename, titled("督办台账", summary), [sheet], counter(items), back)
 
 
 def own_layout_export(user, query) -> Export:
@@ -46,7 +51,9 @@ def own_layout_export(user, query) -> Export:
     if kept is None:
         raise Http404
     headers, rows = own_layout.own_layout_rows(ledger, kept)
-    return Export(f"{ledger.name}.xlsx", ledger.name, [(ledger.name[:31], headers, rows)], counter(ledger.items.all()))
+    back = reverse("ledger:item_list") + f"?ledger={ledger.pk}"
+    return Export(f"{ledger.name}.xlsx", ledger.name, [(ledger.name[:31], headers, rows)], counter(ledger.items.all()),
+                  back)  # fmt: skip
 
 
 KINDS = [ExportKind(ITEMS, items_export), ExportKind(OWN_LAYOUT, own_layout_export)]

@@ -104,6 +104,8 @@ def test_the_file_holds_what_the_askers_rights_and_filter_select(
 
     assert _numbers(job) == sorted(item.number for item in mine)
     assert job.params == {"q": ["步行街整治"]} and job.requested_by == personas.unit_a_staff
+    assert "步行街整治" in job.title and "步行街整治" in job.filename  # exports of one list told apart by their filter
+    assert job.list_url == reverse("ledger:item_list") + "?q=%E6%AD%A5%E8%A1%8C%E8%A1%97%E6%95%B4%E6%B2%BB"
 
 
 @pytest.mark.parametrize("persona", ["unit_b_staff", "supervisor", "resident"])
@@ -190,7 +192,9 @@ def test_a_failed_export_says_why_and_the_asker_is_told(
         assert services.export_run(job) == "failed"
 
     job.refresh_from_db()
-    assert job.state == ExportState.FAILED and "数据库连接中断" in job.failure and not job.file and _stored() == []
+    assert job.state == ExportState.FAILED and not job.file and _stored() == []
+    assert "RuntimeError" not in job.failure and "管理员" in job.failure  # said for the asker, in their language
+    assert "数据库连接中断" in job.events.get(code="downloads.export.failed").reason  # the detail kept for the administrator
     assert Notification.objects.filter(user=personas.office_admin, link__endswith=f"/exports/{job.pk}/").exists()
 
 
