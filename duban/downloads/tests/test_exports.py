@@ -194,7 +194,7 @@ def test_a_failed_export_says_why_and_the_asker_is_told(
     job.refresh_from_db()
     assert job.state == ExportState.FAILED and not job.file and _stored() == []
     assert "RuntimeError" not in job.failure and "管理员" in job.failure  # said for the asker, in their language
-    assert "数据库连接中断" in job.events.get(code="downloads.export.failed").reason  # the detail kept for the administrator
+    assert "数据库连接中断" in job.events.get(code="downloads.export.failed").reason  # for the administrator
     assert Notification.objects.filter(user=personas.office_admin, link__endswith=f"/exports/{job.pk}/").exists()
 
 
