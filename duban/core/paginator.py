@@ -18,6 +18,11 @@ class CappedPaginator(Paginator):
 
     cap = 10_000
 
+    def __init__(self, *args, cap: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cap is not None:
+            self.cap = cap
+
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by()[: self.cap + 1].count()

@@ -1,10 +1,16 @@
 """Substring search on Chinese text that an index can serve, with the same results on SQLite and
-PostgreSQL (docs/decisions/0002-search-by-character-bigrams.md).
+PostgreSQL (docs/decisions/0002-search-by-character-bigrams.md, 0009-search-at-a-million-items.md).
 
-A searchable row keeps `search_tokens`: the single characters and the pairs of adjacent characters
-of its searchable text, case-folded and separated by spaces. A row that contains the query contains
-every pair of the query, so on PostgreSQL a GIN index over the tokens narrows the rows first and the
-substring test (`icontains`) then decides, exactly as it does alone on SQLite.
+A searchable row keeps `search_tokens`: the single characters, the pairs and the triples of adjacent
+characters of its searchable text, case-folded and separated by spaces. A row that contains the query
+contains every triple of the query (every pair, for a query of two characters), so on PostgreSQL a
+GIN index over the tokens narrows the rows first and the substring test (`icontains`) then decides,
+exactly as it does alone on SQLite.
+
+The index helps when few rows match. When many do (a two-character word in one item of ten), reading
+every match to sort them costs more than walking the list in its own order and stopping at a page:
+`filter_matching` counts the matches through the index up to COMMON and, beyond that, leaves the
+index out so that PostgreSQL walks the list's order with the substring test.
 """
 
 from __future__ import annotations
@@ -25,11 +31,20 @@ def _fold(text: str) -> str:
     return "".join(upper if len(upper := char.upper()) == 1 else char for char in text)
 
 
+# More matches than this and the index no longer narrows: the list is walked in its order instead.
+COMMON = 1000
+
+
 def _grams(text: str) -> set[str]:
+    """The characters, pairs and triples of adjacent characters of `text` that hold no space."""
     text = _fold(text)
-    singles = {char for char in text if not char.isspace()}
-    pairs = {text[i : i + 2] for i in range(len(text) - 1) if not (text[i].isspace() or text[i + 1].isspace())}
-    return singles | pairs
+    grams = set()
+    for size in (1, 2, 3):
+        for start in range(len(text) - size + 1):
+            gram = text[start : start + size]
+            if not any(char.isspace() for char in gram):
+                grams.add(gram)
+    return grams
 
 
 def tokens(*texts: str) -> str:
@@ -38,10 +53,10 @@ def tokens(*texts: str) -> str:
 
 
 def query_grams(query: str) -> list[str]:
-    """The tokens every matching row holds: the query's pairs, or its characters when it has none."""
+    """The tokens every matching row holds: the query's triples, else its pairs, else its characters."""
     grams = _grams(query)
-    pairs = sorted(gram for gram in grams if len(gram) == 2)
-    return pairs or sorted(grams)
+    longest = max((len(gram) for gram in grams), default=0)
+    return sorted(gram for gram in grams if len(gram) == longest)
 
 
 def _tsquery(grams: list[str]) -> str:
@@ -52,19 +67,48 @@ def _tsvector_sql(column: str) -> str:
     return f"array_to_tsvector(string_to_array({column}, ' '))"
 
 
+def tokens_sql(text: str) -> str:
+    """`tokens()` in PostgreSQL's SQL, for the benchmarks' bulk loads: `text` is an SQL expression of
+    the row's searchable texts joined by spaces."""
+    return (
+        "(SELECT string_agg(DISTINCT gram, ' ' ORDER BY gram) "  # noqa: S608 - the caller's fixed expression
+        f"FROM (SELECT upper({text}) AS text) t, generate_series(1, length(t.text)) AS n, "
+        "LATERAL (VALUES (substr(t.text, n, 1)), (substr(t.text, n, 2)), (substr(t.text, n, 3))) AS g(gram) "
+        "WHERE gram !~ '\\s')"  # a shorter gram at the end is one of the shorter grams already there
+    )
+
+
+def contains(query: str, fields: list[str]) -> Q:
+    """The substring test alone: `query` (case-insensitive) in one of `fields`."""
+    return reduce(or_, (Q(**{f"{field}__icontains": query}) for field in fields))
+
+
 def matches(model, query: str, fields: list[str]) -> Q:
-    """The condition that a row of `model` contains `query` (case-insensitive) in one of `fields`."""
+    """The condition that a row of `model` contains `query` (case-insensitive) in one of `fields`,
+    narrowed by the index on PostgreSQL."""
     query = query.strip()
     if not query:
         return Q()
-    contains = reduce(or_, (Q(**{f"{field}__icontains": query}) for field in fields))
     grams = query_grams(query)
     if connection.vendor != "postgresql" or not grams:
-        return contains
+        return contains(query, fields)
     column = connection.ops.quote_name(model._meta.db_table) + ".search_tokens"
     tsquery = _tsquery(grams)  # passed as a parameter, never spliced into the SQL
     narrowed = RawSQL(f"{_tsvector_sql(column)} @@ %s::tsquery", [tsquery], output_field=BooleanField())  # noqa: S611
-    return Q(narrowed) & contains
+    return Q(narrowed) & contains(query, fields)
+
+
+def filter_matching(rows, query: str, fields: list[str]):
+    """`rows` (a queryset, every other filter applied) that contain `query`, and whether they are few
+    (at most COMMON): then the index narrows them; else the substring test alone, so the planner
+    walks the list's order and stops at a page (one count through the index decides, up to COMMON)."""
+    query = query.strip()
+    if not query:
+        return rows, False
+    narrowed = rows.filter(matches(rows.model, query, fields))
+    if connection.vendor != "postgresql" or narrowed.order_by()[: COMMON + 1].count() <= COMMON:
+        return narrowed, True
+    return rows.filter(contains(query, fields)), False
 
 
 def index_operation(table: str) -> migrations.RunPython:

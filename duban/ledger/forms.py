@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -100,8 +101,6 @@ class ItemFilterForm(forms.Form):
         if not self.is_valid():
             return items.none()
         data = self.cleaned_data
-        if data["q"]:
-            items = items.search(data["q"])
         if data["ledger"]:
             items = items.filter(ledger=data["ledger"])
         if data["unit"] and data["direct"]:
@@ -122,7 +121,16 @@ class ItemFilterForm(forms.Form):
             items = items.filter(effective_deadline__gte=data["due_from"])
         if data["due_to"]:
             items = items.filter(effective_deadline__lte=data["due_to"])
-        return self._apply_linked(items, data).order_by(*SORTS.get(data["sort"] or "number", SORTS["number"]))
+        items = self._apply_linked(items, data)
+        order = SORTS.get(data["sort"] or "number", SORTS["number"])
+        if not data["q"]:
+            return items.order_by(*order)
+        items, few = items.searched(data["q"])  # last: its count sees every other filter
+        if few and not data["sort"]:  # an exact number, then an exact title, first
+            query = data["q"].strip()
+            exact = Case(When(number__iexact=query, then=0), When(title__iexact=query, then=1), default=2)
+            return items.order_by(exact, *order)
+        return items.order_by(*order)
 
     @staticmethod
     def _apply_linked(items, data):

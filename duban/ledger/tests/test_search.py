@@ -2,6 +2,7 @@
 and on PostgreSQL (where the search tokens' GIN index narrows the rows first)."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from duban.core import search
@@ -56,7 +57,7 @@ def test_a_renamed_item_is_found_by_its_new_title_only(personas, items):
     assert not Item.objects.search("农批市场").exists()
 
 
-def test_every_pair_of_the_query_is_among_the_tokens_of_a_text_that_contains_it():
+def test_every_gram_of_the_query_is_among_the_tokens_of_a_text_that_contains_it():
     text = "罗湖区 Luohu “翠竹” 街道\t2024"
     stored = set(search.tokens(text).split(" "))
     for start in range(len(text)):
@@ -68,3 +69,44 @@ def test_the_list_page_filters_by_text(client, personas, items):
     client.force_login(personas.office_admin)
     html = client.get(reverse("ledger:item_list"), {"q": "东门"}).content.decode()
     assert items["street"].title in html and items["market"].title not in html
+
+
+def test_an_exact_number_then_an_exact_title_come_first(client, personas, make_item):
+    earlier = [make_item(title=f"推进整治工作第{n}项") for n in range(3)]
+    exact_title = make_item(title="整治")
+    client.force_login(personas.office_admin)
+
+    html = client.get(reverse("ledger:item_list"), {"q": "整治"}).content.decode()
+    positions = [html.index(item.number) for item in (exact_title, *earlier)]
+    assert positions == sorted(positions)  # the exact title first, then the others in number order
+
+    html = client.get(reverse("ledger:item_list"), {"q": earlier[2].number}).content.decode()
+    assert earlier[2].title in html and earlier[0].title not in html
+
+
+def test_a_common_query_finds_the_same_items_in_the_lists_order(client, personas, make_item, monkeypatch):
+    monkeypatch.setattr(search, "COMMON", 2)
+    found = [make_item(title=f"东门片区整治{n}") for n in range(3)]
+    make_item(title="桂园路灯修复")
+
+    items, few = Item.objects.all().searched("东门片区")
+    assert sorted(items.values_list("pk", flat=True)) == sorted(item.pk for item in found)
+    assert few is (connection.vendor != "postgresql")  # PostgreSQL walks the list's order beyond COMMON
+    client.force_login(personas.office_admin)
+    html = client.get(reverse("ledger:item_list"), {"q": "东门片区"}).content.decode()
+    positions = [html.index(item.number) for item in found]
+    assert positions == sorted(positions) and "桂园路灯修复" not in html
+
+
+def test_triples_narrow_a_longer_query():
+    assert search.query_grams("东门步行街") == ["东门步", "步行街", "门步行"]
+    assert search.query_grams("整治") == ["整治"]
+    assert search.query_grams("治") == ["治"]
+
+
+@pytest.mark.postgres
+def test_the_benchmarks_sql_writes_the_tokens_the_services_write():
+    text = "罗审整〔2024〕012号 东门 Smart City"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {search.tokens_sql('%s')}", [text])  # noqa: S608 - the test's own text
+        assert cursor.fetchone()[0] == search.tokens(text)

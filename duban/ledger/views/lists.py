@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core import search
 from duban.core.paginator import CappedPaginator
 from duban.downloads.services import export_response
 from duban.ledger import access
@@ -37,7 +38,9 @@ def item_list(request):
     today = timezone.localdate()
     form, items = filtered_items(request.user, request.GET, today)
     items = items.select_related("lead_unit", "leader").only(*LIST_COLUMNS)
-    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A text search counts to search.COMMON: beyond it the matches are walked in the list's order.
+    cap = search.COMMON if form.is_valid() and form.cleaned_data["q"] else None
+    page = CappedPaginator(items, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
     unsorted = filters.copy()

@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from duban.core import search
 from duban.core.bench import ms
 from duban.demo.seed import seed_organisation
 from duban.ledger.choices import LedgerKind
@@ -141,16 +142,9 @@ class Command(BaseCommand):
     def _tokens(self, ledger: Ledger, first: int, last: int) -> None:
         """The search tokens as the services write them (`duban.core.search.tokens`)."""
         _sql(
-            """
-            UPDATE ledger_item i SET search_tokens = (
-                SELECT string_agg(DISTINCT gram, ' ' ORDER BY gram)
-                FROM (SELECT upper(i.number || ' ' || i.title || ' ' || i.basis_document) AS text) t,
-                    generate_series(1, length(t.text)) AS n,
-                    LATERAL (VALUES (substr(t.text, n, 1)), (substr(t.text, n, 2))) AS g(gram)
-                WHERE gram !~ '\\s'
-            )
-            WHERE i.ledger_id = %s AND i.seq BETWEEN %s AND %s
-            """,
+            "UPDATE ledger_item i SET search_tokens = "  # noqa: S608 - a fixed expression
+            + search.tokens_sql("i.number || ' ' || i.title || ' ' || i.basis_document")
+            + " WHERE i.ledger_id = %s AND i.seq BETWEEN %s AND %s",
             [ledger.pk, first, last],
         )
 
