@@ -15,12 +15,15 @@ index out so that PostgreSQL walks the list's order with the substring test.
 
 from __future__ import annotations
 
+import time
 from functools import reduce
 from operator import or_
 
 from django.db import connection, migrations
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
+
+from duban.core.paginator import serial
 
 
 def _fold(text: str) -> str:
@@ -32,7 +35,11 @@ def _fold(text: str) -> str:
 
 
 # More matches than this and the index no longer narrows: the list is walked in its order instead.
-COMMON = 1000
+COMMON = 500
+# The index is asked for at most this many grams of a query: its rarest (PostgreSQL's statistics).
+NARROWING = 4
+SHARES_FOR_SECONDS = 600
+_shares_read: dict[str, tuple[float, float, dict[str, float]]] = {}  # table → (read at, rows, {gram: share})
 
 
 def _grams(text: str) -> set[str]:
@@ -78,6 +85,41 @@ def tokens_sql(text: str) -> str:
     )
 
 
+def _shares(table: str) -> tuple[float, dict[str, float]]:
+    """The table's rows, and the share of its rows holding each of the commonest grams, from the
+    statistics ANALYZE keeps of the search index (read again every ten minutes)."""
+    read_at, rows, shares = _shares_read.get(table, (-SHARES_FOR_SECONDS, 0.0, {}))
+    if time.monotonic() - read_at >= SHARES_FOR_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs FROM pg_class c "
+                "LEFT JOIN pg_stats s ON s.tablename = %s WHERE c.relname = %s",
+                [f"{table}_search_gin", table],
+            )
+            found = cursor.fetchone()
+        rows = max(float(found[0]), 0.0) if found else 0.0
+        shares = dict(zip(found[1], found[2], strict=False)) if found and found[1] else {}
+        _shares_read[table] = (time.monotonic(), rows, shares)
+    return rows, shares
+
+
+def _rarest(table: str, grams: list[str]) -> list[str]:
+    """The NARROWING grams fewest rows hold (a gram too rare for the statistics counts as none)."""
+    _rows, shares = _shares(table)
+    return sorted(grams, key=lambda gram: (shares.get(gram, 0.0), gram))[:NARROWING]
+
+
+def known_share(table: str, query: str) -> float | None:
+    """The share of rows containing `query` when the statistics know it exactly: a query of at most
+    three characters is one gram, held by exactly the rows that contain it. None otherwise (a
+    longer query's grams may each be common while the whole is rare)."""
+    grams = query_grams(query.strip())
+    if len(grams) != 1 or len(query.strip()) > 3:
+        return None
+    _rows, shares = _shares(table)
+    return shares.get(grams[0])
+
+
 def contains(query: str, fields: list[str]) -> Q:
     """The substring test alone: `query` (case-insensitive) in one of `fields`."""
     return reduce(or_, (Q(**{f"{field}__icontains": query}) for field in fields))
@@ -93,7 +135,7 @@ def matches(model, query: str, fields: list[str]) -> Q:
     if connection.vendor != "postgresql" or not grams:
         return contains(query, fields)
     column = connection.ops.quote_name(model._meta.db_table) + ".search_tokens"
-    tsquery = _tsquery(grams)  # passed as a parameter, never spliced into the SQL
+    tsquery = _tsquery(_rarest(model._meta.db_table, grams))  # passed as a parameter, never spliced into the SQL
     narrowed = RawSQL(f"{_tsvector_sql(column)} @@ %s::tsquery", [tsquery], output_field=BooleanField())  # noqa: S611
     return Q(narrowed) & contains(query, fields)
 
@@ -101,13 +143,20 @@ def matches(model, query: str, fields: list[str]) -> Q:
 def filter_matching(rows, query: str, fields: list[str]):
     """`rows` (a queryset, every other filter applied) that contain `query`, and whether they are few
     (at most COMMON): then the index narrows them; else the substring test alone, so the planner
-    walks the list's order and stops at a page (one count through the index decides, up to COMMON)."""
+    walks the list's order and stops at a page. The statistics tell of a short query that it is far
+    too common for the index; otherwise one count through the index, up to COMMON, decides."""
     query = query.strip()
     if not query:
         return rows, False
     narrowed = rows.filter(matches(rows.model, query, fields))
-    if connection.vendor != "postgresql" or narrowed.order_by()[: COMMON + 1].count() <= COMMON:
+    if connection.vendor != "postgresql":
         return narrowed, True
+    table = rows.model._meta.db_table
+    share = known_share(table, query)
+    if share is None or share * _shares(table)[0] <= 10 * COMMON:
+        with serial():
+            if narrowed.order_by()[: COMMON + 1].count() <= COMMON:
+                return narrowed, True
     return rows.filter(contains(query, fields)), False
 
 

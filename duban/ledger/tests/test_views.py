@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 
 from duban.core.workdays import on_day
@@ -66,7 +67,8 @@ def test_the_list_runs_a_fixed_number_of_queries_whatever_the_page_size(
     for n in range(12):
         make_item(title=f"任务{n}")
     client.force_login(personas.office_admin)
-    with django_assert_max_num_queries(16):
+    serial = 3 if connection.vendor == "postgresql" else 0  # savepoint, SET LOCAL, release (core.paginator.serial)
+    with django_assert_max_num_queries(16 + serial):
         response = client.get(reverse("ledger:item_list"), {"state": "assigned"})
     assert response.content.decode().count('<td class="nowrap"><a href') == 12
 
