@@ -32,10 +32,13 @@ class CappedPaginator(Paginator):
 
     cap = 10_000
 
-    def __init__(self, *args, cap: int | None = None, **kwargs):
+    def __init__(self, *args, cap: int | None = None, more_than_cap: bool = False, **kwargs):
+        """`more_than_cap`: the caller knows there are more rows than `cap` (no need to count them)."""
         super().__init__(*args, **kwargs)
         if cap is not None:
             self.cap = cap
+        if more_than_cap:
+            self.__dict__["count"] = self.cap + 1
 
     @cached_property
     def count(self) -> int:

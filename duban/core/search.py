@@ -35,7 +35,7 @@ def _fold(text: str) -> str:
 
 
 # More matches than this and the index no longer narrows: the list is walked in its order instead.
-COMMON = 500
+COMMON = 200
 # The index is asked for at most this many grams of a query: its rarest (PostgreSQL's statistics).
 NARROWING = 4
 SHARES_FOR_SECONDS = 600

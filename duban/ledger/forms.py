@@ -41,6 +41,7 @@ SORTS = {
 
 
 class ItemFilterForm(forms.Form):
+    many_matches = False  # set by `apply`
     q = forms.CharField(label=_("Text"), required=False, widget=QuickTextInput)
     ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none(), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, widget=UnitPicker)
@@ -126,6 +127,7 @@ class ItemFilterForm(forms.Form):
         if not data["q"]:
             return items.order_by(*order)
         items, few = items.searched(data["q"])  # last: its count sees every other filter
+        self.many_matches = not few  # more than search.COMMON: the list need not count them again
         if few and not data["sort"]:  # an exact number, then an exact title, first
             query = data["q"].strip()
             exact = Case(When(number__iexact=query, then=0), When(title__iexact=query, then=1), default=2)

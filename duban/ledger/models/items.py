@@ -227,6 +227,8 @@ class Item(BaseModel):
             # The list's state and light filters, in the list's order.
             models.Index(fields=["state", "ledger", "seq"], name="ledger_item_state_order"),
             models.Index(fields=["light", "ledger", "seq"], name="ledger_item_light_order"),
+            # The list's deadline range (and its sort), counted from the index alone.
+            models.Index(fields=["effective_deadline"], name="ledger_item_deadline"),
             # The cockpit's on-time rate by unit and month, from the index alone (PostgreSQL).
             models.Index(
                 fields=["finished_on"],
