@@ -32,12 +32,13 @@ class CappedPaginator(Paginator):
 
     cap = 10_000
 
-    def __init__(self, *args, cap: int | None = None, more_than_cap: bool = False, **kwargs):
-        """`more_than_cap`: the caller knows there are more rows than `cap` (no need to count them)."""
+    def __init__(self, *args, cap: int | None = None, broad: bool = False, **kwargs):
+        """`broad`: the caller knows there are more rows than `cap` (a search for a common term):
+        they are not counted again."""
         super().__init__(*args, **kwargs)
         if cap is not None:
             self.cap = cap
-        if more_than_cap:
+        if broad:
             self.__dict__["count"] = self.cap + 1
 
     @cached_property
