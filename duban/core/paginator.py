@@ -32,13 +32,15 @@ class CappedPaginator(Paginator):
 
     cap = 10_000
 
-    def __init__(self, *args, cap: int | None = None, broad: bool = False, **kwargs):
-        """`broad`: the caller knows there are more rows than `cap` (a search for a common term):
-        they are not counted again."""
+    def __init__(self, *args, cap: int | None = None, walk=None, **kwargs):
+        """`walk(offset=, limit=)`: the ids of a page, from a caller who knows more than `cap` rows
+        match and finds a page by walking the list's order (`duban.core.search.walked_ids`): the
+        rows are not counted."""
         super().__init__(*args, **kwargs)
         if cap is not None:
             self.cap = cap
-        if broad:
+        self.walk = walk
+        if walk is not None:
             self.__dict__["count"] = self.cap + 1
 
     @cached_property
@@ -54,7 +56,10 @@ class CappedPaginator(Paginator):
             return super().get_page(number)
 
     def _get_page(self, object_list, number, paginator):
-        ids = list(object_list.values_list("pk", flat=True))
+        if self.walk is None:
+            ids = list(object_list.values_list("pk", flat=True))
+        else:
+            ids = self.walk(offset=(number - 1) * self.per_page, limit=self.per_page)
         rows = self.object_list.order_by().filter(pk__in=ids).in_bulk()
         return super()._get_page([rows[pk] for pk in ids], number, paginator)
 

@@ -160,6 +160,31 @@ def filter_matching(rows, query: str, fields: list[str]):
     return rows.filter(contains(query, fields)), False
 
 
+WALK_FIRST = 2000  # rows read in the list's order before looking further
+
+
+def walked_ids(rows, query: str, fields: list[str], *, offset: int, limit: int) -> list:
+    """The ids of `rows` (in the list's order, every other filter applied) containing `query`, from
+    `offset`: the rows read in that order in windows growing eightfold, each row tested here, until
+    the page is full or the list ends. For a query many rows match this stops after a few thousand
+    rows, where PostgreSQL, unable to tell how many rows a substring matches, may read and sort the
+    whole table instead. The test is `icontains` as PostgreSQL runs it (both sides in capitals)."""
+    folded = _fold(query.strip())
+    found: list = []
+    start, window = 0, max(WALK_FIRST, 8 * (offset + limit))
+    while True:
+        read = 0
+        for pk, *texts in rows.values_list("pk", *fields)[start : start + window]:
+            read += 1
+            if any(folded in _fold(text or "") for text in texts):
+                found.append(pk)
+                if len(found) == offset + limit:
+                    return found[offset:]
+        if read < window:
+            return found[offset:]
+        start, window = start + window, window * 8
+
+
 def index_operation(table: str) -> migrations.RunPython:
     """A migration operation adding the GIN index over `table.search_tokens` on PostgreSQL
     (SQLite has no such index and searches by the substring test alone)."""

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django import forms
 from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from duban.core import search
 from duban.core.forms import (
     DatePicker,
     MultipleFileField,
@@ -41,7 +43,7 @@ SORTS = {
 
 
 class ItemFilterForm(forms.Form):
-    many_matches = False  # set by `apply`
+    walk = None  # set by `apply` for a search many items match (core.paginator.CappedPaginator)
     q = forms.CharField(label=_("Text"), required=False, widget=QuickTextInput)
     ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none(), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, widget=UnitPicker)
@@ -126,8 +128,10 @@ class ItemFilterForm(forms.Form):
         order = SORTS.get(data["sort"] or "number", SORTS["number"])
         if not data["q"]:
             return items.order_by(*order)
+        every_other = items
         items, few = items.searched(data["q"])  # last: its count sees every other filter
-        self.many_matches = not few  # more than search.COMMON: the list need not count them again
+        if not few:  # more than search.COMMON: the list walks its order for a page, uncounted
+            self.walk = partial(search.walked_ids, every_other.order_by(*order), data["q"], Item.SEARCHED_FIELDS)
         if few and not data["sort"]:  # an exact number, then an exact title, first
             query = data["q"].strip()
             exact = Case(When(number__iexact=query, then=0), When(title__iexact=query, then=1), default=2)

@@ -110,3 +110,21 @@ def test_the_benchmarks_sql_writes_the_tokens_the_services_write():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {search.tokens_sql('%s')}", [text])  # noqa: S608 - the test's own text
         assert cursor.fetchone()[0] == search.tokens(text)
+
+
+def test_a_page_walked_in_the_lists_order_is_the_page_the_filter_gives(make_item, monkeypatch):
+    monkeypatch.setattr(search, "WALK_FIRST", 2)  # windows of 2, then 16, … : several for a page
+    for n in range(30):
+        make_item(
+            title=f"东门片区整治{n}" if n % 3 else f"桂园修缮{n}", basis_document="罗审整〔2024〕3号" if n == 3 else ""
+        )
+    rows = Item.objects.order_by("-seq")
+    expected = list(rows.search("东门片区").values_list("pk", flat=True))
+
+    def walked(query, offset, limit):
+        return search.walked_ids(rows, query, Item.SEARCHED_FIELDS, offset=offset, limit=limit)
+
+    assert walked("东门片区", 0, 5) == expected[:5]
+    assert walked("东门片区", 15, 5) == expected[15:20]
+    assert walked("东门片区", 18, 5) == expected[18:]  # the list ends
+    assert walked("罗审整〔2024〕3", 0, 5) == list(rows.search("罗审整〔2024〕3").values_list("pk", flat=True))

@@ -40,7 +40,7 @@ def item_list(request):
     items = items.select_related("lead_unit", "leader").only(*LIST_COLUMNS)
     # A text search counts to search.COMMON: beyond it the matches are walked in the list's order.
     cap = search.COMMON if form.is_valid() and form.cleaned_data["q"] else None
-    paginator = CappedPaginator(items, PAGE_SIZE, cap=cap, broad=form.many_matches)
+    paginator = CappedPaginator(items, PAGE_SIZE, cap=cap, walk=form.walk)
     page = paginator.get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
