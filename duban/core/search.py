@@ -140,27 +140,41 @@ def matches(model, query: str, fields: list[str]) -> Q:
     return Q(narrowed) & contains(query, fields)
 
 
-def filter_matching(rows, query: str, fields: list[str]):
+def filter_matching(rows, query: str, fields: list[str], order: tuple | list = ()):
     """`rows` (a queryset, every other filter applied) that contain `query`, and whether they are few
-    (at most COMMON): then the index narrows them; else the substring test alone, so the planner
-    walks the list's order and stops at a page. The statistics tell of a short query that it is far
-    too common for the index; otherwise one count through the index, up to COMMON, decides."""
+    (at most COMMON): then the index narrows them; else the substring test alone, and the list walks
+    its order for a page (`walked_ids`). Many: one in a hundred of the list's first WALK_FIRST rows
+    (in `order`) match, or the statistics say so of a short query; otherwise one count through the
+    index, up to COMMON, decides."""
     query = query.strip()
     if not query:
         return rows, False
     narrowed = rows.filter(matches(rows.model, query, fields))
     if connection.vendor != "postgresql":
         return narrowed, True
+    broad = rows.filter(contains(query, fields))
+    if order and _matching_at_start(rows.order_by(*order), query, fields) >= WALK_FIRST // 100:
+        return broad, False
     table = rows.model._meta.db_table
     share = known_share(table, query)
     if share is None or share * _shares(table)[0] <= 10 * COMMON:
         with serial():
             if narrowed.order_by()[: COMMON + 1].count() <= COMMON:
                 return narrowed, True
-    return rows.filter(contains(query, fields)), False
+    return broad, False
 
 
 WALK_FIRST = 2000  # rows read in the list's order before looking further
+
+
+def _matching_at_start(rows, query: str, fields: list[str]) -> int:
+    """How many of the list's first WALK_FIRST rows contain `query` (one statement, on PostgreSQL)."""
+    first, params = rows.values(*fields)[:WALK_FIRST].query.sql_with_params()
+    pattern = f"%{connection.ops.prep_for_like_query(query)}%"
+    tests = " OR ".join(f"UPPER(w.{connection.ops.quote_name(field)}::text) LIKE UPPER(%s)" for field in fields)
+    with serial(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({first}) w WHERE {tests}", [*params, *[pattern] * len(fields)])  # noqa: S608 - compiled by the ORM, values passed as parameters
+        return cursor.fetchone()[0]
 
 
 def walked_ids(rows, query: str, fields: list[str], *, offset: int, limit: int) -> list:

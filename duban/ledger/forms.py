@@ -129,7 +129,7 @@ class ItemFilterForm(forms.Form):
         if not data["q"]:
             return items.order_by(*order)
         every_other = items
-        items, few = items.searched(data["q"])  # last: its count sees every other filter
+        items, few = items.searched(data["q"], order)  # last: it sees every other filter
         if not few:  # more than search.COMMON: the list walks its order for a page, uncounted
             self.walk = partial(search.walked_ids, every_other.order_by(*order), data["q"], Item.SEARCHED_FIELDS)
         if few and not data["sort"]:  # an exact number, then an exact title, first

@@ -39,10 +39,10 @@ class ItemQuerySet(models.QuerySet):
         """Items whose number, title or basis document contains `query`."""
         return self.filter(Item.matching(query))
 
-    def searched(self, query: str) -> tuple[ItemQuerySet, bool]:
-        """`search` for a list with every other filter applied, and whether few match
-        (`duban.core.search.filter_matching`): only a few are worth ranking."""
-        return search.filter_matching(self, query, Item.SEARCHED_FIELDS)
+    def searched(self, query: str, order=()) -> tuple[ItemQuerySet, bool]:
+        """`search` for a list with every other filter applied, shown in `order`, and whether few
+        match (`duban.core.search.filter_matching`): only a few are worth ranking."""
+        return search.filter_matching(self, query, Item.SEARCHED_FIELDS, order)
 
     def open(self) -> ItemQuerySet:
         return self.filter(state__in=OPEN_STATES)
