@@ -40,25 +40,29 @@ S = ExportState
 
 def _move(job: ExportJob, code: str, *, now: dt.datetime | None = None, reason: str = "", mine: bool = False,
           **fields) -> bool:  # fmt: skip
-    """Move the job by EXPORT_MOVES if it is still where the move starts (and, `mine`, still on this
-    runner's try), which the update itself checks: the row, not this copy of it, says where the job
-    is; the event row with it."""
+    """Move the job by EXPORT_MOVES if its row is still where the move starts (and, `mine`, still on
+    this runner's try): the row, locked, says where the job is, not this copy of it; the event row
+    with it."""
     step = EXPORT_MOVES[code]
     now = now or timezone.now()
     held = {"attempts": job.attempts} if mine else {}
     with transaction.atomic():
-        moved = ExportJob.objects.filter(pk=job.pk, state__in=step.sources, **held).update(
-            state=step.target, updated_at=now, **fields
+        before = (
+            ExportJob.objects.select_for_update()
+            .filter(pk=job.pk, state__in=step.sources, **held)
+            .values_list("state", flat=True)
+            .first()
         )
-        if moved:
-            ExportEvent.write(actor=None, code=step.event, at=now, before=job.state, after=step.target,
-                              reason=reason, job=job)  # fmt: skip
-    if moved:
-        job.state = step.target
-        for name, value in fields.items():
-            if not isinstance(value, F):
-                setattr(job, name, value)
-    return bool(moved)
+        if before is None:
+            return False
+        ExportJob.objects.filter(pk=job.pk).update(state=step.target, updated_at=now, **fields)
+        ExportEvent.write(actor=None, code=step.event, at=now, before=before, after=step.target, reason=reason,
+                          job=job)  # fmt: skip
+    job.state = step.target
+    for name, value in fields.items():
+        if not isinstance(value, F):
+            setattr(job, name, value)
+    return True
 
 
 # --- asking ----------------------------------------------------------------------------------
@@ -184,9 +188,9 @@ def exports_recover(now: dt.datetime | None = None) -> list[str]:
     said = []
     for job in ExportJob.objects.filter(state__in=[S.RUNNING, S.QUEUED], updated_at__lt=since):
         if job.state == S.QUEUED:
-            ExportJob.objects.filter(pk=job.pk, state=S.QUEUED).update(updated_at=now)
-            launch(job)
-            said.append(f"export {job.pk}: sent again")
+            if ExportJob.objects.filter(pk=job.pk, state=S.QUEUED, updated_at__lt=since).update(updated_at=now):
+                launch(job)  # once, however many recoveries run at the same moment
+                said.append(f"export {job.pk}: sent again")
         elif job.attempts >= MAX_ATTEMPTS:
             with translation.override(settings.LANGUAGE_CODE):
                 failure = _("The export stopped before it finished %(n)s times (its process was stopped). Ask for "

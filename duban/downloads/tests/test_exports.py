@@ -209,6 +209,8 @@ def test_a_stopped_export_is_started_again_then_failed(personas, kind, monkeypat
 
     assert services.exports_recover() == [f"export {job.pk}: started again"]
     assert ExportJob.objects.get(pk=job.pk).state == ExportState.QUEUED and launched == [job.pk]
+    again = job.events.get(code="downloads.export.again")
+    assert (again.from_state, again.to_state) == ("running", "queued")  # the row's state, not the stale copy's
     assert services.exports_recover() == []  # just sent: not stopped
 
     ExportJob.objects.filter(pk=job.pk).update(state=ExportState.RUNNING, attempts=3, updated_at=long_ago)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from duban.core import search
+from duban.core.bench import timed
 from duban.demo.seed import seed_organisation
 from duban.ledger import counts
 from duban.ledger.choices import LedgerKind
@@ -35,15 +36,6 @@ from duban.ledger.services.sweep import sweep_run
 from duban.orgs.models import Unit, User
 
 STATES = ["assigned", "acknowledged", "in_progress", "in_progress", "in_progress", "submitted", "closed", "closed"]
-
-
-def _timed(run, repeat: int = 1) -> list[float]:
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - start)
-    return seconds
 
 
 def _drop(ledger: Ledger) -> None:
@@ -192,11 +184,11 @@ class Command(BaseCommand):
             with CaptureQueriesContext(connection) as captured:
                 client.get("/ledger/", params)
             queries[json.dumps(params)] = len(captured)
-            times += _timed(lambda params=params: client.get("/ledger/", params), repeat=10)
+            times += timed(lambda params=params: client.get("/ledger/", params), repeat=10)
         p50 = statistics.median(times) * 1000
         raw = (
             statistics.median(
-                _timed(
+                timed(
                     lambda: _sql(
                         "SELECT i.id, i.number, i.title, u.name FROM ledger_item i JOIN orgs_unit u ON u.id = i.lead_unit_id "
                         "WHERE i.state = 'in_progress' ORDER BY i.ledger_id, i.seq LIMIT 50"
@@ -219,10 +211,10 @@ class Command(BaseCommand):
         def orm():
             counts.summary()
 
-        seconds = statistics.median(_timed(orm, repeat=5)) * 1000
+        seconds = statistics.median(timed(orm, repeat=5)) * 1000
         raw = (
             statistics.median(
-                _timed(lambda: _sql("SELECT lead_unit_id, light, state, count(*) FROM ledger_item GROUP BY 1, 2, 3"), 5)
+                timed(lambda: _sql("SELECT lead_unit_id, light, state, count(*) FROM ledger_item GROUP BY 1, 2, 3"), 5)
             )
             * 1000
         )
@@ -237,8 +229,8 @@ class Command(BaseCommand):
     def _sweep(self, ledger: Ledger) -> list[str]:
         sweep_run(force=True)  # settle today: open the period's light records and the notices due
         # Then the next morning's run: the lights that change overnight and the notices they call for.
-        seconds = _timed(lambda: sweep_run(today=self.today + dt.timedelta(days=1), force=True))[0]
-        raw = _timed(
+        seconds = timed(lambda: sweep_run(today=self.today + dt.timedelta(days=1), force=True))[0]
+        raw = timed(
             lambda: _sql(
                 "SELECT count(*) FROM ledger_item WHERE state IN ('assigned','acknowledged','in_progress','submitted','returned') "
                 "AND light <> CASE WHEN effective_deadline < %s THEN 'red' WHEN effective_deadline < %s THEN 'yellow' ELSE 'green' END",
@@ -288,7 +280,7 @@ class Command(BaseCommand):
         job.refresh_from_db()
         job_run(job)
         seconds = time.perf_counter() - started
-        raw = _timed(
+        raw = timed(
             lambda: _sql(
                 "INSERT INTO ledger_item (created_at, updated_at, ledger_id, seq, number, title, content, basis_kind, basis_document, "
                 "category, lead_unit_id, leader_overridden, urgency, deadline, report_cadence, rectification_type, weight, progress, "
@@ -319,7 +311,7 @@ class Command(BaseCommand):
             [sys.executable, "-c", probe], capture_output=True, text=True, check=True
         ).stdout.split()
         seconds, peak_mb = float(output[0]), int(output[1])
-        raw = _timed(lambda: _copy_out("COPY (SELECT number, title, state, light FROM ledger_item) TO STDOUT"))[0]
+        raw = timed(lambda: _copy_out("COPY (SELECT number, title, state, light FROM ledger_item) TO STDOUT"))[0]
         return [
             f"export of {Item.objects.count():,} rows to .xlsx",
             "peak < 300 MB",

@@ -21,7 +21,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from duban.core import search
-from duban.core.bench import ms
+from duban.core.bench import ms, timed
 from duban.demo.seed import seed_organisation
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Item, Ledger
@@ -45,16 +45,6 @@ def _sql(statement: str, params=None):
     with connection.cursor() as cursor:
         cursor.execute(statement, params or [])
         return cursor.fetchall() if cursor.description else None
-
-
-def _timed(run, runs: int) -> list[float]:
-    run()  # warm
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - started)
-    return seconds
 
 
 class Command(BaseCommand):
@@ -185,8 +175,10 @@ class Command(BaseCommand):
         response = self.client.get("/ledger/", params)
         if response.status_code != 200:
             raise CommandError(f"{name}: the list answered {response.status_code}")
-        page = _timed(lambda: self.client.get("/ledger/", params), runs)
-        sql = _timed(lambda: _sql(*raw), max(3, runs // 6))  # its median only: a sequential scan takes seconds
+        page = timed(lambda: self.client.get("/ledger/", params), runs, warm=True)
+        sql = timed(
+            lambda: _sql(*raw), max(3, runs // 6), warm=True
+        )  # its median only: a sequential scan takes seconds
         return name, ms(page, 0.5), ms(page, 0.95), ms(sql, 0.5)
 
     def _print(self, results: dict) -> None:
