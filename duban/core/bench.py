@@ -21,3 +21,13 @@ def timed(run, repeat: int = 1, *, warm: bool = False) -> list[float]:
         run()
         seconds.append(time.perf_counter() - started)
     return seconds
+
+
+def pages_timed(client, url: str, queries: list[str], runs: int) -> list[tuple[str, float, float, int]]:
+    """For each query, (query, p50 ms, p95 ms, status) of `runs` requests of `url` with `?q=`."""
+    rows = []
+    for query in queries:
+        status = client.get(url, {"q": query}).status_code
+        seconds = timed(lambda query=query: client.get(url, {"q": query}), runs)
+        rows.append((query, ms(seconds, 0.5), ms(seconds, 0.95), status))
+    return rows

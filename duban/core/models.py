@@ -7,6 +7,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
+from duban.core import search
 from duban.core.text import clean_instance
 
 
@@ -46,6 +47,48 @@ class BaseModel(ChoiceLabels, models.Model):
         # forbids, which pre_save would strip anyway (duban.core.text).
         clean_instance(self)
         super().clean_fields(exclude=exclude)
+
+
+class SearchQuerySet(models.QuerySet):
+    """The search of a `SearchableModel` (`duban.core.search`)."""
+
+    def search(self, query: str):
+        """The rows whose searched fields contain `query`."""
+        return self.filter(self.model.matching(query))
+
+    def listed(self, query: str, order, exact=(), also=None):
+        """These rows (every other filter applied) containing `query`, in `order`, and the walk that
+        finds a page when many match (`search.listed`, for `CappedPaginator(walk=)`)."""
+        return search.listed(self, query, self.model.SEARCHED_FIELDS, order, exact, also)
+
+
+class SearchableModel(models.Model):
+    """A row found by a substring of its SEARCHED_FIELDS, through the tokens it keeps of them
+    (`duban.core.search`; its table needs `search.index_operation` in a migration). Long texts keep
+    characters and pairs (GRAM_LENGTH 2); short ones triples too, to narrow a million rows."""
+
+    SEARCHED_FIELDS: list[str] = []
+    GRAM_LENGTH = 3
+
+    search_tokens = models.TextField(default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or set(update_fields) & set(self.SEARCHED_FIELDS):
+            self.refresh_search_tokens()
+            update_fields = None if update_fields is None else {*update_fields, "search_tokens"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    @classmethod
+    def matching(cls, query: str) -> models.Q:
+        return search.matches(cls, query, cls.SEARCHED_FIELDS)
+
+    def refresh_search_tokens(self) -> None:
+        """Kept by `save()`; bulk writers call it themselves."""
+        texts = (getattr(self, name) for name in self.SEARCHED_FIELDS)
+        self.search_tokens = search.tokens(*texts, longest=self.GRAM_LENGTH)
 
 
 class OneRow:

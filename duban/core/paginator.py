@@ -5,10 +5,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from functools import cached_property
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Count, Window
-from django.utils.translation import gettext_lazy as _
 
 
 @contextmanager
@@ -64,50 +62,9 @@ class CappedPaginator(Paginator):
         return super()._get_page([rows[pk] for pk in ids], number, paginator)
 
 
-class OnePassPaginator(CappedPaginator):
-    """For a filter that reads every row anyway (a substring of long texts): one query gives the
-    page's ids and the number of matching rows (`COUNT(*) OVER ()`), so the rows are scanned once
-    and only a page of ids leaves the database. The count is exact; only a page past the end costs
-    a second query (a count, to find the last page)."""
+def searched_page(rows, per_page: int, query: str, walk, number):
+    """The page `number` of a list that may be searched (`duban.core.search.listed` gave `rows` and
+    `walk`): a search is counted up to search.COMMON matches, beyond which its pages are walked."""
+    from duban.core.search import COMMON  # the search module uses `serial` from here
 
-    is_capped = False
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.count()
-
-    def get_page(self, number):
-        try:
-            return self.page(number)
-        except PageNotAnInteger:
-            return self.page(1)
-        except EmptyPage:
-            return self.page(self.num_pages)
-
-    def page(self, number):
-        number = self._whole(number)
-        bottom = (number - 1) * self.per_page
-        found = list(
-            self.object_list.annotate(_matching=Window(Count("pk"))).values_list("pk", "_matching")[
-                bottom : bottom + self.per_page
-            ]
-        )
-        if found:
-            self.__dict__["count"] = found[0][1]
-        elif number > 1:
-            self.validate_number(number)  # past the end: counts, raises EmptyPage
-        else:
-            self.__dict__["count"] = 0
-        ids = [pk for pk, _ in found]
-        rows = self.object_list.order_by().filter(pk__in=ids).in_bulk()
-        return Paginator._get_page(self, [rows[pk] for pk in ids], number, self)
-
-    @staticmethod
-    def _whole(number) -> int:
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(_("That page number is not an integer")) from None
-        if number < 1:
-            raise EmptyPage(_("That page number is less than 1"))
-        return number
+    return CappedPaginator(rows, per_page, cap=COMMON if query.strip() else None, walk=walk).get_page(number)

@@ -16,11 +16,11 @@ index out so that PostgreSQL walks the list's order with the substring test.
 from __future__ import annotations
 
 import time
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 from django.db import connection, migrations
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Case, Q, When
 from django.db.models.expressions import RawSQL
 
 from duban.core.paginator import serial
@@ -42,11 +42,12 @@ SHARES_FOR_SECONDS = 600
 _shares_read: dict[str, tuple[float, float, dict[str, float]]] = {}  # table → (read at, rows, {gram: share})
 
 
-def _grams(text: str) -> set[str]:
-    """The characters, pairs and triples of adjacent characters of `text` that hold no space."""
+def _grams(text: str, longest: int = 3) -> set[str]:
+    """The characters, pairs (and, `longest` 3, triples) of adjacent characters of `text` that hold
+    no space."""
     text = _fold(text)
     grams = set()
-    for size in (1, 2, 3):
+    for size in range(1, longest + 1):
         for start in range(len(text) - size + 1):
             gram = text[start : start + size]
             if not any(char.isspace() for char in gram):
@@ -54,16 +55,17 @@ def _grams(text: str) -> set[str]:
     return grams
 
 
-def tokens(*texts: str) -> str:
+def tokens(*texts: str, longest: int = 3) -> str:
     """The value to store in a row's `search_tokens` for its searchable texts."""
-    return " ".join(sorted(set().union(*(_grams(text) for text in texts if text))))
+    return " ".join(sorted(set().union(*(_grams(text, longest) for text in texts if text))))
 
 
-def query_grams(query: str) -> list[str]:
-    """The tokens every matching row holds: the query's triples, else its pairs, else its characters."""
-    grams = _grams(query)
-    longest = max((len(gram) for gram in grams), default=0)
-    return sorted(gram for gram in grams if len(gram) == longest)
+def query_grams(query: str, longest: int = 3) -> list[str]:
+    """The tokens every matching row holds: the query's longest grams (triples, else pairs, else
+    characters; at most `longest` characters, as the rows' tokens)."""
+    grams = _grams(query, longest)
+    size = max((len(gram) for gram in grams), default=0)
+    return sorted(gram for gram in grams if len(gram) == size)
 
 
 def _tsquery(grams: list[str]) -> str:
@@ -74,13 +76,14 @@ def _tsvector_sql(column: str) -> str:
     return f"array_to_tsvector(string_to_array({column}, ' '))"
 
 
-def tokens_sql(text: str) -> str:
+def tokens_sql(text: str, longest: int = 3) -> str:
     """`tokens()` in PostgreSQL's SQL, for the benchmarks' bulk loads: `text` is an SQL expression of
     the row's searchable texts joined by spaces."""
+    sizes = ", ".join(f"(substr(t.text, n, {size}))" for size in range(1, longest + 1))
     return (
         "(SELECT string_agg(DISTINCT gram, ' ' ORDER BY gram) "  # noqa: S608 - the caller's fixed expression
         f"FROM (SELECT upper({text}) AS text) t, generate_series(1, length(t.text)) AS n, "
-        "LATERAL (VALUES (substr(t.text, n, 1)), (substr(t.text, n, 2)), (substr(t.text, n, 3))) AS g(gram) "
+        f"LATERAL (VALUES {sizes}) AS g(gram) "
         "WHERE gram !~ '\\s')"  # a shorter gram at the end is one of the shorter grams already there
     )
 
@@ -109,15 +112,20 @@ def _rarest(table: str, grams: list[str]) -> list[str]:
     return sorted(grams, key=lambda gram: (shares.get(gram, 0.0), gram))[:NARROWING]
 
 
-def known_share(table: str, query: str) -> float | None:
+def known_share(table: str, query: str, longest: int = 3) -> float | None:
     """The share of rows containing `query` when the statistics know it exactly: a query of at most
-    three characters is one gram, held by exactly the rows that contain it. None otherwise (a
+    `longest` characters is one gram, held by exactly the rows that contain it. None otherwise (a
     longer query's grams may each be common while the whole is rare)."""
-    grams = query_grams(query.strip())
-    if len(grams) != 1 or len(query.strip()) > 3:
+    grams = query_grams(query.strip(), longest)
+    if len(grams) != 1 or len(query.strip()) > longest:
         return None
     _rows, shares = _shares(table)
     return shares.get(grams[0])
+
+
+def gram_length(model) -> int:
+    """The longest gram a model's tokens hold (`SearchableModel.GRAM_LENGTH`)."""
+    return getattr(model, "GRAM_LENGTH", 3)
 
 
 def contains(query: str, fields: list[str]) -> Q:
@@ -131,7 +139,7 @@ def matches(model, query: str, fields: list[str]) -> Q:
     query = query.strip()
     if not query:
         return Q()
-    grams = query_grams(query)
+    grams = query_grams(query, gram_length(model))
     if connection.vendor != "postgresql" or not grams:
         return contains(query, fields)
     column = connection.ops.quote_name(model._meta.db_table) + ".search_tokens"
@@ -140,23 +148,25 @@ def matches(model, query: str, fields: list[str]) -> Q:
     return Q(narrowed) & contains(query, fields)
 
 
-def filter_matching(rows, query: str, fields: list[str], order: tuple | list = ()):
+def filter_matching(rows, query: str, fields: list[str], order: tuple | list = (), also=None):
     """`rows` (a queryset, every other filter applied) that contain `query`, and whether they are few
     (at most COMMON): then the index narrows them; else the substring test alone, and the list walks
     its order for a page (`walked_ids`). Many: one in a hundred of the list's first WALK_FIRST rows
     (in `order`) match, or the statistics say so of a short query; otherwise one count through the
-    index, up to COMMON, decides."""
+    index, up to COMMON, decides. `also`, (field, values): a row whose `field` is one of `values`
+    matches too (a ledger item led by a unit the query names)."""
     query = query.strip()
     if not query:
         return rows, False
-    narrowed = rows.filter(matches(rows.model, query, fields))
+    named = Q(**{f"{also[0]}__in": also[1]}) if also and also[1] else None
+    narrowed = rows.filter(_either(matches(rows.model, query, fields), named))
     if connection.vendor != "postgresql":
         return narrowed, True
-    broad = rows.filter(contains(query, fields))
-    if order and _matching_at_start(rows.order_by(*order), query, fields) >= WALK_FIRST // 100:
+    broad = rows.filter(_either(contains(query, fields), named))
+    if order and _matching_at_start(rows.order_by(*order), query, fields, also) >= WALK_FIRST // 100:
         return broad, False
     table = rows.model._meta.db_table
-    share = known_share(table, query)
+    share = known_share(table, query, gram_length(rows.model))
     if share is None or share * _shares(table)[0] <= 10 * COMMON:
         with serial():
             if narrowed.order_by()[: COMMON + 1].count() <= COMMON:
@@ -164,39 +174,87 @@ def filter_matching(rows, query: str, fields: list[str], order: tuple | list = (
     return broad, False
 
 
+def _either(text: Q, named: Q | None) -> Q:
+    return text if named is None else text | named
+
+
+def listed(rows, query: str, fields: list[str], order: tuple | list, exact: tuple | list = (), also=None):
+    """A list's rows (every other filter applied) containing `query`, in `order`, and how to find a
+    page when many match: `walk(offset=, limit=)` for `CappedPaginator(walk=)`, else None. When few
+    match, a row whose `exact` field equals the query comes first (in the order of `exact`). `also`
+    as for `filter_matching`."""
+    query = query.strip()
+    if not query:
+        return rows.order_by(*order), None
+    found, few = filter_matching(rows, query, fields, order, also)
+    if not few:
+        return found.order_by(*order), partial(walked_ids, rows.order_by(*order), query, fields, also=also)
+    if not exact:
+        return found.order_by(*order), None
+    ranks = (When(**{f"{field}__iexact": query}, then=rank) for rank, field in enumerate(exact))
+    return found.order_by(Case(*ranks, default=len(exact)), *order), None
+
+
 WALK_FIRST = 2000  # rows read in the list's order before looking further
 
 
-def _matching_at_start(rows, query: str, fields: list[str]) -> int:
+def _matching_at_start(rows, query: str, fields: list[str], also=None) -> int:
     """How many of the list's first WALK_FIRST rows contain `query` (one statement, on PostgreSQL)."""
-    first, params = rows.values(*fields)[:WALK_FIRST].query.sql_with_params()
+    columns = [*fields, also[0]] if also else fields
+    first, params = rows.values(*columns)[:WALK_FIRST].query.sql_with_params()
     pattern = f"%{connection.ops.prep_for_like_query(query)}%"
-    tests = " OR ".join(f"UPPER(w.{connection.ops.quote_name(field)}::text) LIKE UPPER(%s)" for field in fields)
+    quote = connection.ops.quote_name
+    tests = " OR ".join(f"UPPER(w.{quote(field)}::text) LIKE UPPER(%s)" for field in fields)
+    values = [*params, *[pattern] * len(fields)]
+    if also and also[1]:
+        tests += f" OR w.{quote(also[0])} IN ({', '.join(['%s'] * len(also[1]))})"
+        values += list(also[1])
     with serial(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({first}) w WHERE {tests}", [*params, *[pattern] * len(fields)])  # noqa: S608 - compiled by the ORM, values passed as parameters
+        cursor.execute(f"SELECT count(*) FROM ({first}) w WHERE {tests}", values)  # noqa: S608 - compiled by the ORM, values passed as parameters
         return cursor.fetchone()[0]
 
 
-def walked_ids(rows, query: str, fields: list[str], *, offset: int, limit: int) -> list:
+def walked_ids(rows, query: str, fields: list[str], *, offset: int, limit: int, also=None) -> list:
     """The ids of `rows` (in the list's order, every other filter applied) containing `query`, from
     `offset`: the rows read in that order in windows growing eightfold, each row tested here, until
     the page is full or the list ends. For a query many rows match this stops after a few thousand
     rows, where PostgreSQL, unable to tell how many rows a substring matches, may read and sort the
-    whole table instead. The test is `icontains` as PostgreSQL runs it (both sides in capitals)."""
+    whole table instead. The test is `icontains` as PostgreSQL runs it (both sides in capitals);
+    `also` as for `filter_matching`."""
     folded = _fold(query.strip())
+    field, values = also if also and also[1] else ("pk", ())  # no row's pk is in ()
+    values = set(values)
     found: list = []
     start, window = 0, max(WALK_FIRST, 8 * (offset + limit))
     while True:
         read = 0
-        for pk, *texts in rows.values_list("pk", *fields)[start : start + window]:
+        for pk, named, *texts in rows.values_list("pk", field, *fields)[start : start + window]:
             read += 1
-            if any(folded in _fold(text or "") for text in texts):
+            if named in values or any(folded in _fold(text or "") for text in texts):
                 found.append(pk)
                 if len(found) == offset + limit:
                     return found[offset:]
         if read < window:
             return found[offset:]
         start, window = start + window, window * 8
+
+
+def tokens_operation(app_label: str, model_name: str, fields: list[str], longest: int) -> migrations.RunPython:
+    """A migration operation writing every row's `search_tokens` of `fields` (a searchable model's
+    SEARCHED_FIELDS and GRAM_LENGTH as the migration knows them)."""
+
+    def fill(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        batch = []
+        for row in model.objects.only(*fields).order_by("pk").iterator(chunk_size=500):
+            row.search_tokens = tokens(*(getattr(row, field) for field in fields), longest=longest)
+            batch.append(row)
+            if len(batch) == 500:
+                model.objects.bulk_update(batch, ["search_tokens"])
+                batch = []
+        model.objects.bulk_update(batch, ["search_tokens"])
+
+    return migrations.RunPython(fill, migrations.RunPython.noop, elidable=True)
 
 
 def index_operation(table: str) -> migrations.RunPython:

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django import forms
-from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from duban.core import search
 from duban.core.forms import (
     DatePicker,
     MultipleFileField,
@@ -44,7 +41,11 @@ SORTS = {
 
 class ItemFilterForm(forms.Form):
     walk = None  # set by `apply` for a search many items match (core.paginator.CappedPaginator)
-    q = forms.CharField(label=_("Text"), required=False, widget=QuickTextInput)
+    q = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=QuickTextInput(attrs={"placeholder": _("Number, title, document number or unit")}),
+    )
     ledger = forms.ModelChoiceField(label=_("Ledger"), queryset=Ledger.objects.none(), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, widget=UnitPicker)
     state = forms.ChoiceField(
@@ -126,17 +127,11 @@ class ItemFilterForm(forms.Form):
             items = items.filter(effective_deadline__lte=data["due_to"])
         items = self._apply_linked(items, data)
         order = SORTS.get(data["sort"] or "number", SORTS["number"])
-        if not data["q"]:
-            return items.order_by(*order)
-        every_other = items
-        items, few = items.searched(data["q"], order)  # last: it sees every other filter
-        if not few:  # more than search.COMMON: the list walks its order for a page, uncounted
-            self.walk = partial(search.walked_ids, every_other.order_by(*order), data["q"], Item.SEARCHED_FIELDS)
-        if few and not data["sort"]:  # an exact number, then an exact title, first
-            query = data["q"].strip()
-            exact = Case(When(number__iexact=query, then=0), When(title__iexact=query, then=1), default=2)
-            return items.order_by(exact, *order)
-        return items.order_by(*order)
+        # Last, so it sees every other filter; when few match, an exact number, then title, first. An
+        # item led by a unit the query names matches too.
+        named = ("lead_unit_id", list(Unit.objects.named(data["q"]).values_list("pk", flat=True)))
+        items, self.walk = items.listed(data["q"], order, exact=() if data["sort"] else ("number", "title"), also=named)
+        return items
 
     @staticmethod
     def _apply_linked(items, data):

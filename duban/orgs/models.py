@@ -65,6 +65,17 @@ class UnitQuerySet(models.QuerySet):
             condition |= Q(path__startswith=unit.path)
         return self.filter(condition)
 
+    def named(self, query: str, most: int = 3) -> UnitQuerySet:
+        """The units a search names, with the units below them: the query, two characters or more, is
+        in the name or short name of at most `most` active units (东门 → 东门街道; 城管局 → 区城管局).
+        A word in more units' names (街道, 区) names none."""
+        query = query.strip()
+        if len(query) < 2:
+            return self.none()
+        condition = Q(name__icontains=query) | Q(short_name__icontains=query)
+        units = list(self.active().filter(condition).order_by()[: most + 1])
+        return self.subtrees(units) if len(units) <= most else self.none()
+
     def ancestors_of(self, unit: Unit) -> UnitQuerySet:
         ids = [int(part) for part in unit.path.strip("/").split("/") if part]
         return self.filter(pk__in=ids).order_by("depth")

@@ -9,17 +9,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.forms import add_service_errors
-from duban.core.paginator import OnePassPaginator
+from duban.core.paginator import searched_page
 from duban.rules.models import OutreachEnterprise, Rule
 from duban.rules.publicity import reach_of, receipt_confirm
 
 
 def policies(request):
     query = (request.GET.get("q") or "")[:100]
-    rules = Rule.objects.public_in_force().select_related("issuing_unit").order_by("-effective_on", "-pk")
-    if query.strip():
-        rules = rules.matching(query)
-    page = OnePassPaginator(rules, 20).get_page(request.GET.get("page"))
+    rules = Rule.objects.public_in_force().select_related("issuing_unit")
+    rules, walk = rules.listed(query, ("-effective_on", "-pk"), exact=("document_number", "title"))
+    page = searched_page(rules, 20, query, walk, request.GET.get("page"))
     return render(request, "portal/policies.html", {"page": page, "q": query})
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duban.core.models import BaseModel, OneRow, StepEvent
+from duban.core.models import BaseModel, OneRow, SearchableModel, SearchQuerySet, StepEvent
 from duban.orgs.models import Person, Unit
 from duban.renewal.choices import (
     HOLDS_FUNDS,
@@ -158,7 +158,7 @@ def past_period(today) -> Q:
     return Q(state=CaseState.MEDIATING, ends_on__lt=today)
 
 
-class MediationCase(BaseModel):
+class MediationCase(SearchableModel, BaseModel):
     number = models.CharField(_("number"), max_length=30, unique=True)
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="cases")
     stage = models.CharField(_("project stage"), max_length=12, choices=ProjectStage.choices)
@@ -181,6 +181,12 @@ class MediationCase(BaseModel):
     end_reason = models.CharField(_("why it ended"), max_length=14, choices=EndReason.choices, blank=True)
     referral = models.CharField(_("referred to"), max_length=14, choices=Referral.choices, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # The project's and the parties' names, searched with the number (written when the case is applied for).
+    names = models.TextField(default="", editable=False)
+
+    objects = SearchQuerySet.as_manager()
+
+    SEARCHED_FIELDS = ["number", "names"]
 
     class Meta:
         verbose_name = _("mediation case")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duban.core.models import BaseModel, OneRow, StepEvent
+from duban.core.models import BaseModel, OneRow, SearchableModel, SearchQuerySet, StepEvent
 from duban.orgs.models import Person, Unit
 from duban.research.choices import (
     AdoptionKind,
@@ -321,7 +321,7 @@ class Instalment(BaseModel):
         return f"{self.contract.number} {self.amount}"
 
 
-class Result(BaseModel):
+class Result(SearchableModel, BaseModel):
     """An accepted report in the results library (成果库), internal or public."""
 
     project = models.OneToOneField(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="result")
@@ -332,6 +332,11 @@ class Result(BaseModel):
     text = models.TextField(blank=True)  # the report's text, for search
     visibility = models.CharField(_("shared"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
     published_at = models.DateTimeField(_("shared at"))
+
+    objects = SearchQuerySet.as_manager()
+
+    SEARCHED_FIELDS = ["title", "abstract", "text"]
+    GRAM_LENGTH = 2
 
     class Meta:
         verbose_name = _("research result")

@@ -183,7 +183,7 @@ def list_rules(request, filters: Query[RuleFilter]):
     if filters.kind:
         rules = rules.filter(kind=filters.kind)
     if filters.q and filters.q.strip():
-        rules = rules.matching(filters.q)
+        rules = rules.search(filters.q)
     return rules
 
 

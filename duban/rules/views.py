@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core.exports import xlsx_response
 from duban.core.forms import add_service_errors
-from duban.core.paginator import CappedPaginator, OnePassPaginator
+from duban.core.paginator import CappedPaginator, searched_page
 from duban.core.text import download_name
 from duban.core.views import form_page, whole_number
 from duban.ledger.models import Item
@@ -72,19 +72,18 @@ def rule_list(request):
         rules = rules.filter(status=chosen["status"])
     if chosen["kind"] in RuleKind.values:
         rules = rules.filter(kind=chosen["kind"])
-    if chosen["q"].strip():
-        rules = rules.matching(chosen["q"][:100])
     links = RuleLinksForm(request.GET)
     rules = links.apply(rules)
+    query = chosen["q"][:100].strip()
+    rules, walk = rules.listed(query, ("issuing_unit__sort_order", "category__sort_order", "pk"),
+                               exact=("document_number", "title"))  # fmt: skip
     linked = links.linked_names()
     units = Unit.objects.filter(pk__in=Rule.objects.values("issuing_unit")).order_by("sort_order", "pk")
     categories = RuleCategory.objects.select_related("unit")
     if unit:
         categories = categories.filter(unit_id=unit)
     context = {
-        "page": OnePassPaginator(rules.order_by("issuing_unit__sort_order", "category__sort_order", "pk"), 50).get_page(
-            request.GET.get("page")
-        ),
+        "page": searched_page(rules, 50, query, walk, request.GET.get("page")),
         "chosen": chosen,
         "units": units,
         "categories": categories,

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from duban.core.paginator import CappedPaginator, OnePassPaginator
+from duban.core.paginator import CappedPaginator
 from duban.orgs.models import Person
 
 PAGER = Template("{% load pagination %}{% pager page %}")
@@ -40,24 +40,3 @@ def test_a_list_past_the_cap_says_so_instead_of_counting():
 def test_one_page_has_no_pager_links():
     html = _render("q=x", Paginator([1, 2], 50).get_page(1))
     assert "href" not in html and "2" in html
-
-
-@pytest.mark.django_db
-def test_a_one_pass_page_counts_exactly_in_the_same_query_and_a_page_past_the_end_shows_the_last(
-    django_assert_num_queries,
-):
-    Person.objects.bulk_create(Person(name=f"人员{n}") for n in range(120))
-    people = Person.objects.filter(name__startswith="人员").order_by("id")
-    one_pass = OnePassPaginator(people, 50)
-    one_pass.cap = 100  # the count is exact however many match
-
-    with django_assert_num_queries(2):  # the page's ids with the count, then its rows
-        page = one_pass.get_page(2)
-    assert one_pass.count == 120 and not one_pass.is_capped and "120" in _render("", page)
-    assert [p.name for p in page] == [f"人员{n}" for n in range(50, 100)]
-
-    last = OnePassPaginator(people, 50).get_page(9)
-    assert last.number == 3 and [p.name for p in last] == [f"人员{n}" for n in range(100, 120)]
-    assert OnePassPaginator(people, 50).get_page("x").number == 1
-    nothing = OnePassPaginator(Person.objects.filter(name="无").order_by("id"), 50).get_page(1)
-    assert nothing.paginator.count == 0 and list(nothing) == []

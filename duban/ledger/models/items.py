@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from duban.core import search
-from duban.core.models import BaseModel
+from duban.core.models import BaseModel, SearchableModel, SearchQuerySet
 from duban.ledger.choices import (
     FINISHED_STATES,
     NOTICE_LADDER,
@@ -34,16 +33,7 @@ USER = settings.AUTH_USER_MODEL
 TIMELY = Q(late_days__lte=0) | Q(late_days__isnull=True)
 
 
-class ItemQuerySet(models.QuerySet):
-    def search(self, query: str) -> ItemQuerySet:
-        """Items whose number, title or basis document contains `query`."""
-        return self.filter(Item.matching(query))
-
-    def searched(self, query: str, order=()) -> tuple[ItemQuerySet, bool]:
-        """`search` for a list with every other filter applied, shown in `order`, and whether few
-        match (`duban.core.search.filter_matching`): only a few are worth ranking."""
-        return search.filter_matching(self, query, Item.SEARCHED_FIELDS, order)
-
+class ItemQuerySet(SearchQuerySet):
     def open(self) -> ItemQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
@@ -101,7 +91,7 @@ class ItemQuerySet(models.QuerySet):
         return self.order_by().values("lead_unit_id", "light", "state").annotate(n=models.Count("*"))
 
 
-class Item(BaseModel):
+class Item(SearchableModel, BaseModel):
     """One supervised obligation: who must do what by when, and where it stands."""
 
     ledger = models.ForeignKey(Ledger, verbose_name=_("ledger"), on_delete=models.PROTECT, related_name="items")
@@ -184,7 +174,6 @@ class Item(BaseModel):
         related_name="+",
     )
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    search_tokens = models.TextField(default="", editable=False)
 
     objects = ItemQuerySet.as_manager()
 
@@ -240,20 +229,6 @@ class Item(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
-
-    def save(self, *args, update_fields=None, **kwargs):
-        if update_fields is None or set(update_fields) & set(self.SEARCHED_FIELDS):
-            self.refresh_search_tokens()
-            update_fields = None if update_fields is None else {*update_fields, "search_tokens"}
-        super().save(*args, update_fields=update_fields, **kwargs)
-
-    @classmethod
-    def matching(cls, query: str) -> Q:
-        return search.matches(cls, query, cls.SEARCHED_FIELDS)
-
-    def refresh_search_tokens(self) -> None:
-        """Kept by `save()`; bulk writers call it themselves."""
-        self.search_tokens = search.tokens(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
 
     @property
     def is_open(self) -> bool:

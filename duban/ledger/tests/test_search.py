@@ -8,6 +8,8 @@ from django.urls import reverse
 from duban.core import search
 from duban.ledger.models import Item
 from duban.ledger.services.items import item_update
+from duban.orgs import services as org_services
+from duban.orgs.choices import UnitKind
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +69,7 @@ def test_every_gram_of_the_query_is_among_the_tokens_of_a_text_that_contains_it(
 
 def test_the_list_page_filters_by_text(client, personas, items):
     client.force_login(personas.office_admin)
-    html = client.get(reverse("ledger:item_list"), {"q": "东门"}).content.decode()
+    html = client.get(reverse("ledger:item_list"), {"q": "步行街"}).content.decode()
     assert items["street"].title in html and items["market"].title not in html
 
 
@@ -89,9 +91,9 @@ def test_a_common_query_finds_the_same_items_in_the_lists_order(client, personas
     found = [make_item(title=f"东门片区整治{n}") for n in range(3)]
     make_item(title="桂园路灯修复")
 
-    items, few = Item.objects.all().searched("东门片区")
+    items, walk = Item.objects.all().listed("东门片区", ["pk"])
     assert sorted(items.values_list("pk", flat=True)) == sorted(item.pk for item in found)
-    assert few is (connection.vendor != "postgresql")  # PostgreSQL walks the list's order beyond COMMON
+    assert (walk is None) is (connection.vendor != "postgresql")  # PostgreSQL walks the list's order beyond COMMON
     client.force_login(personas.office_admin)
     html = client.get(reverse("ledger:item_list"), {"q": "东门片区"}).content.decode()
     positions = [html.index(item.number) for item in found]
@@ -128,3 +130,21 @@ def test_a_page_walked_in_the_lists_order_is_the_page_the_filter_gives(make_item
     assert walked("东门片区", 15, 5) == expected[15:20]
     assert walked("东门片区", 18, 5) == expected[18:]  # the list ends
     assert walked("罗审整〔2024〕3", 0, 5) == list(rows.search("罗审整〔2024〕3").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("common", [200, 1])  # few matches through the index; many, walked (PostgreSQL)
+def test_a_units_short_name_finds_the_items_it_leads(client, personas, make_item, monkeypatch, common):
+    if common == 1 and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite tests every row and never walks")
+    monkeypatch.setattr(search, "COMMON", common)
+    bureau = org_services.unit_create(actor=None, parent=personas.district, name="深圳市罗湖区城市管理和综合执法局",
+                                      kind=UnitKind.DEPARTMENT, short_name="区城管局")  # fmt: skip
+    led = [make_item(title=f"桂园路灯修复{n}", lead_unit=bureau) for n in range(2)]
+    named = make_item(title="配合城管局清理占道经营")
+    other = make_item(title="东门片区整治")
+    client.force_login(personas.office_admin)
+    html = client.get(reverse("ledger:item_list"), {"q": "城管局"}).content.decode()
+    positions = [html.index(item.number) for item in [*led, named]]
+    assert positions == sorted(positions) and other.number not in html
+    html = client.get(reverse("ledger:item_list"), {"q": "区"}).content.decode()  # one character names no unit
+    assert led[0].number not in html

@@ -8,8 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duban.core import search
-from duban.core.paginator import CappedPaginator
+from duban.core.paginator import CappedPaginator, searched_page
 from duban.downloads.services import export_response
 from duban.ledger import access
 from duban.ledger.choices import ExtensionState, ItemState
@@ -38,10 +37,8 @@ def item_list(request):
     today = timezone.localdate()
     form, items = filtered_items(request.user, request.GET, today)
     items = items.select_related("lead_unit", "leader").only(*LIST_COLUMNS)
-    # A text search counts to search.COMMON: beyond it the matches are walked in the list's order.
-    cap = search.COMMON if form.is_valid() and form.cleaned_data["q"] else None
-    paginator = CappedPaginator(items, PAGE_SIZE, cap=cap, walk=form.walk)
-    page = paginator.get_page(request.GET.get("page"))
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = searched_page(items, PAGE_SIZE, query, form.walk, request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
     unsorted = filters.copy()

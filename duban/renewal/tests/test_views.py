@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from duban.renewal.choices import CaseState
+from duban.renewal.choices import CaseState, PartySide
 from duban.renewal.models import MediationCase, RenewalEvent
 from duban.renewal.tests.conftest import applied, mediating, opened, pdf
 
@@ -160,3 +160,17 @@ def test_settings_are_the_heads_and_the_offices(client, personas, bureau):
     from duban.renewal.models import RenewalSettings
 
     assert RenewalSettings.current().mediation_working_days == 15
+
+
+def test_cases_are_found_by_a_partys_name_the_projects_name_or_the_number_within_the_users_reach(
+    client, personas, bureau
+):
+    case = applied(bureau)
+    url = reverse("renewal:cases")
+    client.force_login(bureau.officer)
+    owner = case.parties.exclude(side=PartySide.DEVELOPER).get().name
+    for query in [owner, "老街片区", case.number]:
+        assert case.number in client.get(url, {"q": query}).content.decode(), query
+    assert case.number not in client.get(url, {"q": "业主9"}).content.decode()
+    client.force_login(personas.unit_b_staff)  # the project is not in their street
+    assert case.number not in client.get(url, {"q": owner}).content.decode()

@@ -7,7 +7,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duban.core.paginator import CappedPaginator
+from duban.core.paginator import searched_page
 from duban.core.text import download_name
 from duban.core.views import pk_or_404, submitted, whole_number
 from duban.core.workdays import calendar_knows_year
@@ -53,18 +52,17 @@ def cases(request):
     if request.GET.get("overdue"):
         filters["overdue"] = "1"
         found = found.filter(past_period(timezone.localdate()))
-    if q := filters["q"].strip():
-        found = found.filter(Q(number__icontains=q) | Q(project__name__icontains=q) | Q(parties__name__icontains=q))
-        found = found.distinct()
     linked, kept = [], []  # the filters a figure elsewhere (the cockpit) links with
     if (year := whole_number(request.GET.get("settled"))) and 2000 <= year <= 2100:
         found = found.filter(settled_in(year))
         linked.append((_("Settled by agreement in"), str(year)))
         kept.append(("settled", str(year)))
     found = in_units(request, found, "project__street", linked, kept)
+    # The search last, so that it sees every other filter.
+    found, walk = found.listed(filters["q"].strip(), ("-applied_at", "-pk"), exact=("number",))
     officer = access.sees_contacts(request.user)
     context = {
-        "page": CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": searched_page(found, PAGE_SIZE, filters["q"], walk, request.GET.get("page")),
         "filters": filters, "states": CaseState.choices, "claim_types": ClaimType.choices,
         "linked": linked, "kept": kept, "unlinked": without(request.GET, [name for name, _value in kept]),
         "projects": access.projects_for(request.user).select_related("street").order_by("street__sort_order", "name")

@@ -128,3 +128,22 @@ def test_a_topic_taken_from_a_reform_of_the_portfolio_names_it(client, personas,
     client.post(reverse("research:topic_new", args=[call.pk]), {**form, "reform": str(reform.pk)})
     topic = Topic.objects.get(title="商事登记改革评估")
     assert (topic.source, topic.source_record, topic.source_label) == ("reform", reform, reform.title)
+
+
+def test_the_results_library_searches_the_reports_text_and_shows_a_resident_public_results_only(
+    client, personas, world
+):
+    from duban.research import services
+
+    project = signed(personas, world)
+    for stage, mark in [("opening", 80), ("midterm", 80), ("final", 80)]:
+        reviewed(world, project, stage, mark)
+    project.refresh_from_db()
+    services.result_share(actor=world.staff, project=project, title="老旧小区改造研究", abstract="摘要",
+                          upload=report_docx("加装电梯的资金由业主分摊"), visibility="internal")  # fmt: skip
+    url = reverse("research:results")
+    client.force_login(personas.unit_b_staff)
+    assert "老旧小区改造研究" in client.get(url, {"q": "加装电梯"}).content.decode()
+    assert "老旧小区改造研究" not in client.get(url, {"q": "垃圾分类"}).content.decode()
+    client.force_login(personas.resident)
+    assert "老旧小区改造研究" not in client.get(url, {"q": "加装电梯"}).content.decode()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core.exports import amount, xlsx_sheets_response
 from duban.core.forms import add_service_errors
-from duban.core.paginator import CappedPaginator
+from duban.core.paginator import searched_page
 from duban.core.text import download_name
 from duban.orgs import access as org_access
 from duban.research import access, services, summary
@@ -61,9 +60,8 @@ def results(request):
     links = ResultLinksForm(request.GET or None)
     found = links.apply(access.results_for(request.user)).select_related("project__topic__unit")
     q = request.GET.get("q", "").strip()[:100]
-    if q:
-        found = found.filter(Q(title__icontains=q) | Q(abstract__icontains=q) | Q(text__icontains=q))
-    page = CappedPaginator(found.order_by("-published_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    found, walk = found.listed(q, ("-published_at", "-pk"), exact=("title",))
+    page = searched_page(found, PAGE_SIZE, q, walk, request.GET.get("page"))
     context = {"page": page, "q": q, "oversees": access.oversees(request.user), **_linked(request, links)}
     return render(request, "research/results.html", context)
 

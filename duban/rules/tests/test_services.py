@@ -48,7 +48,7 @@ def test_a_registered_rule_is_in_force_and_a_normative_document_lapses_after_fiv
     assert (rule.status, rule.version, rule.expires_on) == (RuleStatus.IN_FORCE, 1, dt.date(2027, 5, 31))
     version = rule.versions.get()
     assert version.text == "第一条 出租屋……" and version.file_name == "制度.docx"
-    assert list(Rule.objects.matching("出租屋")) == [rule]
+    assert list(Rule.objects.search("出租屋")) == [rule]
 
 
 def test_a_new_rule_is_drafted_deliberated_issued_published_and_verified_into_force(personas, plan, category):

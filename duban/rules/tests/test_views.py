@@ -3,6 +3,8 @@ refuse bad input without changing anything."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -92,3 +94,47 @@ def test_the_unit_moves_its_action_and_a_bad_issue_form_changes_nothing(client, 
     action.refresh_from_db()
     meeting_rule.refresh_from_db()
     assert action.stage == ActionStage.PUBLISHED and meeting_rule.status == RuleStatus.REVISING
+
+
+def _registered(personas, category, title: str, number: str, text: str, scope: str = "internal") -> Rule:
+    return services.rule_register(
+        actor=personas.unit_a_staff, issuing_unit=personas.unit_a, title=title, kind="system", scope=scope,
+        category=category, document_number=number, adopted_on=dt.date(2023, 2, 1), effective_on=dt.date(2023, 2, 1),
+        upload=word_file(text),
+    )  # fmt: skip
+
+
+def test_the_registry_finds_a_word_of_the_text_an_exact_number_first_and_walks_a_word_many_rules_hold(
+    client, personas, category, monkeypatch
+):
+    from duban.core import search
+
+    citing = _registered(
+        personas,
+        category,
+        "东门街道会议管理制度",
+        "罗东办〔2023〕12号",
+        "第一条 依据罗东办〔2023〕2号，会议由办公室组织",
+    )
+    seals = _registered(personas, category, "东门街道印章管理制度", "罗东办〔2023〕2号", "第一条 印章由专人保管")
+    client.force_login(personas.unit_b_staff)
+    url = reverse("rules:rule_list")
+
+    page = client.get(url, {"q": "专人保管"}).content.decode()
+    assert seals.title in page and citing.title not in page
+    page = client.get(url, {"q": "罗东办〔2023〕2号"}).content.decode()
+    assert page.index(seals.title) < page.index(citing.title)  # the exact number first, though registered later
+    assert "不存在的词语" not in client.get(url, {"q": "不存在的词语"}).content.decode().split("</form>")[1]
+
+    monkeypatch.setattr(search, "COMMON", 1)  # more matches than COMMON: the list's order, walked
+    page = client.get(url, {"q": "管理制度"}).content.decode()
+    assert page.index(citing.title) < page.index(seals.title)
+
+
+def test_the_portal_search_shows_public_rules_in_force_only(client, personas, category):
+    public = _registered(
+        personas, category, "东门街道门前三包管理办法", "罗东规〔2023〕3号", "第一条 门前三包", "public"
+    )
+    internal = _registered(personas, category, "东门街道门前三包考核细则", "罗东办〔2023〕4号", "第一条 门前三包")
+    page = client.get(reverse("portal:policies"), {"q": "门前三包"}).content.decode()
+    assert public.title in page and internal.title not in page

@@ -90,8 +90,10 @@ class Command(BaseCommand):
             title = f"罗湖区{rng.choice(TOPICS)}{rng.choice(KINDS)}（{i}）"
             number = f"罗纪发〔{rng.randrange(2010, 2026)}〕{rng.randrange(1, 99)}号"
             text = _text(rng, title)
-            batch.append(Rule(issuing_unit=unit, title=title, kind="system", scope=rng.choice(["public", "internal"]),
-                              status="in_force", version=1, document_number=number, text=text))  # fmt: skip
+            rule = Rule(issuing_unit=unit, title=title, kind="system", scope=rng.choice(["public", "internal"]),
+                        status="in_force", version=1, document_number=number, text=text)  # fmt: skip
+            rule.refresh_search_tokens()
+            batch.append(rule)
             if len(batch) == 1000:
                 self._insert(batch)
                 batch = []

@@ -1,0 +1,38 @@
+"""Mediation cases are searched as ledger items are (duban.core.search; decision 0009): by their
+number and the names of their project and parties, kept on the case."""
+
+from django.db import migrations, models
+
+from duban.core import search
+
+
+def write_names(apps, schema_editor):
+    MediationCase = apps.get_model("renewal", "MediationCase")
+    Party = apps.get_model("renewal", "Party")
+    parties: dict[int, list[str]] = {}
+    for case_id, name in Party.objects.order_by("pk").values_list("case_id", "name"):
+        parties.setdefault(case_id, []).append(name)
+    cases = list(MediationCase.objects.select_related("project").only("project__name"))
+    for case in cases:
+        case.names = "\n".join([case.project.name, *parties.get(case.pk, [])])
+    MediationCase.objects.bulk_update(cases, ["names"], batch_size=500)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("renewal", "0001_initial")]
+
+    operations = [
+        migrations.AddField(
+            model_name="mediationcase",
+            name="names",
+            field=models.TextField(default="", editable=False),
+        ),
+        migrations.AddField(
+            model_name="mediationcase",
+            name="search_tokens",
+            field=models.TextField(default="", editable=False),
+        ),
+        migrations.RunPython(write_names, migrations.RunPython.noop, elidable=True),
+        search.tokens_operation("renewal", "MediationCase", ["number", "names"], longest=3),
+        search.index_operation("renewal_mediationcase"),
+    ]
