@@ -65,10 +65,12 @@ class SearchQuerySet(models.QuerySet):
 class SearchableModel(models.Model):
     """A row found by a substring of its SEARCHED_FIELDS, through the tokens it keeps of them
     (`duban.core.search`; its table needs `search.index_operation` in a migration). Long texts keep
-    characters and pairs (GRAM_LENGTH 2); short ones triples too, to narrow a million rows."""
+    characters and pairs (GRAM_LENGTH 2); short ones triples too, to narrow a million rows. A list of
+    long texts reads none of its first rows to tell a broad query (SAMPLED_ROWS 0, `search.sampled_rows`)."""
 
     SEARCHED_FIELDS: list[str] = []
     GRAM_LENGTH = 3
+    SAMPLED_ROWS = search.WALK_FIRST
 
     search_tokens = models.TextField(default="", editable=False)
 

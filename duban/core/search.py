@@ -151,8 +151,8 @@ def matches(model, query: str, fields: list[str]) -> Q:
 def filter_matching(rows, query: str, fields: list[str], order: tuple | list = (), also=None):
     """`rows` (a queryset, every other filter applied) that contain `query`, and whether they are few
     (at most COMMON): then the index narrows them; else the substring test alone, and the list walks
-    its order for a page (`walked_ids`). Many: one in a hundred of the list's first WALK_FIRST rows
-    (in `order`) match, or the statistics say so of a short query; otherwise one count through the
+    its order for a page (`walked_ids`). Many: one in a hundred of the list's first rows
+    (`sampled_rows`, in `order`) match, or the statistics say so of a short query; otherwise one count through the
     index, up to COMMON, decides. `also`, (field, values): a row whose `field` is one of `values`
     matches too (a ledger item led by a unit the query names)."""
     query = query.strip()
@@ -163,7 +163,8 @@ def filter_matching(rows, query: str, fields: list[str], order: tuple | list = (
     if connection.vendor != "postgresql":
         return narrowed, True
     broad = rows.filter(_either(contains(query, fields), named))
-    if order and _matching_at_start(rows.order_by(*order), query, fields, also) >= WALK_FIRST // 100:
+    sampled = sampled_rows(rows.model)
+    if order and sampled and _matching_at_start(rows.order_by(*order), query, fields, also, sampled) >= sampled // 100:
         return broad, False
     table = rows.model._meta.db_table
     share = known_share(table, query, gram_length(rows.model))
@@ -198,10 +199,16 @@ def listed(rows, query: str, fields: list[str], order: tuple | list, exact: tupl
 WALK_FIRST = 2000  # rows read in the list's order before looking further
 
 
-def _matching_at_start(rows, query: str, fields: list[str], also=None) -> int:
-    """How many of the list's first WALK_FIRST rows contain `query` (one statement, on PostgreSQL)."""
+def sampled_rows(model) -> int:
+    """How many of a list's first rows are read to tell a broad query (`SearchableModel.SAMPLED_ROWS`):
+    none for long texts, whose reading costs more than a count through the index."""
+    return getattr(model, "SAMPLED_ROWS", WALK_FIRST)
+
+
+def _matching_at_start(rows, query: str, fields: list[str], also, sampled: int) -> int:
+    """How many of the list's first `sampled` rows contain `query` (one statement, on PostgreSQL)."""
     columns = [*fields, also[0]] if also else fields
-    first, params = rows.values(*columns)[:WALK_FIRST].query.sql_with_params()
+    first, params = rows.values(*columns)[:sampled].query.sql_with_params()
     pattern = f"%{connection.ops.prep_for_like_query(query)}%"
     quote = connection.ops.quote_name
     tests = " OR ".join(f"UPPER(w.{quote(field)}::text) LIKE UPPER(%s)" for field in fields)
@@ -222,15 +229,16 @@ def walked_ids(rows, query: str, fields: list[str], *, offset: int, limit: int, 
     whole table instead. The test is `icontains` as PostgreSQL runs it (both sides in capitals);
     `also` as for `filter_matching`."""
     folded = _fold(query.strip())
+    fold = _fold if folded != folded.lower() else str  # a query without case (Chinese, digits): texts as they are
     field, values = also if also and also[1] else ("pk", ())  # no row's pk is in ()
     values = set(values)
     found: list = []
-    start, window = 0, max(WALK_FIRST, 8 * (offset + limit))
+    start, window = 0, max(sampled_rows(rows.model), 8 * (offset + limit))
     while True:
         read = 0
         for pk, named, *texts in rows.values_list("pk", field, *fields)[start : start + window]:
             read += 1
-            if named in values or any(folded in _fold(text or "") for text in texts):
+            if named in values or any(folded in fold(text or "") for text in texts):
                 found.append(pk)
                 if len(found) == offset + limit:
                     return found[offset:]

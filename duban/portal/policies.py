@@ -16,7 +16,7 @@ from duban.rules.publicity import reach_of, receipt_confirm
 
 def policies(request):
     query = (request.GET.get("q") or "")[:100]
-    rules = Rule.objects.public_in_force().select_related("issuing_unit")
+    rules = Rule.objects.public_in_force().select_related("issuing_unit").defer("text", "search_tokens")
     rules, walk = rules.listed(query, ("-effective_on", "-pk"), exact=("document_number", "title"))
     page = searched_page(rules, 20, query, walk, request.GET.get("page"))
     return render(request, "portal/policies.html", {"page": page, "q": query})

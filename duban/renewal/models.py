@@ -192,7 +192,10 @@ class MediationCase(SearchableModel, BaseModel):
         verbose_name = _("mediation case")
         verbose_name_plural = _("mediation cases")
         ordering = ["-applied_at", "-pk"]
-        indexes = [models.Index(fields=["state"], name="renewal_case_state")]
+        indexes = [
+            models.Index(fields=["state"], name="renewal_case_state"),
+            models.Index(fields=["applied_at", "id"], name="renewal_case_applied"),  # the list's order, read backwards
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -337,6 +337,7 @@ class Result(SearchableModel, BaseModel):
 
     SEARCHED_FIELDS = ["title", "abstract", "text"]
     GRAM_LENGTH = 2
+    SAMPLED_ROWS = 0
 
     class Meta:
         verbose_name = _("research result")

@@ -104,6 +104,7 @@ class Rule(SearchableModel, BaseModel):
 
     SEARCHED_FIELDS = ["title", "document_number", "text"]
     GRAM_LENGTH = 2
+    SAMPLED_ROWS = 0
 
     class Meta:
         ordering = ["issuing_unit", "category__sort_order", "category_id", "id"]

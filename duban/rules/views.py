@@ -62,7 +62,7 @@ def _kept_units(user):
 def rule_list(request):
     """The registry: every unit's rules, by unit, category, status and kind, searchable."""
     org_access.require_official(request.user)
-    rules = Rule.objects.select_related("issuing_unit", "category")
+    rules = Rule.objects.select_related("issuing_unit", "category").defer("text", "search_tokens")
     chosen = {name: request.GET.get(name, "") for name in ("unit", "category", "status", "kind", "q")}
     if unit := whole_number(chosen["unit"]):
         rules = rules.filter(issuing_unit_id=unit)

@@ -1,5 +1,5 @@
 """Mediation cases are searched as ledger items are (duban.core.search; decision 0009): by their
-number and the names of their project and parties, kept on the case."""
+number and the names of their project and parties, kept on the case; the list's order has an index."""
 
 from django.db import migrations, models
 
@@ -35,4 +35,8 @@ class Migration(migrations.Migration):
         migrations.RunPython(write_names, migrations.RunPython.noop, elidable=True),
         search.tokens_operation("renewal", "MediationCase", ["number", "names"], longest=3),
         search.index_operation("renewal_mediationcase"),
+        migrations.AddIndex(
+            model_name="mediationcase",
+            index=models.Index(fields=["applied_at", "id"], name="renewal_case_applied"),
+        ),
     ]

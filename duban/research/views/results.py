@@ -59,6 +59,7 @@ def results(request):
     """The results library: every result for officials, the public ones for everyone else."""
     links = ResultLinksForm(request.GET or None)
     found = links.apply(access.results_for(request.user)).select_related("project__topic__unit")
+    found = found.defer("text", "search_tokens")
     q = request.GET.get("q", "").strip()[:100]
     found, walk = found.listed(q, ("-published_at", "-pk"), exact=("title",))
     page = searched_page(found, PAGE_SIZE, q, walk, request.GET.get("page"))

@@ -146,6 +146,7 @@ class Command(BaseCommand):
                                          [ledger.pk])[0][0])  # fmt: skip
         leader = Item.objects.filter(ledger=ledger).exclude(leader=None).values_list("leader", flat=True).first()
         sample = Item.objects.filter(ledger=ledger).order_by("seq")[12_345 % max(1, ledger.items.count())]
+        named = list(Unit.objects.named("城管局").values_list("pk", flat=True))
         due_from, due_to = self.today + dt.timedelta(days=10), self.today + dt.timedelta(days=40)
         page = "SELECT i.id, i.number, i.title, u.name FROM ledger_item i JOIN orgs_unit u ON u.id = i.lead_unit_id "
         order = " ORDER BY i.ledger_id, i.seq LIMIT 50"
@@ -169,6 +170,8 @@ class Command(BaseCommand):
             ("text: a document number (罗审整〔2024〕012号)", {"q": "罗审整〔2024〕012号"}, text("罗审整〔2024〕012号")),
             ("text: a long query", {"q": "黄贝岭消防通道整治提升工作方案"}, text("黄贝岭消防通道整治提升工作方案")),
             ("text: nothing matches", {"q": "不存在的事项"}, text("不存在的事项")),
+            ("text: a unit's short name (城管局)", {"q": "城管局"},
+             (text("城管局")[0].replace(order, " OR i.lead_unit_id = ANY(%s)" + order), [*text("城管局")[1], named])),
         ]  # fmt: skip
 
     def _measure(self, name: str, params: dict, raw: tuple[str, list], runs: int) -> tuple[str, float, float, float]:
