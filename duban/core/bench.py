@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 
@@ -12,9 +13,12 @@ def ms(seconds: list[float], share: float) -> float:
 
 
 def timed(run, repeat: int = 1, *, warm: bool = False) -> list[float]:
-    """Seconds each of `repeat` calls of `run` took (after one call not counted, `warm`)."""
+    """Seconds each of `repeat` calls of `run` took (after one call not counted, `warm`, and with
+    what is loaded by then kept out of the garbage collector's passes, as a served worker keeps its
+    start-up heap: duban/wsgi.py)."""
     if warm:
         run()
+        gc.freeze()
     seconds = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -28,6 +32,6 @@ def pages_timed(client, url: str, queries: list[str], runs: int) -> list[tuple[s
     rows = []
     for query in queries:
         status = client.get(url, {"q": query}).status_code
-        seconds = timed(lambda query=query: client.get(url, {"q": query}), runs)
+        seconds = timed(lambda query=query: client.get(url, {"q": query}), runs, warm=True)
         rows.append((query, ms(seconds, 0.5), ms(seconds, 0.95), status))
     return rows

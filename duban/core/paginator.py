@@ -23,7 +23,7 @@ def serial():
 
 class CappedPaginator(Paginator):
     """Counts at most `cap` rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`); beyond that the list
-    says "10,000+" and pages on, without an exact total.
+    says "more than 10,000" and pages on, without an exact total.
 
     A page is read in two steps: the page's ids from the filtered, ordered rows alone, then those rows
     with their joins (`select_related`). The planner never has to join before it limits."""
@@ -31,15 +31,15 @@ class CappedPaginator(Paginator):
     cap = 10_000
 
     def __init__(self, *args, cap: int | None = None, walk=None, **kwargs):
-        """`walk(offset=, limit=)`: the ids of a page, from a caller who knows more than `cap` rows
-        match and finds a page by walking the list's order (`duban.core.search.walked_ids`): the
-        rows are not counted."""
+        """`walk(offset=, limit=)`: the ids of a page, from a caller who finds a page by walking the
+        list's order (`duban.core.search.walked_ids`) rather than counting its rows. A walked list
+        pages up to `cap` rows; it knows its total only once a page reaches the end, and otherwise
+        says that more rows match than the pages shown so far."""
         super().__init__(*args, **kwargs)
         if cap is not None:
             self.cap = cap
         self.walk = walk
-        if walk is not None:
-            self.__dict__["count"] = self.cap + 1
+        self._walked: list | None = None
 
     @cached_property
     def count(self) -> int:
@@ -47,17 +47,41 @@ class CappedPaginator(Paginator):
 
     @property
     def is_capped(self) -> bool:
-        return self.count > self.cap
+        return self.count > self.cap if self._walked is None else self._more
+
+    @property
+    def floor(self) -> int:
+        """The number the list says more rows than: `cap`, or a walked list's rows up to its page."""
+        return self.cap if self._walked is None else self._shown
 
     def get_page(self, number):
         with serial():  # the count and the page's ids and rows, read here
+            if self.walk is not None:
+                number = self._walk_to(number)
             return super().get_page(number)
+
+    def _walk_to(self, number) -> int:
+        """Walk to page `number` (the first, if it is not a page) and set what the walk learnt of the
+        total: exact when the page reaches the end, else that more rows match than those up to it."""
+        last = max(1, -(-self.cap // self.per_page))
+        try:
+            number = min(max(int(number), 1), last)
+        except (TypeError, ValueError):
+            number = 1
+        ids = self.walk(offset=(number - 1) * self.per_page, limit=self.per_page + 1)
+        if not ids and number > 1:  # past the end: the first page
+            number, ids = 1, self.walk(offset=0, limit=self.per_page + 1)
+        self._walked, self._more = ids[: self.per_page], len(ids) > self.per_page
+        self._shown = (number - 1) * self.per_page + len(self._walked)
+        # One row past the page lets the pager offer the next page, up to the cap.
+        self.__dict__["count"] = self._shown + (1 if self._more and number < last else 0)
+        return number
 
     def _get_page(self, object_list, number, paginator):
         if self.walk is None:
             ids = list(object_list.values_list("pk", flat=True))
         else:
-            ids = self.walk(offset=(number - 1) * self.per_page, limit=self.per_page)
+            ids = self._walked
         rows = self.object_list.order_by().filter(pk__in=ids).in_bulk()
         return super()._get_page([rows[pk] for pk in ids], number, paginator)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from functools import partial, reduce
 from operator import or_
+from typing import NamedTuple
 
 from django.db import connection, migrations
 from django.db.models import BooleanField, Case, Q, When
@@ -148,31 +149,49 @@ def matches(model, query: str, fields: list[str]) -> Q:
     return Q(narrowed) & contains(query, fields)
 
 
+class Start(NamedTuple):
+    """What a list's first rows showed: the ids of those containing the query, in the list's order,
+    of the `read` first rows (all of them, when fewer than asked for)."""
+
+    ids: list
+    read: int
+
+
 def filter_matching(rows, query: str, fields: list[str], order: tuple | list = (), also=None):
-    """`rows` (a queryset, every other filter applied) that contain `query`, and whether they are few
-    (at most COMMON): then the index narrows them; else the substring test alone, and the list walks
-    its order for a page (`walked_ids`). Many: one in a hundred of the list's first rows
-    (`sampled_rows`, in `order`) match, or the statistics say so of a short query; otherwise one count through the
-    index, up to COMMON, decides. `also`, (field, values): a row whose `field` is one of `values`
-    matches too (a ledger item led by a unit the query names)."""
+    """`rows` (a queryset, every other filter applied) that contain `query`; whether they are few (at
+    most COMMON), then the index narrows them; and, when many, what helps `walked_ids` find a page:
+    the share of the list's rows they are, if known, and what its first rows showed. Many: one in a
+    hundred of the list's first rows (`sampled_rows`, in `order`) match, or the statistics say so of
+    a short query; otherwise one count through the index, up to COMMON, decides. A list no longer
+    than the sample is counted there exactly. `also`, (field, values): a row whose `field` is one of
+    `values` matches too (a ledger item led by a unit the query names)."""
     query = query.strip()
     if not query:
-        return rows, False
+        return rows, False, None, None
     named = Q(**{f"{also[0]}__in": also[1]}) if also and also[1] else None
     narrowed = rows.filter(_either(matches(rows.model, query, fields), named))
     if connection.vendor != "postgresql":
-        return narrowed, True
+        return narrowed, True, None, None
     broad = rows.filter(_either(contains(query, fields), named))
-    sampled = sampled_rows(rows.model)
-    if order and sampled and _matching_at_start(rows.order_by(*order), query, fields, also, sampled) >= sampled // 100:
-        return broad, False
+    sampled, start, density = sampled_rows(rows.model), None, None
+    if order and sampled:
+        start = _matching_at_start(rows.order_by(*order), query, fields, also, sampled)
+        density = len(start.ids) / start.read if start.read else None
+        if start.read < sampled:  # the whole list was read
+            return (narrowed, True, None, None) if len(start.ids) <= COMMON else (broad, False, density, start)
+        if len(start.ids) >= sampled // 100:
+            return broad, False, density, start
+    if named is not None:  # the named rows alone, counted through their own index, may be many
+        with serial():
+            if rows.filter(named).order_by()[: COMMON + 1].count() > COMMON:
+                return broad, False, density, start
     table = rows.model._meta.db_table
     share = known_share(table, query, gram_length(rows.model))
     if share is None or share * _shares(table)[0] <= 10 * COMMON:
         with serial():
             if narrowed.order_by()[: COMMON + 1].count() <= COMMON:
-                return narrowed, True
-    return broad, False
+                return narrowed, True, None, None
+    return broad, False, density or share, start
 
 
 def _either(text: Q, named: Q | None) -> Q:
@@ -187,9 +206,10 @@ def listed(rows, query: str, fields: list[str], order: tuple | list, exact: tupl
     query = query.strip()
     if not query:
         return rows.order_by(*order), None
-    found, few = filter_matching(rows, query, fields, order, also)
+    found, few, share, start = filter_matching(rows, query, fields, order, also)
     if not few:
-        return found.order_by(*order), partial(walked_ids, rows.order_by(*order), query, fields, also=also)
+        walk = partial(walked_ids, rows.order_by(*order), query, fields, also=also, share=share, start=start)
+        return found.order_by(*order), walk
     if not exact:
         return found.order_by(*order), None
     ranks = (When(**{f"{field}__iexact": query}, then=rank) for rank, field in enumerate(exact))
@@ -197,6 +217,7 @@ def listed(rows, query: str, fields: list[str], order: tuple | list, exact: tupl
 
 
 WALK_FIRST = 2000  # rows read in the list's order before looking further
+LONGEST_FIRST_WINDOW = 100_000
 
 
 def sampled_rows(model) -> int:
@@ -205,46 +226,62 @@ def sampled_rows(model) -> int:
     return getattr(model, "SAMPLED_ROWS", WALK_FIRST)
 
 
-def _matching_at_start(rows, query: str, fields: list[str], also, sampled: int) -> int:
-    """How many of the list's first `sampled` rows contain `query` (one statement, on PostgreSQL)."""
-    columns = [*fields, also[0]] if also else fields
-    first, params = rows.values(*columns)[:sampled].query.sql_with_params()
+def _window_tested(rows, query: str, fields: list[str], also, start: int, size: int, what: str, most=None):
+    """`what` (an SQL select list over `w`) of the rows `start` to `start + size` of `rows` in their
+    order that contain `query` (or whose `also` field is one of its values), in that order, the first
+    `most` of them: the window is read through the list's index, and each of its rows tested as
+    `icontains` tests it until `most` are found. A `what` holding `{tests}` is over the whole window
+    (an aggregate's FILTER). The SQL is compiled by the ORM; every value is a parameter."""
+    columns = ["pk", *fields, *([also[0]] if also and also[1] else [])]
+    window, params = rows.values(*columns)[start : start + size].query.sql_with_params()
     pattern = f"%{connection.ops.prep_for_like_query(query)}%"
     quote = connection.ops.quote_name
     tests = " OR ".join(f"UPPER(w.{quote(field)}::text) LIKE UPPER(%s)" for field in fields)
-    values = [*params, *[pattern] * len(fields)]
-    if also and also[1]:
-        tests += f" OR w.{quote(also[0])} IN ({', '.join(['%s'] * len(also[1]))})"
-        values += list(also[1])
+    tested = [pattern] * len(fields)
+    if also and also[1]:  # first: a number is tested faster than a text
+        tests = f"w.{quote(also[0])} IN ({', '.join(['%s'] * len(also[1]))}) OR {tests}"
+        tested = [*also[1], *tested]
+    if "{tests}" in what:  # the tests in the select list: before the window's parameters
+        sql, values = f"SELECT {what.format(tests=tests)} FROM ({window}) w", [*tested, *params]  # noqa: S608
+    else:
+        limit = f" LIMIT {int(most)}" if most is not None else ""
+        sql, values = f"SELECT {what} FROM ({window}) w WHERE {tests}{limit}", [*params, *tested]  # noqa: S608
     with serial(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({first}) w WHERE {tests}", values)  # noqa: S608 - compiled by the ORM, values passed as parameters
-        return cursor.fetchone()[0]
+        cursor.execute(sql, values)
+        return cursor.fetchall()
 
 
-def walked_ids(rows, query: str, fields: list[str], *, offset: int, limit: int, also=None) -> list:
+def _matching_at_start(rows, query: str, fields: list[str], also, sampled: int) -> Start:
+    """Which of the list's first `sampled` rows contain `query`, and how many rows were read (fewer
+    when the list is shorter): one statement, on PostgreSQL. The ids are aggregated in the order the
+    window gives them, as PostgreSQL's documentation has an ordered subquery feed an aggregate."""
+    ids, read = _window_tested(
+        rows, query, fields, also, 0, sampled, "array_agg(w.pk) FILTER (WHERE {tests}), count(*)"
+    )[0]
+    return Start(ids or [], read)
+
+
+def walked_ids(rows, query: str, fields: list[str], *, offset: int, limit: int, also=None, share=None,
+               start: Start | None = None) -> list:  # fmt: skip
     """The ids of `rows` (in the list's order, every other filter applied) containing `query`, from
-    `offset`: the rows read in that order in windows growing eightfold, each row tested here, until
-    the page is full or the list ends. For a query many rows match this stops after a few thousand
-    rows, where PostgreSQL, unable to tell how many rows a substring matches, may read and sort the
-    whole table instead. The test is `icontains` as PostgreSQL runs it (both sides in capitals);
-    `also` as for `filter_matching`."""
-    folded = _fold(query.strip())
-    fold = _fold if folded != folded.lower() else str  # a query without case (Chinese, digits): texts as they are
-    field, values = also if also and also[1] else ("pk", ())  # no row's pk is in ()
-    values = set(values)
-    found: list = []
-    start, window = 0, max(sampled_rows(rows.model), 8 * (offset + limit))
-    while True:
-        read = 0
-        for pk, named, *texts in rows.values_list("pk", field, *fields)[start : start + window]:
-            read += 1
-            if named in values or any(folded in fold(text or "") for text in texts):
-                found.append(pk)
-                if len(found) == offset + limit:
-                    return found[offset:]
-        if read < window:
-            return found[offset:]
-        start, window = start + window, window * 8
+    `offset`: the rows read in that order in windows growing eightfold, each tested in the database,
+    until the page is full or the list ends. For a query many rows match this stops after a few
+    thousand rows, where PostgreSQL, unable to tell how many rows a substring matches, may read and
+    sort the whole table instead. `also` as for `filter_matching`; `share`, the share of rows known
+    to match, sizes the first window to hold the page; `start`, what the list's first rows showed,
+    is not read again."""
+    query = query.strip()
+    found, first = (list(start.ids), start.read) if start else ([], 0)
+    window = max(sampled_rows(rows.model), 8 * (offset + limit))
+    if share:
+        window = max(window, min(LONGEST_FIRST_WINDOW, int(1.5 * (offset + limit - len(found)) / share)))
+    ended = start is not None and start.read < sampled_rows(rows.model)
+    while len(found) < offset + limit and not ended:
+        need = offset + limit - len(found)
+        found += [pk for (pk,) in _window_tested(rows, query, fields, also, first, window, "w.pk", need)]
+        ended = len(found) < offset + limit and not rows[first + window : first + window + 1].exists()
+        first, window = first + window, window * 8
+    return found[offset : offset + limit]
 
 
 def tokens_operation(app_label: str, model_name: str, fields: list[str], longest: int) -> migrations.RunPython:

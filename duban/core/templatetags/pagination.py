@@ -16,7 +16,7 @@ def _total(paginator) -> str:
     """How many rows, grouped by thousands in every language (zh-Hans formats leave 22294 ungrouped);
     "10,000+" past the cap."""
     if getattr(paginator, "is_capped", False):
-        return f"{paginator.cap:,}+"
+        return f"{paginator.floor:,}+"
     return f"{paginator.count:,}"
 
 

@@ -40,3 +40,31 @@ def test_a_list_past_the_cap_says_so_instead_of_counting():
 def test_one_page_has_no_pager_links():
     html = _render("q=x", Paginator([1, 2], 50).get_page(1))
     assert "href" not in html and "2" in html
+
+
+@pytest.mark.django_db
+def test_a_walked_list_says_its_total_only_once_a_page_reaches_the_end():
+    people = Person.objects.bulk_create(Person(name=f"人员{n}") for n in range(120))
+    ids = [person.pk for person in people]
+    walked = []
+
+    def walk(*, offset: int, limit: int) -> list:
+        walked.append((offset, limit))
+        return ids[offset : offset + limit]
+
+    def page(number, cap=200):
+        return CappedPaginator(Person.objects.order_by("id"), 50, cap=cap, walk=walk).get_page(number)
+
+    first = page(1)
+    assert [p.pk for p in first] == ids[:50] and first.has_next() and not first.has_previous()
+    assert first.paginator.is_capped and first.paginator.floor == 50 and "50+" in _render("", first)
+    assert walked == [(0, 51)]  # one row past the page tells whether another follows
+
+    last = page(3)
+    assert [p.pk for p in last] == ids[100:] and not last.has_next()
+    assert not last.paginator.is_capped and last.paginator.count == 120 and "120" in _render("", last)
+
+    assert page(9).number == 1  # past the walk's end: the first page, not an empty one
+    beyond_cap = page(2, cap=100)
+    assert not beyond_cap.has_next() and beyond_cap.paginator.is_capped and beyond_cap.paginator.floor == 100
+    assert page("x").number == 1

@@ -143,8 +143,11 @@ def test_a_units_short_name_finds_the_items_it_leads(client, personas, make_item
     named = make_item(title="配合城管局清理占道经营")
     other = make_item(title="东门片区整治")
     client.force_login(personas.office_admin)
-    html = client.get(reverse("ledger:item_list"), {"q": "城管局"}).content.decode()
+    response = client.get(reverse("ledger:item_list"), {"q": "城管局"})
+    html = response.content.decode()
     positions = [html.index(item.number) for item in [*led, named]]
     assert positions == sorted(positions) and other.number not in html
+    paginator = response.context["page"].paginator
+    assert paginator.count == 3 and not paginator.is_capped  # walked or not, a short list is counted
     html = client.get(reverse("ledger:item_list"), {"q": "区"}).content.decode()  # one character names no unit
     assert led[0].number not in html
