@@ -236,7 +236,7 @@ def _window_tested(rows, query: str, fields: list[str], also, start: int, size: 
     window, params = rows.values(*columns)[start : start + size].query.sql_with_params()
     pattern = f"%{connection.ops.prep_for_like_query(query)}%"
     quote = connection.ops.quote_name
-    tests = " OR ".join(f"UPPER(w.{quote(field)}::text) LIKE UPPER(%s)" for field in fields)
+    tests = " OR ".join(f"UPPER(CAST(w.{quote(field)} AS TEXT)) LIKE UPPER(%s)" for field in fields)
     tested = [pattern] * len(fields)
     if also and also[1]:  # first: a number is tested faster than a text
         tests = f"w.{quote(also[0])} IN ({', '.join(['%s'] * len(also[1]))}) OR {tests}"

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from duban.core.bench import pages_timed
-from duban.orgs import services as org_services
+from duban.demo.seed import seed_organisation
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
 from duban.renewal.models import MediationCase, Project
@@ -54,16 +54,13 @@ class Command(BaseCommand):
             self.stdout.write(f"| {query} | {p50:.1f} | {p95:.1f} |")
 
     def _data(self, n: int) -> User:
-        district = Unit.objects.filter(name="罗湖区（调解基准）").first() or org_services.unit_create(
-            actor=None, parent=None, name="罗湖区（调解基准）", kind=UnitKind.DISTRICT
-        )
-        street = Unit.objects.filter(name="湖贝街道（调解基准）").first() or org_services.unit_create(
-            actor=None, parent=district, name="湖贝街道（调解基准）", kind=UnitKind.STREET
-        )
+        if not Unit.objects.filter(kind=UnitKind.STREET).exists():
+            seed_organisation(random.Random(1))
+        street = Unit.objects.filter(kind=UnitKind.STREET).order_by("sort_order", "pk").first()
         user = User.objects.filter(username="bench_cases_admin").first() or User.objects.create(
             username="bench_cases_admin", is_office_admin=True, is_superuser=True
         )
-        projects = list(Project.objects.filter(street=street).order_by("pk"))
+        projects = list(Project.objects.filter(name__contains="（基准").order_by("pk"))
         if not projects:
             projects = Project.objects.bulk_create(
                 Project(name=f"{PLACES[i % len(PLACES)]}片区城市更新单元（基准{i}）", street=street, kind="demolition",
