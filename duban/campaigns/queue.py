@@ -60,6 +60,29 @@ def _leader(query) -> tuple[Person | None, bool]:
 
 def filtered(reports, query, today: dt.date):
     """`reports` (a campaign's) as the queue's filters in `query` (the query string) select them."""
+    reports = filtered_but_text(reports, query, today)
+    text = (query.get("q") or "").strip()
+    if not text:
+        return reports
+    number = whole_number(text)
+    return reports.filter(pk=number) if number is not None else reports.search(text)
+
+
+def listed(reports, query, today: dt.date):
+    """The queue's page source: `filtered` in the queue's order, and the walk that finds a page when
+    a text many reports hold is searched (`search.listed`)."""
+    reports = filtered_but_text(reports, query, today)
+    text = (query.get("q") or "").strip()
+    if (number := whole_number(text)) is not None:
+        return reports.filter(pk=number).order_by(*ORDER), None
+    return reports.listed(text, ORDER)
+
+
+ORDER = ("-created_at", "-id")
+
+
+def filtered_but_text(reports, query, today: dt.date):
+    """`filtered` without the search for a number or a text."""
     state = query.get("state", "")
     if state == "open":
         reports = reports.filter(state__in=sorted(OPEN_REPORT_STATES))
@@ -84,12 +107,7 @@ def filtered(reports, query, today: dt.date):
     if query.get("unrouted"):
         reports = reports.filter(routed_unit__isnull=True)
     reports = reports.filter(_between("created_at", day(query.get("reported_from")), day(query.get("reported_to"))))
-    reports = reports.filter(_between("closed_at", day(query.get("closed_from")), day(query.get("closed_to"))))
-    if (query.get("q") or "").strip():
-        text = query["q"].strip()
-        number = whole_number(text)
-        reports = reports.filter(Q(pk=number) if number is not None else Q(description__contains=text))
-    return reports
+    return reports.filter(_between("closed_at", day(query.get("closed_from")), day(query.get("closed_to"))))
 
 
 def linked_filters(query) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from duban.campaigns.choices import (
     ReportSource,
     ReportState,
 )
-from duban.campaigns.downloads import REPORTS, queue_reports
+from duban.campaigns.downloads import REPORTS
 from duban.campaigns.forms import (
     AreaShapeForm,
     CampaignForm,
@@ -41,7 +41,7 @@ from duban.campaigns.services.reports import report_transition, reports_transiti
 from duban.campaigns.services.rerouting import report_reroute
 from duban.campaigns.services.submitting import nearby_open
 from duban.core.forms import add_service_errors
-from duban.core.paginator import CappedPaginator
+from duban.core.paginator import searched_page
 from duban.core.views import form_page, pk_or_404, whole_number
 from duban.downloads.services import export_response
 from duban.ledger import access as ledger_access
@@ -205,24 +205,21 @@ def rule_delete(request, pk: int):
 #
 
 
-def _queue_filters(request, campaign: Campaign):
-    return queue_reports(campaign, request.GET)
-
-
 @login_required
 def report_queue(request, pk: int):
     """The campaign's reports, filtered; the office accepts routed ones in bulk; any filtered list
     downloads as .xlsx."""
     campaign = _campaign(request, pk)
     manages = access.manages(request.user, campaign)
-    reports = _queue_filters(request, campaign)
     if request.method == "POST":
         if not manages:
             raise PermissionDenied(access.NOT_MANAGER)
         return _accept_many(request, campaign)
     if request.GET.get("format") == "xlsx":
         return export_response(request, REPORTS, _with_campaign(request.GET, campaign))
-    page = CappedPaginator(reports, 50).get_page(request.GET.get("page"))
+    rows, walk = queue.listed(campaign.reports.select_related("category", "street", "routed_unit"), request.GET,
+                              timezone.localdate())  # fmt: skip
+    page = searched_page(rows, 50, request.GET.get("q") or "", walk, request.GET.get("page"))
     context = {
         "campaign": campaign,
         "page": page,

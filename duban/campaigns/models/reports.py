@@ -19,7 +19,7 @@ from duban.campaigns.choices import (
     ReportState,
 )
 from duban.campaigns.models.setup import USER, Campaign, Category, Chief, Open311Client, RoutingRule, StrictZone
-from duban.core.models import BaseModel
+from duban.core.models import BaseModel, SearchableModel, SearchQuerySet
 from duban.ledger.models import Item
 from duban.orgs.models import Unit
 
@@ -28,7 +28,7 @@ def _new_token() -> str:
     return secrets.token_hex(12)
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(SearchQuerySet):
     def open(self) -> ReportQuerySet:
         return self.filter(state__in=OPEN_REPORT_STATES)
 
@@ -37,7 +37,7 @@ class ReportQuerySet(models.QuerySet):
         return self.exclude(state__in=sorted(HIDDEN_REPORT_STATES))
 
 
-class Report(BaseModel):
+class Report(SearchableModel, BaseModel):
     """A problem point reported in a campaign."""
 
     # Indexes: the few in Meta serve the pages; a foreign key indexed by one of them, or mostly
@@ -127,6 +127,9 @@ class Report(BaseModel):
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
     objects = ReportQuerySet.as_manager()
+
+    SEARCHED_FIELDS = ["description"]
+    GRAM_LENGTH = 2  # a report is written once and read rarely: pairs narrow enough, at half the index's writes
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -65,6 +65,7 @@ def report_record_imported(
         created_at=now,
         updated_at=now,
     )
+    report.refresh_search_tokens()  # written by bulk statements, not save()
     insert_many(Report, [report])
     insert_many(ReportTally, tally_rows([tally_key(report)]))
     insert_many(

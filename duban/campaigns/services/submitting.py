@@ -154,6 +154,7 @@ def _prepare(spec: dict, *, actor, campaign: Campaign, source: str, table, now, 
         created_at=now,
         updated_at=now,
     )
+    report.refresh_search_tokens()  # written by bulk statements, not save()
     # Every field was checked above, or is ours, or was sliced to fit; no uniqueness query for the
     # token, which is 96 random bits.
     return report, cleaned
