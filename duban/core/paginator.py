@@ -13,12 +13,16 @@ from django.db import connection, transaction
 def serial():
     """A page's few short queries without PostgreSQL's parallel workers: starting them costs more
     (10–40 ms) than the limited scans they would share."""
-    if connection.vendor != "postgresql":
-        yield
+    if connection.vendor != "postgresql" or getattr(connection, "serial_queries", False):
+        yield  # SQLite, or inside another `serial()`: already so
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        yield
+        connection.serial_queries = True
+        try:
+            yield
+        finally:
+            connection.serial_queries = False
 
 
 class CappedPaginator(Paginator):

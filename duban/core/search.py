@@ -173,6 +173,12 @@ def filter_matching(rows, query: str, fields: list[str], order: tuple | list = (
     if connection.vendor != "postgresql":
         return narrowed, True, None, None
     broad = rows.filter(_either(contains(query, fields), named))
+    with serial():  # one transaction for the statements that decide
+        return _decided(rows, query, fields, order, also, named, narrowed, broad)
+
+
+def _decided(rows, query, fields, order, also, named, narrowed, broad):
+    """`filter_matching`'s decision, its statements in one transaction."""
     sampled, start, density = sampled_rows(rows.model), None, None
     if order and sampled:
         start = _matching_at_start(rows.order_by(*order), query, fields, also, sampled)
@@ -181,16 +187,13 @@ def filter_matching(rows, query: str, fields: list[str], order: tuple | list = (
             return (narrowed, True, None, None) if len(start.ids) <= COMMON else (broad, False, density, start)
         if len(start.ids) >= sampled // 100:
             return broad, False, density, start
-    if named is not None:  # the named rows alone, counted through their own index, may be many
-        with serial():
-            if rows.filter(named).order_by()[: COMMON + 1].count() > COMMON:
-                return broad, False, density, start
+    if named is not None and rows.filter(named).order_by()[: COMMON + 1].count() > COMMON:
+        return broad, False, density, start  # the named rows alone, counted through their own index, are many
     table = rows.model._meta.db_table
     share = known_share(table, query, gram_length(rows.model))
-    if share is None or share * _shares(table)[0] <= 10 * COMMON:
-        with serial():
-            if narrowed.order_by()[: COMMON + 1].count() <= COMMON:
-                return narrowed, True, None, None
+    maybe_few = share is None or share * _shares(table)[0] <= 10 * COMMON
+    if maybe_few and narrowed.order_by()[: COMMON + 1].count() <= COMMON:
+        return narrowed, True, None, None
     return broad, False, density or share, start
 
 
@@ -236,7 +239,10 @@ def _window_tested(rows, query: str, fields: list[str], also, start: int, size: 
     window, params = rows.values(*columns)[start : start + size].query.sql_with_params()
     pattern = f"%{connection.ops.prep_for_like_query(query)}%"
     quote = connection.ops.quote_name
-    tests = " OR ".join(f"UPPER(CAST(w.{quote(field)} AS TEXT)) LIKE UPPER(%s)" for field in fields)
+    if query.upper() == query.lower():  # no case (Chinese, digits): the texts as they are, twice as fast
+        tests = " OR ".join(f"w.{quote(field)} LIKE %s ESCAPE '\\'" for field in fields)
+    else:
+        tests = " OR ".join(f"UPPER(CAST(w.{quote(field)} AS TEXT)) LIKE UPPER(%s) ESCAPE '\\'" for field in fields)
     tested = [pattern] * len(fields)
     if also and also[1]:  # first: a number is tested faster than a text
         tests = f"w.{quote(also[0])} IN ({', '.join(['%s'] * len(also[1]))}) OR {tests}"

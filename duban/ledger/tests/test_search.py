@@ -115,7 +115,7 @@ def test_the_benchmarks_sql_writes_the_tokens_the_services_write():
 
 
 def test_a_page_walked_in_the_lists_order_is_the_page_the_filter_gives(make_item, monkeypatch):
-    monkeypatch.setattr(search, "WALK_FIRST", 2)  # windows of 2, then 16, … : several for a page
+    monkeypatch.setattr(Item, "SAMPLED_ROWS", 2)  # windows from 8 × the rows asked for: several for a late match
     for n in range(30):
         make_item(
             title=f"东门片区整治{n}" if n % 3 else f"桂园修缮{n}", basis_document="罗审整〔2024〕3号" if n == 3 else ""
@@ -130,6 +130,11 @@ def test_a_page_walked_in_the_lists_order_is_the_page_the_filter_gives(make_item
     assert walked("东门片区", 15, 5) == expected[15:20]
     assert walked("东门片区", 18, 5) == expected[18:]  # the list ends
     assert walked("罗审整〔2024〕3", 0, 5) == list(rows.search("罗审整〔2024〕3").values_list("pk", flat=True))
+    assert walked("罗审整〔2024〕3", 0, 1) == walked("罗审整〔2024〕3", 0, 5)  # found in the second window
+    percent, digits = make_item(title="完成50%_整改"), make_item(title="完成500整改")
+    assert walked("50%_", 0, 5) == [percent.pk] and walked("500", 0, 5) == [digits.pk]  # % and _ are themselves
+    latin = make_item(title="Luohu Smart Grid")
+    assert walked("smart grid", 0, 5) == [latin.pk]  # case is ignored, as icontains ignores it
 
 
 @pytest.mark.parametrize("common", [200, 1])  # few matches through the index; many, walked (PostgreSQL)
