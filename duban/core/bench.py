@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import gc
+import random
 import time
+
+from django.conf import settings
+from django.test.utils import override_settings
 
 
 def ms(seconds: list[float], share: float) -> float:
@@ -35,3 +39,21 @@ def pages_timed(client, url: str, queries: list[str], runs: int) -> list[tuple[s
         seconds = timed(lambda query=query: client.get(url, {"q": query}), runs, warm=True)
         rows.append((query, ms(seconds, 0.5), ms(seconds, 0.95), status))
     return rows
+
+
+def statics_from_finders():
+    """Static files' URLs from the finders, as in the tests: a benchmark needs no `collectstatic`."""
+    finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    return override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders})
+
+
+def demo_district():
+    """The demo organisation's district, made if missing: the benchmarks share a database, and each
+    hangs its own units under the district rather than beside it."""
+    from duban.demo.seed import seed_organisation  # the demo reads every context; imported when used
+    from duban.orgs.choices import UnitKind
+    from duban.orgs.models import Unit
+
+    if not Unit.objects.filter(kind=UnitKind.DISTRICT).exists():
+        seed_organisation(random.Random(1))  # noqa: S311 - demo data, not secrets
+    return Unit.objects.get(kind=UnitKind.DISTRICT)

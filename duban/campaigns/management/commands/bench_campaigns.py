@@ -19,18 +19,16 @@ import sys
 import time
 import urllib.parse
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from duban.campaigns.models import Campaign, Report
 from duban.campaigns.services import setup
 from duban.campaigns.services.submitting import nearby_open
 from duban.core import search
-from duban.core.bench import ms, pages_timed
+from duban.core.bench import ms, pages_timed, statics_from_finders
 from duban.demo.campaign_seed import CATEGORIES, STREET_CENTRES, _map_areas
 from duban.demo.seed import seed_organisation
 from duban.orgs.models import Unit, User
@@ -91,8 +89,7 @@ class Command(BaseCommand):
             "queue": lambda: self._queue(campaign),
             "post": lambda: self._post(campaign, rate, seconds, warm, workers, threads),
         }
-        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+        with statics_from_finders():
             rows = [measures[name]() for name in only.split(",")]
         self.stdout.write(f"\n{Report.objects.count():,} reports\n")
         self.stdout.write("| measure | target | measured |\n| --- | --- | --- |")

@@ -12,18 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from duban.campaigns.management.commands.bench_campaigns import Command as CampaignsBench
 from duban.campaigns.models import Campaign
 from duban.cockpit.figures import MONTHS
-from duban.core.bench import ms
+from duban.core.bench import ms, statics_from_finders
 from duban.ledger.choices import FINISHED_STATES, OPEN_STATES, NoticeLevel
 from duban.ledger.management.commands.bench_ledger import Command as LedgerBench
 from duban.ledger.models import Item, Notice
@@ -55,8 +53,7 @@ class Command(BaseCommand):
         ledger_bench._data(items, keep=True)
         CampaignsBench(stdout=self.stdout, stderr=self.stderr)._data(reports, keep=True)
         self._ladder()
-        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+        with statics_from_finders():
             rows = self._pages(runs)
         raw = self._raw(runs)
         self.stdout.write(f"\n{Item.objects.count():,} ledger items, {Item.objects.overdue(self.today).count():,} "

@@ -13,14 +13,13 @@ import datetime as dt
 import random
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from duban.core.bench import statics_from_finders
 from duban.fleet import availability
 from duban.fleet.models import Booking, Driver, FleetRole, Vehicle
 from duban.orgs import services as org_services
@@ -59,9 +58,8 @@ class Command(BaseCommand):
             request.starts_at, request.ends_at = start, start + dt.timedelta(hours=3)
             return len(list(availability.free_vehicles(request))), len(list(availability.free_drivers(request)))
 
-        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
         rows = []
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+        with statics_from_finders():
             for label, call in [
                 ("free cars and drivers for a request", free),
                 ("every car's week (calendar reads)", lambda: availability.week(week(), vehicles)),

@@ -16,16 +16,15 @@ import subprocess
 import sys
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook
 
 from duban.core import search
-from duban.core.bench import timed
+from duban.core.bench import statics_from_finders, timed
 from duban.demo.seed import seed_organisation
 from duban.ledger import counts
 from duban.ledger.choices import LedgerKind
@@ -80,8 +79,7 @@ class Command(BaseCommand):
             "export": lambda: self._export(ledger),
         }
         # Static URLs come from the finders, as in the tests: the benchmark needs no `collectstatic`.
-        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+        with statics_from_finders():
             rows = [measures[name]() for name in only.split(",")]
         self.stdout.write(f"\n{Item.objects.count():,} items, {ledger.items.count():,} in the benchmark ledger\n")
         self.stdout.write("| measure | target | Duban | raw SQL | ratio |\n| --- | --- | --- | --- | --- |")

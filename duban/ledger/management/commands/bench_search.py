@@ -13,15 +13,13 @@ import datetime as dt
 import random
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from duban.core import search
-from duban.core.bench import ms, timed
+from duban.core.bench import ms, statics_from_finders, timed
 from duban.demo.seed import seed_organisation
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Item, Ledger
@@ -70,8 +68,7 @@ class Command(BaseCommand):
         self.client.force_login(admin)
         results = {}
         # Static URLs come from the finders, as in the tests: the benchmark needs no `collectstatic`.
-        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+        with statics_from_finders():
             for size in [int(part) for part in sizes.split(",")]:
                 self._grow(ledger, size)
                 results[size] = [self._measure(name, params, raw, runs) for name, params, raw in self._filters(ledger)]

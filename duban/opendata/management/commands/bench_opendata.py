@@ -13,16 +13,14 @@ import subprocess
 import sys
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from duban.campaigns.management.commands.bench_campaigns import Command as CampaignsBench
 from duban.campaigns.models import Report
-from duban.core.bench import ms
+from duban.core.bench import ms, statics_from_finders
 
 PROBE = """
 import resource, sys, time
@@ -56,8 +54,7 @@ class Command(BaseCommand):
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
         CampaignsBench(stdout=self.stdout, stderr=self.stderr)._data(reports, keep=True)
         public = Report.objects.public().count()
-        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+        with statics_from_finders():
             pages = self._pages(runs, public)
         self.stdout.write(f"\n{public:,} public problem reports\n")
         self.stdout.write("| page | p50 ms | p95 ms |\n|---|---:|---:|")

@@ -10,16 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from duban.core.bench import pages_timed
-from duban.demo.seed import seed_organisation
+from duban.core.bench import demo_district, pages_timed, statics_from_finders
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
 from duban.renewal.models import MediationCase, Project
@@ -43,8 +40,7 @@ class Command(BaseCommand):
         user = self._data(cases)
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
-        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+        with statics_from_finders():
             rows = pages_timed(client, reverse("renewal:cases"), QUERIES, runs)
         self.stdout.write(f"{MediationCase.objects.count():,} cases\n")
         self.stdout.write("| query | p50 ms | p95 ms |\n|---|---:|---:|")
@@ -54,9 +50,7 @@ class Command(BaseCommand):
             self.stdout.write(f"| {query} | {p50:.1f} | {p95:.1f} |")
 
     def _data(self, n: int) -> User:
-        if not Unit.objects.filter(kind=UnitKind.STREET).exists():
-            seed_organisation(random.Random(1))
-        street = Unit.objects.filter(kind=UnitKind.STREET).order_by("sort_order", "pk").first()
+        street = Unit.objects.filter(parent=demo_district(), kind=UnitKind.STREET).order_by("sort_order", "pk").first()
         user = User.objects.filter(username="bench_cases_admin").first() or User.objects.create(
             username="bench_cases_admin", is_office_admin=True, is_superuser=True
         )

@@ -10,16 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from duban.core.bench import pages_timed
-from duban.demo.seed import seed_organisation
+from duban.core.bench import demo_district, pages_timed, statics_from_finders
 from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
@@ -40,14 +37,6 @@ def _text(rng: random.Random, subject: str) -> str:
     return "\n".join(lines)
 
 
-def _district() -> Unit:
-    """The district the benchmark's unit belongs to: the demo organisation's, made if missing (as the
-    other benchmarks do, in the same database)."""
-    if not Unit.objects.filter(kind=UnitKind.DISTRICT).exists():
-        seed_organisation(random.Random(1))
-    return Unit.objects.get(kind=UnitKind.DISTRICT)
-
-
 class Command(BaseCommand):
     help = "Benchmark the results library's search on PostgreSQL (make bench)."
 
@@ -61,8 +50,7 @@ class Command(BaseCommand):
         user = self._data(results)
         official, visitor = Client(SERVER_NAME="localhost"), Client(SERVER_NAME="localhost")
         official.force_login(user)
-        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+        with statics_from_finders():
             rows = [("official", *row) for row in pages_timed(official, reverse("research:results"), QUERIES, runs)]
             rows += [("visitor", *row) for row in pages_timed(visitor, reverse("research:results"), QUERIES, runs)]
         self.stdout.write(f"{Result.objects.count():,} results\n")
@@ -74,7 +62,7 @@ class Command(BaseCommand):
 
     def _data(self, n: int) -> User:
         unit = Unit.objects.filter(name="区（成果库基准）").first() or org_services.unit_create(
-            actor=None, parent=_district(), name="区（成果库基准）", kind=UnitKind.DEPARTMENT
+            actor=None, parent=demo_district(), name="区（成果库基准）", kind=UnitKind.DEPARTMENT
         )
         user = User.objects.filter(username="bench_results_admin").first() or User.objects.create(
             username="bench_results_admin", is_office_admin=True, is_superuser=True

@@ -10,14 +10,12 @@ from __future__ import annotations
 import random
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
-from duban.demo.seed import seed_organisation
+from duban.core.bench import demo_district, statics_from_finders
 from duban.orgs import services as org_services
 from duban.orgs.choices import UnitKind
 from duban.orgs.models import Unit, User
@@ -37,14 +35,6 @@ def _text(rng: random.Random, title: str) -> str:
     return "\n".join(lines)
 
 
-def _district() -> Unit:
-    """The district the benchmark's unit belongs to: the demo organisation's, made if missing (as the
-    other benchmarks do, in the same database)."""
-    if not Unit.objects.filter(kind=UnitKind.DISTRICT).exists():
-        seed_organisation(random.Random(1))
-    return Unit.objects.get(kind=UnitKind.DISTRICT)
-
-
 class Command(BaseCommand):
     help = "Benchmark the rules registry's search on PostgreSQL (make bench)."
 
@@ -56,8 +46,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
         unit, user = self._data(rules)
-        finders = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": finders}):
+        with statics_from_finders():
             rows = self._measure(user, runs)
         self.stdout.write(f"{Rule.objects.count():,} rules\n")
         self.stdout.write("| page | query | p50 ms | p95 ms |\n|---|---|---:|---:|")
@@ -86,7 +75,7 @@ class Command(BaseCommand):
         unit = Unit.objects.filter(name="区（基准测试）").first()
         if unit is None:
             unit = org_services.unit_create(
-                actor=None, parent=_district(), name="区（基准测试）", kind=UnitKind.DEPARTMENT
+                actor=None, parent=demo_district(), name="区（基准测试）", kind=UnitKind.DEPARTMENT
             )
         user = User.objects.filter(username="bench_rules_admin").first()
         if user is None:
