@@ -64,7 +64,7 @@ def filtered(reports, query, today: dt.date):
     text = (query.get("q") or "").strip()
     if not text:
         return reports
-    number = whole_number(text)
+    number = whole_number(text.removeprefix("#"))  # a report's number as the list shows it: #21375
     return reports.filter(pk=number) if number is not None else reports.search(text)
 
 
@@ -73,7 +73,7 @@ def listed(reports, query, today: dt.date):
     a text many reports hold is searched (`search.listed`)."""
     reports = filtered_but_text(reports, query, today)
     text = (query.get("q") or "").strip()
-    if (number := whole_number(text)) is not None:
+    if (number := whole_number(text.removeprefix("#"))) is not None:
         return reports.filter(pk=number).order_by(*ORDER), None
     return reports.listed(text, ORDER)
 

@@ -50,6 +50,12 @@ class CappedPaginator(Paginator):
         return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
+    def num_pages(self) -> int:
+        """Pages up to the cap: the row past it, counted to know there are more, is not shown."""
+        count = min(self.count, self.cap) if self._walked is None else self.count
+        return max(1, -(-count // self.per_page)) if count or self.allow_empty_first_page else 0
+
+    @property
     def is_capped(self) -> bool:
         return self.count > self.cap if self._walked is None else self._more
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from functools import partial, reduce
-from operator import or_
+from operator import and_, or_
 from typing import NamedTuple
 
 from django.db import connection, migrations
@@ -45,13 +45,14 @@ _shares_read: dict[str, tuple[float, float, dict[str, float]]] = {}  # table →
 
 def _grams(text: str, longest: int = 3) -> set[str]:
     """The characters, pairs (and, `longest` 3, triples) of adjacent characters of `text` that hold
-    no space."""
+    no space and nothing unprintable (a control character or a lone surrogate, which the text's
+    cleaning on save would turn into a space inside the tokens)."""
     text = _fold(text)
     grams = set()
     for size in range(1, longest + 1):
         for start in range(len(text) - size + 1):
             gram = text[start : start + size]
-            if not any(char.isspace() for char in gram):
+            if gram.isprintable() and " " not in gram:
                 grams.add(gram)
     return grams
 
@@ -118,7 +119,7 @@ def known_share(table: str, query: str, longest: int = 3) -> float | None:
     `longest` characters is one gram, held by exactly the rows that contain it. None otherwise (a
     longer query's grams may each be common while the whole is rare)."""
     grams = query_grams(query.strip(), longest)
-    if len(grams) != 1 or len(query.strip()) > longest:
+    if len(grams) != 1 or len(query.strip()) > longest or len(terms(query)) != 1:
         return None
     _rows, shares = _shares(table)
     return shares.get(grams[0])
@@ -129,9 +130,16 @@ def gram_length(model) -> int:
     return getattr(model, "GRAM_LENGTH", 3)
 
 
+def terms(query: str) -> list[str]:
+    """The words of a query typed with spaces between them (东门 商圈): a row holds every one."""
+    return list(dict.fromkeys(query.split()))
+
+
 def contains(query: str, fields: list[str]) -> Q:
-    """The substring test alone: `query` (case-insensitive) in one of `fields`."""
-    return reduce(or_, (Q(**{f"{field}__icontains": query}) for field in fields))
+    """The substring test alone: each of the query's `terms` (case-insensitive) in one of `fields`."""
+    return reduce(
+        and_, (reduce(or_, (Q(**{f"{field}__icontains": term}) for field in fields)) for term in terms(query))
+    )
 
 
 def matches(model, query: str, fields: list[str]) -> Q:
@@ -140,7 +148,7 @@ def matches(model, query: str, fields: list[str]) -> Q:
     query = query.strip()
     if not query:
         return Q()
-    grams = query_grams(query, gram_length(model))
+    grams = sorted(set().union(*(query_grams(term, gram_length(model)) for term in terms(query))))
     if connection.vendor != "postgresql" or not grams:
         return contains(query, fields)
     column = connection.ops.quote_name(model._meta.db_table) + ".search_tokens"
@@ -237,15 +245,16 @@ def _window_tested(rows, query: str, fields: list[str], also, start: int, size: 
     (an aggregate's FILTER). The SQL is compiled by the ORM; every value is a parameter."""
     columns = ["pk", *fields, *([also[0]] if also and also[1] else [])]
     window, params = rows.values(*columns)[start : start + size].query.sql_with_params()
-    pattern = f"%{connection.ops.prep_for_like_query(query)}%"
     quote = connection.ops.quote_name
     if query.upper() == query.lower():  # no case (Chinese, digits): the texts as they are, twice as fast
-        tests = " OR ".join(f"w.{quote(field)} LIKE %s ESCAPE '\\'" for field in fields)
+        test = "w.{} LIKE %s ESCAPE '\\'"
     else:
-        tests = " OR ".join(f"UPPER(CAST(w.{quote(field)} AS TEXT)) LIKE UPPER(%s) ESCAPE '\\'" for field in fields)
-    tested = [pattern] * len(fields)
+        test = "UPPER(CAST(w.{} AS TEXT)) LIKE UPPER(%s) ESCAPE '\\'"
+    words = terms(query)
+    tests = " AND ".join("(" + " OR ".join(test.format(quote(field)) for field in fields) + ")" for _word in words)
+    tested = [f"%{connection.ops.prep_for_like_query(word)}%" for word in words for _field in fields]
     if also and also[1]:  # first: a number is tested faster than a text
-        tests = f"w.{quote(also[0])} IN ({', '.join(['%s'] * len(also[1]))}) OR {tests}"
+        tests = f"w.{quote(also[0])} IN ({', '.join(['%s'] * len(also[1]))}) OR ({tests})"
         tested = [*also[1], *tested]
     if "{tests}" in what:  # the tests in the select list: before the window's parameters
         sql, values = f"SELECT {what.format(tests=tests)} FROM ({window}) w", [*tested, *params]  # noqa: S608

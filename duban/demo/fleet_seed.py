@@ -149,7 +149,9 @@ class Play:
         weights = [weight for *_rest, weight in self.borrowers]
         day = start
         while day < self.today:
-            if is_workday(day) and self.rng.random() < 0.72:
+            if (
+                is_workday(day) and self.rng.random() < 0.8
+            ):  # about 65 trips: 50+ back from the road whatever the calendar
                 unit, applicant, approver, _weight = self.rng.choices(self.borrowers, weights)[0]
                 self.trip(day, unit, applicant, approver)
             day += dt.timedelta(days=1)

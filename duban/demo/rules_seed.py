@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 from django.utils import timezone
 
@@ -140,11 +141,19 @@ def _code(n: int) -> str:
     return first + publicity.credit_code_check_character(first)
 
 
+def _kind_word(title: str) -> str:
+    """What a rule calls itself (本制度, 本办法…), from the end of its title before any note in brackets."""
+    bare = re.sub(r"[（(][^）)]*[）)]$", "", title)
+    return next(
+        (word for word in ("实施细则", "细则", "办法", "规定", "规则", "规范", "制度") if bare.endswith(word)), "制度"
+    )
+
+
 def _text(title: str, rng: random.Random) -> str:
     aims = ["规范工作程序", "提高工作质量", "强化监督制约", "防范廉政风险", "提升工作效能"]
     return "\n".join(
         [
-            f"第一条 为{rng.choice(aims)}，根据有关规定，结合工作实际，制定本{title[-2:]}。",
+            f"第一条 为{rng.choice(aims)}，根据有关规定，结合工作实际，制定本{_kind_word(title)}。",
             "第二条 本制度适用于本单位各内设机构及全体工作人员。",
             "第三条 各部门应当按照职责分工抓好落实，办公室负责督促检查。",
             "第四条 本制度自印发之日起施行。",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -67,14 +70,21 @@ class UnitQuerySet(models.QuerySet):
 
     def named(self, query: str, most: int = 3) -> UnitQuerySet:
         """The units a search names, with the units below them: the query, two characters or more, is
-        in the name or short name of at most `most` active units (东门 → 东门街道; 城管局 → 区城管局).
-        A word in more units' names (街道, 区) names none."""
+        in the name or short name of at most `most` active units, a unit under another named one not
+        counted apart (东门 → 东门街道 with 东门社区 and its grids; 城管局 → 区城管局). A word in more
+        units' names (街道, 区) names none."""
         query = query.strip()
         if len(query) < 2:
             return self.none()
         condition = Q(name__icontains=query) | Q(short_name__icontains=query)
-        units = list(self.active().filter(condition).order_by()[: most + 1])
-        return self.subtrees(units) if len(units) <= most else self.none()
+        paths = sorted(self.active().filter(condition).order_by().values_list("path", flat=True)[:200])
+        tops: list[str] = []
+        for path in paths:  # sorted: a unit comes before the units under it
+            if not any(path.startswith(top) for top in tops):
+                tops.append(path)
+        if not tops or len(tops) > most or len(paths) == 200:
+            return self.none()
+        return self.filter(reduce(or_, (Q(path__startswith=top) for top in tops)))
 
     def ancestors_of(self, unit: Unit) -> UnitQuerySet:
         ids = [int(part) for part in unit.path.strip("/").split("/") if part]

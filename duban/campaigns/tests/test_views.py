@@ -192,7 +192,7 @@ class TestStaffPages:
         html = client.get(url, {"q": "单车堵住"}).content.decode()
         assert all(reverse("campaigns:report_detail", args=[b.pk]) in html for b in bikes)
         assert reverse("campaigns:report_detail", args=[lamp.pk]) not in html
-        html = client.get(url, {"q": str(lamp.pk)}).content.decode()
+        html = client.get(url, {"q": f"#{lamp.pk}"}).content.decode()  # as the queue shows a number
         assert reverse("campaigns:report_detail", args=[lamp.pk]) in html
         assert reverse("campaigns:report_detail", args=[bikes[0].pk]) not in html
 

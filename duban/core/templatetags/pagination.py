@@ -38,5 +38,6 @@ def pager(context, page, param: str = "page", show_count: bool = True):
         "prefix": f"?{filters}&{param}=" if filters else f"?{param}=",
         "capped": getattr(paginator, "is_capped", False),
         "total": _total(paginator) if show_count else "",
+        "floor": f"{paginator.floor:,}" if getattr(paginator, "is_capped", False) else "",
         "show_count": show_count,
     }

@@ -32,9 +32,12 @@ def test_a_list_past_the_cap_says_so_instead_of_counting():
 
     html = _render("", capped.get_page(2))
 
-    assert capped.is_capped and "1,000+" in html
+    assert capped.is_capped and "1,000" in html and "1,001" not in html
     assert "1,205" not in html and "1205" not in html
     assert [p.name for p in capped.get_page(2)][0] == "人员50"
+    last = capped.get_page(21)  # the row past the cap, counted to know there are more, is not a page
+    assert last.number == 20 and not last.has_next() and len(last) == 50
+    assert "仅显示前1,000条" in _render("", last)  # only the first 1,000 are shown: narrow the filters
 
 
 def test_one_page_has_no_pager_links():
@@ -57,7 +60,7 @@ def test_a_walked_list_says_its_total_only_once_a_page_reaches_the_end():
 
     first = page(1)
     assert [p.pk for p in first] == ids[:50] and first.has_next() and not first.has_previous()
-    assert first.paginator.is_capped and first.paginator.floor == 50 and "50+" in _render("", first)
+    assert first.paginator.is_capped and first.paginator.floor == 50 and "50" in _render("", first)
     assert walked == [(0, 51)]  # one row past the page tells whether another follows
 
     last = page(3)

@@ -156,3 +156,22 @@ def test_a_units_short_name_finds_the_items_it_leads(client, personas, make_item
     assert paginator.count == 3 and not paginator.is_capped  # walked or not, a short list is counted
     html = client.get(reverse("ledger:item_list"), {"q": "区"}).content.decode()  # one character names no unit
     assert led[0].number not in html
+    # A street's name is also in its communities' and their grids' names: it still names the street.
+    community = org_services.unit_create(actor=None, parent=personas.unit_a, name="东门社区", kind=UnitKind.COMMUNITY)
+    for n in ("一", "二"):
+        org_services.unit_create(actor=None, parent=community, name=f"东门社区第{n}网格", kind=UnitKind.GRID)
+    street_item = make_item(title="人民南路路面修复")  # led by 东门街道 (unit A)
+    assert street_item.number in client.get(reverse("ledger:item_list"), {"q": "东门"}).content.decode()
+
+
+@pytest.mark.parametrize("common", [200, 1])  # few matches through the index; many, walked (PostgreSQL)
+def test_words_typed_with_spaces_between_them_must_all_be_in_an_item(client, personas, make_item, monkeypatch, common):
+    if common == 1 and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite tests every row and never walks")
+    monkeypatch.setattr(search, "COMMON", common)
+    both = [make_item(title=f"打造东门商圈营商环境示范区{n}") for n in range(2)]
+    one = make_item(title="东门片区整治")
+    client.force_login(personas.office_admin)
+    html = client.get(reverse("ledger:item_list"), {"q": "东门  营商"}).content.decode()
+    assert all(item.number in html for item in both) and one.number not in html
+    assert list(Item.objects.search("营商 东门 示范区1")) == [both[1]]

@@ -10,8 +10,8 @@ def write_names(apps, schema_editor):
     MediationCase = apps.get_model("renewal", "MediationCase")
     Party = apps.get_model("renewal", "Party")
     parties: dict[int, list[str]] = {}
-    for case_id, name in Party.objects.order_by("pk").values_list("case_id", "name"):
-        parties.setdefault(case_id, []).append(name)
+    for case_id, name, label in Party.objects.order_by("pk").values_list("case_id", "name", "household__label"):
+        parties.setdefault(case_id, []).append(f"{name} {label}" if label else name)
     cases = list(MediationCase.objects.select_related("project").only("project__name"))
     for case in cases:
         case.names = "\n".join([case.project.name, *parties.get(case.pk, [])])

@@ -139,7 +139,8 @@ def case_apply(*, actor: User | None, project: Project, origin: str, claim_type:
     case = MediationCase.objects.create(
         number=f"罗更调〔{year}〕{next_value(f'renewal.case.{year}')}号", project=project, stage=project.stage,
         origin=origin, claim_type=claim_type, claim=claim.strip()[:2000], applied_at=at, created_at=at,
-        names="\n".join([project.name, *(party.name for party in rows)]),
+        names="\n".join([project.name, *(f"{party.name} {party.household.label}" if party.household else party.name
+                                          for party in rows)]),  # fmt: skip
     )  # fmt: skip
     for party in rows:
         party.case = case

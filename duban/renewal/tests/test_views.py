@@ -168,8 +168,9 @@ def test_cases_are_found_by_a_partys_name_the_projects_name_or_the_number_within
     case = applied(bureau)
     url = reverse("renewal:cases")
     client.force_login(bureau.officer)
-    owner = case.parties.exclude(side=PartySide.DEVELOPER).get().name
-    for query in [owner, "老街片区", case.number]:
+    party = case.parties.exclude(side=PartySide.DEVELOPER).select_related("household").get()
+    owner = party.name
+    for query in [owner, party.household.label, "老街片区", case.number]:
         assert case.number in client.get(url, {"q": query}).content.decode(), query
     assert case.number not in client.get(url, {"q": "业主9"}).content.decode()
     client.force_login(personas.unit_b_staff)  # the project is not in their street

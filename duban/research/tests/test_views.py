@@ -147,3 +147,22 @@ def test_the_results_library_searches_the_reports_text_and_shows_a_resident_publ
     assert "老旧小区改造研究" not in client.get(url, {"q": "垃圾分类"}).content.decode()
     client.force_login(personas.resident)
     assert "老旧小区改造研究" not in client.get(url, {"q": "加装电梯"}).content.decode()
+
+
+def test_where_a_public_result_was_adopted_is_for_officials_only(client, personas, world):
+    from duban.research import services
+
+    project = signed(personas, world)
+    for stage, mark in [("opening", 80), ("midterm", 80), ("final", 80)]:
+        reviewed(world, project, stage, mark)
+    project.refresh_from_db()
+    result = services.result_share(actor=world.staff, project=project, title="公开报告", abstract="摘要",
+                                   upload=report_docx(), visibility="public")  # fmt: skip
+    services.adoption_add(actor=world.staff, result=result, kind="decision", adopted_on=today(),
+                          title="区委常委会内部议事规则", document_number="罗常〔2026〕1号")  # fmt: skip
+    url = reverse("research:result_detail", args=[result.pk])
+    assert "区委常委会内部议事规则" not in client.get(url).content.decode()  # anonymous
+    client.force_login(personas.resident)
+    assert "区委常委会内部议事规则" not in client.get(url).content.decode()
+    client.force_login(personas.unit_b_staff)
+    assert "区委常委会内部议事规则" in client.get(url).content.decode()

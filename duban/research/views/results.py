@@ -74,7 +74,9 @@ def result_detail(request, pk: int, bound: dict | None = None, status: int = 200
     context = {
         "result": result,
         "instructions": result.instructions.select_related("leader") if org_access.is_official(request.user) else [],
-        "adoptions": result.adoptions.all(),
+        # Where a result was adopted may name internal rules and decisions: officials only, as instructions.
+        "official": org_access.is_official(request.user),
+        "adoptions": result.adoptions.all() if org_access.is_official(request.user) else [],
         "instruction_form": (bound.get("instruction") or InstructionForm(initial={"given_on": timezone.localdate()}))
         if runs else None,
         "adoption_form": (bound.get("adoption") or AdoptionForm()) if runs else None,
