@@ -317,6 +317,21 @@ def tokens_operation(app_label: str, model_name: str, fields: list[str], longest
     return migrations.RunPython(fill, migrations.RunPython.noop, elidable=True)
 
 
+def searchable_operations(app_label: str, model_name: str, fields: list[str], longest: int) -> list:
+    """A migration's operations making a model searchable: its `search_tokens` column, written for
+    every row, and the index over them (`SearchableModel`; its SEARCHED_FIELDS and GRAM_LENGTH as the
+    migration knows them)."""
+    from django.db import models  # a migration's field, as makemigrations writes it
+
+    return [
+        migrations.AddField(
+            model_name=model_name.lower(), name="search_tokens", field=models.TextField(default="", editable=False)
+        ),
+        tokens_operation(app_label, model_name, fields, longest),
+        index_operation(f"{app_label}_{model_name.lower()}"),
+    ]
+
+
 def index_operation(table: str) -> migrations.RunPython:
     """A migration operation adding the GIN index over `table.search_tokens` on PostgreSQL
     (SQLite has no such index and searches by the substring test alone)."""

@@ -27,14 +27,8 @@ class Migration(migrations.Migration):
             name="names",
             field=models.TextField(default="", editable=False),
         ),
-        migrations.AddField(
-            model_name="mediationcase",
-            name="search_tokens",
-            field=models.TextField(default="", editable=False),
-        ),
         migrations.RunPython(write_names, migrations.RunPython.noop, elidable=True),
-        search.tokens_operation("renewal", "MediationCase", ["number", "names"], longest=3),
-        search.index_operation("renewal_mediationcase"),
+        *search.searchable_operations("renewal", "MediationCase", ["number", "names"], longest=3),
         migrations.AddIndex(
             model_name="mediationcase",
             index=models.Index(fields=["applied_at", "id"], name="renewal_case_applied"),

@@ -2,7 +2,7 @@
 of their title, document number and text, narrowed by an index when few rules match and found by
 walking the list when many do."""
 
-from django.db import migrations, models
+from django.db import migrations
 
 from duban.core import search
 
@@ -10,12 +10,4 @@ from duban.core import search
 class Migration(migrations.Migration):
     dependencies = [("rules", "0004_constraint_messages")]
 
-    operations = [
-        migrations.AddField(
-            model_name="rule",
-            name="search_tokens",
-            field=models.TextField(default="", editable=False),
-        ),
-        search.tokens_operation("rules", "Rule", ["title", "document_number", "text"], longest=2),
-        search.index_operation("rules_rule"),
-    ]
+    operations = search.searchable_operations("rules", "Rule", ["title", "document_number", "text"], longest=2)
