@@ -14,6 +14,7 @@ import re
 from django.utils import timezone
 
 from duban.core.workdays import on_day
+from duban.demo.luohu import DISCIPLINE_RULES
 from duban.ledger.choices import LedgerKind
 from duban.ledger.models import Ledger
 from duban.ledger.services import item_transition
@@ -29,106 +30,6 @@ from duban.rules.choices import ActionKind, PlanScheme, RuleKind, RuleScope
 from duban.rules.compilation import compilation_create, compilation_issue
 from duban.rules.reviews import reviews_open
 
-# 区纪委监委: 11 categories, 60 rules. In each category the first rules were made in 2023 (27 in
-# all), the next revised (16), and the rest kept as they stood (17).
-DISCIPLINE_RULES = [
-    (
-        "政务会务",
-        ["常委会议事规则", "委务会议制度", "公文处理办法", "督查督办工作规定", "值班值守制度", "保密工作制度"],
-    ),
-    (
-        "人员管理",
-        [
-            "干部选拔任用工作规程",
-            "干部教育培训办法",
-            "干部考核办法",
-            "请休假管理规定",
-            "因私出国（境）管理办法",
-            "内设机构职责规定",
-        ],
-    ),
-    (
-        "信访举报",
-        [
-            "信访举报受理办法",
-            "检举控告分类处置规程",
-            "实名举报优先办理办法",
-            "信访举报工作保密规定",
-            "重复举报处置办法",
-        ],
-    ),
-    (
-        "案件监督管理",
-        [
-            "问题线索集中管理办法",
-            "审查调查措施使用审批规定",
-            "涉案财物管理规定",
-            "案件质量评查办法",
-            "安全文明办案规定",
-            "案件审理工作规程",
-        ],
-    ),
-    (
-        "巡察工作",
-        [
-            "区委巡察工作实施办法",
-            "巡察组工作规则",
-            "巡察整改督促落实办法",
-            "巡察机构与纪检监察机关协作办法",
-            "村（社区）巡察工作办法",
-        ],
-    ),
-    (
-        "监督检查",
-        [
-            "日常监督工作办法",
-            "“一把手”监督工作规定",
-            "监督检查工作规程",
-            "廉政档案管理办法",
-            "党风廉政意见回复办法",
-            "谈心谈话制度",
-        ],
-    ),
-    (
-        "审查调查",
-        ["审查调查工作规程", "留置场所管理规定", "谈话室使用管理办法", "调查取证工作规定", "审查调查安全工作责任制"],
-    ),
-    (
-        "党风政风监督",
-        [
-            "纠治“四风”工作办法",
-            "作风建设明察暗访办法",
-            "违规吃喝问题查处办法",
-            "公务接待监督检查办法",
-            "典型问题通报曝光办法",
-            "节日期间监督检查办法",
-        ],
-    ),
-    (
-        "派驻监督",
-        [
-            "派驻机构工作规则",
-            "派驻机构与驻在单位沟通协调办法",
-            "派驻机构履职考核办法",
-            "派驻监督工作报告制度",
-            "派驻机构联系指导办法",
-        ],
-    ),
-    (
-        "财务资产管理",
-        ["财务管理办法", "政府采购内部控制规定", "固定资产管理办法", "办案经费管理办法", "公务用车使用管理规定"],
-    ),
-    (
-        "宣传教育",
-        [
-            "廉洁文化建设工作办法",
-            "警示教育工作办法",
-            "新闻宣传工作规定",
-            "网站和新媒体管理办法",
-            "廉政教育基地管理办法",
-        ],
-    ),
-]
 MADE_PER_CATEGORY = [3, 3, 2, 3, 2, 3, 2, 3, 2, 2, 2]  # 27
 REVISED_PER_CATEGORY = [2, 1, 2, 2, 1, 2, 1, 2, 1, 1, 1]  # 16
 
