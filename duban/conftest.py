@@ -61,6 +61,20 @@ def _postgres_only(request):
             pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
+@pytest.fixture(params=[200, 1], ids=["few", "walked"])
+def search_common(request, monkeypatch) -> int:
+    """`search.COMMON` for a search test run twice: with few matches, found through the index; with
+    more than COMMON, found by walking the list's order (PostgreSQL: SQLite tests every row)."""
+    from django.db import connection
+
+    from duban.core import search
+
+    if request.param == 1 and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite tests every row and never walks")
+    monkeypatch.setattr(search, "COMMON", request.param)
+    return request.param
+
+
 @dataclass
 class Personas:
     """A small district with the fixed personas every permission test uses.

@@ -64,7 +64,7 @@ class SearchQuerySet(models.QuerySet):
 
 class SearchableModel(models.Model):
     """A row found by a substring of its SEARCHED_FIELDS, through the tokens it keeps of them
-    (`duban.core.search`; its table needs `search.index_operation` in a migration). Long texts keep
+    (`duban.core.search`; a migration adds them with `search.searchable_operations`). Long texts keep
     characters and pairs (GRAM_LENGTH 2); short ones triples too, to narrow a million rows. A list of
     long texts reads none of its first rows to tell a broad query (SAMPLED_ROWS 0, `search.sampled_rows`)."""
 

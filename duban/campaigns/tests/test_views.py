@@ -174,17 +174,9 @@ class TestStaffPages:
         client.post(url, {"report": [first.pk, second.pk]})
         assert set(Report.objects.values_list("state", flat=True)) == {ReportState.ACCEPTED}
 
-    @pytest.mark.parametrize("common", [200, 1])  # few through the index; many, walked in the queue's order
     def test_the_queue_finds_reports_by_a_word_of_their_description_or_their_number(
-        self, client, world, personas, monkeypatch, common
+        self, client, world, personas, search_common
     ):
-        from django.db import connection
-
-        from duban.core import search
-
-        if common == 1 and connection.vendor != "postgresql":
-            pytest.skip("needs PostgreSQL: SQLite tests every row and never walks")
-        monkeypatch.setattr(search, "COMMON", common)
         bikes = [report(world, personas, description=f"共享单车堵住盲道{n}", photos=[]) for n in range(2)]
         lamp = report(world, personas, description="路灯不亮", photos=[])
         url = reverse("campaigns:report_queue", args=[world.campaign.pk])

@@ -137,11 +137,7 @@ def test_a_page_walked_in_the_lists_order_is_the_page_the_filter_gives(make_item
     assert walked("smart grid", 0, 5) == [latin.pk]  # case is ignored, as icontains ignores it
 
 
-@pytest.mark.parametrize("common", [200, 1])  # few matches through the index; many, walked (PostgreSQL)
-def test_a_units_short_name_finds_the_items_it_leads(client, personas, make_item, monkeypatch, common):
-    if common == 1 and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite tests every row and never walks")
-    monkeypatch.setattr(search, "COMMON", common)
+def test_a_units_short_name_finds_the_items_it_leads(client, personas, make_item, search_common):
     bureau = org_services.unit_create(actor=None, parent=personas.district, name="深圳市罗湖区城市管理和综合执法局",
                                       kind=UnitKind.DEPARTMENT, short_name="区城管局")  # fmt: skip
     led = [make_item(title=f"桂园路灯修复{n}", lead_unit=bureau) for n in range(2)]
@@ -164,11 +160,7 @@ def test_a_units_short_name_finds_the_items_it_leads(client, personas, make_item
     assert street_item.number in client.get(reverse("ledger:item_list"), {"q": "东门"}).content.decode()
 
 
-@pytest.mark.parametrize("common", [200, 1])  # few matches through the index; many, walked (PostgreSQL)
-def test_words_typed_with_spaces_between_them_must_all_be_in_an_item(client, personas, make_item, monkeypatch, common):
-    if common == 1 and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite tests every row and never walks")
-    monkeypatch.setattr(search, "COMMON", common)
+def test_words_typed_with_spaces_between_them_must_all_be_in_an_item(client, personas, make_item, search_common):
     both = [make_item(title=f"打造东门商圈营商环境示范区{n}") for n in range(2)]
     one = make_item(title="东门片区整治")
     client.force_login(personas.office_admin)
